@@ -1,0 +1,103 @@
+"""Sentence-aware chunks with exact character offsets and line numbers in the source text.
+
+llama-index's ``SentenceSplitter`` decides where chunks end; we then locate every chunk in
+the article so that ``text[start_char:end_char] == chunk.text`` always holds: a citation
+can then point at lines of the real file, not at a normalised copy.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+
+from llama_index.core.node_parser import SentenceSplitter
+
+from index.loading import Article
+from rag.models import Chunk
+from rag.settings import IndexSettings
+
+_WORD_RE = re.compile(r"\S+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text)
+
+
+def make_splitter(settings: IndexSettings) -> SentenceSplitter:
+    """Sizes are in words: a chunk of ~180 words stays within MiniLM's 256-token window."""
+    return SentenceSplitter(
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+        tokenizer=_words,
+        paragraph_separator="\n\n",
+    )
+
+
+class LineIndex:
+    """Maps character offsets to 1-based line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def _locate(text: str, chunk: str, cursor: int) -> tuple[int, int] | None:
+    """Find ``chunk`` in ``text`` at or after ``cursor``, tolerating whitespace changes."""
+    pos = text.find(chunk, cursor)
+    if pos < 0:
+        pos = text.find(chunk)
+    if pos >= 0:
+        return pos, pos + len(chunk)
+    words = _words(chunk)
+    if not words:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    match = pattern.search(text, cursor) or pattern.search(text)
+    return (match.start(), match.end()) if match else None
+
+
+def chunk_id(article: Article, index: int) -> str:
+    path_key = hashlib.sha1(article.rel_path.encode()).hexdigest()[:10]
+    return f"{path_key}-{article.content_hash[:12]}-{index:05d}"
+
+
+def chunk_article(article: Article, splitter: SentenceSplitter) -> list[Chunk]:
+    text = article.text
+    lines = LineIndex(text)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in splitter.split_text(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        span = _locate(text, piece, cursor)
+        if span is None:
+            continue
+        spans.append(span)
+        cursor = span[0] + 1
+    if not spans:
+        stripped = text.strip()
+        start = text.find(stripped)
+        spans = [(start, start + len(stripped))]
+    return [
+        Chunk(
+            id=chunk_id(article, i),
+            text=text[start:end],
+            file=article.file,
+            path=article.rel_path,
+            title=article.title,
+            start_char=start,
+            end_char=end,
+            start_line=lines.line_of(start),
+            end_line=lines.line_of(max(start, end - 1)),
+            content_hash=article.content_hash,
+            chunk_index=i,
+            n_chunks=len(spans),
+            byline=article.byline,
+            published=article.published,
+        )
+        for i, (start, end) in enumerate(spans)
+    ]

@@ -1,0 +1,147 @@
+"""Incremental indexing: embed only new or changed files, delete what is gone, repair what is broken.
+
+A run holds a file lock on the store folder, so two runs never write at once. Chunks are
+written in batches; a run killed between batches leaves files with missing chunks, which the
+next run sees in the store's manifest (chunk count != ``n_chunks``) and re-embeds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from index.chunking import chunk_article, make_splitter
+from index.loading import Article, load_corpus
+from rag import keyword
+from rag.embeddings import Embedder
+from rag.errors import CorpusError, IndexLockedError
+from rag.models import Chunk, IndexSummary
+from rag.settings import Settings
+from rag.store import META_DIM, META_GENERATION, META_LAST_INDEXED, META_MODEL, Store, now_iso, wipe_embedded_store
+
+Progress = Callable[[int, int], None]
+
+
+def _lock(settings: Settings) -> FileLock:
+    settings.store.dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.store.dir / "index.lock"))
+
+
+def acquire(settings: Settings, on_wait: Callable[[], None] | None = None) -> FileLock:
+    lock = _lock(settings)
+    try:
+        lock.acquire(timeout=0)
+        return lock
+    except Timeout:
+        if on_wait:
+            on_wait()
+    try:
+        lock.acquire(timeout=settings.index.lock_timeout_s)
+    except Timeout as exc:
+        raise IndexLockedError(
+            f"Another `rag index` is writing to {settings.store.dir} (lock {lock.lock_file}); "
+            "try again when it finishes"
+        ) from exc
+    return lock
+
+
+def run_index(
+    settings: Settings,
+    embedder: Embedder,
+    corpus_dir: Path | None = None,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> IndexSummary:
+    start = time.perf_counter()
+    root = corpus_dir or settings.corpus.dir
+    articles, skipped = load_corpus(root, settings.corpus)
+    if not articles:
+        reasons = "; ".join(f"{s.file}: {s.reason}" for s in skipped[:3])
+        raise CorpusError(
+            f"No readable articles (.txt, .md, .html) in {root}"
+            + (f" ({reasons})" if reasons else "")
+            + "; the index was left as it was"
+        )
+    lock = acquire(settings, on_wait)
+    try:
+        if rebuild:
+            if settings.chroma.host:
+                Store(settings).drop()
+            else:
+                wipe_embedded_store(settings.store.dir)
+        store = Store(settings)
+        if store.count() == 0:
+            store.set_meta(**{META_MODEL: embedder.model_id})
+        store.check_model(embedder.model_id)
+        summary = _sync(store, embedder, articles, settings, progress)
+        summary.skipped = skipped
+        summary.warnings = [w for a in articles for w in a.warnings]
+        if summary.changed or rebuild:
+            store.set_meta(
+                **{
+                    META_MODEL: embedder.model_id,
+                    META_DIM: embedder.dimension if summary.chunks_embedded else store.meta().get(META_DIM, 0),
+                    META_GENERATION: store.generation + 1,
+                    META_LAST_INDEXED: now_iso(),
+                }
+            )
+            keyword.build(store)
+        else:
+            keyword.load(store)
+    finally:
+        lock.release()
+    summary.seconds = round(time.perf_counter() - start, 3)
+    return summary
+
+
+def _sync(
+    store: Store, embedder: Embedder, articles: list[Article], settings: Settings, progress: Progress | None
+) -> IndexSummary:
+    summary = IndexSummary()
+    manifest = store.manifest()
+    broken = [rec for rec in manifest.values() if not rec.complete]
+    for rec in broken:
+        store.delete_ids(rec.ids)
+        summary.repaired_chunks += len(rec.ids)
+        del manifest[rec.path]
+
+    by_path = {a.rel_path: a for a in articles}
+    for path, rec in sorted(manifest.items()):
+        if path not in by_path:
+            store.delete_ids(rec.ids)
+            summary.removed.append(path)
+
+    todo: list[Article] = []
+    broken_paths = {rec.path for rec in broken}
+    for article in articles:
+        rec = manifest.get(article.rel_path)
+        if rec is None:
+            (summary.updated if article.rel_path in broken_paths else summary.added).append(article.rel_path)
+            todo.append(article)
+        elif rec.content_hash != article.content_hash:
+            store.delete_ids(rec.ids)
+            summary.updated.append(article.rel_path)
+            todo.append(article)
+        else:
+            summary.unchanged.append(article.rel_path)
+
+    splitter = make_splitter(settings.index)
+    chunks: list[Chunk] = [c for article in todo for c in chunk_article(article, splitter)]
+    indexed_at = now_iso()
+    batch = max(1, settings.index.write_batch)
+    done = 0
+    if progress:
+        progress(0, len(chunks))
+    for start in range(0, len(chunks), batch):
+        part = chunks[start : start + batch]
+        vectors = embedder.embed([c.text for c in part])
+        store.add_chunks(part, vectors, indexed_at)
+        done += len(part)
+        summary.chunks_embedded += len(part)
+        if progress:
+            progress(done, len(chunks))
+    return summary

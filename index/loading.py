@@ -1,0 +1,194 @@
+"""Find and read articles: decode, reduce HTML to text, pick out title, byline and date.
+
+Nothing here raises for a bad file: it is skipped with a one-line reason, so one broken
+article never stops an indexing run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llama_index.core import Document
+
+from rag.errors import CorpusError
+from rag.models import SkippedFile
+from rag.settings import CorpusSettings
+
+_DATE_RE = re.compile(
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|"
+    r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? "
+    r"\d{1,2}, \d{4}\b|\b\d{4}-\d{2}-\d{2}\b"
+)
+_BYLINE_RE = re.compile(r"^\s*By\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})\s*$")
+_HEADER_LINES = 12
+_BOILERPLATE = frozenset({"skip to content", "skip to main content", "menu", "advertisement", "share", "close"})
+
+
+@dataclass
+class Article:
+    """A decoded article: ``text`` is what offsets and line numbers refer to."""
+
+    path: Path
+    rel_path: str
+    text: str
+    content_hash: str
+    title: str
+    byline: str | None = None
+    published: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+    def to_document(self) -> Document:
+        return Document(
+            text=self.text,
+            id_=self.rel_path,
+            metadata={"file": self.file, "path": self.rel_path, "title": self.title},
+        )
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Decode bytes as UTF-8, else UTF-16/32 with a BOM, else cp1252/Latin-1; say which."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), None
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), f"decoded as {enc.upper()} (byte-order mark)"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "not UTF-8; decoded as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "not UTF-8; decoded as Latin-1"
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes (outside UTF-16/32 text) or mostly control characters mean binary."""
+    head = data[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return bool(head) and controls / len(head) > 0.1
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """Readable text of an HTML page, one block per line, and its <title>."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup(["script", "style", "noscript", "template", "head", "nav", "footer", "svg"]):
+        tag.decompose()
+    blocks = [
+        " ".join(el.get_text(" ", strip=True).split())
+        for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td"])
+        if not el.find_parent(["p", "li", "blockquote", "pre", "td"])
+    ]
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        blocks = [line.strip() for line in soup.get_text("\n").splitlines() if line.strip()]
+    body = "\n\n".join(blocks)
+    if title and not body.startswith(title):
+        body = f"{title}\n\n{body}"
+    return body, title
+
+
+def _header_metadata(text: str) -> tuple[str, str | None, str | None]:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    content = [line for line in lines if line.lower() not in _BOILERPLATE]
+    title = (content or lines or [""])[0]
+    byline = published = None
+    for line in lines[1:_HEADER_LINES]:
+        if byline is None and (m := _BYLINE_RE.match(line)):
+            byline = m.group(1)
+        if published is None and len(line) < 80 and (m := _DATE_RE.search(line)):
+            published = m.group(0)
+    return title[:300], byline, published
+
+
+def read_article(path: Path, root: Path, max_bytes: int) -> Article | SkippedFile:
+    rel = path.relative_to(root).as_posix()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return SkippedFile(file=rel, reason=f"larger than the {max_bytes:,}-byte limit ({size:,} bytes)")
+        data = path.read_bytes()
+    except OSError as exc:
+        return SkippedFile(file=rel, reason=f"unreadable ({exc.strerror or exc})")
+    if not data.strip():
+        return SkippedFile(file=rel, reason="empty file")
+    if looks_binary(data):
+        return SkippedFile(file=rel, reason="binary file, not text")
+    text, note = decode(data)
+    warnings = [f"{rel}: {note}"] if note else []
+    html_title = None
+    if path.suffix.lower() in (".html", ".htm"):
+        text, html_title = html_to_text(text)
+    if not text.strip():
+        return SkippedFile(file=rel, reason="no readable text")
+    title, byline, published = _header_metadata(text)
+    return Article(
+        path=path,
+        rel_path=rel,
+        text=text,
+        content_hash=content_hash(data),
+        title=html_title or title,
+        byline=byline,
+        published=published,
+        warnings=warnings,
+    )
+
+
+def discover(root: Path, settings: CorpusSettings) -> tuple[list[Path], list[SkippedFile]]:
+    """Article files under ``root`` (subfolders walked, hidden ones skipped), in a stable order."""
+    if not root.exists():
+        raise CorpusError(f"Corpus folder not found: {root} (set RAG_CORPUS_DIR or pass a PATH)")
+    if not root.is_dir():
+        raise CorpusError(f"Corpus path is not a folder: {root}")
+    found: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            skipped.append(SkippedFile(file=rel.as_posix(), reason="symlink pointing outside the corpus"))
+            continue
+        if not path.is_file():
+            continue
+        if path.suffix.lower() not in settings.extensions:
+            skipped.append(SkippedFile(file=rel.as_posix(), reason=f"unsupported type '{path.suffix or 'none'}'"))
+            continue
+        found.append(path)
+    return found, skipped
+
+
+def load_corpus(root: Path, settings: CorpusSettings) -> tuple[list[Article], list[SkippedFile]]:
+    paths, skipped = discover(root, settings)
+    articles: list[Article] = []
+    for path in paths:
+        result = read_article(path, root, settings.max_file_bytes)
+        if isinstance(result, SkippedFile):
+            skipped.append(result)
+        else:
+            articles.append(result)
+    return articles, skipped

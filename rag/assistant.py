@@ -1,0 +1,78 @@
+"""The library's front door: one object per process that the CLI, the UI and the evals share.
+
+It holds the loaded embedding model, the store and the retriever, so nothing heavy is
+loaded per request. Every shell calls these methods and renders what they return.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from rag.embeddings import Embedder
+from rag.models import IndexSummary, RetrievedChunk, SourceInfo, StoreStatus
+from rag.settings import Settings
+from rag.store import Store
+
+
+class Assistant:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embedding)
+        self._store: Store | None = None
+        self._retriever = None
+        self._lock = threading.RLock()
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = Store(self.settings)
+            return self._store
+
+    @property
+    def retriever(self):
+        with self._lock:
+            if self._retriever is None:
+                from rag.retrieving import Retriever
+
+                self.store.check_model(self.embedder.model_id)
+                self._retriever = Retriever(self.settings.retrieval, self.store, self.embedder)
+            return self._retriever
+
+    def index(
+        self,
+        corpus_dir: Path | None = None,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> IndexSummary:
+        from index.indexing import run_index
+
+        with self._lock:
+            if rebuild:
+                self._store = None
+                self._retriever = None
+            summary = run_index(self.settings, self.embedder, corpus_dir, rebuild, progress, on_wait)
+            self._store = None
+            self._retriever = None
+            return summary
+
+    def ensure_index(self, on_build: Callable[[], None] | None = None) -> bool:
+        """Index the configured corpus on first use; True when it had to."""
+        if self.store.count() > 0:
+            return False
+        if on_build:
+            on_build()
+        self.index()
+        return True
+
+    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
+        return self.retriever.search(query, k)
+
+    def sources(self) -> list[SourceInfo]:
+        return self.store.sources()
+
+    def status(self) -> StoreStatus:
+        return self.store.status()

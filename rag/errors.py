@@ -1,0 +1,38 @@
+"""User-facing errors: each carries one line that tells what went wrong and how to fix it.
+
+The CLI and the UI show ``str(error)`` and nothing else (a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class for every error a user should see as one line."""
+
+
+class CorpusError(RagError):
+    """The corpus folder is missing, empty or unusable."""
+
+
+class StoreError(RagError):
+    """The vector store is unreachable, unreadable or was built differently."""
+
+
+class ModelMismatchError(StoreError):
+    """The store was built with another embedding model than the one configured."""
+
+
+class IndexLockedError(RagError):
+    """Another indexing run holds the store's lock."""
+
+
+class EmbeddingError(RagError):
+    """The embedding model could not be loaded offline."""
+
+
+class LLMError(RagError):
+    """The language model backend is unreachable or failed."""
+
+
+class UnsafePathError(RagError):
+    """A requested file lies outside the indexed corpus."""

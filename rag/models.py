@@ -1,0 +1,130 @@
+"""Typed records shared by the library, the CLI, the UI and the evals.
+
+``Answer`` is the one thing the library returns for a question; every shell renders it and
+the evals score it. JSON keys are snake_case and stable (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Chunk(BaseModel):
+    """A passage of one source file, with exact offsets so a citation can point into the file."""
+
+    id: str
+    text: str
+    file: str
+    path: str
+    title: str
+    start_char: int
+    end_char: int
+    start_line: int
+    end_line: int
+    content_hash: str
+    chunk_index: int
+    n_chunks: int
+    byline: str | None = None
+    published: str | None = None
+
+
+class SkippedFile(BaseModel):
+    file: str
+    reason: str
+
+
+class IndexSummary(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    repaired_chunks: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.repaired_chunks)
+
+    def to_json(self) -> dict:
+        data = self.model_dump()
+        data["skipped"] = [s.file for s in self.skipped]
+        data["skipped_reasons"] = {s.file: s.reason for s in self.skipped}
+        return data
+
+
+class RetrievedChunk(BaseModel):
+    """A chunk as retrieval ranked it; ``retrievers`` says which retrievers found it."""
+
+    id: str
+    file: str
+    path: str
+    title: str
+    text: str
+    start_char: int
+    end_char: int
+    start_line: int
+    end_line: int
+    content_hash: str
+    score: float
+    retrievers: list[str] = Field(default_factory=list)
+    byline: str | None = None
+    published: str | None = None
+
+
+class SourceInfo(BaseModel):
+    file: str
+    path: str
+    title: str
+    chunks: int
+    content_hash: str
+    indexed_at: str
+    byline: str | None = None
+    published: str | None = None
+
+
+class StoreStatus(BaseModel):
+    files: int
+    chunks: int
+    embedding_model: str
+    last_indexed: str | None
+    location: str
+
+
+class Citation(BaseModel):
+    """One ``[n]`` marker: the file, the line range and the exact quote that supports the claim."""
+
+    n: int
+    file: str
+    path: str
+    title: str
+    start_line: int
+    end_line: int
+    quote: str
+    quote_start_char: int
+    quote_end_char: int
+    content_hash: str
+    supported: bool
+    support_score: float
+
+
+class Answer(BaseModel):
+    question: str
+    standalone_question: str
+    answer: str
+    abstained: bool
+    backend: str
+    model: str | None = None
+    note: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    unsupported_sentences: list[str] = Field(default_factory=list)
+    retrieved: list[RetrievedChunk] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class AnswerDelta(BaseModel):
+    """A piece of streamed answer text; the stream ends with the final ``Answer``."""
+
+    text: str

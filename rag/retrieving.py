@@ -1,0 +1,147 @@
+"""Hybrid retrieval: vector search (Chroma) + BM25, fused by reciprocal rank, reranked, diversified.
+
+A small embedding model misses questions that hinge on exact names and numbers; keywords
+miss paraphrases. Fusion keeps both. The default rerank needs no extra model: it scores the
+best-matching sentence of each chunk with the embedding model we already hold, plus exact
+matches of the question's names and numbers. A sentence-transformers ``CrossEncoder`` is
+used instead when one is configured by path.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from rag import keyword
+from rag.embeddings import Embedder
+from rag.errors import EmbeddingError
+from rag.models import RetrievedChunk
+from rag.settings import RetrievalSettings
+from rag.store import Store
+from rag.text import content_terms, name_tokens, numbers, split_sentences
+
+
+def rrf(ranked_lists: list[list[RetrievedChunk]], k: int) -> list[RetrievedChunk]:
+    """Reciprocal rank fusion; a chunk found by several retrievers lists all of them."""
+    fused: dict[str, RetrievedChunk] = {}
+    scores: dict[str, float] = {}
+    for hits in ranked_lists:
+        for rank, hit in enumerate(hits):
+            scores[hit.id] = scores.get(hit.id, 0.0) + 1.0 / (k + rank + 1)
+            if hit.id in fused:
+                fused[hit.id].retrievers = sorted(set(fused[hit.id].retrievers) | set(hit.retrievers))
+            else:
+                fused[hit.id] = hit.model_copy(deep=True)
+    out = sorted(fused.values(), key=lambda h: scores[h.id], reverse=True)
+    for hit in out:
+        hit.score = scores[hit.id]
+    return out
+
+
+def exact_match(query: str, text: str) -> float:
+    """Share of the query's names and numbers that appear verbatim in the text."""
+    wanted = name_tokens(query) | numbers(query)
+    if not wanted:
+        return 0.0
+    lowered = text.lower()
+    have = numbers(text)
+    hits = sum(1 for w in wanted if (w in have if w.isdigit() else w in lowered))
+    return hits / len(wanted)
+
+
+class Retriever:
+    def __init__(self, settings: RetrievalSettings, store: Store, embedder: Embedder) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self._bm25: Any = None
+        self._bm25_generation: int | None = None
+        self._cross_encoder: Any = None
+
+    def bm25(self) -> Any:
+        generation = self.store.generation
+        if self._bm25 is None or generation != self._bm25_generation:
+            self._bm25 = keyword.load(self.store)
+            self._bm25_generation = generation
+        return self._bm25
+
+    def search(self, query: str, k: int | None = None, rerank: bool | None = None) -> list[RetrievedChunk]:
+        k = k or self.settings.top_k
+        n = max(self.settings.candidates, k)
+        qvec = self.embedder.embed_cached([query])[0]
+        vector_hits = self.store.query(qvec.tolist(), n)
+        keyword_hits = keyword.search(self.bm25(), query, n)
+        fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
+        if not fused:
+            return []
+        pool = fused[: max(3 * k, 12)]
+        chunk_vecs = self._chunk_vectors(pool)
+        do_rerank = self.settings.rerank if rerank is None else rerank
+        if do_rerank:
+            relevance = self._rerank(query, qvec, pool, chunk_vecs)
+        else:
+            relevance = np.array([float(chunk_vecs[i] @ qvec) for i in range(len(pool))])
+        for hit, score in zip(pool, relevance, strict=True):
+            hit.score = round(float(score), 4)
+        return self._diversify(pool, relevance, chunk_vecs, k)
+
+    def _chunk_vectors(self, hits: list[RetrievedChunk]) -> np.ndarray:
+        got = self.store.collection.get(ids=[h.id for h in hits], include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        return np.stack([np.asarray(by_id[h.id], dtype=np.float32) for h in hits])
+
+    def _rerank(self, query: str, qvec: np.ndarray, hits: list[RetrievedChunk], vecs: np.ndarray) -> np.ndarray:
+        if self.settings.cross_encoder:
+            return self._cross_encode(query, hits)
+        q_terms = content_terms(query)
+        scores = []
+        for hit, vec in zip(hits, vecs, strict=True):
+            sentences = [s.text for s in split_sentences(hit.text) if len(s.text) > 20] or [hit.text]
+            sent_sim = float(np.max(self.embedder.embed_cached(sentences) @ qvec))
+            chunk_sim = float(vec @ qvec)
+            overlap = len(q_terms & content_terms(hit.text)) / len(q_terms) if q_terms else 0.0
+            scores.append(0.45 * sent_sim + 0.25 * chunk_sim + 0.15 * overlap + 0.15 * exact_match(query, hit.text))
+        return np.array(scores)
+
+    def _cross_encode(self, query: str, hits: list[RetrievedChunk]) -> np.ndarray:
+        if self._cross_encoder is None:
+            try:
+                from sentence_transformers import CrossEncoder
+
+                self._cross_encoder = CrossEncoder(str(self.settings.cross_encoder), device="cpu")
+            except Exception as exc:
+                raise EmbeddingError(f"Could not load cross-encoder {self.settings.cross_encoder}: {exc}") from exc
+        logits = self._cross_encoder.predict([(query, h.text) for h in hits], convert_to_numpy=True)
+        logits = np.asarray(logits, dtype=np.float64).reshape(len(hits), -1)[:, -1]
+        return np.array([1.0 / (1.0 + math.exp(-x)) for x in logits])
+
+    def _diversify(
+        self, hits: list[RetrievedChunk], relevance: np.ndarray, vecs: np.ndarray, k: int
+    ) -> list[RetrievedChunk]:
+        """MMR with a per-file cap: near-duplicates and one chatty file cannot fill the top k."""
+        lam, cap = self.settings.mmr_lambda, self.settings.per_file_cap
+        chosen: list[int] = []
+        per_file: dict[str, int] = {}
+        remaining = list(range(len(hits)))
+        while remaining and len(chosen) < k:
+            best, best_score = None, -math.inf
+            for i in remaining:
+                if per_file.get(hits[i].path, 0) >= cap:
+                    continue
+                redundancy = max((float(vecs[i] @ vecs[j]) for j in chosen), default=0.0)
+                if redundancy > 0.97:
+                    continue
+                score = lam * relevance[i] - (1 - lam) * redundancy
+                if score > best_score:
+                    best, best_score = i, score
+            if best is None:
+                break
+            chosen.append(best)
+            per_file[hits[best].path] = per_file.get(hits[best].path, 0) + 1
+            remaining.remove(best)
+        if len(chosen) < k:
+            extra = [i for i in sorted(remaining, key=lambda i: -relevance[i]) if i not in chosen]
+            chosen += extra[: k - len(chosen)]
+        return [hits[i] for i in sorted(chosen, key=lambda i: -relevance[i])]

@@ -1,0 +1,171 @@
+"""Small text tools shared by retrieval, answering and citation checking.
+
+Sentences keep exact offsets into their source, so a quote can always be cut out of the
+file again. Names and numbers are pulled out with plain patterns: the claims that matter in
+news (who, how many, when) hinge on them, and they need no model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said says say according also still yet per via us""".split()
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)|\n+")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|percent|%))?", re.I)
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
+    "hundred": "100", "thousand": "1000",
+}  # fmt: skip
+_CAP_SEQ = re.compile(r"\b(?:[A-Z][a-zA-Z’'.-]*|[A-Z]{2,})(?:\s+(?:of\s+|de\s+|al\s+)?(?:[A-Z][a-zA-Z’'.-]*|\d+))*")
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+DATE_RE = re.compile(
+    r"\b(?:(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?(?:\s+\d{4})?"
+    r"|\d{4}-\d{2}-\d{2}|(?:19|20)\d{2}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"|(?:last|next|this)\s+(?:week|month|year)|(?:early|mid|late)-?\s*[A-Z][a-z]+)\b"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str, base: int = 0) -> list[Sentence]:
+    """Sentences with offsets relative to ``base``; abbreviations like "U.S." do not end one."""
+    out: list[Sentence] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if _is_boundary(text, match):
+            _emit(text, start, match.end(), base, out)
+            start = match.end()
+    _emit(text, start, len(text), base, out)
+    return out
+
+
+_TITLES = frozenset("gen mr mrs ms dr lt col sen rep gov capt sgt st maj adm prof rev".split())
+_MONTH_ABBR = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    token = match.group(0)
+    if "\n" in token or not token.startswith("."):
+        return True
+    rest = text[match.end() :].lstrip()
+    following = rest[:1]
+    if following.islower():
+        return False
+    prev = re.search(r"(\S+)$", text[: match.start()])
+    word = prev.group(1).lower().strip("(\"'“‘") if prev else ""
+    if word in _TITLES or (len(word) == 1 and word.isalpha()):
+        return False
+    if word in _MONTH_ABBR and following.isdigit():
+        return False
+    return not (word in {"u.s", "u.k", "u.n"} and _continues(rest))
+
+
+def _continues(rest: str) -> bool:
+    """After "U.S." a capitalised word usually continues the noun phrase ("U.S. Africa Command")."""
+    word = rest.split(None, 1)[0] if rest.split() else ""
+    return word.rstrip(",.") in {
+        "Africa", "Defense", "Secretary", "Army", "Air", "Navy", "Military", "Forces", "President",
+        "Embassy", "State", "Department", "Senate", "House", "Congress", "Government", "Officials",
+        "Troops", "Soldiers", "Central", "Special", "Marines", "Africom", "AFRICOM",
+    }  # fmt: skip
+
+
+def _emit(text: str, start: int, end: int, base: int, out: list[Sentence]) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    s = start + lead
+    out.append(Sentence(stripped, base + s, base + s + len(stripped)))
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper; good enough to match "troops"/"troop", "entered"/"enter"."""
+    for suffix in ("ingly", "edly", "ing", "ers", "ies", "ied", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            return base + "y" if suffix in ("ies", "ied") else base
+    return word
+
+
+def content_terms(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1}
+
+
+def normalize_number(raw: str) -> str:
+    """ "$110 million" -> "110000000", "1,000" -> "1000", "60" -> "60"."""
+    s = raw.lower().replace("$", "").replace(",", "").strip()
+    scale = 1.0
+    for word, factor in (("billion", 1e9), ("million", 1e6), ("thousand", 1e3)):
+        if s.endswith(word):
+            s, scale = s[: -len(word)].strip(), factor
+    s = s.replace("percent", "").replace("%", "").strip()
+    try:
+        value = float(s) * scale
+    except ValueError:
+        return s
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def numbers(text: str) -> set[str]:
+    found = {normalize_number(m.group(0)) for m in _NUMBER.finditer(text)}
+    for w in words(text):
+        if w in _NUMBER_WORDS:
+            found.add(_NUMBER_WORDS[w])
+    return {n for n in found if n}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised phrases not at the start of a sentence; lower-cased for matching."""
+    out: set[str] = set()
+    for sent in split_sentences(text):
+        for match in _CAP_SEQ.finditer(sent.text):
+            phrase = match.group(0).strip(" .’'")
+            first = match.start() == 0 or sent.text[: match.start()].strip() in ('"', "“", "'")
+            tokens = phrase.split()
+            if first:
+                while tokens and tokens[0].lower() in STOPWORDS | QUESTION_WORDS:
+                    tokens = tokens[1:]
+                if len(tokens) == 1 and tokens[0].lower() in STOPWORDS | QUESTION_WORDS:
+                    continue
+            phrase = " ".join(tokens)
+            if phrase and phrase.lower() not in STOPWORDS and len(phrase) > 1:
+                out.add(phrase.lower())
+    return out
+
+
+def name_tokens(text: str) -> set[str]:
+    return {t for phrase in names(text) for t in phrase.split() if t not in STOPWORDS}
+
+
+QUESTION_WORDS = frozenset(
+    "who whom whose what which when where why how and but so then did does do is are was were".split()
+)
+
+
+def has_date(text: str) -> bool:
+    return bool(DATE_RE.search(text))
