@@ -17,7 +17,7 @@ from index.chunking import chunk_article, make_splitter
 from index.loading import Article, load_corpus
 from rag import keyword
 from rag.embeddings import Embedder
-from rag.errors import CorpusError, IndexLockedError
+from rag.errors import CorpusError, IndexLockedError, StoreError
 from rag.models import Chunk, IndexSummary
 from rag.settings import Settings
 from rag.store import META_DIM, META_GENERATION, META_LAST_INDEXED, META_MODEL, Store, now_iso, wipe_embedded_store
@@ -48,6 +48,19 @@ def acquire(settings: Settings, on_wait: Callable[[], None] | None = None) -> Fi
     return lock
 
 
+def _drop(settings: Settings) -> None:
+    """Delete the collection; an embedded store too broken to open is wiped from disk instead."""
+    try:
+        Store(settings).drop()
+    except StoreError:
+        if settings.chroma.host:
+            raise
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        wipe_embedded_store(settings.store.dir)
+
+
 def run_index(
     settings: Settings,
     embedder: Embedder,
@@ -69,10 +82,7 @@ def run_index(
     lock = acquire(settings, on_wait)
     try:
         if rebuild:
-            if settings.chroma.host:
-                Store(settings).drop()
-            else:
-                wipe_embedded_store(settings.store.dir)
+            _drop(settings)
         store = Store(settings)
         if store.count() == 0:
             store.set_meta(**{META_MODEL: embedder.model_id})

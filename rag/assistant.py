@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from rag.embeddings import Embedder
+from rag.embeddings import Embedder, get_embedder
 from rag.models import IndexSummary, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
 from rag.store import Store
@@ -19,7 +19,7 @@ from rag.store import Store
 class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embedding)
+        self.embedder = embedder or get_embedder(settings.embedding)
         self._store: Store | None = None
         self._retriever = None
         self._lock = threading.RLock()

@@ -102,6 +102,19 @@ class Embedder:
         return np.stack([self._cache[t] for t in texts]) if texts else self.embed([])
 
 
+_SHARED: dict[tuple[str, str, int], Embedder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def get_embedder(settings: EmbeddingSettings) -> Embedder:
+    """One loaded model per process, whoever asks (CLI, UI, evals, tests)."""
+    key = (settings.model, settings.device, settings.batch_size)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = Embedder(settings)
+        return _SHARED[key]
+
+
 class LlamaEmbedding(BaseEmbedding):
     """llama-index adapter over ``Embedder`` so indexing and retrieval share one loaded model."""
 

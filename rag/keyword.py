@@ -58,7 +58,7 @@ def build(store: Store) -> Any | None:
         nodes=nodes, similarity_top_k=50, stemmer=Stemmer.Stemmer("english"), language="english"
     )
     tmp.mkdir(parents=True, exist_ok=True)
-    retriever.persist(str(tmp))
+    retriever.persist(str(tmp), show_progress=False)
     (tmp / STAMP).write_text(json.dumps({"generation": store.generation, "count": len(nodes)}))
     tmp.rename(target)
     return retriever

@@ -173,7 +173,8 @@ class Store:
             if not ids:
                 return
             docs = page.get("documents") or [None] * len(ids)
-            for cid, meta, doc in zip(ids, page["metadatas"], docs, strict=True):
+            metas = page.get("metadatas") or [{}] * len(ids)
+            for cid, meta, doc in zip(ids, metas, docs, strict=True):
                 yield cid, meta or {}, doc
             offset += len(ids)
 
@@ -256,11 +257,12 @@ class Store:
         )
 
     def drop(self) -> None:
-        """Delete the collection (server mode) or the store's own files (embedded mode)."""
+        """Delete the collection and the keyword index built from it."""
         try:
             self.client.delete_collection(self.name)
         except Exception:  # noqa: BLE001 - already gone is fine
             pass
+        shutil.rmtree(self.settings.store.dir / "bm25" / self.name, ignore_errors=True)
 
 
 def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) -> RetrievedChunk:

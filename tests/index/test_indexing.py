@@ -1,0 +1,143 @@
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from rag.errors import CorpusError, IndexLockedError, ModelMismatchError, StoreError
+from rag.store import Store
+
+
+def _chunk_ids_by_path(store: Store) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for cid, meta, _ in store.iter_records(["metadatas"]):
+        out.setdefault(meta["path"], []).append(cid)
+    return out
+
+
+def test_incremental_runs_embed_only_what_changed(tiny_corpus: Path, assistant_for) -> None:
+    a = assistant_for(tiny_corpus)
+    first = a.index()
+    assert sorted(first.added) == ["alpha.txt", "beta.md", "sub/gamma.txt"]
+    assert first.chunks_embedded == a.store.count() > 0
+
+    again = a.index()
+    assert again.chunks_embedded == 0 and not again.added and len(again.unchanged) == 3
+
+    (tiny_corpus / "alpha.txt").write_text("Harbor Bridge Closes Again\n\nThe bridge closed on Friday for 3 weeks.\n")
+    (tiny_corpus / "beta.md").unlink()
+    (tiny_corpus / "delta.txt").write_text("New Park Opens\n\nA park with 400 trees opened in Greenvale.\n")
+    third = a.index()
+    assert third.updated == ["alpha.txt"] and third.removed == ["beta.md"] and third.added == ["delta.txt"]
+    assert third.unchanged == ["sub/gamma.txt"]
+    ids = _chunk_ids_by_path(a.store)
+    assert set(ids) == {"alpha.txt", "sub/gamma.txt", "delta.txt"}
+    texts = " ".join(doc for _, _, doc in a.store.iter_records(["documents"]))
+    assert "eight months of repairs" not in texts and "closed on Friday" in texts
+    assert a.search("bridge closed Friday", k=1)[0].path == "alpha.txt"
+
+
+def test_rebuild_starts_clean(tiny_corpus: Path, assistant_for) -> None:
+    a = assistant_for(tiny_corpus)
+    a.index()
+    n = a.store.count()
+    summary = a.index(rebuild=True)
+    assert len(summary.added) == 3 and summary.chunks_embedded == n == a.store.count()
+
+
+def test_empty_or_missing_corpus_loses_nothing(tmp_path: Path, tiny_corpus: Path, assistant_for) -> None:
+    a = assistant_for(tiny_corpus)
+    a.index()
+    n = a.store.count()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CorpusError, match="No readable articles"):
+        a.index(empty)
+    with pytest.raises(CorpusError, match="not found"):
+        a.index(tmp_path / "missing")
+    assert a.store.count() == n
+
+
+def test_second_run_refuses_while_locked(tiny_corpus: Path, assistant_for) -> None:
+    from index.indexing import acquire
+
+    a = assistant_for(tiny_corpus, index__lock_timeout_s=0.2)
+    held = acquire(a.settings)
+    waited = []
+    try:
+        with pytest.raises(IndexLockedError, match="Another `rag index`"):
+            a.index(on_wait=lambda: waited.append(True))
+    finally:
+        held.release()
+    assert waited == [True]
+    assert a.index().added
+
+
+def test_other_embedding_model_is_refused(tiny_corpus: Path, assistant_for) -> None:
+    from rag.store import META_MODEL
+
+    a = assistant_for(tiny_corpus)
+    a.index()
+    a.store.set_meta(**{META_MODEL: "some-other-model"})
+    fresh = assistant_for(tiny_corpus)
+    with pytest.raises(ModelMismatchError, match="some-other-model.*rag index --rebuild"):
+        fresh.search("bridge")
+    with pytest.raises(ModelMismatchError):
+        fresh.index()
+    assert fresh.index(rebuild=True).added
+
+
+def test_corrupt_store_gives_one_line_and_rebuild_repairs(tiny_corpus: Path, assistant_for, temp_store: Path) -> None:
+    a = assistant_for(tiny_corpus)
+    a.index()
+    db = temp_store / "chroma" / "chroma.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    broken = assistant_for(tiny_corpus)
+    with pytest.raises(StoreError, match="unreadable.*--rebuild") as info:
+        broken.store.count()
+    assert "\n" not in str(info.value)
+    assert assistant_for(tiny_corpus).index(rebuild=True).added
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from rag.assistant import Assistant
+    from rag.settings import Settings
+    s = Settings()
+    s.corpus.dir = Path(sys.argv[1])
+    s.index.write_batch = 3
+    def progress(done, total):
+        if done >= 6:
+            os.kill(os.getpid(), signal.SIGKILL)
+    Assistant(s).index(progress=progress)
+    """
+)
+
+
+@pytest.mark.slow
+def test_killed_run_is_repaired_without_duplicates_or_orphans(bundled_corpus: Path, assistant_for, temp_store) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, str(bundled_corpus)],
+        env={**os.environ, "RAG_STORE_DIR": str(temp_store)},
+        capture_output=True,
+        timeout=300,
+    )
+    assert proc.returncode == -9, proc.stderr.decode()[-2000:]
+    a = assistant_for(bundled_corpus)
+    partial = a.store.count()
+    assert 0 < partial < 18
+    summary = a.index()
+    assert summary.repaired_chunks > 0 or summary.added
+    ids = _chunk_ids_by_path(a.store)
+    assert len(ids) == 5
+    manifest = a.store.manifest()
+    for rec in manifest.values():
+        assert rec.complete and len(rec.ids) == len(set(rec.ids)) == rec.n_chunks
+    clean = assistant_for(bundled_corpus, store__dir=temp_store.parent / "clean")
+    clean.index()
+    assert a.store.count() == clean.store.count()
+    assert a.index().chunks_embedded == 0
