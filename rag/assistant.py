@@ -7,13 +7,18 @@ loaded per request. Every shell calls these methods and renders what they return
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.embeddings import Embedder, get_embedder
-from rag.models import IndexSummary, RetrievedChunk, SourceInfo, StoreStatus
+from rag.errors import RagError
+from rag.models import Answer, AnswerDelta, IndexSummary, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
 from rag.store import Store
+
+if TYPE_CHECKING:
+    from rag.llms import Generator
 
 
 class Assistant:
@@ -67,6 +72,41 @@ class Assistant:
             on_build()
         self.index()
         return True
+
+    def generator(self, backend: str | None = None) -> Generator:
+        from rag.llms import make_generator
+
+        return make_generator(self.settings, self.embedder, backend)
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Answer] = (),
+        backend: str | None = None,
+        k: int | None = None,
+        generator: Generator | None = None,
+    ) -> Iterator[AnswerDelta | Answer]:
+        """Text deltas as they are produced, then the verified ``Answer``."""
+        from rag.answering import stream_answer
+
+        if not question.strip():
+            raise RagError("The question is empty")
+        gen = generator or self.generator(backend)
+        k = k or self.settings.retrieval.top_k
+        yield from stream_answer(question, history, self.retriever, gen, self.embedder, self.settings.answer, k)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Answer] = (),
+        backend: str | None = None,
+        k: int | None = None,
+        generator: Generator | None = None,
+    ) -> Answer:
+        for item in self.stream(question, history, backend, k, generator):
+            if isinstance(item, Answer):
+                return item
+        raise RagError("The answer pipeline ended without an answer")
 
     def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
         return self.retriever.search(query, k)

@@ -20,7 +20,7 @@ from rag.errors import EmbeddingError
 from rag.models import RetrievedChunk
 from rag.settings import RetrievalSettings
 from rag.store import Store
-from rag.text import content_terms, name_tokens, numbers, split_sentences
+from rag.text import content_terms, mentioned, name_tokens, numbers, split_sentences
 
 
 def rrf(ranked_lists: list[list[RetrievedChunk]], k: int) -> list[RetrievedChunk]:
@@ -45,10 +45,7 @@ def exact_match(query: str, text: str) -> float:
     wanted = name_tokens(query) | numbers(query)
     if not wanted:
         return 0.0
-    lowered = text.lower()
-    have = numbers(text)
-    hits = sum(1 for w in wanted if (w in have if w.isdigit() else w in lowered))
-    return hits / len(wanted)
+    return len(mentioned(wanted, text)) / len(wanted)
 
 
 class Retriever:

@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     most my myself no nor not now of off on once only or other our ours ourselves out over own same she
     should so some such than that the their theirs them themselves then there these they this those
     through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say according also still yet per via us""".split()
+    would you your yours yourself yourselves said says say according also still yet per via us many much""".split()
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)|\n+")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -99,8 +99,12 @@ def _emit(text: str, start: int, end: int, base: int, out: list[Sentence]) -> No
     out.append(Sentence(stripped, base + s, base + s + len(stripped)))
 
 
+_US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b")
+
+
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    """Lower-cased words; "US" and "U.S." become "usa" so the country is not the pronoun "us"."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(_US.sub("USA", text))]
 
 
 def stem(word: str) -> str:
@@ -112,8 +116,22 @@ def stem(word: str) -> str:
     return word
 
 
+# Words news writers use interchangeably; matched as one term.
+_SYNONYMS = {
+    "soldier": "troop", "personnel": "troop", "forc": "troop", "force": "troop", "american": "usa",
+    "airbase": "base", "washington": "usa", "kremlin": "russia", "moscow": "russia", "russian": "russia",
+    "nigerien": "niger", "junta": "junta", "cost": "cost", "price": "cost", "spend": "cost",
+}  # fmt: skip
+_US_LONG = re.compile(r"\bUnited States\b")
+
+
+def term(word: str) -> str:
+    base = stem(word)
+    return _SYNONYMS.get(base, base)
+
+
 def content_terms(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1}
+    return {term(w) for w in words(_US_LONG.sub("USA", text)) if w not in STOPWORDS and len(w) > 1}
 
 
 def normalize_number(raw: str) -> str:
@@ -159,7 +177,7 @@ def names(text: str) -> set[str]:
 
 
 def name_tokens(text: str) -> set[str]:
-    return {t for phrase in names(text) for t in phrase.split() if t not in STOPWORDS}
+    return {t for phrase in names(_US.sub("USA", text)) for t in phrase.split() if t not in STOPWORDS}
 
 
 QUESTION_WORDS = frozenset(
@@ -169,3 +187,9 @@ QUESTION_WORDS = frozenset(
 
 def has_date(text: str) -> bool:
     return bool(DATE_RE.search(text))
+
+
+def mentioned(tokens: set[str], text: str) -> set[str]:
+    """Which of ``tokens`` (lower-case words or normalised numbers) occur in ``text``."""
+    have = set(words(text)) | numbers(text)
+    return {t for t in tokens if t in have}

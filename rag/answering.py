@@ -1,0 +1,104 @@
+"""The question-to-Answer pipeline: condense, retrieve, abstain or generate, verify citations.
+
+The pipeline holds a ``Generator`` and does not know which one: the Ollama LLM, the extractive
+answerer, or a test's fake all stream text with ``[n]`` markers, and every answer goes through
+the same citation check before it reaches a user.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+
+from rag import prompts
+from rag.citing import conflicts, verify
+from rag.embeddings import Embedder
+from rag.llms import Generator, Source
+from rag.models import Answer, AnswerDelta, RetrievedChunk
+from rag.retrieving import Retriever
+from rag.settings import AnswerSettings
+from rag.text import mentioned, name_tokens
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+def history_pairs(history: Sequence[Answer]) -> list[tuple[str, str]]:
+    return [(turn.standalone_question or turn.question, turn.answer) for turn in history]
+
+
+def stream_answer(
+    question: str,
+    history: Sequence[Answer],
+    retriever: Retriever,
+    generator: Generator,
+    embedder: Embedder,
+    settings: AnswerSettings,
+    k: int,
+) -> Iterator[AnswerDelta | Answer]:
+    """Yield text deltas as the generator produces them, then the verified ``Answer``."""
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    standalone = generator.condense(question, history_pairs(history)) if history else question
+    timings["condense"] = _ms(t0)
+
+    t = time.perf_counter()
+    hits = retriever.search(standalone, k)
+    timings["retrieve"] = _ms(t)
+
+    def finish(answer_text: str, abstained: bool, **extra: object) -> Answer:
+        timings.setdefault("generate", 0.0)
+        timings.setdefault("verify", 0.0)
+        timings["total"] = _ms(t0)
+        return Answer(
+            question=question,
+            standalone_question=standalone,
+            answer=answer_text,
+            abstained=abstained,
+            backend=generator.backend,
+            model=generator.model,
+            note=generator.note,
+            retrieved=hits,
+            timings_ms=timings,
+            **extra,
+        )
+
+    if weak_retrieval(standalone, hits, settings):
+        yield AnswerDelta(text=prompts.NO_ANSWER)
+        yield finish(prompts.NO_ANSWER, True)
+        return
+
+    sources = [Source(n=i + 1, chunk=hit) for i, hit in enumerate(hits)]
+    t = time.perf_counter()
+    parts: list[str] = []
+    for delta in generator.stream_answer(standalone, sources):
+        parts.append(delta)
+        yield AnswerDelta(text=delta)
+    text = "".join(parts).strip()
+    timings["generate"] = _ms(t)
+
+    t = time.perf_counter()
+    checked = verify(text, sources, embedder, settings.min_support)
+    timings["verify"] = _ms(t)
+    if is_no_answer(text) or checked.supported_sentences == 0:
+        yield finish(prompts.NO_ANSWER, True, unsupported_sentences=checked.unsupported)
+        return
+    answer_text = checked.answer
+    note = conflicts(checked.citations)
+    if note and prompts.CONFLICT_LEAD not in answer_text:
+        answer_text = f"{answer_text}\n\n{note}"
+    yield finish(answer_text, False, citations=checked.citations, unsupported_sentences=checked.unsupported)
+
+
+def weak_retrieval(question: str, hits: list[RetrievedChunk], settings: AnswerSettings) -> bool:
+    """Nothing relevant came back, or the question names something no retrieved passage mentions."""
+    if not hits or hits[0].score < settings.min_retrieval_score:
+        return True
+    wanted = name_tokens(question)
+    return bool(wanted) and not mentioned(wanted, " ".join(h.text for h in hits))
+
+
+def is_no_answer(text: str) -> bool:
+    core = prompts.NO_ANSWER.lower().rstrip(".")
+    return text.strip().lower().startswith(core) or (core in text.lower() and len(text) < 2 * len(core))

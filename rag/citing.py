@@ -1,0 +1,166 @@
+"""Parse ``[n]`` markers, find the exact supporting quote, and check that it really supports the claim.
+
+A citation survives only if its passage supports the sentence it is attached to: embedding
+similarity plus coverage of the claim's content words, with every number and name in the
+claim required to appear in the passage. Markers for sources that were never given are
+removed; a sentence left without a supporting citation is reported as unsupported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag import prompts
+from rag.embeddings import Embedder
+from rag.llms import Source
+from rag.models import Citation
+from rag.text import STOPWORDS, content_terms, mentioned, name_tokens, numbers, split_sentences, stem, words
+
+MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_MARKERS_RUN = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
+_NOT_STATED = re.compile(
+    r"\b(do(es)? not (say|state|mention|specify|answer|give|report)|not (stated|mentioned|specified|reported|known)|"
+    r"unclear|no information|differ|different figures)\b",
+    re.I,
+)
+
+
+@dataclass
+class Claim:
+    text: str
+    cited: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Verified:
+    answer: str
+    citations: list[Citation]
+    unsupported: list[str]
+    supported_sentences: int
+
+
+def parse_claims(text: str) -> list[Claim]:
+    """Sentences with the markers that follow them; markers before the full stop or after it both count."""
+    claims: list[Claim] = []
+    for sent in split_sentences(text.replace("\n", " ")):
+        raw = sent.text
+        lead = _MARKERS_RUN.match(raw)
+        if lead and claims:
+            claims[-1].cited += _numbers_in(lead.group(0))
+            raw = raw[lead.end() :]
+        cited = _numbers_in(raw)
+        clean = " ".join(MARKER_RE.sub(" ", raw).split())
+        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        if clean.strip(" .") or cited:
+            if not clean.strip(" .") and claims:
+                claims[-1].cited += cited
+            else:
+                claims.append(Claim(clean, cited))
+    for claim in claims:
+        claim.cited = list(dict.fromkeys(claim.cited))
+    return claims
+
+
+def _numbers_in(text: str) -> list[int]:
+    return [int(n) for group in MARKER_RE.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
+
+
+def support(claim: str, passage: str, claim_vec: np.ndarray, quote_vec: np.ndarray) -> float:
+    """0..1: how well ``passage`` (a chunk) and its best sentence support ``claim``."""
+    claim_numbers = numbers(claim)
+    passage_numbers = numbers(passage)
+    if claim_numbers - passage_numbers:
+        return 0.0
+    claim_names = name_tokens(claim)
+    name_share = len(mentioned(claim_names, passage)) / len(claim_names) if claim_names else 1.0
+    terms = content_terms(claim)
+    passage_terms = {stem(w) for w in words(passage)}
+    coverage = len(terms & passage_terms) / len(terms) if terms else 1.0
+    cosine = float(claim_vec @ quote_vec)
+    return round((0.5 * cosine + 0.5 * coverage) * (0.5 + 0.5 * name_share), 4)
+
+
+def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support: float) -> Verified:
+    by_n = {s.n: s for s in sources}
+    claims = parse_claims(text)
+    quotes = {s.n: [q for q in split_sentences(s.text) if len(q.text) > 3] for s in sources}
+    claim_vecs = embedder.embed_cached([c.text for c in claims]) if claims else None
+    citations: list[Citation] = []
+    keys: dict[tuple[int, int], int] = {}
+    parts: list[str] = []
+    unsupported: list[str] = []
+    supported_sentences = 0
+    for i, claim in enumerate(claims):
+        markers: list[int] = []
+        for n in claim.cited:
+            source = by_n.get(n)
+            if source is None or not quotes.get(n):
+                continue
+            qs = quotes[n]
+            qvecs = embedder.embed_cached([q.text for q in qs])
+            sims = qvecs @ claim_vecs[i]
+            best = int(np.argmax(sims))
+            score = support(claim.text, source.text, claim_vecs[i], qvecs[best])
+            if score < min_support:
+                continue
+            key = (n, qs[best].start)
+            if key not in keys:
+                keys[key] = len(citations) + 1
+                citations.append(_citation(keys[key], source, qs[best].text, qs[best].start, score))
+            markers.append(keys[key])
+        is_meta = bool(_NOT_STATED.search(claim.text)) or claim.text.strip() == prompts.NO_ANSWER
+        if markers:
+            supported_sentences += 1
+            parts.append(claim.text + " " + "".join(f"[{m}]" for m in dict.fromkeys(markers)))
+        else:
+            parts.append(claim.text)
+            if not is_meta:
+                unsupported.append(claim.text)
+    return Verified(" ".join(parts).strip(), citations, unsupported, supported_sentences)
+
+
+def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) -> Citation:
+    chunk = source.chunk
+    start = chunk.start_char + rel_start
+    first_line = chunk.start_line + chunk.text[:rel_start].count("\n")
+    return Citation(
+        n=n,
+        file=chunk.file,
+        path=chunk.path,
+        title=chunk.title,
+        start_line=first_line,
+        end_line=first_line + quote.count("\n"),
+        quote=quote,
+        quote_start_char=start,
+        quote_end_char=start + len(quote),
+        content_hash=chunk.content_hash,
+        supported=True,
+        support_score=score,
+    )
+
+
+_FIGURE = re.compile(r"(\$?\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?)\s+((?:\w+\s+){0,3}?\w+)", re.I)
+
+
+def conflicts(citations: Sequence[Citation]) -> str | None:
+    """A note when two files give different figures for the same thing (same noun after the number)."""
+    seen: dict[str, tuple[str, Citation]] = {}
+    notes: list[str] = []
+    for cit in citations:
+        for match in _FIGURE.finditer(cit.quote):
+            value, after = match.group(1), match.group(2)
+            if re.fullmatch(r"(19|20)\d\d", value):
+                continue
+            for word in words(after):
+                if not word.isalpha() or len(word) <= 3 or word in STOPWORDS:
+                    continue
+                prev = seen.setdefault(stem(word), (value, cit))
+                if prev[1].file != cit.file and numbers(prev[0]) != numbers(value):
+                    notes.append(f"{prev[0]} [{prev[1].n}] vs {value} [{cit.n}] {word}")
+    if not notes:
+        return None
+    return f"{prompts.CONFLICT_LEAD} " + "; ".join(dict.fromkeys(notes)) + "."
