@@ -72,7 +72,7 @@ def temp_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder():  # noqa: ANN201 - rag.embeddings.Embedder
+def embedder():
     from rag.embeddings import get_embedder
     from rag.settings import EmbeddingSettings
 
@@ -80,7 +80,7 @@ def embedder():  # noqa: ANN201 - rag.embeddings.Embedder
 
 
 @pytest.fixture
-def settings_for(temp_store: Path):  # noqa: ANN201
+def settings_for(temp_store: Path):
     """Build Settings for a corpus folder, with the per-test store."""
     from rag.settings import Settings
 
@@ -96,7 +96,7 @@ def settings_for(temp_store: Path):  # noqa: ANN201
 
 
 @pytest.fixture
-def assistant_for(settings_for, embedder):  # noqa: ANN201
+def assistant_for(settings_for, embedder):
     from rag.assistant import Assistant
 
     def build(corpus: Path, **overrides: object) -> Assistant:
@@ -106,7 +106,7 @@ def assistant_for(settings_for, embedder):  # noqa: ANN201
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def cli(monkeypatch: pytest.MonkeyPatch):
     """Run the real Typer app in-process (fresh settings each call); returns (exit_code, stdout, stderr)."""
     from typer.testing import CliRunner
 

@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 from index.chunking import chunk_article, make_splitter
@@ -31,7 +32,7 @@ def test_small_chunks_overlap_and_keep_offsets(tmp_path: Path) -> None:
     articles, _ = load_corpus(tmp_path, CorpusSettings())
     chunks = chunk_article(articles[0], make_splitter(IndexSettings(chunk_size=60, chunk_overlap=15)))
     assert len(chunks) > 5
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert b.start_char < a.end_char, "consecutive chunks overlap"
         assert text[b.start_char : b.end_char] == b.text
     assert len({c.id for c in chunks}) == len(chunks)

@@ -82,7 +82,7 @@ def test_other_embedding_model_is_refused(tiny_corpus: Path, assistant_for) -> N
     a.index()
     a.store.set_meta(**{META_MODEL: "some-other-model"})
     fresh = assistant_for(tiny_corpus)
-    with pytest.raises(ModelMismatchError, match="some-other-model.*rag index --rebuild"):
+    with pytest.raises(ModelMismatchError, match=r"some-other-model.*rag index --rebuild"):
         fresh.search("bridge")
     with pytest.raises(ModelMismatchError):
         fresh.index()
@@ -95,7 +95,7 @@ def test_corrupt_store_gives_one_line_and_rebuild_repairs(tiny_corpus: Path, ass
     db = temp_store / "chroma" / "chroma.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
     broken = assistant_for(tiny_corpus)
-    with pytest.raises(StoreError, match="unreadable.*--rebuild") as info:
+    with pytest.raises(StoreError, match=r"unreadable.*--rebuild") as info:
         broken.store.count()
     assert "\n" not in str(info.value)
     assert assistant_for(tiny_corpus).index(rebuild=True).added

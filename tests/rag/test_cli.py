@@ -54,7 +54,7 @@ def test_sources_json(cli, tiny_corpus: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_missing_corpus_is_one_line_error(cli, tmp_path: Path) -> None:
-    code, out, err = cli("index", str(tmp_path / "nowhere"))
+    code, _out, err = cli("index", str(tmp_path / "nowhere"))
     assert code == 1
     assert err.strip().count("\n") == 0 and "Corpus folder not found" in err and "Traceback" not in err
 
