@@ -18,7 +18,18 @@ from rag import prompts
 from rag.embeddings import Embedder
 from rag.llms import Source
 from rag.models import Citation
-from rag.text import STOPWORDS, content_terms, mentioned, name_tokens, numbers, split_sentences, stem, words
+from rag.text import (
+    STOPWORDS,
+    amount_spans,
+    content_terms,
+    mentioned,
+    name_tokens,
+    numbers,
+    split_sentences,
+    stem,
+    term,
+    words,
+)
 
 MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _MARKERS_RUN = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
@@ -143,24 +154,33 @@ def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) 
     )
 
 
-_FIGURE = re.compile(r"(\$?\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?)\s+((?:\w+\s+){0,3}?\w+)", re.I)
+def _figures(quote: str) -> list[tuple[str, str, set[str]]]:
+    """(as written, normalised value, terms within four words) for each figure in a quote."""
+    out = []
+    for value, (start, end) in amount_spans(quote):
+        before = words(quote[:start])[-4:]
+        after = words(quote[end:])[:4]
+        context = {term(w) for w in before + after if w not in STOPWORDS and w.isalpha() and len(w) > 2}
+        out.append((quote[start:end], value, context))
+    return out
+
+
+def _comparable(a: str, b: str) -> bool:
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return x != y and x > 0 and y > 0 and max(x, y) / min(x, y) <= 2.5
 
 
 def conflicts(citations: Sequence[Citation]) -> str | None:
-    """A note when two files give different figures for the same thing (same noun after the number)."""
-    seen: dict[str, tuple[str, Citation]] = {}
+    """A note when two files give different figures for the same thing (shared words around the figure)."""
+    figures = [(cit, raw, value, ctx) for cit in citations for raw, value, ctx in _figures(cit.quote)]
     notes: list[str] = []
-    for cit in citations:
-        for match in _FIGURE.finditer(cit.quote):
-            value, after = match.group(1), match.group(2)
-            if re.fullmatch(r"(19|20)\d\d", value):
-                continue
-            for word in words(after):
-                if not word.isalpha() or len(word) <= 3 or word in STOPWORDS:
-                    continue
-                prev = seen.setdefault(stem(word), (value, cit))
-                if prev[1].file != cit.file and numbers(prev[0]) != numbers(value):
-                    notes.append(f"{prev[0]} [{prev[1].n}] vs {value} [{cit.n}] {word}")
+    for i, (ca, ra, va, xa) in enumerate(figures):
+        for cb, rb, vb, xb in figures[i + 1 :]:
+            if ca.file != cb.file and _comparable(va, vb) and xa & xb and ra.startswith("$") == rb.startswith("$"):
+                notes.append(f"{ra} [{ca.n}] vs {rb} [{cb.n}]")
     if not notes:
         return None
     return f"{prompts.CONFLICT_LEAD} " + "; ".join(dict.fromkeys(notes)) + "."

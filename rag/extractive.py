@@ -24,10 +24,10 @@ from rag.settings import AnswerSettings
 from rag.text import (
     DATE_RE,
     STOPWORDS,
+    amounts,
     content_terms,
     name_tokens,
     names,
-    normalize_number,
     numbers,
     split_sentences,
     term,
@@ -131,22 +131,6 @@ def focus(kind: str | None, sentence: str, question: str) -> float:
     return best
 
 
-_AMOUNT = re.compile(r"(?<![\w.$])(\$?\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)")
-
-
-def amounts(sentence: str) -> list[str]:
-    """Figures, leaving out years and numbers that are part of a name ("Air Base 101")."""
-    out = []
-    for match in _AMOUNT.finditer(sentence):
-        before = sentence[: match.start()].split()[-1:] or [""]
-        if before[0][:1].isupper() and not before[0].endswith((",", ".")) and not match.group(1).startswith("$"):
-            continue
-        value = normalize_number(match.group(1))
-        if not _YEAR.match(value):
-            out.append(value)
-    return out
-
-
 _MODIFIED = re.compile(r"\b([A-Z][\w.’'-]*)\s+([a-z]+)")
 
 
@@ -246,7 +230,8 @@ class ExtractiveGenerator(Generator):
             return []
         if ranked[0].sim < self.settings.min_answer_similarity:
             return []
-        if strict and ranked[0].sim < max(c.sim for c in ranked) - self.settings.max_type_gap:
+        untyped = [c.sim for c in ranked if not c.typed]
+        if strict and untyped and ranked[0].sim < max(untyped) - self.settings.max_type_gap:
             return []
         best = ranked[0]
         chosen = [best]

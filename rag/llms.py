@@ -146,8 +146,11 @@ def make_generator(settings: Settings, embedder: Embedder, backend: str | None =
         raise LLMError(f"Unknown backend '{choice}': use auto, ollama or extractive")
     try:
         check_ollama(settings.llm)
-    except LLMError as exc:
+    except LLMError:
         fallback = ExtractiveGenerator(embedder, settings.answer)
-        fallback.note = f"Ollama unavailable ({exc}); answered in extractive mode. {prompts.EXTRACTIVE_NOTE}"
+        fallback.note = (
+            f"{prompts.EXTRACTIVE_NOTE} Ollama is not available at {settings.llm.ollama_url}, so auto fell back "
+            f"to extractive. {prompts.OLLAMA_HINT}"
+        )
         return fallback
     return OllamaGenerator(settings.llm)

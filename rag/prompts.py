@@ -12,10 +12,8 @@ from typing import Protocol
 
 NO_ANSWER = "The articles do not answer this question."
 
-EXTRACTIVE_NOTE = (
-    "Quoted from the articles (extractive mode): sentences are selected, not generated. "
-    "For written answers, run Ollama (`ollama serve`, `ollama pull MODEL`) and use --backend ollama."
-)
+EXTRACTIVE_NOTE = "Extractive mode: the sentences are quoted from the articles, not generated."
+OLLAMA_HINT = "For written answers start Ollama (`ollama serve`, `ollama pull MODEL`)."
 
 CONFLICT_LEAD = "The sources give different figures:"
 

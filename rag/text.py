@@ -193,3 +193,24 @@ def mentioned(tokens: set[str], text: str) -> set[str]:
     """Which of ``tokens`` (lower-case words or normalised numbers) occur in ``text``."""
     have = set(words(text)) | numbers(text)
     return {t for t in tokens if t in have}
+
+
+_AMOUNT = re.compile(r"(?<![\w.$])(\$?\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def amounts(sentence: str) -> list[str]:
+    """Figures, leaving out years and numbers that are part of a name ("Air Base 101")."""
+    return [value for value, _ in amount_spans(sentence)]
+
+
+def amount_spans(sentence: str) -> list[tuple[str, tuple[int, int]]]:
+    out = []
+    for match in _AMOUNT.finditer(sentence):
+        before = sentence[: match.start()].split()[-1:] or [""]
+        if before[0][:1].isupper() and not before[0].endswith((",", ".")) and not match.group(1).startswith("$"):
+            continue
+        value = normalize_number(match.group(1))
+        if not _YEAR.match(value):
+            out.append((value, match.span(1)))
+    return out
