@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from rag import prompts
 from rag.citing import conflicts, verify
+from rag.conversation import strip_instructions
 from rag.embeddings import Embedder
 from rag.llms import Generator, Source
 from rag.models import Answer, AnswerDelta, RetrievedChunk
@@ -41,10 +42,11 @@ def stream_answer(
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     standalone = generator.condense(question, history_pairs(history)) if history else question
+    standalone = strip_instructions(standalone)
     timings["condense"] = _ms(t0)
 
     t = time.perf_counter()
-    hits = retriever.search(standalone, k)
+    hits = retriever.search(standalone, k) if standalone else []
     timings["retrieve"] = _ms(t)
 
     def finish(answer_text: str, abstained: bool, **extra: object) -> Answer:

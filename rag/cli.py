@@ -408,5 +408,84 @@ def doctor_cmd() -> None:
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command("eval")
+def eval_cmd(
+    suite: Annotated[
+        str,
+        typer.Option(
+            "--suite", help="seed, realtimeqa, a seed-format .jsonl, or a folder with corpus.jsonl + queries.jsonl."
+        ),
+    ] = "seed",
+    backend: Annotated[
+        str,
+        typer.Option(
+            "--backend",
+            "-b",
+            help="auto, extractive or ollama (default extractive: deterministic, what the CI gate measures).",
+        ),
+    ] = "extractive",
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N items (external suites: first N by qid).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default eval-results/<suite>-<timestamp>/).")
+    ] = None,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=50, help="Chunks the answerer reads.")] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Cache folder for the eval's corpus copy and store.")
+    ] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option(
+            "--thresholds", help="Gate thresholds file (default evals/thresholds.toml or RAG_EVAL_THRESHOLDS)."
+        ),
+    ] = None,
+    no_gate: Annotated[bool, typer.Option("--no-gate", help="Do not compare with the thresholds.")] = False,
+    sample: Annotated[
+        str, typer.Option("--sample", help="External suites with --limit: first (by qid) or random (fixed seed 0).")
+    ] = "first",
+    item: Annotated[list[str] | None, typer.Option("--item", help="Seed item id to run (repeatable).")] = None,
+) -> None:
+    """Run an eval suite; write results.jsonl, summary.json and report.html; exit 1 below the gate thresholds."""
+    from evals.report import print_summary
+    from evals.runner import EvalOptions, run
+
+    if backend not in ("auto", "extractive", "ollama"):
+        fail(f"Unknown backend {backend!r}: use auto, extractive or ollama")
+    if sample not in ("first", "random"):
+        fail(f"Unknown sample {sample!r}: use first or random")
+    with errors_as_lines():
+        options = EvalOptions(
+            suite=suite, backend=backend, limit=limit, out=out_dir, k=k, cache=cache,
+            thresholds=thresholds, gate=not no_gate, ids=list(item or []), sample=sample,
+        )  # fmt: skip
+        try:
+            result = run(options, console=err)
+        except (ValueError, FileNotFoundError) as exc:
+            fail(str(exc))
+        print_summary(result.summary, out)
+        if result.exit_code:
+            raise typer.Exit(result.exit_code)
+
+
+@app.command("ui")
+def ui_cmd(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Interface to bind (default 127.0.0.1: this machine only).")
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port (default 7860).")] = None,
+) -> None:
+    """Open the chat UI in your browser: streaming answers, clickable citations, source viewer."""
+    with errors_as_lines():
+        s = settings()
+        if host:
+            s.ui.host = host
+        if port:
+            s.ui.port = port
+        from ui.app import launch
+
+        launch(s, assistant())
+
+
 def run() -> None:
     app()

@@ -23,12 +23,16 @@ from rag.retrieving import exact_match
 from rag.settings import AnswerSettings
 from rag.text import (
     DATE_RE,
+    DURATION_RE,
     STOPWORDS,
+    amount_spans,
     amounts,
     content_terms,
     name_tokens,
     names,
+    normalize_number,
     numbers,
+    people,
     split_sentences,
     term,
 )
@@ -47,16 +51,19 @@ _PERSON = re.compile(
 _AGENT = re.compile(r"^\W*(who|whom|whose)\b|\bwhich (group|company|organi[sz]ation|agency|news agency|outlet)\b", re.I)
 _WHEN = re.compile(r"^\W*when\b|\bwhat (year|date|month|day|time)\b|\bsince when\b|\bhow long ago\b", re.I)
 _WHERE = re.compile(r"^\W*where\b|\bwhich (country|countries|city|cities|base|region|place|town|capital)\b", re.I)
-_NOT_PERSON = frozenset(
-    """air base airbase force forces command department ministry group agency news international airport
-    university council party army navy states united republic kingdom union nations house senate congress
-    government military region state city county north south east west central africa african america
-    american europe european russia russian niger nigerien france french washington moscow islamic al
-    pentagon reuters kremlin secretary defense general president minister official officials chief director
-    commander spokesperson gen mr mrs ms dr lt col sen rep last updated source monday tuesday wednesday
-    thursday friday saturday sunday january february march
-    april may june july august september october november december""".split()
+_GENERIC = frozenset(
+    "name number amount year date time day month place happen happened cost many much who what when where which "
+    "kind type reason way thing article articles report reported say said tell use used happen mean do did make "
+    "made become became go went get got take took role purpose".split()
 )
+_HOW_MANY_ONLY = re.compile(r"\bhow many\b", re.I)
+
+
+def _raw_amounts(sentence: str) -> list[str]:
+    return [sentence[a:b] for _, (a, b) in amount_spans(sentence)]
+
+
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
 _STRICT = frozenset({"number", "date", "person", "place"})
 
 
@@ -74,32 +81,26 @@ def _fresh_names(sentence: str, question: str) -> set[str]:
     return {n for n in names(sentence) - names(question) if not content_terms(n) <= asked}
 
 
-def _people(sentence: str) -> set[str]:
-    """Runs of 2-4 capitalised words that are not places, organisations, titles or dates."""
-    found: set[str] = set()
-    run: list[str] = []
-    for token in [*re.findall(r"[\w.’'-]+", sentence), ""]:
-        word = token.strip(".,’'")
-        if word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_PERSON | STOPWORDS:
-            run.append(word)
-            continue
-        if 2 <= len(run) <= 4:
-            found.add(" ".join(run).lower())
-        run = []
-    return found
-
-
 def has_type(kind: str | None, sentence: str, question: str) -> bool:
     if kind is None:
         return True
     if kind == "number":
-        return bool(amounts(sentence))
+        if _HOW_MANY_ONLY.search(question):
+            return any(not a.startswith("$") for a in _raw_amounts(sentence))
+        duration = _HOW_LONG.search(question) is not None and bool(DURATION_RE.search(sentence))
+        return bool(amounts(sentence)) or duration
     if kind == "date":
         return bool(DATE_RE.search(sentence))
     fresh = _fresh_names(sentence, question)
+    if kind == "place":
+        lead = r"\b(in|at|near|to|from|outside)\s+(the\s+)?"
+        return any(re.search(lead + re.escape(n), sentence, re.I) for n in fresh)
+    if kind == "agent":
+        asked = question.lower()
+        return any(p not in asked for p in people(sentence))
     if kind == "person":
         asked = question.lower()
-        return any(p not in asked for p in _people(sentence))
+        return any(p not in asked for p in people(sentence))
     return bool(fresh)
 
 
@@ -193,12 +194,13 @@ class ExtractiveGenerator(Generator):
         cvec = self.embedder.embed_cached([context])[0] if context else None
         q_terms = content_terms(main)
         c_terms = content_terms(context) - q_terms
+        context_weight = 0.25 if q_terms - _GENERIC else 0.5
         out = []
         for (src, sent), vec in zip(sentences, vectors, strict=True):
             terms = content_terms(sent.text)
             sim = float(vec @ qvec)
             if cvec is not None:
-                sim = 0.75 * sim + 0.25 * float(vec @ cvec)
+                sim = (1 - context_weight) * sim + context_weight * float(vec @ cvec)
             overlap = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
             context_overlap = len(c_terms & terms) / len(c_terms) if c_terms else 0.0
             typed = has_type(kind, sent.text, question)
@@ -211,7 +213,7 @@ class ExtractiveGenerator(Generator):
                 + 0.1 * agrees
                 + 0.05 * context_overlap
                 + 0.1 * exact_match(question, sent.text)
-                + (0.15 if typed else -0.1 if kind in _STRICT else 0.0)
+                + (0.15 if typed and kind else -0.1 if kind in _STRICT else 0.0)
                 + novelty
                 - 0.01 * (src.n - 1)
             )
@@ -221,6 +223,10 @@ class ExtractiveGenerator(Generator):
     def select(self, question: str, sources: Sequence[Source]) -> list[Candidate]:
         ranked = self.candidates(question, sources)
         kind = expected_type(question)
+        digits = (normalize_number(n) for n in re.findall(r"\d[\d,]*", main_question(question)))
+        named_numbers = {n for n in digits if not _YEAR.match(n)}
+        if named_numbers:
+            ranked = [c for c in ranked if named_numbers <= numbers(c.text)]
         strict = kind in _STRICT
         if strict:
             ranked = [c for c in ranked if c.typed] + [c for c in ranked if not c.typed]
@@ -228,7 +234,7 @@ class ExtractiveGenerator(Generator):
             return []
         if strict and not ranked[0].typed:
             return []
-        if ranked[0].sim < self.settings.min_answer_similarity:
+        if ranked[0].sim < self.settings.min_answer_similarity or not self._on_topic(ranked[0], question):
             return []
         untyped = [c.sim for c in ranked if not c.typed]
         if strict and untyped and ranked[0].sim < max(untyped) - self.settings.max_type_gap:
@@ -246,6 +252,15 @@ class ExtractiveGenerator(Generator):
             chosen.append(cand)
         rest = sorted(chosen[1:], key=lambda c: (c.source.n, c.start))
         return [best, *rest]
+
+    def _on_topic(self, cand: Candidate, question: str) -> bool:
+        """The sentence must mention what is asked about, not only who or where: "the population of
+        Greenvale" is not answered by a sentence about a festival in Greenvale. Close paraphrases pass."""
+        main = main_question(question)
+        core = content_terms(main) - {term(t) for t in name_tokens(main)} - _GENERIC
+        if not core or cand.sim >= self.settings.paraphrase_similarity:
+            return True
+        return bool(core & content_terms(cand.source.text))
 
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
         chosen = self.select(question, sources)

@@ -74,8 +74,9 @@ class AnswerSettings(BaseModel):
     backend: Backend = "auto"
     max_sentences: int = 3
     min_retrieval_score: float = 0.25
-    min_answer_score: float = 0.35
-    min_answer_similarity: float = 0.4
+    min_answer_score: float = 0.25
+    min_answer_similarity: float = 0.25
+    paraphrase_similarity: float = 0.55
     max_type_gap: float = 0.2
     min_support: float = 0.5
 

@@ -158,21 +158,28 @@ def numbers(text: str) -> set[str]:
 
 
 def names(text: str) -> set[str]:
-    """Capitalised phrases not at the start of a sentence; lower-cased for matching."""
-    out: set[str] = set()
+    """Capitalised phrases, lower-cased for matching."""
+    return {p.lower() for p in name_phrases(text)}
+
+
+def name_phrases(text: str) -> list[str]:
+    """Capitalised phrases in reading order, as written; a sentence's first word only if it is a name."""
+    out: list[str] = []
     for sent in split_sentences(text):
         for match in _CAP_SEQ.finditer(sent.text):
             phrase = match.group(0).strip(" .’'")
             first = match.start() == 0 or sent.text[: match.start()].strip() in ('"', "“", "'")
             tokens = phrase.split()
+            if first and tokens and re.sub(r"['’]s$", "", tokens[0].lower()) in STOPWORDS | QUESTION_WORDS:
+                tokens = tokens[1:]
             if first:
                 while tokens and tokens[0].lower() in STOPWORDS | QUESTION_WORDS:
                     tokens = tokens[1:]
                 if len(tokens) == 1 and tokens[0].lower() in STOPWORDS | QUESTION_WORDS:
                     continue
             phrase = " ".join(tokens)
-            if phrase and phrase.lower() not in STOPWORDS and len(phrase) > 1:
-                out.add(phrase.lower())
+            if phrase and phrase.lower() not in STOPWORDS and len(phrase) > 1 and phrase not in out:
+                out.append(phrase)
     return out
 
 
@@ -207,10 +214,56 @@ def amounts(sentence: str) -> list[str]:
 def amount_spans(sentence: str) -> list[tuple[str, tuple[int, int]]]:
     out = []
     for match in _AMOUNT.finditer(sentence):
-        before = sentence[: match.start()].split()[-1:] or [""]
-        if before[0][:1].isupper() and not before[0].endswith((",", ".")) and not match.group(1).startswith("$"):
+        before = (sentence[: match.start()].split()[-1:] or [""])[0]
+        after = (sentence[match.end() :].split()[:1] or [""])[0]
+        named = before[:1].isupper() and not before.endswith((",", ".", "'s", "’s"))
+        counted = after[:1].islower() and after.rstrip(",.;").endswith("s") and len(after) > 3
+        if named and not counted and not match.group(1).startswith("$"):
             continue
         value = normalize_number(match.group(1))
         if not _YEAR.match(value):
             out.append((value, match.span(1)))
     return out
+
+
+DURATION_RE = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|second|third|fourth|fifth)"
+    r"(\s+|-)(full\s+)?(years?|months?|weeks?|days?|decades?|hours?)\b",
+    re.I,
+)
+
+
+_NOT_PERSON = frozenset(
+    """air base airbase force forces command department ministry group agency news international airport
+    university council party army navy states united republic kingdom union nations house senate congress
+    government military region state city county north south east west central africa african america
+    american europe european russia russian niger nigerien france french washington moscow islamic al
+    pentagon reuters kremlin secretary defense general president minister official officials chief director
+    commander spokesperson gen mr mrs ms dr lt col sen rep last updated source monday tuesday wednesday
+    thursday friday saturday sunday january february march
+    april may june july august september october november december""".split()
+)
+_ROLE = frozenset(
+    """president secretary minister general gen spokesperson spokesman spokeswoman official officials director chief
+    leader commander ambassador senator sen rep mr mrs ms dr engineer librarian organiser organizer mayor governor
+    said says told stated added according by reporter correspondent analyst expert professor""".split()
+)
+
+
+def people(sentence: str) -> set[str]:
+    """Runs of 2-4 capitalised words next to a role or a speech verb ("Secretary Lloyd Austin",
+    "Dmitry Peskov, a spokesperson", "Maria Lopez said"): names of people, not of places."""
+    tokens = re.findall(r"[\w.’'-]+", sentence)
+    found: set[str] = set()
+    run: list[int] = []
+    for i, token in enumerate([*tokens, ""]):
+        word = token.strip(".,’'")
+        if word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_PERSON | STOPWORDS:
+            run.append(i)
+            continue
+        if 2 <= len(run) <= 4:
+            near = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]] + tokens[i : i + 4]]
+            if any(w in _ROLE for w in near):
+                found.add(" ".join(tokens[j].strip(".,’'") for j in run).lower())
+        run = []
+    return found

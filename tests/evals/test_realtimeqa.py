@@ -1,0 +1,96 @@
+"""The external benchmark runner on a small slice of realtimeqa-news (skipped when the folder is missing).
+
+The slice is built at test time in a temp folder: the first 20 questions by qid, their gold articles and
+100 other articles (the first by doc_id), read from ../shared/benchmarks/realtimeqa-news. Nothing of the
+benchmark's text is stored in the repository. Only the presence and range of the figures is checked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evals import dataset, realtimeqa
+from evals.runner import EvalOptions, run
+
+SOURCE = dataset.REALTIMEQA_DIR
+N_QUESTIONS = 20
+N_DISTRACTORS = 100
+
+pytestmark = pytest.mark.skipif(not dataset.is_bench_folder(SOURCE), reason=f"benchmark folder missing: {SOURCE}")
+
+
+def build_slice(target: Path) -> Path:
+    queries = sorted(
+        (json.loads(line) for line in (SOURCE / "queries.jsonl").read_text(encoding="utf-8").splitlines() if line),
+        key=lambda q: q["qid"],
+    )[:N_QUESTIONS]
+    gold = {d for q in queries for d in q["evidence_doc_ids"]}
+    docs, others = [], 0
+    with open(SOURCE / "corpus.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            if doc["doc_id"] in gold:
+                docs.append(line)
+            elif others < N_DISTRACTORS:
+                docs.append(line)
+                others += 1
+    target.mkdir(parents=True)
+    (target / "corpus.jsonl").write_text("".join(docs), encoding="utf-8")
+    (target / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in queries), encoding="utf-8")
+    return target
+
+
+def test_sample_queries_first_and_random():
+    queries = [dataset.BenchQuery(qid=f"{i:02d}", query="q", answer="a", evidence_doc_ids=[]) for i in range(30)]
+    assert [q.qid for q in realtimeqa.sample_queries(queries, 3, "first")] == ["00", "01", "02"]
+    picked = realtimeqa.sample_queries(queries, 5, "random")
+    assert picked == realtimeqa.sample_queries(queries, 5, "random")  # fixed seed
+    assert [q.qid for q in picked] == sorted(q.qid for q in picked)
+    assert realtimeqa.sample_queries(queries, None, "first") == queries
+
+
+@pytest.mark.slow
+def test_realtimeqa_slice_produces_every_figure(tmp_path: Path, embedder):
+    folder = build_slice(tmp_path / "rtqa-slice")
+    cache = tmp_path / "cache"
+    out = tmp_path / "out"
+    options = EvalOptions(suite=str(folder), limit=N_QUESTIONS, out=out, cache=cache, gate=False, quiet=True)
+    result = run(options, embedder=embedder)
+
+    assert (cache / "corpus").is_dir() and len(list((cache / "corpus").glob("rtqa-*.txt"))) > N_DISTRACTORS
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["questions"] == N_QUESTIONS and summary["kind"] == "bench"
+    assert summary["sample"] == "all questions"
+    for key in (
+        "retrieval.hits@4",
+        "retrieval.hits@10",
+        "retrieval.mrr@10",
+        "retrieval.lenient@10",
+        "answer.contains_reference",
+        "answer.mc_accuracy",
+        "answer.mc_accuracy_top10",
+        "abstention.rate",
+        "latency.total.p50_ms",
+    ):
+        value = summary["overall"][key]
+        assert value is not None and value >= 0, key
+        if not key.startswith("latency"):
+            assert value <= 1, key
+    assert "citations.gold_doc" in summary["overall"] and "citations.gold_or_answer" in summary["overall"]
+    assert summary["baselines"]["authors"][3]["mc_accuracy"] == 0.824
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == N_QUESTIONS and all(len(r["search_top10"]) == 10 for r in rows if not r["error"])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "GPT-3 + GCS news" in page and "0.824" in page and "<svg" in page
+    assert result.exit_code == 0
+
+    # a rerun reuses the cache: nothing is re-embedded
+    again = run(
+        EvalOptions(suite=str(folder), limit=2, out=tmp_path / "out2", cache=cache, gate=False, quiet=True),
+        embedder=embedder,
+    )
+    assert again.summary["index"]["chunks_embedded"] == 0
+    assert again.summary["sample"] == "first 2 questions by qid"

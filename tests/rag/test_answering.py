@@ -1,0 +1,103 @@
+from pathlib import Path
+
+import pytest
+
+from rag.models import Answer, AnswerDelta
+from rag.prompts import NO_ANSWER
+from tests.fakes import FakeLLM
+
+
+@pytest.fixture
+def tiny(tiny_corpus: Path, assistant_for):
+    a = assistant_for(tiny_corpus)
+    a.index()
+    return a
+
+
+def test_stream_yields_deltas_then_verified_answer(tiny) -> None:
+    llm = FakeLLM().enqueue("City engineer Maria Lopez said the repairs cost $42 million [1].")
+    items = list(tiny.stream("How much did the Harbor Bridge repairs cost?", generator=llm))
+    assert all(isinstance(i, AnswerDelta) for i in items[:-1]) and len(items) > 2
+    answer = items[-1]
+    assert isinstance(answer, Answer) and not answer.abstained
+    assert answer.backend == "fake" and answer.citations[0].file == "alpha.txt"
+    assert answer.answer.endswith("[1]")
+    assert {"retrieve", "generate", "verify", "total"} <= set(answer.timings_ms)
+    question, sources = llm.calls[0]
+    assert sources[0].n == 1 and sources[0].file == "alpha.txt"
+
+
+def test_generator_saying_no_answer_abstains(tiny) -> None:
+    answer = tiny.ask("How much did the Harbor Bridge repairs cost?", generator=FakeLLM().enqueue(NO_ANSWER))
+    assert answer.abstained and answer.answer == NO_ANSWER and not answer.citations
+
+
+def test_nothing_surviving_verification_abstains(tiny) -> None:
+    llm = FakeLLM().enqueue("The bridge was built by Roman engineers in 120 AD [1].")
+    answer = tiny.ask("Who built the Harbor Bridge?", generator=llm)
+    assert answer.abstained and answer.answer == NO_ANSWER and not answer.citations
+    assert answer.unsupported_sentences
+
+
+def test_weak_retrieval_abstains_without_calling_the_generator(tiny) -> None:
+    llm = FakeLLM().enqueue("Paris [1].")
+    answer = tiny.ask("What did Napoleon Bonaparte eat at Waterloo?", generator=llm)
+    assert answer.abstained and answer.answer == NO_ANSWER and not llm.calls
+
+
+def test_unretrieved_file_is_never_cited(tiny) -> None:
+    llm = FakeLLM().enqueue("About 30,000 vehicles cross the bridge every day [1]. Cider sold out by noon [9].")
+    answer = tiny.ask("How many vehicles cross the Harbor Bridge?", k=1, generator=llm)
+    assert [c.file for c in answer.citations] == ["alpha.txt"]
+    assert "Cider sold out by noon." in answer.unsupported_sentences
+
+
+@pytest.mark.parametrize(
+    ("question", "file", "expected"),
+    [
+        ("How much did the Harbor Bridge repairs cost?", "alpha.txt", "$42 million"),
+        ("How many visitors did the orchard festival attract?", "beta.md", "12,000"),
+        ("Until when will the Port Elms library stay open on weekdays?", "sub/gamma.txt", "10 pm"),
+        ("Who is the head librarian?", "sub/gamma.txt", "Ana Silva"),
+    ],
+)
+def test_extractive_answers_with_the_right_quote(tiny, question: str, file: str, expected: str) -> None:
+    answer = tiny.ask(question, backend="extractive")
+    assert not answer.abstained, answer
+    assert expected in answer.answer
+    assert answer.backend == "extractive" and "quoted from the articles" in (answer.note or "")
+    top = answer.citations[0]
+    assert top.path == file and expected in top.quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who designed the Harbor Bridge?",
+        "What is the population of Greenvale?",
+        "Which football team won the cup final?",
+    ],
+)
+def test_extractive_abstains_when_the_articles_do_not_say(tiny, question: str) -> None:
+    answer = tiny.ask(question, backend="extractive")
+    assert answer.abstained and answer.answer == NO_ANSWER and not answer.citations
+
+
+def test_follow_up_retrieves_the_right_file_only_through_history(tiny) -> None:
+    alone = tiny.search("Who said that?", k=1)
+    first = tiny.ask("How much did the Harbor Bridge repairs cost?", backend="extractive")
+    follow = tiny.ask("Who said that?", history=[first], backend="extractive")
+    assert follow.standalone_question != "Who said that?"
+    assert "Harbor Bridge" in follow.standalone_question
+    assert follow.retrieved[0].path == "alpha.txt"
+    assert "Maria Lopez" in follow.answer and follow.citations[0].path == "alpha.txt"
+    assert alone[0].path != "alpha.txt" or alone[0].score < follow.retrieved[0].score
+
+
+def test_condense_is_used_only_with_history(tiny) -> None:
+    llm = FakeLLM().enqueue_condensed("How many vehicles cross the Harbor Bridge every day?")
+    llm.enqueue("About 30,000 vehicles cross the bridge every day [1].", "About 30,000 vehicles cross [1].")
+    first = tiny.ask("Tell me about the Harbor Bridge", generator=llm)
+    follow = tiny.ask("And how busy is it?", history=[first], generator=llm)
+    assert follow.standalone_question == "How many vehicles cross the Harbor Bridge every day?"
+    assert llm.calls[1][0] == follow.standalone_question

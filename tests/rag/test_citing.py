@@ -1,0 +1,63 @@
+from pathlib import Path
+
+from rag.citing import conflicts, parse_claims, verify
+from rag.llms import Source
+
+
+def test_parses_all_marker_styles() -> None:
+    claims = parse_claims("Bridges reopened [1]. Costs rose [2, 3]. Traffic grew [1][3]. It was late. [2]")
+    assert [(c.text, c.cited) for c in claims] == [
+        ("Bridges reopened.", [1]),
+        ("Costs rose.", [2, 3]),
+        ("Traffic grew.", [1, 3]),
+        ("It was late.", [2]),
+    ]
+
+
+def _sources(assistant, question: str, k: int = 3) -> list[Source]:
+    return [Source(n=i + 1, chunk=h) for i, h in enumerate(assistant.search(question, k))]
+
+
+def test_verify_keeps_supported_drops_hallucinated_and_flags_unsupported(tiny_corpus: Path, assistant_for) -> None:
+    a = assistant_for(tiny_corpus)
+    a.index()
+    sources = _sources(a, "How much did the Harbor Bridge repairs cost?")
+    alpha = next(s.n for s in sources if s.file == "alpha.txt")
+    text = (
+        f"City engineer Maria Lopez said the repairs cost $42 million [{alpha}][7]. "
+        f"The bridge was painted bright purple by 900 volunteers [{alpha}]. "
+        "The mayor resigned."
+    )
+    checked = verify(text, sources, a.embedder, 0.5)
+    assert len(checked.citations) == 1
+    cit = checked.citations[0]
+    assert cit.file == "alpha.txt" and "$42 million" in cit.quote and cit.supported
+    raw = (tiny_corpus / "alpha.txt").read_text()
+    assert raw[cit.quote_start_char : cit.quote_end_char] == cit.quote
+    assert cit.quote in raw.splitlines()[cit.start_line - 1]
+    assert "[7]" not in checked.answer and "[1]" in checked.answer
+    assert "The bridge was painted bright purple by 900 volunteers." in checked.unsupported
+    assert "The mayor resigned." in checked.unsupported
+    assert checked.supported_sentences == 1
+
+
+def test_numbers_in_claim_must_appear_in_passage(tiny_corpus: Path, assistant_for) -> None:
+    a = assistant_for(tiny_corpus)
+    a.index()
+    sources = _sources(a, "How many vehicles cross the Harbor Bridge?")
+    n = next(s.n for s in sources if s.file == "alpha.txt")
+    good = verify(f"About 30,000 vehicles cross the bridge every day [{n}].", sources, a.embedder, 0.5)
+    bad = verify(f"About 45,000 vehicles cross the bridge every day [{n}].", sources, a.embedder, 0.5)
+    assert good.citations and not good.unsupported
+    assert not bad.citations and bad.unsupported
+
+
+def test_conflicting_figures_get_a_note(bundled_corpus: Path, assistant_for) -> None:
+    a = assistant_for(bundled_corpus)
+    a.index()
+    answer = a.ask("How much did Air Base 201 cost?", backend="extractive")
+    assert not answer.abstained
+    assert "$110 million" in answer.answer and "$100 million" in answer.answer
+    assert "different figures" in answer.answer
+    assert {c.file for c in answer.citations} >= {"000_66acf2913ab27397.txt", "001_d226fc9055a80bf1.txt"}
+    assert conflicts(answer.citations)
