@@ -22,6 +22,7 @@ from rag.text import (
     STOPWORDS,
     amount_spans,
     content_terms,
+    looks_like_injection,
     mentioned,
     name_tokens,
     numbers,
@@ -98,7 +99,10 @@ def support(claim: str, passage: str, claim_vec: np.ndarray, quote_vec: np.ndarr
 def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support: float) -> Verified:
     by_n = {s.n: s for s in sources}
     claims = parse_claims(text)
-    quotes = {s.n: [q for q in split_sentences(s.text) if len(q.text) > 3] for s in sources}
+    quotes = {
+        s.n: [q for q in split_sentences(s.text) if len(q.text) > 3 and not looks_like_injection(q.text)]
+        for s in sources
+    }
     claim_vecs = embedder.embed_cached([c.text for c in claims]) if claims else None
     citations: list[Citation] = []
     keys: dict[tuple[int, int], int] = {}

@@ -28,6 +28,7 @@ from rag.text import (
     amount_spans,
     amounts,
     content_terms,
+    looks_like_injection,
     name_tokens,
     names,
     normalize_number,
@@ -185,7 +186,7 @@ class ExtractiveGenerator(Generator):
             (src, s)
             for src in sources
             for s in split_sentences(src.text)
-            if len(s.text.split()) >= 5 and not _is_heading(s.text)
+            if len(s.text.split()) >= 5 and not _is_heading(s.text) and not looks_like_injection(s.text)
         ]
         if not sentences:
             return []

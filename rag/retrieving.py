@@ -48,6 +48,11 @@ def exact_match(query: str, text: str) -> float:
     return len(mentioned(wanted, text)) / len(wanted)
 
 
+def _crowded(fused: list[RetrievedChunk], pooled: set[str]) -> set[str]:
+    """Files that had more candidates than the pool let in."""
+    return {h.path for h in fused if h.id not in pooled}
+
+
 class Retriever:
     def __init__(self, settings: RetrievalSettings, store: Store, embedder: Embedder) -> None:
         self.settings = settings
@@ -73,7 +78,12 @@ class Retriever:
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
             return []
-        pool = fused[: max(3 * k, 12)]
+        size = max(3 * k, 12)
+        pool = self._pool(fused, size)
+        if len(pool) < size:
+            seen = {h.id for h in pool}
+            extra = self.store.query(qvec.tolist(), size - len(pool), exclude_paths=sorted(_crowded(fused, seen)))
+            pool += [h for h in extra if h.id not in seen]
         chunk_vecs = self._chunk_vectors(pool)
         do_rerank = self.settings.rerank if rerank is None else rerank
         if do_rerank:
@@ -83,6 +93,18 @@ class Retriever:
         for hit, score in zip(pool, relevance, strict=True):
             hit.score = round(float(score), 4)
         return self._diversify(pool, relevance, chunk_vecs, k)
+
+    def _pool(self, fused: list[RetrievedChunk], size: int) -> list[RetrievedChunk]:
+        """Rerank candidates, with no file taking more than twice its share of the pool."""
+        per_file: dict[str, int] = {}
+        pool: list[RetrievedChunk] = []
+        for hit in fused:
+            if per_file.get(hit.path, 0) < 2 * self.settings.per_file_cap:
+                per_file[hit.path] = per_file.get(hit.path, 0) + 1
+                pool.append(hit)
+                if len(pool) == size:
+                    break
+        return pool
 
     def _chunk_vectors(self, hits: list[RetrievedChunk]) -> np.ndarray:
         got = self.store.collection.get(ids=[h.id for h in hits], include=["embeddings"])

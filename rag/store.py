@@ -219,12 +219,23 @@ class Store:
         for start in range(0, len(ids), 5000):
             self.collection.delete(ids=ids[start : start + 5000])
 
-    def query(self, vector: list[float], k: int) -> list[RetrievedChunk]:
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+    def query(self, vector: list[float], k: int, exclude_paths: list[str] | None = None) -> list[RetrievedChunk]:
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
 
         if self.count() == 0:
             return []
-        result = self.vector_store.query(VectorStoreQuery(query_embedding=vector, similarity_top_k=k))
+        filters = None
+        if exclude_paths:
+            filters = MetadataFilters(
+                filters=[MetadataFilter(key="path", value=exclude_paths, operator=FilterOperator.NIN)]
+            )
+        query = VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters)
+        result = self.vector_store.query(query)
         hits = []
         for node, sim in zip(result.nodes or [], result.similarities or [], strict=False):
             cosine = 1.0 + math.log(max(sim, 1e-12))

@@ -267,3 +267,16 @@ def people(sentence: str) -> set[str]:
                 found.add(" ".join(tokens[j].strip(".,’'") for j in run).lower())
         run = []
     return found
+
+
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|sources?)\b|\byou are now\b|"
+    r"\banswer every question\b|\bsystem prompt\b|^\W*system\s*:|\bcite this source\b|\bas an ai\b|"
+    r"\b(admin|developer|jailbreak) mode\b|\bnew instructions\b",
+    re.I,
+)
+
+
+def looks_like_injection(sentence: str) -> bool:
+    """Text addressed to an AI model rather than to a reader: never quoted as evidence."""
+    return bool(_INJECTION.search(sentence))

@@ -23,7 +23,7 @@ def test_stream_yields_deltas_then_verified_answer(tiny) -> None:
     assert answer.backend == "fake" and answer.citations[0].file == "alpha.txt"
     assert answer.answer.endswith("[1]")
     assert {"retrieve", "generate", "verify", "total"} <= set(answer.timings_ms)
-    question, sources = llm.calls[0]
+    _, sources = llm.calls[0]
     assert sources[0].n == 1 and sources[0].file == "alpha.txt"
 
 
