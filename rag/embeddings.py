@@ -1,8 +1,7 @@
 """The sentence-transformers model: resolved offline, loaded lazily, once per process.
 
 Importing torch and sentence-transformers costs seconds, so nothing here imports them until
-the first text is embedded. The same model serves indexing, queries (through a llama-index
-``BaseEmbedding`` adapter) and sentence-level reranking.
+the first text is embedded. The same model serves indexing, queries and sentence-level reranking.
 """
 
 from __future__ import annotations
@@ -14,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 from rag.errors import EmbeddingError
 from rag.settings import PACKAGED_MODEL, EmbeddingSettings
@@ -40,6 +37,16 @@ def resolve_model(name: str) -> tuple[Path, str]:
     return path.resolve(), path.resolve().name
 
 
+_QUIET_OFFLINE = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+}
+
+
 class Embedder:
     """Normalised float32 embeddings; repeated texts (query sentences) come from a small cache."""
 
@@ -47,41 +54,72 @@ class Embedder:
         self.settings = settings
         self.path, self.model_id = resolve_model(settings.model)
         self._model: Any = None
-        self._lock = threading.Lock()
+        self._encoder: Any = None
+        self._encoder_checked = False
+        self._lock = threading.RLock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
 
     @property
     def model(self) -> Any:
+        """The sentence-transformers model (torch), loaded on first use."""
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-                os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+                for key, value in _QUIET_OFFLINE.items():
+                    os.environ.setdefault(key, value)
                 try:
                     from sentence_transformers import SentenceTransformer
                     from transformers.utils import logging as hf_logging
 
                     hf_logging.disable_progress_bar()
                     hf_logging.set_verbosity_error()
-
                     self._model = SentenceTransformer(str(self.path), device=self.settings.device)
                 except Exception as exc:
                     raise EmbeddingError(f"Could not load embedding model {self.path}: {exc}") from exc
             return self._model
 
+    def encoder(self) -> Any:
+        """The ONNX encoder when the backend and the model allow it, else None (torch is used)."""
+        with self._lock:
+            if not self._encoder_checked:
+                self._encoder_checked = True
+                if self.settings.backend == "onnx":
+                    self._encoder = self._load_onnx()
+            return self._encoder
+
+    def _load_onnx(self) -> Any:
+        from rag import onnx_embedding
+
+        if not onnx_embedding.supports(self.path):
+            return None
+        target = onnx_embedding.cache_path(self.path, self.settings.cache_dir)
+        try:
+            if not target.exists():
+                onnx_embedding.export(self.path, target)
+                encoder = onnx_embedding.OnnxEncoder(self.path, target)
+                probe = ["Parity check for the exported model.", "Air Base 101 in Niamey, Niger", "ok"]
+                reference = self._torch_embed(probe)
+                if float(np.abs(encoder.encode(probe) - reference).max()) > onnx_embedding.PARITY_TOLERANCE:
+                    target.unlink(missing_ok=True)
+                    return None
+                return encoder
+            return onnx_embedding.OnnxEncoder(self.path, target)
+        except Exception:  # noqa: BLE001 - any export/runtime problem: stay on sentence-transformers
+            return None
+
     @property
     def dimension(self) -> int:
-        model = self.model
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(getter())
+        return int(self.embed(["dimension probe"]).shape[1])
 
     def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        encoder = self.encoder()
+        if encoder is not None:
+            return encoder.encode(texts, self.settings.batch_size)
+        return self._torch_embed(texts, show_progress)
+
+    def _torch_embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         vectors = self.model.encode(
             texts,
             batch_size=self.settings.batch_size,
@@ -102,36 +140,14 @@ class Embedder:
         return np.stack([self._cache[t] for t in texts]) if texts else self.embed([])
 
 
-_SHARED: dict[tuple[str, str, int], Embedder] = {}
+_SHARED: dict[tuple[str, str, int, str], Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
 def get_embedder(settings: EmbeddingSettings) -> Embedder:
     """One loaded model per process, whoever asks (CLI, UI, evals, tests)."""
-    key = (settings.model, settings.device, settings.batch_size)
+    key = (settings.model, settings.device, settings.batch_size, settings.backend)
     with _SHARED_LOCK:
         if key not in _SHARED:
             _SHARED[key] = Embedder(settings)
         return _SHARED[key]
-
-
-class LlamaEmbedding(BaseEmbedding):
-    """llama-index adapter over ``Embedder`` so indexing and retrieval share one loaded model."""
-
-    _embedder: Embedder = PrivateAttr()
-
-    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
-        super().__init__(model_name=embedder.model_id, embed_batch_size=embedder.settings.batch_size, **kwargs)
-        self._embedder = embedder
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.embed_cached([query])[0].tolist()
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.embed([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed(texts).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)

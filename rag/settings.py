@@ -46,9 +46,15 @@ class ChromaSettings(BaseModel):
 
 
 class EmbeddingSettings(BaseModel):
-    """``model`` is the packaged MiniLM by name, or a path to any sentence-transformers folder."""
+    """``model`` is the packaged MiniLM by name, or a path to any sentence-transformers folder.
+
+    ``backend`` "onnx" runs the same model through ONNX Runtime (exported once into
+    ``cache_dir`` and checked against sentence-transformers); "torch" uses sentence-transformers.
+    """
 
     model: str = PACKAGED_MODEL
+    backend: Literal["onnx", "torch"] = "onnx"
+    cache_dir: Path = Path("~/.cache/rag-news/onnx")
     batch_size: int = 32
     device: str = "cpu"
 
