@@ -1,0 +1,105 @@
+"""Answer latency and memory of the extractive backend.
+
+Prints, for the bundled corpus indexed into a temporary store:
+- warm ``Assistant.ask`` latency p50/p95 (models loaded) over the first turn of every seed-set
+  question, on a first pass (article sentences not yet embedded) and a second pass (cached);
+- ``rag ask`` cold-start wall time: a fresh process answering one question, median of 3 runs;
+- peak RSS of the warm process and of a cold ``rag ask`` process.
+
+Targets (issue 4): warm p50 < 300 ms, cold start < 4 s, peak RSS < 1.5 GB.
+Run: .venv/bin/python bench/answer_bench.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rag.assistant import Assistant  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def questions() -> list[str]:
+    items = [json.loads(line) for line in (ROOT / "evals" / "data" / "seed.jsonl").read_text().splitlines()]
+    return [item["turns"][0]["question"] for item in items]
+
+
+def machine() -> str:
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
+        platform.processor(),
+    )
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="cold-start runs")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings()
+        settings.store.dir = Path(tmp) / "store"
+        assistant = Assistant(settings)
+        assistant.index()
+        qs = questions()
+        assistant.ask(qs[0], backend="extractive")
+        passes = {}
+        for name in ("first pass", "second pass"):
+            times = []
+            for q in qs:
+                start = time.perf_counter()
+                assistant.ask(q, backend="extractive")
+                times.append((time.perf_counter() - start) * 1000)
+            passes[name] = times
+        warm_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        env = {**os.environ, "RAG_STORE_DIR": str(settings.store.dir), "RAG_ANSWER_BACKEND": "extractive"}
+        rag = str(Path(sys.executable).parent / "rag")
+        cold = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            subprocess.run([rag, "ask", "How much did Air Base 201 cost?"], env=env, check=True, capture_output=True)
+            cold.append(time.perf_counter() - start)
+        cold_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    results = {
+        "questions": len(qs),
+        **{f"warm_{k.replace(' ', '_')}_p50_ms": round(pct(v, 50), 1) for k, v in passes.items()},
+        **{f"warm_{k.replace(' ', '_')}_p95_ms": round(pct(v, 95), 1) for k, v in passes.items()},
+        "cold_start_median_s": round(statistics.median(cold), 2),
+        "cold_start_runs_s": [round(c, 2) for c in cold],
+        "warm_process_peak_rss_mb": round(warm_rss),
+        "cold_process_peak_rss_mb": round(cold_rss),
+        "embedding_backend": settings.embedding.backend,
+        "machine": machine(),
+    }
+    for name, times in passes.items():
+        print(f"warm ask ({name}, {len(times)} questions): p50 {pct(times, 50):.0f} ms, p95 {pct(times, 95):.0f} ms")
+    print(
+        f"rag ask cold start: median {statistics.median(cold):.2f} s over {args.runs} runs {results['cold_start_runs_s']}"
+    )
+    print(f"peak RSS: warm process {warm_rss:.0f} MB, cold rag ask {cold_rss:.0f} MB")
+    print(f"machine: {results['machine']}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "answer_bench.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
