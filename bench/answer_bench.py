@@ -91,9 +91,8 @@ def main() -> None:
     }
     for name, times in passes.items():
         print(f"warm ask ({name}, {len(times)} questions): p50 {pct(times, 50):.0f} ms, p95 {pct(times, 95):.0f} ms")
-    print(
-        f"rag ask cold start: median {statistics.median(cold):.2f} s over {args.runs} runs {results['cold_start_runs_s']}"
-    )
+    runs = results["cold_start_runs_s"]
+    print(f"rag ask cold start: median {statistics.median(cold):.2f} s over {args.runs} runs {runs}")
     print(f"peak RSS: warm process {warm_rss:.0f} MB, cold rag ask {cold_rss:.0f} MB")
     print(f"machine: {results['machine']}")
     out = ROOT / "bench" / "results"

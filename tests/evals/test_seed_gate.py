@@ -10,6 +10,7 @@ from evals.runner import EvalOptions, run
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_seed_suite_meets_thresholds(tmp_path: Path, embedder):
     options = EvalOptions(
         suite="seed", backend="extractive", out=tmp_path / "seed", cache=tmp_path / "cache", quiet=True

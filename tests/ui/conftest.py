@@ -1,71 +1,19 @@
-"""A real UI server for the module: the app from ``ui.app.build_app`` over a copy of the bundled
-corpus plus one hostile article, launched in-process on a free port exactly as ``rag ui`` does."""
+"""Fixtures for the UI tests: one real server and one headless Chromium for the whole session."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-
-# An article that tries everything: a script tag, an event handler and a template-literal
-# expression. The UI must show all of it as text and run none of it.
-HOSTILE_NAME = "harbor_ferry.txt"
-HOSTILE_ARTICLE = (
-    "Harbor Ferry Returns <script>window.__pwned = 1</script>\n"
-    "By Jane Porter\n\n"
-    'The harbor ferry of Port Elms returned to service on Tuesday after a two-year pause <img src=x onerror="window.__pwned = 2">.\n'
-    "Captain Ana Ruiz said the ferry carries 400 passengers per trip `${window.__pwned = 3}`.\n"
-)
-HOSTILE_QUESTION = "When did the harbor ferry of Port Elms return to service?"
+from tests.ui.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, UIServer, start_server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class UIServer:
-    url: str
-    assistant: object
-    demo: object
-    corpus: Path
-
-
-def start_server(tmp: Path, embedder, **overrides: object) -> UIServer:
-    from rag.assistant import Assistant
-    from rag.settings import Settings
-    from ui.app import build_app, serve
-
-    corpus = tmp / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    (corpus / HOSTILE_NAME).write_text(HOSTILE_ARTICLE, encoding="utf-8")
-    settings = Settings()
-    settings.corpus.dir = corpus
-    settings.store.dir = tmp / "store"
-    settings.llm.ollama_url = "http://127.0.0.1:9"  # nothing listens: auto falls back to extractive
-    for dotted, value in overrides.items():
-        group, field = dotted.split("__")
-        setattr(getattr(settings, group), field, value)
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.index()
-    demo = build_app(assistant)
-    _, url, _ = serve(demo, settings, port=free_port(), block=False, quiet=True)
-    return UIServer(url=url, assistant=assistant, demo=demo, corpus=corpus)
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ui_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[UIServer]:
-    """One server per test module, isolated from the user's RAG_* settings and rag.toml."""
+    """One server for the UI tests (indexing is the slow part), isolated from the user's RAG_* and rag.toml."""
     with pytest.MonkeyPatch.context() as mp:
         for key in list(os.environ):
             if key.startswith("RAG_"):
@@ -83,3 +31,16 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[UI
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright, shared by the browser tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from tests.ui.conftest import UIServer
+from tests.ui.support import HOSTILE_NAME, HOSTILE_QUESTION, UIServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning:gradio.queueing")]
 
 FIRST = "Which air base did Russian troops enter?"
 FOLLOW_UP = "Which city?"  # only answerable through the first turn
@@ -29,7 +29,7 @@ def client(server: UIServer) -> Client:
 
 def test_answer_then_follow_up_in_one_session(ui_server: UIServer) -> None:
     session = client(ui_server)
-    html, box, export = session.predict(FIRST, 5, api_name="/ask")
+    html, box, _ = session.predict(FIRST, 5, api_name="/ask")
     assert box == ""
     assert "101" in html and "Air Base 101" in html
     assert re.search(r'<button type="button" class="cite" data-turn="0" data-n="1"', html)
@@ -110,8 +110,6 @@ def test_view_source_refuses_paths_outside_the_corpus(ui_server: UIServer) -> No
 
 
 def test_hostile_article_is_escaped_in_every_panel(ui_server: UIServer) -> None:
-    from tests.ui.conftest import HOSTILE_NAME, HOSTILE_QUESTION
-
     session = client(ui_server)
     html, _, _ = session.predict(HOSTILE_QUESTION, 5, api_name="/ask")
     assert HOSTILE_NAME in html and "<img" not in html and "&lt;img src=x" in html

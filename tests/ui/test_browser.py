@@ -13,35 +13,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.ui.conftest import HOSTILE_NAME, HOSTILE_QUESTION, UIServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-ANSWER_TIMEOUT_MS = 120_000
+from tests.ui.support import ANSWER_TIMEOUT_MS, HOSTILE_NAME, HOSTILE_QUESTION, UIServer, needs_chromium
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.filterwarnings("ignore::DeprecationWarning:gradio.queueing"),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: install Debian's chromium package"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -64,6 +43,7 @@ def page(browser, ui_server: UIServer) -> Iterator[object]:
     page.wait_for_selector("#conversation button.example")
     yield page
     assert page.external_requests == [], "the page must work offline"
+    assert page.console_errors == [], "the page logged errors"
     context.close()
 
 

@@ -63,7 +63,7 @@ def test_follow_up_passes_the_session_history(indexed) -> None:
 
 def test_ollama_down_is_a_readable_message(indexed) -> None:
     h = indexed(answer__backend="ollama")
-    html, history, box, export = run_turn(h, "How much did the repairs cost?")
+    html, history, box, _ = run_turn(h, "How much did the repairs cost?")
     assert "Could not answer" in html and "Ollama is not reachable" in html and "ollama serve" in html
     assert "Traceback" not in html and history == [] and box == "How much did the repairs cost?"
     assert "unavailable" in h.backend() and "Ollama is not reachable" in h.backend()
@@ -156,6 +156,7 @@ def test_viewer_warns_when_the_article_changed_since_indexing(indexed) -> None:
 def test_clear_starts_a_new_conversation(indexed) -> None:
     welcome, history, box, export, viewer = indexed().clear()
     assert "Ask a question about your articles" in welcome and history == [] and box == ""
+    assert export.interactive is False
     assert "Source viewer" in viewer
 
 

@@ -121,3 +121,9 @@ def test_viewer_ignores_a_span_outside_the_text() -> None:
 def test_shorten() -> None:
     assert shorten("short  title", 20) == "short title"
     assert shorten("a long title that goes on and on", 15) == "a long title…"
+
+
+def test_markers_stay_on_the_line_of_their_sentence() -> None:
+    html = answer_html(answer("It reopened on Monday.[1][2] Then [1, 2]", [citation(1), citation(2)]), 0)
+    groups = re.findall(r'<span class="cites">(\S+)\xa0((?:<button[^>]*>\d</button>)+)</span>', html)
+    assert [(word, body.count("<button")) for word, body in groups] == [("Monday.", 2), ("Then", 2)]
