@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.embeddings import Embedder, get_embedder
-from rag.errors import RagError
+from rag.errors import CorpusError, RagError
 from rag.models import Answer, AnswerDelta, IndexSummary, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
 from rag.store import Store
@@ -91,6 +91,9 @@ class Assistant:
 
         if not question.strip():
             raise RagError("The question is empty")
+        if self.store.count() == 0:
+            corpus = self.settings.corpus.dir
+            raise CorpusError(f"The index at {self.store.location} is empty: run `rag index` (corpus: {corpus})")
         gen = generator or self.generator(backend)
         k = k or self.settings.retrieval.top_k
         yield from stream_answer(question, history, self.retriever, gen, self.embedder, self.settings.answer, k)

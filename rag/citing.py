@@ -8,6 +8,7 @@ removed; a sentence left without a supporting citation is reported as unsupporte
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from rag.llms import Source
 from rag.models import Citation
 from rag.text import (
     STOPWORDS,
+    Sentence,
     amount_spans,
     content_terms,
     looks_like_injection,
@@ -82,7 +84,8 @@ def _numbers_in(text: str) -> list[int]:
 
 
 def support(claim: str, passage: str, claim_vec: np.ndarray, quote_vec: np.ndarray) -> float:
-    """0..1: how well ``passage`` (a chunk) and its best sentence support ``claim``."""
+    """0..1: how well ``passage`` (the quoted sentence or two) supports ``claim``: every number in the
+    claim must be in it, its names should be, and its content words and meaning should match."""
     claim_numbers = numbers(claim)
     passage_numbers = numbers(passage)
     if claim_numbers - passage_numbers:
@@ -96,13 +99,21 @@ def support(claim: str, passage: str, claim_vec: np.ndarray, quote_vec: np.ndarr
     return round((0.5 * cosine + 0.5 * coverage) * (0.5 + 0.5 * name_share), 4)
 
 
+def _windows(passage: str) -> list[Sentence]:
+    """Candidate quotes: single sentences, and pairs of adjacent ones for claims that span two."""
+    sentences = [q for q in split_sentences(passage) if len(q.text) > 3 and not looks_like_injection(q.text)]
+    pairs = [
+        Sentence(passage[a.start : b.end], a.start, b.end)
+        for a, b in itertools.pairwise(sentences)
+        if "\n\n" not in passage[a.start : b.end] and b.end - a.start < 600
+    ]
+    return sentences + pairs
+
+
 def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support: float) -> Verified:
     by_n = {s.n: s for s in sources}
     claims = parse_claims(text)
-    quotes = {
-        s.n: [q for q in split_sentences(s.text) if len(q.text) > 3 and not looks_like_injection(q.text)]
-        for s in sources
-    }
+    quotes = {s.n: _windows(s.text) for s in sources}
     claim_vecs = embedder.embed_cached([c.text for c in claims]) if claims else None
     citations: list[Citation] = []
     keys: dict[tuple[int, int], int] = {}
@@ -117,9 +128,9 @@ def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support
                 continue
             qs = quotes[n]
             qvecs = embedder.embed_cached([q.text for q in qs])
-            sims = qvecs @ claim_vecs[i]
-            best = int(np.argmax(sims))
-            score = support(claim.text, source.text, claim_vecs[i], qvecs[best])
+            scores = [support(claim.text, q.text, claim_vecs[i], v) for q, v in zip(qs, qvecs, strict=True)]
+            best = int(np.argmax(scores))
+            score = scores[best]
             if score < min_support:
                 continue
             key = (n, qs[best].start)

@@ -57,6 +57,7 @@ class Embedder:
         self._encoder: Any = None
         self._encoder_checked = False
         self._lock = threading.RLock()
+        self._cache_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
 
@@ -131,13 +132,18 @@ class Embedder:
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:
         """For query-time sentences: the same article sentences come back question after question."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if not texts:
+            return self.embed([])
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            for text, vec in zip(missing, self.embed(missing), strict=True):
-                self._cache[text] = vec
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return np.stack([self._cache[t] for t in texts]) if texts else self.embed([])
+            found.update(zip(missing, self.embed(missing), strict=True))
+            with self._cache_lock:
+                self._cache.update((t, found[t]) for t in missing)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
 
 _SHARED: dict[tuple[str, str, int, str], Embedder] = {}
