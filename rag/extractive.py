@@ -186,7 +186,10 @@ class ExtractiveGenerator(Generator):
             (src, s)
             for src in sources
             for s in split_sentences(src.text)
-            if len(s.text.split()) >= 5 and not _is_heading(s.text) and not looks_like_injection(s.text)
+            if len(s.text.split()) >= 5
+            and not _is_heading(s.text)
+            and s.text != src.title.strip()
+            and not looks_like_injection(s.text)
         ]
         if not sentences:
             return []
