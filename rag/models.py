@@ -9,8 +9,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
-class Chunk(BaseModel):
-    """A passage of one source file, with exact offsets so a citation can point into the file."""
+class Passage(BaseModel):
+    """A span of one source file, with exact offsets so a citation can point into the file."""
 
     id: str
     text: str
@@ -22,10 +22,15 @@ class Chunk(BaseModel):
     start_line: int
     end_line: int
     content_hash: str
-    chunk_index: int
-    n_chunks: int
     byline: str | None = None
     published: str | None = None
+
+
+class Chunk(Passage):
+    """A passage as the indexer cut it: its place among its file's chunks."""
+
+    chunk_index: int
+    n_chunks: int
 
 
 class SkippedFile(BaseModel):
@@ -55,23 +60,11 @@ class IndexSummary(BaseModel):
         return data
 
 
-class RetrievedChunk(BaseModel):
+class RetrievedChunk(Passage):
     """A chunk as retrieval ranked it; ``retrievers`` says which retrievers found it."""
 
-    id: str
-    file: str
-    path: str
-    title: str
-    text: str
-    start_char: int
-    end_char: int
-    start_line: int
-    end_line: int
-    content_hash: str
     score: float
     retrievers: list[str] = Field(default_factory=list)
-    byline: str | None = None
-    published: str | None = None
 
 
 class SourceInfo(BaseModel):
