@@ -26,14 +26,22 @@ and afterwards ``--repeat`` timed rounds give the "warm" p50/p95. Warm queries h
 embedder's in-process cache for the query and sentence vectors, so warm latency is the
 retrieval path (Chroma, BM25, fusion, rerank arithmetic, MMR) without any model inference.
 Per-stage means come from wrapping library functions in this process (no file is changed).
+Cold latency matters most in ``scale`` mode: there the chunks' sentences are all distinct, so
+a new question rarely finds them in the cache, as with a large real corpus.
 
 Peak RSS is sampled with psutil every 20 ms during a stage (``peak_rss_mb``); the process
 high-water mark from ``getrusage`` is reported too (it includes every earlier stage).
 
+The machine may be shared: each mode reports the 1-minute load average (start, end, and the
+mean during indexing / search / loading), the process CPU seconds, and a probe of the raw
+embedding throughput (32 windows of 180 words). With the load above the core count, every
+figure is inflated; model inference suffers most, because its thread pool expects the cores.
+The embedding runtime the library actually used (ONNX Runtime or torch) is printed as well.
+
 Usage::
 
     .venv/bin/python bench/index_bench.py [--mode corpus|synthetic|scale|all]
-                                          [--articles 2000] [--chunks 100000]
+                                          [--articles 2000] [--chunks 100000] [--repeat 3]
 
 Figures are printed one per line and merged by mode into ``bench/results/index_bench.json``.
 """
@@ -42,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -130,18 +139,24 @@ QUERIES: tuple[str, ...] = (
 # Measurement helpers
 # ---------------------------------------------------------------------------------------
 class PeakRSS:
-    """Samples this process's RSS in a thread; ``peak_mb`` is the highest value seen."""
+    """Samples this process's RSS in a thread; ``peak_mb`` is the highest value seen.
+
+    It also samples the 1-minute load average: above the core count, other processes were
+    competing for the CPU and every timing of the stage is inflated.
+    """
 
     def __init__(self, interval_s: float = 0.02) -> None:
         self.interval_s = interval_s
         self.proc = psutil.Process()
         self.peak = 0
+        self.loads: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, self.proc.memory_info().rss)
+            self.loads.append(os.getloadavg()[0])
             self._stop.wait(self.interval_s)
 
     def __enter__(self) -> PeakRSS:
@@ -158,6 +173,10 @@ class PeakRSS:
     def peak_mb(self) -> float:
         return round(self.peak / 2**20, 1)
 
+    @property
+    def mean_load(self) -> float:
+        return round(statistics.fmean(self.loads), 2) if self.loads else os.getloadavg()[0]
+
 
 def maxrss_mb() -> float:
     """Process high-water mark (Linux reports KiB)."""
@@ -173,6 +192,9 @@ class Stages:
         self._undo: list[tuple[Any, str, Any, bool]] = []
 
     def wrap(self, owner: Any, attr: str, label: str) -> None:
+        if not hasattr(owner, attr):  # the library moved on: time what still exists
+            print(f"  (note: {getattr(owner, '__name__', type(owner).__name__)}.{attr} not found; not timed)")
+            return
         had_own = attr in vars(owner)
         original = vars(owner)[attr] if had_own else getattr(owner, attr)
         func = getattr(owner, attr)
@@ -252,21 +274,31 @@ def machine_info() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    try:
-        import torch
 
-        torch_version = torch.__version__
-        torch_threads = torch.get_num_threads()
-    except ImportError:
-        torch_version, torch_threads = "not installed", 0
+    def version(dist: str) -> str:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
     return {
         "cpu": cpu,
         "cores": os.cpu_count() or 0,
         "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
-        "torch": torch_version,
-        "torch_threads": torch_threads,
+        "torch": version("torch"),
+        "onnxruntime": version("onnxruntime"),
+        "chromadb": version("chromadb"),
+        "bm25s": version("bm25s"),
     }
+
+
+def embedding_backend(embedder: Any) -> str:
+    """Which runtime the Embedder really uses (the library falls back to torch when ONNX is unusable)."""
+    encoder = getattr(embedder, "encoder", None)
+    if callable(encoder):
+        return "onnx" if encoder() is not None else "torch"
+    return "torch"
 
 
 def warm_embedder(report: Report, mode: str, embedder: Any) -> None:
@@ -278,6 +310,8 @@ def warm_embedder(report: Report, mode: str, embedder: Any) -> None:
     start = time.perf_counter()
     embedder.embed(["warm up the embedding model"])
     report.put(mode, "model_load_s", round(time.perf_counter() - start, 3), "s (not part of any timing below)")
+    report.put(mode, "embedding_backend", embedding_backend(embedder))
+    report.put(mode, "embedding_batch_size", embedder.settings.batch_size)
     words = " ".join(p.read_text("utf-8") for p in sorted(CORPUS.glob("*.txt"))).split()
     windows = [" ".join(words[i : i + 180]) for i in range(0, max(1, len(words) - 180), 60)][:32]
     start = time.perf_counter()
@@ -327,6 +361,8 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
     report.put(mode, "files", n_files)
     report.put(mode, "files_indexed", len(summary.added) + len(summary.updated))
     report.put(mode, "chunks", chunks)
+    unique = len({doc for _, _, doc in assistant.store.iter_records(["documents"])})
+    report.put(mode, "unique_chunk_texts", unique, "(identical texts are embedded again; none are skipped)")
     report.put(mode, "index_seconds", round(seconds, 3), "s")
     report.put(mode, "files_per_s", round(n_files / seconds, 2), "files/s")
     report.put(mode, "chunks_per_s", round(chunks / seconds, 2), "chunks/s")
@@ -337,7 +373,11 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
     other = seconds - accounted
     report.put(mode, "index_stage.other_s", round(other, 3), f"s ({100 * other / seconds:.1f}%)")
     report.put(mode, "index_peak_rss_mb", rss.peak_mb, "MB")
+    report.put(mode, "index_mean_loadavg_1min", rss.mean_load, f"(machine has {os.cpu_count()} cores)")
     report.put(mode, "index_cpu_seconds", round(cpu, 1), f"s (process CPU; {cpu / seconds:.2f} cores busy on average)")
+    embed_s = stages.seconds.get("embedding", 0.0)
+    if embed_s:
+        report.put(mode, "embedding_chunks_per_s", round(chunks / embed_s, 2), "chunks/s (embedding stage alone)")
     return seconds
 
 
@@ -391,10 +431,12 @@ def search_and_report(report: Report, mode: str, assistant: Any, repeat: int, k:
     accounted = 0.0
     for label, secs in sorted(stages.seconds.items(), key=lambda kv: -kv[1]):
         accounted += secs
-        report.put(mode, f"search_stage_mean.{label}_ms", ms(secs / n), "ms/query")
+        calls = stages.calls[label] / n
+        report.put(mode, f"search_stage_mean.{label}_ms", ms(secs / n), f"ms/query ({calls:.2f} calls/query)")
     other = sum(warm) - accounted
     report.put(mode, "search_stage_mean.other_ms", ms(other / n), "ms/query (query embed cache, RRF, copies)")
     report.put(mode, "search_peak_rss_mb", rss.peak_mb, "MB")
+    report.put(mode, "search_mean_loadavg_1min", rss.mean_load)
     return ms(pct(warm, 50))
 
 
@@ -577,6 +619,7 @@ def run_scale(report: Report, args: argparse.Namespace) -> None:
         report.put(mode, "load_add_chunks_seconds", round(add_s, 2), "s (Store.add_chunks: nodes + Chroma add)")
         report.put(mode, "load_chunks_per_s", round(n / add_s, 1), "chunks/s (Store.add_chunks only)")
         report.put(mode, "load_peak_rss_mb", rss.peak_mb, "MB")
+        report.put(mode, "load_mean_loadavg_1min", rss.mean_load)
 
         stages = Stages()
         stages.wrap(keyword, "_nodes", "read_store_to_nodes")
@@ -674,7 +717,8 @@ def main(argv: list[str] | None = None) -> int:
     save(report, machine)
     print(
         f"machine: cpu={machine['cpu']} | cores={machine['cores']} | ram={machine['ram_gb']} GB | "
-        f"python={machine['python']} | torch={machine['torch']} (threads={machine['torch_threads']})",
+        f"python={machine['python']} | torch={machine['torch']} | onnxruntime={machine['onnxruntime']} | "
+        f"chromadb={machine['chromadb']} | bm25s={machine['bm25s']}",
         flush=True,
     )
     return 0

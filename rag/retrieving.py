@@ -72,6 +72,7 @@ class Retriever:
     def search(self, query: str, k: int | None = None, rerank: bool | None = None) -> list[RetrievedChunk]:
         k = k or self.settings.top_k
         n = max(self.settings.candidates, k)
+        self.store.reopen_if_changed()
         qvec = self.embedder.embed_cached([query])[0]
         vector_hits = self.store.query(qvec.tolist(), n)
         keyword_hits = keyword.search(self.bm25(), query, n)
@@ -84,7 +85,9 @@ class Retriever:
             seen = {h.id for h in pool}
             extra = self.store.query(qvec.tolist(), size - len(pool), exclude_paths=sorted(_crowded(fused, seen)))
             pool += [h for h in extra if h.id not in seen]
-        chunk_vecs = self._chunk_vectors(pool)
+        pool, chunk_vecs = self._with_vectors(pool)
+        if not pool:
+            return []
         do_rerank = self.settings.rerank if rerank is None else rerank
         if do_rerank:
             relevance = self._rerank(query, qvec, pool, chunk_vecs)
@@ -106,10 +109,13 @@ class Retriever:
                     break
         return pool
 
-    def _chunk_vectors(self, hits: list[RetrievedChunk]) -> np.ndarray:
+    def _with_vectors(self, hits: list[RetrievedChunk]) -> tuple[list[RetrievedChunk], np.ndarray]:
+        """The hits still in the store, with their stored vectors (a concurrent re-index may have removed some)."""
         got = self.store.collection.get(ids=[h.id for h in hits], include=["embeddings"])
         by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
-        return np.stack([np.asarray(by_id[h.id], dtype=np.float32) for h in hits])
+        kept = [h for h in hits if h.id in by_id]
+        vectors = np.stack([np.asarray(by_id[h.id], dtype=np.float32) for h in kept]) if kept else np.zeros((0, 0))
+        return kept, vectors
 
     def _rerank(self, query: str, qvec: np.ndarray, hits: list[RetrievedChunk], vecs: np.ndarray) -> np.ndarray:
         if self.settings.cross_encoder:

@@ -113,8 +113,13 @@ class Store:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.client = _connect(settings)
         self.name = settings.chroma.collection
+        self._open()
+        self.opened_generation = self.generation
+
+    def _open(self) -> None:
+        settings = self.settings
+        self.client = _connect(settings)
         try:
             self.collection = self.client.get_or_create_collection(
                 self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
@@ -128,6 +133,24 @@ class Store:
 
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
 
+    def reopen_if_changed(self) -> bool:
+        """Another process re-indexed (its generation moved on): drop this process's embedded Chroma,
+        whose in-memory index is now stale, and open the store again."""
+        generation = self.generation
+        if generation == self.opened_generation:
+            return False
+        if not self.settings.chroma.host:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            identifier = getattr(self.client, "_identifier", None)
+            system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            if system is not None:
+                system.stop()
+            self._open()
+        self.opened_generation = generation
+        return True
+
     @property
     def location(self) -> str:
         chroma = self.settings.chroma
@@ -137,7 +160,11 @@ class Store:
 
     # -- store-level metadata ------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
-        return dict(self.collection.metadata or {})
+        """Read fresh: chromadb caches a collection's metadata, and another process may have re-indexed."""
+        try:
+            return dict(self.client.get_collection(self.name).metadata or {})
+        except Exception:  # noqa: BLE001 - collection dropped meanwhile
+            return dict(self.collection.metadata or {})
 
     def set_meta(self, **values: Any) -> None:
         meta = self.meta()
@@ -227,15 +254,18 @@ class Store:
             VectorStoreQuery,
         )
 
-        if self.count() == 0:
-            return []
         filters = None
         if exclude_paths:
             filters = MetadataFilters(
                 filters=[MetadataFilter(key="path", value=exclude_paths, operator=FilterOperator.NIN)]
             )
         query = VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters)
-        result = self.vector_store.query(query)
+        try:
+            result = self.vector_store.query(query)
+        except Exception as exc:
+            if self.count() == 0:
+                return []
+            raise StoreError(f"Vector search failed on {self.location} ({type(exc).__name__}: {exc})") from exc
         hits = []
         for node, sim in zip(result.nodes or [], result.similarities or [], strict=False):
             cosine = 1.0 + math.log(max(sim, 1e-12))

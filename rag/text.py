@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -48,6 +49,11 @@ class Sentence:
 
 def split_sentences(text: str, base: int = 0) -> list[Sentence]:
     """Sentences with offsets relative to ``base``; abbreviations like "U.S." do not end one."""
+    return list(_split_cached(text, base))
+
+
+@lru_cache(maxsize=16384)
+def _split_cached(text: str, base: int) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -55,7 +61,7 @@ def split_sentences(text: str, base: int = 0) -> list[Sentence]:
             _emit(text, start, match.end(), base, out)
             start = match.end()
     _emit(text, start, len(text), base, out)
-    return out
+    return tuple(out)
 
 
 _TITLES = frozenset("gen mr mrs ms dr lt col sen rep gov capt sgt st maj adm prof rev".split())
@@ -130,8 +136,10 @@ def term(word: str) -> str:
     return _SYNONYMS.get(base, base)
 
 
-def content_terms(text: str) -> set[str]:
-    return {term(w) for w in words(_US_LONG.sub("USA", text)) if w not in STOPWORDS and len(w) > 1}
+@lru_cache(maxsize=65536)
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed, synonym-folded content words; cached because the same passages are scored again and again."""
+    return frozenset(term(w) for w in words(_US_LONG.sub("USA", text)) if w not in STOPWORDS and len(w) > 1)
 
 
 def normalize_number(raw: str) -> str:

@@ -48,6 +48,19 @@ def test_sample_queries_first_and_random():
     assert realtimeqa.sample_queries(queries, None, "first") == queries
 
 
+def test_benchmark_texts_never_go_into_the_repository(tmp_path: Path):
+    from rag.settings import PROJECT_ROOT
+
+    realtimeqa.check_cache_location(tmp_path / "cache")
+    realtimeqa.check_cache_location(PROJECT_ROOT / ".rag" / "realtimeqa")  # git-ignored
+    realtimeqa.check_cache_location(PROJECT_ROOT / "eval-results" / ".cache")  # git-ignored
+    with pytest.raises(dataset.DatasetError, match="into the repository"):
+        realtimeqa.check_cache_location(PROJECT_ROOT / "evals" / "data" / "rtqa")
+    assert realtimeqa.cache_root("realtimeqa", SOURCE, None) == dataset.CACHE_ROOT / "realtimeqa"
+    assert realtimeqa.cache_root("x", tmp_path, None).parent == dataset.CACHE_ROOT
+    assert realtimeqa.cache_root("x", tmp_path, tmp_path / "c") == tmp_path / "c"
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_realtimeqa_slice_produces_every_figure(tmp_path: Path, embedder):

@@ -141,3 +141,33 @@ def test_killed_run_is_repaired_without_duplicates_or_orphans(bundled_corpus: Pa
     clean.index()
     assert a.store.count() == clean.store.count()
     assert a.index().chunks_embedded == 0
+
+
+REINDEX = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from rag.assistant import Assistant
+    from rag.settings import Settings
+    s = Settings()
+    s.corpus.dir = Path(sys.argv[1])
+    Assistant(s).index()
+    """
+)
+
+
+@pytest.mark.slow
+def test_long_running_assistant_sees_another_process_reindex(tiny_corpus: Path, assistant_for, temp_store) -> None:
+    a = assistant_for(tiny_corpus)
+    a.index()
+    assert a.search("bridge repairs cost", k=1)[0].path == "alpha.txt"
+    (tiny_corpus / "alpha.txt").write_text(
+        "Harbor Bridge Sold\n\nThe Harbor Bridge was sold to a toll company for $9 million.\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", REINDEX, str(tiny_corpus)],
+        env={**os.environ, "RAG_STORE_DIR": str(temp_store)}, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    hits = a.search("Harbor Bridge sold toll company", k=2)
+    assert hits[0].path == "alpha.txt" and "$9 million" in hits[0].text
+    assert "$42 million" not in " ".join(h.text for h in hits)
