@@ -90,7 +90,9 @@ class Retriever:
             return []
         do_rerank = self.settings.rerank if rerank is None else rerank
         if do_rerank:
-            relevance = self._rerank(query, qvec, pool, chunk_vecs)
+            fused_rank = np.array([1.0 / (1 + i) ** 0.5 for i in range(len(pool))])
+            blend = self.settings.fusion_weight
+            relevance = (1 - blend) * self._rerank(query, qvec, pool, chunk_vecs) + blend * fused_rank
         else:
             relevance = np.array([float(chunk_vecs[i] @ qvec) for i in range(len(pool))])
         for hit, score in zip(pool, relevance, strict=True):

@@ -74,6 +74,7 @@ class RetrievalSettings(BaseModel):
     mmr_lambda: float = 0.75
     cross_encoder: str | None = None
     rerank: bool = True
+    fusion_weight: float = 0.0
 
 
 class AnswerSettings(BaseModel):
