@@ -189,7 +189,7 @@ class ExtractiveGenerator(Generator):
             if len(s.text.split()) >= 5
             and not _is_heading(s.text)
             and s.text != src.title.strip()
-            and not s.text.rstrip("\"”’)").endswith("?")
+            and not s.text.rstrip('"”’)').endswith("?")
             and not looks_like_injection(s.text)
         ]
         if not sentences:

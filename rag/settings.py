@@ -74,7 +74,7 @@ class RetrievalSettings(BaseModel):
     mmr_lambda: float = 0.75
     cross_encoder: str | None = None
     rerank: bool = True
-    fusion_weight: float = 0.0
+    fusion_weight: float = 0.3
 
 
 class AnswerSettings(BaseModel):
