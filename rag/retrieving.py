@@ -89,7 +89,9 @@ class Retriever:
         if not pool:
             return []
         do_rerank = self.settings.rerank if rerank is None else rerank
-        if do_rerank:
+        if do_rerank and self.settings.cross_encoder:
+            relevance = self._cross_encode(query, pool)
+        elif do_rerank:
             fused_rank = np.array([1.0 / (1 + i) ** 0.5 for i in range(len(pool))])
             blend = self.settings.fusion_weight
             relevance = (1 - blend) * self._rerank(query, qvec, pool, chunk_vecs) + blend * fused_rank
@@ -120,8 +122,6 @@ class Retriever:
         return kept, vectors
 
     def _rerank(self, query: str, qvec: np.ndarray, hits: list[RetrievedChunk], vecs: np.ndarray) -> np.ndarray:
-        if self.settings.cross_encoder:
-            return self._cross_encode(query, hits)
         q_terms = content_terms(query)
         scores = []
         for hit, vec in zip(hits, vecs, strict=True):
