@@ -63,7 +63,8 @@ class Retriever:
         self._cross_encoder: Any = None
 
     def bm25(self) -> Any:
-        generation = self.store.generation
+        """The keyword index for the store's generation (as read by ``reopen_if_changed`` in ``search``)."""
+        generation = self.store.opened_generation
         if self._bm25 is None or generation != self._bm25_generation:
             self._bm25 = keyword.load(self.store)
             self._bm25_generation = generation
