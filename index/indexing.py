@@ -154,12 +154,13 @@ def _sync(
     chunks: list[Chunk] = [c for article in todo for c in chunk_article(article, splitter)]
     indexed_at = now_iso()
     batch = max(1, settings.index.write_batch)
+    bulk = len(chunks) >= settings.embedding.bulk_min_chunks
     done = 0
     if progress:
         progress(0, len(chunks))
     for start in range(0, len(chunks), batch):
         part = chunks[start : start + batch]
-        vectors = embedder.embed([c.text for c in part])
+        vectors = embedder.embed([c.text for c in part], bulk=bulk)
         store.add_chunks(part, vectors, indexed_at)
         done += len(part)
         summary.chunks_embedded += len(part)

@@ -37,6 +37,19 @@ def resolve_model(name: str) -> tuple[Path, str]:
     return path.resolve(), path.resolve().name
 
 
+BF16_MIN_COSINE = 0.9999
+
+
+def cpu_has_native_bf16() -> bool:
+    """AVX-512 BF16 or AMX: without them bf16 is emulated and slower than fp32."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 _QUIET_OFFLINE = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
@@ -56,6 +69,7 @@ class Embedder:
         self._model: Any = None
         self._encoder: Any = None
         self._encoder_checked = False
+        self._bf16: bool | None = None
         self._lock = threading.RLock()
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -112,22 +126,54 @@ class Embedder:
     def dimension(self) -> int:
         return int(self.embed(["dimension probe"]).shape[1])
 
-    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str], show_progress: bool = False, bulk: bool = False) -> np.ndarray:
+        """``bulk`` marks a large indexing run, which may use the faster bf16 path."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        if bulk and self.bulk_precision() == "bf16":
+            return self._torch_embed(texts, show_progress, bf16=True)
         encoder = self.encoder()
         if encoder is not None:
             return encoder.encode(texts, self.settings.batch_size)
         return self._torch_embed(texts, show_progress)
 
-    def _torch_embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.settings.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
+    def bulk_precision(self) -> str:
+        """The precision of large runs: bf16 only when allowed, native here and checked against fp32."""
+        with self._lock:
+            if self._bf16 is None:
+                self._bf16 = self._bf16_usable()
+            return "bf16" if self._bf16 else "fp32"
+
+    def _bf16_usable(self) -> bool:
+        wanted = self.settings.bulk_precision
+        if wanted == "fp32" or self.settings.device != "cpu":
+            return False
+        if wanted == "auto" and not cpu_has_native_bf16():
+            return False
+        probe = [
+            "Parity check for the bf16 path.",
+            "Russian troops entered Air Base 101 in Niamey, Niger, where US forces are stationed.",
+            "ok",
+        ]
+        try:
+            reference = self.embed(probe)
+            fast = self._torch_embed(probe, bf16=True)
+        except Exception:  # noqa: BLE001 - no torch bf16 here: the fp32 path still works
+            return False
+        return float((reference * fast).sum(axis=1).min()) >= BF16_MIN_COSINE
+
+    def _torch_embed(self, texts: list[str], show_progress: bool = False, bf16: bool = False) -> np.ndarray:
+        model = self.model
+        import torch
+
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            vectors = model.encode(
+                texts,
+                batch_size=self.settings.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:

@@ -50,6 +50,9 @@ class EmbeddingSettings(BaseModel):
 
     ``backend`` "onnx" runs the same model through ONNX Runtime (exported once into
     ``cache_dir`` and checked against sentence-transformers); "torch" uses sentence-transformers.
+    Indexing runs of at least ``bulk_min_chunks`` chunks use ``bulk_precision``: "auto" is bf16
+    autocast when the CPU computes bf16 natively (about 1.8x faster, cosine to fp32 > 0.9999,
+    checked on load), else fp32. Small runs skip it: loading torch costs more than it saves.
     """
 
     model: str = PACKAGED_MODEL
@@ -57,6 +60,8 @@ class EmbeddingSettings(BaseModel):
     cache_dir: Path = Path("~/.cache/rag-news/onnx")
     batch_size: int = 32
     device: str = "cpu"
+    bulk_precision: Literal["auto", "bf16", "fp32"] = "auto"
+    bulk_min_chunks: int = 256
 
 
 class IndexSettings(BaseModel):

@@ -3,7 +3,7 @@ import sys
 import numpy as np
 import pytest
 
-from rag.embeddings import Embedder, resolve_model
+from rag.embeddings import Embedder, cpu_has_native_bf16, resolve_model
 from rag.errors import EmbeddingError
 from rag.settings import EmbeddingSettings
 
@@ -43,3 +43,42 @@ def test_cached_onnx_model_embeds_without_torch(tmp_path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not cpu_has_native_bf16(), reason="this CPU has no native bf16")
+def test_bulk_bf16_path_is_used_and_matches_fp32(tmp_path) -> None:
+    embedder = Embedder(EmbeddingSettings(cache_dir=tmp_path / "onnx"))
+    fp32 = embedder.embed(TEXTS)
+    bulk = embedder.embed(TEXTS, bulk=True)
+    assert embedder.bulk_precision() == "bf16"
+    assert not np.array_equal(fp32, bulk), "the bulk path should really run a different computation"
+    assert (fp32 * bulk).sum(axis=1).min() > 0.9999
+
+
+def _no_torch(*args: object, **kwargs: object) -> np.ndarray:
+    raise AssertionError("the torch model should not run here")
+
+
+def test_bulk_precision_fp32_never_runs_the_torch_model(monkeypatch) -> None:
+    embedder = Embedder(EmbeddingSettings(bulk_precision="fp32"))
+    fp32 = embedder.embed(TEXTS)
+    monkeypatch.setattr(embedder, "_torch_embed", _no_torch)
+    assert np.array_equal(embedder.embed(TEXTS, bulk=True), fp32)
+    assert embedder.bulk_precision() == "fp32"
+
+
+def test_auto_bulk_precision_stays_fp32_without_native_bf16(monkeypatch) -> None:
+    monkeypatch.setattr("rag.embeddings.cpu_has_native_bf16", lambda: False)
+    embedder = Embedder(EmbeddingSettings())
+    embedder.embed(["warm the ONNX encoder"])
+    monkeypatch.setattr(embedder, "_torch_embed", _no_torch)
+    assert embedder.bulk_precision() == "fp32"
+
+
+def test_bf16_failing_the_parity_check_falls_back_to_fp32(monkeypatch) -> None:
+    embedder = Embedder(EmbeddingSettings(bulk_precision="bf16"))
+    fp32 = embedder.embed(TEXTS)
+    monkeypatch.setattr(embedder, "_torch_embed", lambda texts, *a, **k: -fp32[: len(texts)])
+    assert embedder.bulk_precision() == "fp32"
+    assert np.array_equal(embedder.embed(TEXTS, bulk=True), fp32)
