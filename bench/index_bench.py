@@ -364,7 +364,9 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
     settings = assistant.embedder.settings
     bulk = chunks >= settings.bulk_min_chunks
     precision = assistant.embedder.bulk_precision() if bulk else "fp32"
-    report.put(mode, "embedding_precision", precision, "(bulk path)" if bulk else f"(< {settings.bulk_min_chunks} chunks)")
+    report.put(
+        mode, "embedding_precision", precision, "(bulk path)" if bulk else f"(< {settings.bulk_min_chunks} chunks)"
+    )
     unique = len({doc for _, _, doc in assistant.store.iter_records(["documents"])})
     report.put(mode, "unique_chunk_texts", unique, "(identical texts are embedded again; none are skipped)")
     report.put(mode, "index_seconds", round(seconds, 3), "s")
