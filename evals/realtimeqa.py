@@ -30,15 +30,13 @@ from evals.runner import (
     answer_json,
     answer_sentences,
     cited_chunk,
-    eval_settings,
     index_counts,
     latency_block,
-    open_assistant,
-    progress_bar,
+    prepare,
     results_writer,
     settings_snapshot,
-    warm_up,
 )
+from rag.rendering import progress_bar
 from rag.settings import PROJECT_ROOT
 from rag.text import STOPWORDS
 
@@ -144,15 +142,8 @@ def run_bench(
     corpus_dir = root / "corpus"
     t0, cpu0 = time.perf_counter(), time.process_time()
     written = dataset.materialise_corpus(suite.corpus_path, corpus_dir)
-    if assistant is None:
-        assistant = open_assistant(eval_settings(corpus_dir, root / "store"), embedder)
-    from evals.runner import index_corpus
-
-    index_summary = index_corpus(assistant, corpus_dir, console, options.quiet)
-    index_s = time.perf_counter() - t0
-    warm_up(assistant)
-    generator = assistant.generator(options.backend)
-    k = options.k or assistant.settings.retrieval.top_k
+    ready = prepare(assistant, corpus_dir, root / "store", embedder, options, console, t0)
+    assistant, generator, k = ready.assistant, ready.generator, ready.k
     rows: list[dict[str, Any]] = []
     t1 = time.perf_counter()
     with results_writer(out_dir / "results.jsonl") as write, progress_bar(console, options.quiet) as bar:
@@ -203,9 +194,9 @@ def run_bench(
         created_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         cache=str(root),
         corpus_files=written,
-        index={"seconds": round(index_s, 2), **index_counts(index_summary)},
+        index={"seconds": round(ready.index_s, 2), **index_counts(ready.index_summary)},
         wall_seconds={
-            "index": round(index_s, 2),
+            "index": round(ready.index_s, 2),
             "questions": round(questions_s, 2),
             "total": round(time.perf_counter() - t0, 2),
             "process_cpu": round(time.process_time() - cpu0, 2),

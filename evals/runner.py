@@ -22,15 +22,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from evals import dataset, gate, metrics
 from rag import prompts
+from rag.rendering import progress_bar, progress_callback
 from rag.settings import BUNDLED_CORPUS, PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
     from rag.embeddings import Embedder
+    from rag.llms import Generator
     from rag.models import Answer, Citation, IndexSummary, RetrievedChunk
 
 STAGES = ("condense", "retrieve", "generate", "verify", "total")
@@ -117,28 +118,12 @@ def open_assistant(settings: Settings, embedder: Embedder | None = None) -> Assi
     return Assistant(settings, embedder=embedder)
 
 
-def progress_bar(console: Console, quiet: bool) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=quiet,
-    )
-
-
 def index_corpus(assistant: Assistant, corpus_dir: Path, console: Console, quiet: bool) -> IndexSummary:
     """Incremental index of ``corpus_dir`` into the eval store; rebuilt if another model built it."""
     from rag.errors import ModelMismatchError
 
     with progress_bar(console, quiet) as bar:
-        task = bar.add_task("Indexing", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+        update = progress_callback(bar, "Indexing")
         try:
             return assistant.index(corpus_dir, progress=update)
         except ModelMismatchError:
@@ -208,6 +193,36 @@ def load_pipeline() -> None:
 # -- the seed suite ----------------------------------------------------------------------------------
 
 
+@dataclass
+class Prepared:
+    """An indexed eval store and what every question of the run is asked with."""
+
+    assistant: Assistant
+    index_summary: IndexSummary
+    index_s: float
+    generator: Generator
+    k: int
+
+
+def prepare(
+    assistant: Assistant | None,
+    corpus_dir: Path,
+    store_dir: Path,
+    embedder: Embedder | None,
+    options: EvalOptions,
+    console: Console,
+    t0: float,
+) -> Prepared:
+    """Open (unless given) and index the eval's own store, warm it up and pick the generator."""
+    if assistant is None:
+        assistant = open_assistant(eval_settings(corpus_dir, store_dir), embedder)
+    index_summary = index_corpus(assistant, corpus_dir, console, options.quiet)
+    index_s = time.perf_counter() - t0
+    warm_up(assistant)
+    generator = assistant.generator(options.backend)
+    return Prepared(assistant, index_summary, index_s, generator, options.k or assistant.settings.retrieval.top_k)
+
+
 def warm_up(assistant: Assistant) -> None:
     """One untimed search so the first question's latency does not include loading the keyword index."""
     try:
@@ -227,14 +242,9 @@ def run_seed(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     items = dataset.select(dataset.load_seed(path, BUNDLED_CORPUS), options.limit, options.ids)
     t0, cpu0 = time.perf_counter(), time.process_time()
-    if assistant is None:
-        cache = Path(options.cache) if options.cache else dataset.CACHE_ROOT / name
-        assistant = open_assistant(eval_settings(BUNDLED_CORPUS, cache / "store"), embedder)
-    index_summary = index_corpus(assistant, BUNDLED_CORPUS, console, options.quiet)
-    index_s = time.perf_counter() - t0
-    warm_up(assistant)
-    generator = assistant.generator(options.backend)
-    k = options.k or assistant.settings.retrieval.top_k
+    cache = Path(options.cache) if options.cache else dataset.CACHE_ROOT / name
+    ready = prepare(assistant, BUNDLED_CORPUS, cache / "store", embedder, options, console, t0)
+    assistant, generator, k = ready.assistant, ready.generator, ready.k
     rows: list[dict[str, Any]] = []
     n_turns = sum(len(i.turns) for i in items)
     t1 = time.perf_counter()
@@ -271,9 +281,9 @@ def run_seed(
         items=len(items),
         turns=len(rows),
         created_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-        index={"seconds": round(index_s, 2), **index_counts(index_summary)},
+        index={"seconds": round(ready.index_s, 2), **index_counts(ready.index_summary)},
         wall_seconds={
-            "index": round(index_s, 2),
+            "index": round(ready.index_s, 2),
             "questions": round(time.perf_counter() - t1, 2),
             "total": round(time.perf_counter() - t0, 2),
             "process_cpu": round(time.process_time() - cpu0, 2),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -107,25 +107,6 @@ def main(
     STATE.debug = debug
 
 
-def _progress_bar() -> tuple[Any, Callable[[int, int], None]]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn("Embedding chunks"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
-    task = progress.add_task("embed", total=None)
-
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
-
-    return progress, update
-
-
 @app.command("index")
 def index_cmd(
     path: Annotated[Path | None, typer.Argument(help="Corpus folder (default: RAG_CORPUS_DIR or corpus/).")] = None,
@@ -134,11 +115,12 @@ def index_cmd(
 ) -> None:
     """Index new or changed articles; remove deleted ones."""
     with errors_as_lines():
+        from rag.rendering import progress_bar, progress_callback
+
         a = assistant()
-        progress, update = _progress_bar()
-        with progress:
+        with progress_bar(err) as bar:
             summary = a.index(
-                path, rebuild=rebuild, progress=update,
+                path, rebuild=rebuild, progress=progress_callback(bar, "Embedding chunks"),
                 on_wait=lambda: err.print("Another `rag index` is running; waiting for it to finish…"),
             )  # fmt: skip
         if as_json:

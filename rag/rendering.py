@@ -1,10 +1,40 @@
-"""Plain renderings of an ``Answer`` shared by every shell (terminal, exported Markdown)."""
+"""Plain renderings shared by every shell: an ``Answer`` as text or Markdown, and the progress bar."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rag.models import Answer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+
+def progress_bar(console: Console, quiet: bool = False) -> Progress:
+    """The one Rich progress style of the CLI and the eval runner; it disappears when done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet,
+    )
+
+
+def progress_callback(bar: Progress, description: str) -> Callable[[int, int], None]:
+    """A ``(done, total)`` callback, the shape indexing reports progress in, driving one task of ``bar``."""
+    task = bar.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update
 
 
 def quote_block(text: str) -> str:
