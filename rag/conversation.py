@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.text import content_terms, names
+from rag.text import content_terms, name_phrases
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -18,11 +18,17 @@ _LEADS = re.compile(r"^\s*(and|but|so|also|then|what about|how about|and what ab
 _WORD = re.compile(r"[A-Za-z']+")
 
 
+def is_demonym(phrase: str) -> bool:
+    """ "American", "Russian", "Nigerien": adjectives, not the names a follow-up would spell out."""
+    low = phrase.lower()
+    return " " not in low and (low.endswith(("ian", "ien", "ese", "ish", "ean", "can")) or low in {"french", "dutch"})
+
+
 def is_followup(question: str) -> bool:
     tokens = [t.lower() for t in _WORD.findall(question)]
     if _LEADS.match(question):
         return True
-    if any(t in _PRONOUNS for t in tokens) and not names(question):
+    if any(t in _PRONOUNS for t in tokens) and not [n for n in name_phrases(question) if not is_demonym(n)]:
         return True
     return len(content_terms(question)) <= 1
 
@@ -43,43 +49,80 @@ _PERSONAL = {"he", "him", "his", "she", "her"}
 _THING = {"it", "its", "there"}
 _GROUP = {"they", "them", "their"}
 _GROUP_PHRASE = re.compile(r"\b((?:[A-Z][\w.’'-]*\s+){1,3}[a-z]+s)\b")
+_ASKS_FOR_A_THING = re.compile(
+    r"^\W*(?:\w+,?\s+)*?(which|what)\s+(?!(?:is|are|was|were|did|does|do|has|have|had)\b)\w+", re.I
+)
+_EXISTENTIAL_THERE = re.compile(
+    r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b",
+    re.I,
+)
 
 
 def _thing_rank(phrase: str) -> int:
-    """ "Air Base 201" before "Niger" before "Russian": named things with numbers, then places, then adjectives."""
+    """ "Air Base 201" before "Burkina Faso" before "Niger" before "Russian"."""
     if any(c.isdigit() for c in phrase):
         return 0
     if " " in phrase:
         return 1
-    return 3 if phrase.lower().endswith(("ian", "ese", "ish", "ean", "can")) else 2
+    return 3 if is_demonym(phrase) else 2
+
+
+def _answer_things(previous_question: str, previous_answer: str, exclude: set[str]) -> list[str]:
+    """What a "which/what <noun>" question was answered with: the names of the answer's first sentence
+    that the question did not already hold ("Which news agency …?" -> "Reuters")."""
+    if not _ASKS_FOR_A_THING.match(previous_question):
+        return []
+    first = previous_answer.split("[1]", 1)[0]
+    asked = {t for n in name_phrases(previous_question) for t in n.lower().split()}
+    found = [
+        n
+        for n in name_phrases(first)
+        if not set(n.lower().split()) <= asked and n not in exclude and not is_demonym(n) and not n.isdigit()
+    ]
+    return sorted(found, key=lambda n: min(_thing_rank(n), 2))
 
 
 def resolve_pronouns(question: str, previous_question: str, previous_answer: str) -> str:
-    """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest."""
-    from rag.text import name_phrases, people
+    """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest.
+
+    A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
+    the context): a wrong substitution ("How long had Niger been in place?") is worse than none.
+    """
+    from rag.text import people
 
     answer_people = [p.title() for p in people(previous_answer)]
     question_people = [p.title() for p in people(previous_question)]
-    things = sorted(name_phrases(previous_question), key=_thing_rank)
+    persons = set(answer_people) | set(question_people)
+    from_answer = _answer_things(previous_question, previous_answer, persons)
+    named = [n for n in name_phrases(previous_question) if n not in persons and n.title() not in persons]
+    things = sorted((n for n in named if not is_demonym(n)), key=_thing_rank)
+    if len(things) > 1 and _thing_rank(things[0]) > 1:
+        things = []
     groups = [m.group(1) for m in _GROUP_PHRASE.finditer(previous_question)][::-1]
+    asked_who = previous_question.lstrip().lower().startswith(("who", "whom"))
 
     def pick(pronoun: str) -> str | None:
         low = pronoun.lower()
         if low in _PERSONAL:
-            name = (question_people or answer_people or [None])[0]
+            order = (answer_people, question_people) if asked_who else (question_people, answer_people)
+            name = next((p[0] for p in order if p), None)
         elif low in _THING:
-            name = things[0] if things else None
+            name = (from_answer or things or [None])[0]
         elif low in _GROUP:
             name = groups[0] if groups else (things[0] if things else None)
         else:
             return None
         if name and low in {"his", "its", "their"}:
-            return f"{name}'s"
+            return f"{name}'" if name.endswith("s") else f"{name}'s"
         if name and low == "there":
             return f"at {name}"
         return name
 
+    spans = {m.start() + m.group(0).lower().index("there") for m in _EXISTENTIAL_THERE.finditer(question)}
+
     def swap(match: re.Match[str]) -> str:
+        if match.group(0).lower() == "there" and match.start() in spans:
+            return match.group(0)
         return pick(match.group(0)) or match.group(0)
 
     return re.sub(r"\b(he|him|his|she|her|it|its|they|them|their|there)\b", swap, question, flags=re.I)

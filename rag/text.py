@@ -178,12 +178,12 @@ def name_phrases(text: str) -> list[str]:
             phrase = match.group(0).strip(" .’'")
             first = match.start() == 0 or sent.text[: match.start()].strip() in ('"', "“", "'")
             tokens = phrase.split()
-            if first and tokens and re.sub(r"['’]s$", "", tokens[0].lower()) in STOPWORDS | QUESTION_WORDS:
+            if first and tokens and re.sub(r"['’]s$", "", tokens[0].lower()) in _NOT_NAME_FIRST:
                 tokens = tokens[1:]
             if first:
-                while tokens and tokens[0].lower() in STOPWORDS | QUESTION_WORDS:
+                while tokens and tokens[0].lower().rstrip(",") in _NOT_NAME_FIRST:
                     tokens = tokens[1:]
-                if len(tokens) == 1 and tokens[0].lower() in STOPWORDS | QUESTION_WORDS:
+                if len(tokens) == 1 and tokens[0].lower() in _NOT_NAME_FIRST:
                     continue
             phrase = " ".join(tokens)
             if phrase and phrase.lower() not in STOPWORDS and len(phrase) > 1 and phrase not in out:
@@ -198,6 +198,12 @@ def name_tokens(text: str) -> set[str]:
 QUESTION_WORDS = frozenset(
     "who whom whose what which when where why how and but so then did does do is are was were".split()
 )
+# Words that open a sentence capitalised without being names ("Besides Niger, which …").
+_CONNECTIVES = frozenset(
+    "besides despite although though however meanwhile according unlike apart aside given since while "
+    "whereas instead also yet still moreover furthermore additionally please tell list name".split()
+)
+_NOT_NAME_FIRST = STOPWORDS | QUESTION_WORDS | _CONNECTIVES
 
 
 def has_date(text: str) -> bool:
