@@ -124,10 +124,14 @@ class Retriever:
 
     def _rerank(self, query: str, qvec: np.ndarray, hits: list[RetrievedChunk], vecs: np.ndarray) -> np.ndarray:
         q_terms = content_terms(query)
+        per_hit = [[s.text for s in split_sentences(h.text) if len(s.text) > 20] or [h.text] for h in hits]
+        # One call for every candidate sentence: sorted by length and batched together, far less padding
+        # than one small batch per chunk (new sentences are most of a new question's search time).
+        sims = self.embedder.embed_cached([t for texts in per_hit for t in texts]) @ qvec if hits else np.zeros(0)
+        ends = np.cumsum([len(texts) for texts in per_hit])
         scores = []
-        for hit, vec in zip(hits, vecs, strict=True):
-            sentences = [s.text for s in split_sentences(hit.text) if len(s.text) > 20] or [hit.text]
-            sent_sim = float(np.max(self.embedder.embed_cached(sentences) @ qvec))
+        for hit, vec, end, texts in zip(hits, vecs, ends, per_hit, strict=True):
+            sent_sim = float(np.max(sims[end - len(texts) : end]))
             chunk_sim = float(vec @ qvec)
             overlap = len(q_terms & content_terms(hit.text)) / len(q_terms) if q_terms else 0.0
             scores.append(0.45 * sent_sim + 0.25 * chunk_sim + 0.15 * overlap + 0.15 * exact_match(query, hit.text))
