@@ -51,6 +51,13 @@ _PERSON = re.compile(
 )
 _AGENT = re.compile(r"^\W*(who|whom|whose)\b|\bwhich (group|company|organi[sz]ation|agency|news agency|outlet)\b", re.I)
 _WHEN = re.compile(r"^\W*when\b|\bwhat (year|date|month|day|time)\b|\bsince when\b|\bhow long ago\b", re.I)
+_WHY = re.compile(r"^\W*why\b|\bwhat (prompted|caused|led|drove|made|motivated)\b|\b(for what|the) reasons?\b", re.I)
+_CAUSAL = re.compile(
+    r"\b(because|due to|owing to|as a result|prompting|prompted|led to|leading to|in order to|so that|amid|"
+    r"in response to|reasons?|to (combat|counter|fight|help|protect|secure)|seeking|sought|driven by|"
+    r"concerns? (over|about|that)|after)\b",
+    re.I,
+)
 _WHERE = re.compile(r"^\W*where\b|\bwhich (country|countries|city|cities|base|region|place|town|capital)\b", re.I)
 _GENERIC = frozenset(
     "name number amount year date time day month place happen happened cost many much who what when where which "
@@ -69,12 +76,15 @@ _STRICT = frozenset({"number", "date", "person", "place"})
 
 
 def expected_type(question: str) -> str | None:
-    """What kind of answer the question wants; "agent" (a plain "who") is a preference, not a must."""
+    """What kind of answer the question wants; "agent" (a plain "who") and "reason" (a "why", answered by a
+    sentence that gives a cause) are preferences, not musts."""
     q = main_question(question)
     for kind, pattern in (("number", _HOW_MANY), ("date", _WHEN), ("person", _PERSON), ("place", _WHERE)):
         if pattern.search(q):
             return kind
-    return "agent" if _AGENT.search(q) else None
+    if _AGENT.search(q):
+        return "agent"
+    return "reason" if _WHY.search(q) else None
 
 
 def _fresh_names(sentence: str, question: str) -> set[str]:
@@ -92,6 +102,8 @@ def has_type(kind: str | None, sentence: str, question: str) -> bool:
         return bool(amounts(sentence)) or duration
     if kind == "date":
         return bool(DATE_RE.search(sentence))
+    if kind == "reason":
+        return bool(_CAUSAL.search(sentence))
     fresh = _fresh_names(sentence, question)
     if kind == "place":
         lead = r"\b(in|at|near|to|from|outside)\s+(the\s+)?"

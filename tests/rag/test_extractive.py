@@ -1,0 +1,40 @@
+"""The extractive answerer's choice of sentence for the kind of answer a question asks for."""
+
+import pytest
+
+from rag.extractive import ExtractiveGenerator, expected_type
+from rag.llms import Source
+from rag.models import RetrievedChunk
+from rag.settings import AnswerSettings
+
+
+def _source(n: int, text: str) -> Source:
+    chunk = RetrievedChunk(
+        id=f"c{n}", file=f"f{n}.txt", path=f"f{n}.txt", title="", text=text, start_char=0, end_char=len(text),
+        start_line=1, end_line=1, content_hash="h", score=1.0,
+    )  # fmt: skip
+    return Source(n, chunk)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Why did the council close the harbour?", "reason"),
+        ("What prompted the strike?", "reason"),
+        ("How many ships docked?", "number"),
+        ("Who closed the harbour?", "agent"),
+        ("What did the council say?", None),
+    ],
+)
+def test_expected_type(question: str, kind: str | None) -> None:
+    assert expected_type(question) == kind
+
+
+def test_a_why_question_is_answered_by_the_sentence_that_gives_a_cause(embedder) -> None:
+    generator = ExtractiveGenerator(embedder, AnswerSettings())
+    sources = [
+        _source(1, "The council closed the harbour at Port Vell to all cargo ships on Tuesday morning."),
+        _source(2, "Officials said the harbour was shut because a chemical spill had spread across the docks."),
+    ]
+    answer = "".join(generator.stream_answer("Why did the council close the harbour?", sources))
+    assert answer.startswith("Officials said the harbour was shut because"), answer
