@@ -166,6 +166,8 @@ def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) 
         content_hash=chunk.content_hash,
         supported=True,
         support_score=score,
+        byline=chunk.byline,
+        published=chunk.published,
     )
 
 

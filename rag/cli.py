@@ -205,6 +205,8 @@ BackendOpt = Annotated[
 def print_answer(answer: Any) -> None:
     from rich.text import Text
 
+    from rag.rendering import provenance
+
     text = Text()
     unsupported = set(answer.unsupported_sentences)
     for chunk in _split_keep(answer.answer):
@@ -217,8 +219,9 @@ def print_answer(answer: Any) -> None:
     if answer.citations:
         out.print("\n[bold]Sources[/]")
         for c in answer.citations:
+            dated = f" [dim]({escape(provenance(c))})[/]" if provenance(c) else ""
             out.print(
-                f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]:{c.start_line}-{c.end_line}  "
+                f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]:{c.start_line}-{c.end_line}{dated}  "
                 f"“{escape(' '.join(c.quote.split()))}”"
             )
     backend = answer.backend + (f" ({answer.model})" if answer.model else "")

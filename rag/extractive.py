@@ -59,6 +59,8 @@ _CAUSAL = re.compile(
     re.I,
 )
 _WHERE = re.compile(r"^\W*where\b|\bwhich (country|countries|city|cities|base|region|place|town|capital)\b", re.I)
+# "Which air base", "which army camp": the answer is a name of that kind of facility ("Air Base 101").
+_FACILITY = re.compile(r"\bwhich (?:\w+ )?(base|camp|airport|airfield|port|facility|compound)s?\b", re.I)
 _GENERIC = frozenset(
     "name number amount year date time day month place happen happened cost many much who what when where which "
     "kind type reason way thing article articles report reported say said tell use used happen mean do did make "
@@ -82,6 +84,8 @@ def expected_type(question: str) -> str | None:
     for kind, pattern in (("number", _HOW_MANY), ("date", _WHEN), ("person", _PERSON), ("place", _WHERE)):
         if pattern.search(q):
             return kind
+    if _FACILITY.search(q):
+        return "place"
     if _AGENT.search(q):
         return "agent"
     return "reason" if _WHY.search(q) else None
@@ -106,6 +110,9 @@ def has_type(kind: str | None, sentence: str, question: str) -> bool:
         return bool(_CAUSAL.search(sentence))
     fresh = _fresh_names(sentence, question)
     if kind == "place":
+        if facility := _FACILITY.search(question):
+            head = re.compile(rf"{facility.group(1)}s?\b", re.I)
+            return any(head.search(n) for n in fresh)
         lead = r"\b(in|at|near|to|from|outside)\s+(the\s+)?"
         return any(re.search(lead + re.escape(n), sentence, re.I) for n in fresh)
     if kind == "agent":

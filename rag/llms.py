@@ -52,6 +52,14 @@ class Source:
     def text(self) -> str:
         return self.chunk.text
 
+    @property
+    def byline(self) -> str | None:
+        return self.chunk.byline
+
+    @property
+    def published(self) -> str | None:
+        return self.chunk.published
+
 
 class Generator(ABC):
     backend: str = ""

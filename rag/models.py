@@ -101,6 +101,8 @@ class Citation(BaseModel):
     content_hash: str
     supported: bool
     support_score: float
+    byline: str | None = None
+    published: str | None = None
 
 
 class Answer(BaseModel):

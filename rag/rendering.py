@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rag.models import Answer
+from rag.models import Answer, Citation
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,8 +41,19 @@ def quote_block(text: str) -> str:
     return " ".join(text.split())
 
 
+def provenance(citation: Citation) -> str:
+    """ "by Jane Doe, May 3, 2024" when the article states them: who reported it, and when."""
+    parts = [f"by {citation.byline}" if citation.byline else "", citation.published or ""]
+    return ", ".join(p for p in parts if p)
+
+
 def sources_lines(answer: Answer) -> list[str]:
-    return [f"[{c.n}] {c.path}, lines {c.start_line}-{c.end_line}: “{quote_block(c.quote)}”" for c in answer.citations]
+    return [
+        f"[{c.n}] {c.path}, lines {c.start_line}-{c.end_line}"
+        + (f" ({provenance(c)})" if provenance(c) else "")
+        + f": “{quote_block(c.quote)}”"
+        for c in answer.citations
+    ]
 
 
 def answer_markdown(answer: Answer) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 from rag.models import Answer, Citation
+from rag.rendering import provenance
 
 _ONE = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
 _MARKERS = re.compile(rf"{_ONE}(?:\s*{_ONE})*")  # "[1]", "[1, 2]", "[1][3]", "[1] [2]"
@@ -120,7 +121,9 @@ def _sources_block(answer: Answer, turn: int) -> str:
             f"{_cite_button(turn, c)}"
             '<div class="source-body">'
             f'<div class="source-head"><span class="source-title">{escape(shorten(c.title, 110))}</span></div>'
-            f'<div class="source-loc">{escape(c.path)} · lines {_lines(c)}</div>'
+            f'<div class="source-loc">{escape(c.path)} · lines {_lines(c)}'
+            + (f" · {escape(provenance(c))}" if provenance(c) else "")
+            + "</div>"
             f'<blockquote class="quote">“{escape(quote)}”</blockquote>'
             "</div></li>"
         )

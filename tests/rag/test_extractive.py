@@ -38,3 +38,14 @@ def test_a_why_question_is_answered_by_the_sentence_that_gives_a_cause(embedder)
     ]
     answer = "".join(generator.stream_answer("Why did the council close the harbour?", sources))
     assert answer.startswith("Officials said the harbour was shut because"), answer
+
+
+def test_which_base_is_answered_by_the_sentence_that_names_it(embedder) -> None:
+    generator = ExtractiveGenerator(embedder, AnswerSettings())
+    sources = [
+        _source(1, "Reports say foreign troops have begun entering military bases as the last convoys leave."),
+        _source(2, "The foreign troops are now operating from Camp Juniper 4, next to the old airport."),
+    ]
+    assert expected_type("Which military camp did the foreign troops enter?") == "place"
+    answer = "".join(generator.stream_answer("Which military camp did the foreign troops enter?", sources))
+    assert answer.startswith("The foreign troops are now operating from Camp Juniper 4"), answer
