@@ -40,7 +40,7 @@ from rag.text import (
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _HOW_MANY = re.compile(
-    r"\b(how (many|much|far|long|old|big|large)|what (number|percentage|share|amount|sum|size|distance)|"
+    r"\b(how (many|much|far|long|old|big|large|close|near)|what (number|percentage|share|amount|sum|size|distance)|"
     r"number of|cost|price|figure)\b",
     re.I,
 )
@@ -73,6 +73,13 @@ def _raw_amounts(sentence: str) -> list[str]:
     return [sentence[a:b] for _, (a, b) in amount_spans(sentence)]
 
 
+# A distance spelled out ("two miles") answers "how far" / "how close"; "eight months" does not answer a cost.
+_HOW_FAR = re.compile(r"\bhow (far|close|near)\b|\bwhat distance\b", re.I)
+_WORD_AMOUNT = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds|thousands)"
+    r"\s+(?:[A-Z][\w.]*\s+)?[a-z]{3,}s\b",
+    re.I,
+)
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
 _STRICT = frozenset({"number", "date", "person", "place"})
 
@@ -103,7 +110,8 @@ def has_type(kind: str | None, sentence: str, question: str) -> bool:
         if _HOW_MANY_ONLY.search(question):
             return any(not a.startswith("$") for a in _raw_amounts(sentence))
         duration = _HOW_LONG.search(question) is not None and bool(DURATION_RE.search(sentence))
-        return bool(amounts(sentence)) or duration
+        spelled = _HOW_FAR.search(question) is not None and bool(_WORD_AMOUNT.search(sentence))
+        return bool(amounts(sentence)) or duration or spelled
     if kind == "date":
         return bool(DATE_RE.search(sentence))
     if kind == "reason":

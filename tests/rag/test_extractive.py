@@ -49,3 +49,15 @@ def test_which_base_is_answered_by_the_sentence_that_names_it(embedder) -> None:
     assert expected_type("Which military camp did the foreign troops enter?") == "place"
     answer = "".join(generator.stream_answer("Which military camp did the foreign troops enter?", sources))
     assert answer.startswith("The foreign troops are now operating from Camp Juniper 4"), answer
+
+
+def test_a_distance_spelled_out_answers_how_close(embedder) -> None:
+    generator = ExtractiveGenerator(embedder, AnswerSettings())
+    sources = [
+        _source(1, "The visiting brigade shares the airfield with the local garrison and its trainers."),
+        _source(2, "Officials said the visiting brigade camps about three miles from the local garrison."),
+    ]
+    question = "How close is the visiting brigade to the local garrison?"
+    assert expected_type(question) == "number"
+    answer = "".join(generator.stream_answer(question, sources))
+    assert answer.startswith("Officials said the visiting brigade camps about three miles"), answer
