@@ -155,6 +155,8 @@ def _sync(
     indexed_at = now_iso()
     batch = max(1, settings.index.write_batch)
     bulk = len(chunks) >= settings.embedding.bulk_min_chunks
+    if chunks:
+        summary.embedding_precision = embedder.bulk_precision() if bulk else "fp32"
     done = 0
     if progress:
         progress(0, len(chunks))

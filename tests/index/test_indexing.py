@@ -22,9 +22,11 @@ def test_incremental_runs_embed_only_what_changed(tiny_corpus: Path, assistant_f
     first = a.index()
     assert sorted(first.added) == ["alpha.txt", "beta.md", "sub/gamma.txt"]
     assert first.chunks_embedded == a.store.count() > 0
+    assert first.embedding_precision == "fp32", "a few chunks never take the bulk (torch) path"
 
     again = a.index()
     assert again.chunks_embedded == 0 and not again.added and len(again.unchanged) == 3
+    assert again.embedding_precision is None
 
     (tiny_corpus / "alpha.txt").write_text("Harbor Bridge Closes Again\n\nThe bridge closed on Friday for 3 weeks.\n")
     (tiny_corpus / "beta.md").unlink()
@@ -171,3 +173,12 @@ def test_long_running_assistant_sees_another_process_reindex(tiny_corpus: Path, 
     hits = a.search("Harbor Bridge sold toll company", k=2)
     assert hits[0].path == "alpha.txt" and "$9 million" in hits[0].text
     assert "$42 million" not in " ".join(h.text for h in hits)
+
+
+@pytest.mark.slow
+def test_a_large_run_reports_the_bulk_precision(tiny_corpus: Path, assistant_for) -> None:
+    from rag.embeddings import cpu_has_native_bf16
+
+    a = assistant_for(tiny_corpus, embedding__bulk_min_chunks=1)
+    summary = a.index()
+    assert summary.embedding_precision == ("bf16" if cpu_has_native_bf16() else "fp32")
