@@ -103,14 +103,20 @@ def _fresh_names(sentence: str, question: str) -> set[str]:
     return {n for n in names(sentence) - names(question) if not content_terms(n) <= asked}
 
 
+def _spelled_amount(sentence: str, question: str) -> bool:
+    """A figure in words ("six coups"), unless the question itself states it ("citing two officials")."""
+    asked = set(re.findall(r"[a-z]+", question.lower()))
+    return any(m.group(1).lower() not in asked for m in _WORD_AMOUNT.finditer(sentence))
+
+
 def has_type(kind: str | None, sentence: str, question: str) -> bool:
     if kind is None:
         return True
     if kind == "number":
         if _HOW_MANY_ONLY.search(question):
-            return any(not a.startswith("$") for a in _raw_amounts(sentence))
+            return any(not a.startswith("$") for a in _raw_amounts(sentence)) or _spelled_amount(sentence, question)
         duration = _HOW_LONG.search(question) is not None and bool(DURATION_RE.search(sentence))
-        spelled = _HOW_FAR.search(question) is not None and bool(_WORD_AMOUNT.search(sentence))
+        spelled = _HOW_FAR.search(question) is not None and _spelled_amount(sentence, question)
         return bool(amounts(sentence)) or duration or spelled
     if kind == "date":
         return bool(DATE_RE.search(sentence))

@@ -61,3 +61,16 @@ def test_a_distance_spelled_out_answers_how_close(embedder) -> None:
     assert expected_type(question) == "number"
     answer = "".join(generator.stream_answer(question, sources))
     assert answer.startswith("Officials said the visiting brigade camps about three miles"), answer
+
+
+def test_a_count_in_words_answers_how_many_unless_the_question_states_it(embedder) -> None:
+    generator = ExtractiveGenerator(embedder, AnswerSettings())
+    question = "According to the two inspectors, how many ferries were taken out of service?"
+    sources = [
+        _source(1, "The two inspectors visited the harbour office on Monday morning with the mayor."),
+        _source(2, "The inspectors said five ferries were taken out of service after the storm."),
+    ]
+    typed = {c.source.n: c.typed for c in generator.candidates(question, sources)}
+    assert typed == {1: False, 2: True}
+    answer = "".join(generator.stream_answer(question, sources))
+    assert answer.startswith("The inspectors said five ferries"), answer
