@@ -368,7 +368,8 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
         mode, "embedding_precision", precision, "(bulk path)" if bulk else f"(< {settings.bulk_min_chunks} chunks)"
     )
     unique = len({doc for _, _, doc in assistant.store.iter_records(["documents"])})
-    report.put(mode, "unique_chunk_texts", unique, "(identical texts are embedded again; none are skipped)")
+    report.put(mode, "unique_chunk_texts", unique)
+    report.put(mode, "duplicates_reused", summary.duplicates_reused, "(chunks whose identical text was embedded once)")
     report.put(mode, "index_seconds", round(seconds, 3), "s")
     report.put(mode, "files_per_s", round(n_files / seconds, 2), "files/s")
     report.put(mode, "chunks_per_s", round(chunks / seconds, 2), "chunks/s")
@@ -383,7 +384,8 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
     report.put(mode, "index_cpu_seconds", round(cpu, 1), f"s (process CPU; {cpu / seconds:.2f} cores busy on average)")
     embed_s = stages.seconds.get("embedding", 0.0)
     if embed_s:
-        report.put(mode, "embedding_chunks_per_s", round(chunks / embed_s, 2), "chunks/s (embedding stage alone)")
+        texts = chunks - summary.duplicates_reused
+        report.put(mode, "embedding_texts_per_s", round(texts / embed_s, 2), "texts/s (embedding stage alone)")
     return seconds
 
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from index.chunking import chunk_article, make_splitter
@@ -154,15 +155,20 @@ def _sync(
     chunks: list[Chunk] = [c for article in todo for c in chunk_article(article, splitter)]
     indexed_at = now_iso()
     batch = max(1, settings.index.write_batch)
-    bulk = len(chunks) >= settings.embedding.bulk_min_chunks
+    bulk = len({c.text for c in chunks}) >= settings.embedding.bulk_min_chunks
     if chunks:
         summary.embedding_precision = embedder.bulk_precision() if bulk else "fp32"
     done = 0
     if progress:
         progress(0, len(chunks))
+    # The same text (wire copy, boilerplate, a republished paragraph) is embedded once per run.
+    seen: dict[str, np.ndarray] = {}
     for start in range(0, len(chunks), batch):
         part = chunks[start : start + batch]
-        vectors = embedder.embed([c.text for c in part], bulk=bulk)
+        new = list(dict.fromkeys(c.text for c in part if c.text not in seen))
+        seen.update(zip(new, embedder.embed(new, bulk=bulk), strict=True))
+        vectors = np.stack([seen[c.text] for c in part])
+        summary.duplicates_reused += len(part) - len(new)
         store.add_chunks(part, vectors, indexed_at)
         done += len(part)
         summary.chunks_embedded += len(part)

@@ -47,6 +47,7 @@ class IndexSummary(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     repaired_chunks: int = 0
     chunks_embedded: int = 0
+    duplicates_reused: int = 0
     embedding_precision: str | None = None
     seconds: float = 0.0
 

@@ -8,6 +8,7 @@ import pytest
 
 from rag.errors import CorpusError, IndexLockedError, ModelMismatchError, StoreError
 from rag.store import Store
+from tests.conftest import write_corpus
 
 
 def _chunk_ids_by_path(store: Store) -> dict[str, list[str]]:
@@ -182,3 +183,25 @@ def test_a_large_run_reports_the_bulk_precision(tiny_corpus: Path, assistant_for
     a = assistant_for(tiny_corpus, embedding__bulk_min_chunks=1)
     summary = a.index()
     assert summary.embedding_precision == ("bf16" if cpu_has_native_bf16() else "fp32")
+
+
+def test_identical_texts_are_embedded_once_per_run(tmp_path: Path, assistant_for) -> None:
+    text = "Wire Copy\n\nThe port of Elms reopened on Monday after a storm closed it for three days.\n"
+    corpus = write_corpus(tmp_path / "wire", {"a.txt": text, "b.txt": text, "c.txt": "Other\n\nA different story.\n"})
+    a = assistant_for(corpus)
+    calls: list[list[str]] = []
+    embed = a.embedder.embed
+
+    def spy(texts: list[str], *args: object, **kwargs: object):
+        calls.append(list(texts))
+        return embed(texts, *args, **kwargs)
+
+    a.embedder.embed = spy  # type: ignore[method-assign]
+    try:
+        summary = a.index()
+    finally:
+        del a.embedder.embed
+    assert summary.chunks_embedded == a.store.count() == 3 and summary.duplicates_reused == 1
+    assert sum(len(c) for c in calls if c != ["dimension probe"]) == 2
+    hits = a.search("When did the port of Elms reopen?", k=3)
+    assert {h.file for h in hits if "storm" in h.text} == {"a.txt", "b.txt"}
