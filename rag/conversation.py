@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.text import content_terms, name_phrases
+from rag.text import content_terms, name_phrases, people
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -88,8 +88,6 @@ def resolve_pronouns(question: str, previous_question: str, previous_answer: str
     A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
     the context): a wrong substitution ("How long had Niger been in place?") is worse than none.
     """
-    from rag.text import people
-
     answer_people = [p.title() for p in people(previous_answer)]
     question_people = [p.title() for p in people(previous_question)]
     persons = set(answer_people) | set(question_people)
