@@ -361,12 +361,7 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
     report.put(mode, "files", n_files)
     report.put(mode, "files_indexed", len(summary.added) + len(summary.updated))
     report.put(mode, "chunks", chunks)
-    settings = assistant.embedder.settings
-    bulk = chunks >= settings.bulk_min_chunks
-    precision = assistant.embedder.bulk_precision() if bulk else "fp32"
-    report.put(
-        mode, "embedding_precision", precision, "(bulk path)" if bulk else f"(< {settings.bulk_min_chunks} chunks)"
-    )
+    report.put(mode, "embedding_precision", summary.embedding_precision, "(as the indexer reported it)")
     unique = len({doc for _, _, doc in assistant.store.iter_records(["documents"])})
     report.put(mode, "unique_chunk_texts", unique)
     report.put(mode, "duplicates_reused", summary.duplicates_reused, "(chunks whose identical text was embedded once)")

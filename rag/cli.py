@@ -221,7 +221,7 @@ def print_answer(answer: Any) -> None:
     if answer.citations:
         out.print("\n[bold]Sources[/]")
         for c in answer.citations:
-            dated = f" [dim]({escape(provenance(c))})[/]" if provenance(c) else ""
+            dated = f" [dim]({escape(by_when)})[/]" if (by_when := provenance(c)) else ""
             out.print(
                 f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]:{c.start_line}-{c.end_line}{dated}  "
                 f"“{escape(' '.join(c.quote.split()))}”"

@@ -88,11 +88,10 @@ def expected_type(question: str) -> str | None:
     """What kind of answer the question wants; "agent" (a plain "who") and "reason" (a "why", answered by a
     sentence that gives a cause) are preferences, not musts."""
     q = main_question(question)
-    for kind, pattern in (("number", _HOW_MANY), ("date", _WHEN), ("person", _PERSON), ("place", _WHERE)):
+    kinds = (("number", _HOW_MANY), ("date", _WHEN), ("person", _PERSON), ("place", _WHERE), ("place", _FACILITY))
+    for kind, pattern in kinds:
         if pattern.search(q):
             return kind
-    if _FACILITY.search(q):
-        return "place"
     if _AGENT.search(q):
         return "agent"
     return "reason" if _WHY.search(q) else None

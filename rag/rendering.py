@@ -50,7 +50,7 @@ def provenance(citation: Citation) -> str:
 def sources_lines(answer: Answer) -> list[str]:
     return [
         f"[{c.n}] {c.path}, lines {c.start_line}-{c.end_line}"
-        + (f" ({provenance(c)})" if provenance(c) else "")
+        + (f" ({dated})" if (dated := provenance(c)) else "")
         + f": “{quote_block(c.quote)}”"
         for c in answer.citations
     ]

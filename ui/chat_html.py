@@ -122,7 +122,7 @@ def _sources_block(answer: Answer, turn: int) -> str:
             '<div class="source-body">'
             f'<div class="source-head"><span class="source-title">{escape(shorten(c.title, 110))}</span></div>'
             f'<div class="source-loc">{escape(c.path)} · lines {_lines(c)}'
-            + (f" · {escape(provenance(c))}" if provenance(c) else "")
+            + (f" · {escape(dated)}" if (dated := provenance(c)) else "")
             + "</div>"
             f'<blockquote class="quote">“{escape(quote)}”</blockquote>'
             "</div></li>"
