@@ -24,43 +24,39 @@ def _source(n: int, text: str) -> Source:
         ("How many ships docked?", "number"),
         ("Who closed the harbour?", "agent"),
         ("What did the council say?", None),
+        ("Which military camp did the foreign troops enter?", "place"),
+        ("How close is the visiting brigade to the local garrison?", "number"),
     ],
 )
 def test_expected_type(question: str, kind: str | None) -> None:
     assert expected_type(question) == kind
 
 
-def test_a_why_question_is_answered_by_the_sentence_that_gives_a_cause(embedder) -> None:
+@pytest.mark.parametrize(
+    ("question", "distractor", "answer"),
+    [
+        (
+            "Why did the council close the harbour?",
+            "The council closed the harbour at Port Vell to all cargo ships on Tuesday morning.",
+            "Officials said the harbour was shut because a chemical spill had spread across the docks.",
+        ),
+        (
+            "Which military camp did the foreign troops enter?",
+            "Reports say foreign troops have begun entering military bases as the last convoys leave.",
+            "The foreign troops are now operating from Camp Juniper 4, next to the old airport.",
+        ),
+        (
+            "How close is the visiting brigade to the local garrison?",
+            "The visiting brigade shares the airfield with the local garrison and its trainers.",
+            "Officials said the visiting brigade camps about three miles from the local garrison.",
+        ),
+    ],
+    ids=["why-cause", "which-camp-name", "how-close-distance"],
+)
+def test_the_sentence_of_the_kind_asked_for_wins(embedder, question: str, distractor: str, answer: str) -> None:
     generator = ExtractiveGenerator(embedder, AnswerSettings())
-    sources = [
-        _source(1, "The council closed the harbour at Port Vell to all cargo ships on Tuesday morning."),
-        _source(2, "Officials said the harbour was shut because a chemical spill had spread across the docks."),
-    ]
-    answer = "".join(generator.stream_answer("Why did the council close the harbour?", sources))
-    assert answer.startswith("Officials said the harbour was shut because"), answer
-
-
-def test_which_base_is_answered_by_the_sentence_that_names_it(embedder) -> None:
-    generator = ExtractiveGenerator(embedder, AnswerSettings())
-    sources = [
-        _source(1, "Reports say foreign troops have begun entering military bases as the last convoys leave."),
-        _source(2, "The foreign troops are now operating from Camp Juniper 4, next to the old airport."),
-    ]
-    assert expected_type("Which military camp did the foreign troops enter?") == "place"
-    answer = "".join(generator.stream_answer("Which military camp did the foreign troops enter?", sources))
-    assert answer.startswith("The foreign troops are now operating from Camp Juniper 4"), answer
-
-
-def test_a_distance_spelled_out_answers_how_close(embedder) -> None:
-    generator = ExtractiveGenerator(embedder, AnswerSettings())
-    sources = [
-        _source(1, "The visiting brigade shares the airfield with the local garrison and its trainers."),
-        _source(2, "Officials said the visiting brigade camps about three miles from the local garrison."),
-    ]
-    question = "How close is the visiting brigade to the local garrison?"
-    assert expected_type(question) == "number"
-    answer = "".join(generator.stream_answer(question, sources))
-    assert answer.startswith("Officials said the visiting brigade camps about three miles"), answer
+    got = "".join(generator.stream_answer(question, [_source(1, distractor), _source(2, answer)]))
+    assert got.startswith(answer), got
 
 
 def test_a_count_in_words_answers_how_many_unless_the_question_states_it(embedder) -> None:
