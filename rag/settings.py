@@ -51,7 +51,7 @@ class EmbeddingSettings(BaseModel):
     ``backend`` "onnx" runs the same model through ONNX Runtime (exported once into
     ``cache_dir`` and checked against sentence-transformers); "torch" uses sentence-transformers.
     Indexing runs of at least ``bulk_min_chunks`` chunks use ``bulk_precision``: "auto" is bf16
-    autocast when the CPU computes bf16 natively (about 1.8x faster, cosine to fp32 > 0.9999,
+    autocast when the CPU computes bf16 natively (about 1.7x faster, cosine to fp32 > 0.9999,
     checked on load), else fp32. Small runs skip it: loading torch costs more than it saves.
     """
 
