@@ -13,7 +13,7 @@ What it measures (each mode uses a fresh temporary store, deleted afterwards):
 ``scale``
     Load 100,000 chunks with normalised random 384-d vectors (fixed seed) and synthetic text
     (~150 words drawn from the bundled corpus vocabulary, weighted by frequency) through
-    ``Store.add_chunks`` in batches of 5,000, build the BM25 index with ``rag.keyword.build``,
+    ``Store.add_chunks`` in batches of 5,000, build the BM25 index with ``rag.bm25.build``,
     then time hybrid search (``Assistant.search``, real query embeddings) against the target
     "search p50 < 30 ms at 100k chunks", plus the pure vector query ``Store.query`` and the raw
     Chroma ``collection.query`` with random vectors.
@@ -325,7 +325,7 @@ def warm_embedder(report: Report, mode: str, embedder: Any) -> None:
 # ---------------------------------------------------------------------------------------
 def wrap_index_stages(stages: Stages, embedder: Any) -> None:
     import index.indexing as indexing
-    from rag import keyword
+    from rag import bm25
     from rag.store import Store
 
     stages.wrap(indexing, "load_corpus", "load_files")
@@ -333,7 +333,7 @@ def wrap_index_stages(stages: Stages, embedder: Any) -> None:
     stages.wrap(embedder, "embed", "embedding")
     stages.wrap(Store, "add_chunks", "chroma_add_chunks")
     stages.wrap(Store, "manifest", "store_manifest")
-    stages.wrap(keyword, "build", "bm25_build")
+    stages.wrap(bm25, "build", "bm25_build")
 
 
 def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path, n_files: int) -> float:
@@ -385,12 +385,12 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
 
 
 def wrap_search_stages(stages: Stages) -> None:
-    from rag import keyword
+    from rag import bm25
     from rag.retrieving import Retriever
     from rag.store import Store
 
     stages.wrap(Store, "query", "vector_query")
-    stages.wrap(keyword, "search", "bm25_search")
+    stages.wrap(bm25, "search", "bm25_search")
     stages.wrap(Retriever, "bm25", "bm25_generation_check")
     stages.wrap(Retriever, "_chunk_vectors", "chunk_vectors_get")
     stages.wrap(Retriever, "_rerank", "rerank")
@@ -586,7 +586,7 @@ def random_unit_vectors(rng: np.random.Generator, n: int, dim: int = 384) -> np.
 
 
 def run_scale(report: Report, args: argparse.Namespace) -> None:
-    from rag import keyword
+    from rag import bm25
     from rag.assistant import Assistant
     from rag.store import META_DIM, META_MODEL
 
@@ -625,10 +625,10 @@ def run_scale(report: Report, args: argparse.Namespace) -> None:
         report.put(mode, "load_mean_loadavg_1min", rss.mean_load)
 
         stages = Stages()
-        stages.wrap(keyword, "_nodes", "read_store_to_nodes")
+        stages.wrap(bm25, "_nodes", "read_store_to_nodes")
         with PeakRSS() as rss:
             start = time.perf_counter()
-            keyword.build(store)
+            bm25.build(store)
             bm25_s = time.perf_counter() - start
         stages.restore()
         read_s = stages.seconds["read_store_to_nodes"]

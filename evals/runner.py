@@ -31,7 +31,7 @@ from rag.settings import BUNDLED_CORPUS, PROJECT_ROOT, Settings
 if TYPE_CHECKING:
     from rag.assistant import Assistant
     from rag.embeddings import Embedder
-    from rag.llms import Generator
+    from rag.generator import Generator
     from rag.models import Answer, Citation, IndexSummary, RetrievedChunk
 
 STAGES = ("condense", "retrieve", "generate", "verify", "total")
@@ -186,7 +186,8 @@ def load_pipeline() -> None:
     import rag.answering
     import rag.citing
     import rag.extractive
-    import rag.llms
+    import rag.generator
+    import rag.ollama
     import rag.retrieving  # noqa: F401
 
 

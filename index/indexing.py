@@ -16,7 +16,7 @@ from filelock import FileLock, Timeout
 
 from index.chunking import chunk_article, make_splitter
 from index.loading import Article, load_corpus
-from rag import keyword
+from rag import bm25
 from rag.embeddings import Embedder
 from rag.errors import CorpusError, IndexLockedError, StoreError
 from rag.models import Chunk, IndexSummary
@@ -111,9 +111,9 @@ def run_index(
                     META_LAST_INDEXED: now_iso(),
                 }
             )
-            keyword.build(store)
+            bm25.build(store)
         else:
-            keyword.load(store)
+            bm25.load(store)
     finally:
         lock.release()
     summary.seconds = round(time.perf_counter() - start, 3)

@@ -14,7 +14,7 @@ from rag import prompts
 from rag.citing import conflicts, verify
 from rag.conversation import strip_instructions
 from rag.embeddings import Embedder
-from rag.llms import Generator, Source
+from rag.generator import Generator, Source
 from rag.models import Answer, AnswerDelta, RetrievedChunk
 from rag.retrieving import Retriever
 from rag.settings import AnswerSettings
@@ -71,7 +71,7 @@ def stream_answer(
         yield finish(prompts.NO_ANSWER, True)
         return
 
-    sources = [Source(n=i + 1, chunk=hit) for i, hit in enumerate(hits)]
+    sources = Source.number(hits)
     t = time.perf_counter()
     parts: list[str] = []
     for delta in generator.stream_answer(standalone, sources):

@@ -18,7 +18,7 @@ from rag.settings import Settings
 from rag.store import Store
 
 if TYPE_CHECKING:
-    from rag.llms import Generator
+    from rag.generator import Generator
 
 
 class Assistant:
@@ -74,7 +74,7 @@ class Assistant:
         return True
 
     def generator(self, backend: str | None = None) -> Generator:
-        from rag.llms import make_generator
+        from rag.generator import make_generator
 
         return make_generator(self.settings, self.embedder, backend)
 

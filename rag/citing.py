@@ -17,7 +17,7 @@ import numpy as np
 
 from rag import prompts
 from rag.embeddings import Embedder
-from rag.llms import Source
+from rag.generator import Source
 from rag.models import Citation
 from rag.text import (
     STOPWORDS,
@@ -150,7 +150,7 @@ def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support
 
 
 def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) -> Citation:
-    chunk = source.chunk
+    chunk = source
     start = chunk.start_char + rel_start
     first_line = chunk.start_line + chunk.text[:rel_start].count("\n")
     return Citation(

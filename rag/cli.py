@@ -343,7 +343,7 @@ def doctor_cmd() -> None:
     import time
 
     from rag.embeddings import get_embedder
-    from rag.llms import check_ollama
+    from rag.ollama import check_ollama
     from rag.store import Store
 
     s = settings()

@@ -18,8 +18,7 @@ import numpy as np
 from rag import prompts
 from rag.conversation import context_of, main_question, rewrite
 from rag.embeddings import Embedder
-from rag.llms import Generator, History, Source
-from rag.retrieving import exact_match
+from rag.generator import Generator, History, Source
 from rag.settings import AnswerSettings
 from rag.text import (
     DATE_RE,
@@ -28,6 +27,7 @@ from rag.text import (
     amount_spans,
     amounts,
     content_terms,
+    exact_match,
     looks_like_injection,
     name_tokens,
     names,

@@ -69,6 +69,16 @@ class RetrievedChunk(Passage):
     retrievers: list[str] = Field(default_factory=list)
 
 
+class Source(RetrievedChunk):
+    """A retrieved chunk as numbered for the generator: ``[n]`` in the answer refers to it."""
+
+    n: int
+
+    @classmethod
+    def number(cls, hits: list[RetrievedChunk]) -> list[Source]:
+        return [cls(n=i + 1, **hit.model_dump()) for i, hit in enumerate(hits)]
+
+
 class SourceInfo(BaseModel):
     file: str
     path: str

@@ -8,7 +8,8 @@ evals recognise it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+
+from rag.models import Source
 
 NO_ANSWER = "The articles do not answer this question."
 
@@ -57,17 +58,6 @@ Follow-up question: {question}
 Standalone question:"""
 
 
-class SourceLike(Protocol):
-    n: int
-    file: str
-    title: str
-    start_line: int
-    end_line: int
-    text: str
-    byline: str | None
-    published: str | None
-
-
 def _attr(value: str) -> str:
     return value.replace('"', "'").replace("<", "(").replace(">", ")")
 
@@ -77,7 +67,7 @@ def fence(text: str) -> str:
     return text.replace("</source", "</ source").replace("<source", "< source")
 
 
-def format_sources(sources: Sequence[SourceLike]) -> str:
+def format_sources(sources: Sequence[Source]) -> str:
     return "\n\n".join(
         SOURCE_TEMPLATE.format(
             n=s.n,
@@ -93,7 +83,7 @@ def format_sources(sources: Sequence[SourceLike]) -> str:
     )
 
 
-def answer_messages(question: str, sources: Sequence[SourceLike]) -> list[tuple[str, str]]:
+def answer_messages(question: str, sources: Sequence[Source]) -> list[tuple[str, str]]:
     user = ANSWER_TEMPLATE.format(sources=format_sources(sources), question=question.strip(), no_answer=NO_ANSWER)
     return [("system", SYSTEM_PROMPT), ("user", user)]
 

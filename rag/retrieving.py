@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from rag import keyword
+from rag import bm25
 from rag.embeddings import Embedder
 from rag.errors import EmbeddingError
 from rag.models import RetrievedChunk
 from rag.settings import RetrievalSettings
 from rag.store import Store
-from rag.text import content_terms, mentioned, name_tokens, numbers, split_sentences
+from rag.text import content_terms, exact_match, split_sentences
 
 
 def rrf(ranked_lists: list[list[RetrievedChunk]], k: int) -> list[RetrievedChunk]:
@@ -38,14 +38,6 @@ def rrf(ranked_lists: list[list[RetrievedChunk]], k: int) -> list[RetrievedChunk
     for hit in out:
         hit.score = scores[hit.id]
     return out
-
-
-def exact_match(query: str, text: str) -> float:
-    """Share of the query's names and numbers that appear verbatim in the text."""
-    wanted = name_tokens(query) | numbers(query)
-    if not wanted:
-        return 0.0
-    return len(mentioned(wanted, text)) / len(wanted)
 
 
 def _crowded(fused: list[RetrievedChunk], pooled: set[str]) -> set[str]:
@@ -66,7 +58,7 @@ class Retriever:
         """The keyword index for the store's generation (as read by ``reopen_if_changed`` in ``search``)."""
         generation = self.store.opened_generation
         if self._bm25 is None or generation != self._bm25_generation:
-            self._bm25 = keyword.load(self.store)
+            self._bm25 = bm25.load(self.store)
             self._bm25_generation = generation
         return self._bm25
 
@@ -76,7 +68,7 @@ class Retriever:
         self.store.reopen_if_changed()
         qvec = self.embedder.embed_cached([query])[0]
         vector_hits = self.store.query(qvec.tolist(), n)
-        keyword_hits = keyword.search(self.bm25(), query, n)
+        keyword_hits = bm25.search(self.bm25(), query, n)
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
             return []

@@ -294,3 +294,11 @@ _INJECTION = re.compile(
 def looks_like_injection(sentence: str) -> bool:
     """Text addressed to an AI model rather than to a reader: never quoted as evidence."""
     return bool(_INJECTION.search(sentence))
+
+
+def exact_match(query: str, text: str) -> float:
+    """Share of the query's names and numbers that appear verbatim in the text."""
+    wanted = name_tokens(query) | numbers(query)
+    if not wanted:
+        return 0.0
+    return len(mentioned(wanted, text)) / len(wanted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Sequence
 
-from rag.llms import Generator, History, Source
+from rag.generator import Generator, History, Source
 
 
 class FakeLLM(Generator):

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from rag.citing import conflicts, parse_claims, verify
-from rag.llms import Source
+from rag.generator import Source
 
 
 def test_parses_all_marker_styles() -> None:
@@ -15,7 +15,7 @@ def test_parses_all_marker_styles() -> None:
 
 
 def _sources(assistant, question: str, k: int = 3) -> list[Source]:
-    return [Source(n=i + 1, chunk=h) for i, h in enumerate(assistant.search(question, k))]
+    return Source.number(assistant.search(question, k))
 
 
 def test_verify_keeps_supported_drops_hallucinated_and_flags_unsupported(tiny_corpus: Path, assistant_for) -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from rag.extractive import ExtractiveGenerator, expected_type
-from rag.llms import Source
+from rag.generator import Source
 from rag.models import RetrievedChunk
 from rag.settings import AnswerSettings
 
@@ -13,7 +13,7 @@ def _source(n: int, text: str) -> Source:
         id=f"c{n}", file=f"f{n}.txt", path=f"f{n}.txt", title="", text=text, start_char=0, end_char=len(text),
         start_line=1, end_line=1, content_hash="h", score=1.0,
     )  # fmt: skip
-    return Source(n, chunk)
+    return Source(n=n, **chunk.model_dump())
 
 
 @pytest.mark.parametrize(

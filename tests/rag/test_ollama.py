@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag.errors import LLMError
-from rag.llms import OllamaGenerator, check_ollama
+from rag.ollama import OllamaGenerator, check_ollama
 from rag.models import Answer, AnswerDelta
 from rag.prompts import NO_ANSWER
 from tests.chroma_server import free_port

@@ -1,78 +1,19 @@
-"""The answer generators behind one small interface; the pipeline never looks inside.
+"""The Ollama backend: llama-index's Ollama LLM over the official ``ollama`` client, streaming.
 
-- ``OllamaGenerator``: llama-index's Ollama LLM (official ``ollama`` client), streaming.
-- ``ExtractiveGenerator`` (rag/extractive.py): quotes the best sentences; needs no model
-  beyond the embedding model. The default wherever Ollama is not running.
-- ``auto``: Ollama when reachable with the model pulled, otherwise extractive, with a note.
+``check_ollama`` probes ``/api/tags`` within a short timeout so a dead server or a model that is
+not pulled is one line naming the fix, before any question waits on it.
 """
 
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rag import prompts
 from rag.errors import LLMError
-from rag.models import RetrievedChunk
-from rag.settings import LLMSettings, Settings
-
-if TYPE_CHECKING:
-    from rag.embeddings import Embedder
-
-History = Sequence[tuple[str, str]]
-
-
-@dataclass
-class Source:
-    """A retrieved chunk as numbered for the generator: ``[n]`` in the answer refers to it."""
-
-    n: int
-    chunk: RetrievedChunk
-
-    @property
-    def file(self) -> str:
-        return self.chunk.file
-
-    @property
-    def title(self) -> str:
-        return self.chunk.title
-
-    @property
-    def start_line(self) -> int:
-        return self.chunk.start_line
-
-    @property
-    def end_line(self) -> int:
-        return self.chunk.end_line
-
-    @property
-    def text(self) -> str:
-        return self.chunk.text
-
-    @property
-    def byline(self) -> str | None:
-        return self.chunk.byline
-
-    @property
-    def published(self) -> str | None:
-        return self.chunk.published
-
-
-class Generator(ABC):
-    backend: str = ""
-    model: str | None = None
-    note: str | None = None
-
-    @abstractmethod
-    def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
-        """Yield answer text with ``[n]`` markers pointing into ``sources``."""
-
-    @abstractmethod
-    def condense(self, question: str, history: History) -> str:
-        """Rewrite a follow-up into a standalone question using (question, answer) history."""
+from rag.generator import Generator, History, Source
+from rag.settings import LLMSettings
 
 
 def check_ollama(settings: LLMSettings) -> list[str]:
@@ -138,27 +79,3 @@ class OllamaGenerator(Generator):
         line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
         line = re.sub(r"^(standalone question:)\s*", "", line, flags=re.I).strip().strip('"“”')
         return line or question
-
-
-def make_generator(settings: Settings, embedder: Embedder, backend: str | None = None) -> Generator:
-    """The generator for ``backend`` (auto|ollama|extractive); auto says why it fell back."""
-    from rag.extractive import ExtractiveGenerator
-
-    choice = backend or settings.answer.backend
-    if choice == "extractive":
-        return ExtractiveGenerator(embedder, settings.answer)
-    if choice == "ollama":
-        check_ollama(settings.llm)
-        return OllamaGenerator(settings.llm)
-    if choice != "auto":
-        raise LLMError(f"Unknown backend '{choice}': use auto, ollama or extractive")
-    try:
-        check_ollama(settings.llm)
-    except LLMError:
-        fallback = ExtractiveGenerator(embedder, settings.answer)
-        fallback.note = (
-            f"{prompts.EXTRACTIVE_NOTE} Ollama is not available at {settings.llm.ollama_url}, so auto fell back "
-            f"to extractive. {prompts.OLLAMA_HINT}"
-        )
-        return fallback
-    return OllamaGenerator(settings.llm)
