@@ -476,3 +476,7 @@ def ui_cmd(
 
 def run() -> None:
     app()
+
+
+if __name__ == "__main__":
+    run()
