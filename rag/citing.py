@@ -19,6 +19,7 @@ from rag import prompts
 from rag.embeddings import Embedder
 from rag.generator import Source
 from rag.models import Citation
+from rag.rendering import MARKER_RE, MARKERS_RUN, marker_numbers
 from rag.text import (
     STOPWORDS,
     Sentence,
@@ -34,8 +35,7 @@ from rag.text import (
     words,
 )
 
-MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_MARKERS_RUN = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
+_LEADING_MARKERS = re.compile(rf"\s*(?:{MARKERS_RUN.pattern})")
 _NOT_STATED = re.compile(
     r"\b(do(es)? not (say|state|mention|specify|answer|give|report)|not (stated|mentioned|specified|reported|known)|"
     r"unclear|no information|differ|different figures)\b",
@@ -62,11 +62,11 @@ def parse_claims(text: str) -> list[Claim]:
     claims: list[Claim] = []
     for sent in split_sentences(text.replace("\n", " ")):
         raw = sent.text
-        lead = _MARKERS_RUN.match(raw)
+        lead = _LEADING_MARKERS.match(raw)
         if lead and claims:
-            claims[-1].cited += _numbers_in(lead.group(0))
+            claims[-1].cited += marker_numbers(lead.group(0))
             raw = raw[lead.end() :]
-        cited = _numbers_in(raw)
+        cited = marker_numbers(raw)
         clean = " ".join(MARKER_RE.sub(" ", raw).split())
         clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
         if clean.strip(" .") or cited:
@@ -77,10 +77,6 @@ def parse_claims(text: str) -> list[Claim]:
     for claim in claims:
         claim.cited = list(dict.fromkeys(claim.cited))
     return claims
-
-
-def _numbers_in(text: str) -> list[int]:
-    return [int(n) for group in MARKER_RE.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
 
 
 def support(claim: str, passage: str, claim_vec: np.ndarray, quote_vec: np.ndarray) -> float:

@@ -207,16 +207,14 @@ BackendOpt = Annotated[
 def print_answer(answer: Any) -> None:
     from rich.text import Text
 
-    from rag.rendering import provenance
+    from rag.rendering import MARKERS_RUN, answer_pieces, meta_line, provenance
 
     text = Text()
-    unsupported = set(answer.unsupported_sentences)
-    for chunk in _split_keep(answer.answer):
-        style = "bold red" if answer.abstained else ("yellow" if chunk.strip() in unsupported else "")
-        text.append(chunk, style=style)
-        if chunk.strip() in unsupported:
+    for piece, unsupported in answer_pieces(answer.answer, answer.unsupported_sentences):
+        text.append(piece, style="bold red" if answer.abstained else ("yellow" if unsupported else ""))
+        if unsupported:
             text.append(" (unsupported)", style="yellow italic")
-    text.highlight_regex(r"\[\d+\]", "bold cyan")
+    text.highlight_regex(MARKERS_RUN.pattern, "bold cyan")
     out.print(text)
     if answer.citations:
         out.print("\n[bold]Sources[/]")
@@ -226,18 +224,8 @@ def print_answer(answer: Any) -> None:
                 f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]:{c.start_line}-{c.end_line}{dated}  "
                 f"“{escape(' '.join(c.quote.split()))}”"
             )
-    backend = answer.backend + (f" ({answer.model})" if answer.model else "")
-    meta = f"{backend} · {answer.timings_ms.get('total', 0):.0f} ms"
-    if answer.note:
-        meta += f" · {answer.note}"
+    meta = meta_line(answer) + (f" · {answer.note}" if answer.note else "")
     out.print(f"[dim]{escape(meta)}[/]")
-
-
-def _split_keep(text: str) -> list[str]:
-    """Sentences of the answer with their trailing markers, so unsupported ones can be coloured."""
-    import re
-
-    return re.findall(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d+\])*)?\s*|\n+", text) or [text]
 
 
 def _answer_json(answer: Any) -> dict[str, Any]:

@@ -1,7 +1,12 @@
-"""Plain renderings shared by every shell: an ``Answer`` as text or Markdown, and the progress bar."""
+"""Plain renderings shared by every shell: an ``Answer`` as pieces, text or Markdown, and the progress bar.
+
+The CLI, the UI and the Markdown export split an answer the same way (``answer_pieces``), find its
+``[n]`` markers with the same pattern (``MARKER_RE``) and describe it with the same ``meta_line``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -10,6 +15,51 @@ from rag.models import Answer, Citation
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
+
+_ONE_MARKER = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
+MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+"""One citation marker: "[1]" or "[1, 2]"; group 1 holds the numbers."""
+MARKERS_RUN = re.compile(rf"{_ONE_MARKER}(?:\s*{_ONE_MARKER})*")
+"""A run of markers: "[1]", "[1, 2]", "[1][3]", "[1] [2]"."""
+
+
+def marker_numbers(text: str) -> list[int]:
+    """Every number cited by the markers in ``text``, in order (repeats kept)."""
+    return [int(n) for group in MARKER_RE.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
+
+
+def answer_pieces(text: str, unsupported: Sequence[str]) -> list[tuple[str, bool]]:
+    """``text`` as (piece, is_unsupported) in order, finding each unsupported sentence verbatim.
+
+    Searching for the sentences the verifier listed, instead of re-splitting the answer at full
+    stops, keeps "The U.S. base cost $1.5 million." whole.
+    """
+    spans: list[tuple[int, int]] = []
+    for sentence in unsupported:
+        sentence = sentence.strip()
+        start = text.find(sentence) if sentence else -1
+        if start >= 0 and not any(a < start + len(sentence) and start < b for a, b in spans):
+            spans.append((start, start + len(sentence)))
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in sorted(spans):
+        pieces += [(text[pos:start], False), (text[start:end], True)]
+        pos = end
+    pieces.append((text[pos:], False))
+    return [(piece, flag) for piece, flag in pieces if piece]
+
+
+def meta_line(answer: Answer) -> str:
+    """Who produced the answer and how long it took: "Quoted from the articles (extractive) · 0.2 s"."""
+    if answer.abstained:
+        n = len(answer.retrieved)
+        who = f"Searched {n} passage{'s' if n != 1 else ''} · {answer.backend}"
+    elif answer.backend == "extractive":
+        who = "Quoted from the articles (extractive)"
+    else:
+        who = f"Written by {answer.backend}" + (f" · {answer.model}" if answer.model else "")
+    seconds = answer.timings_ms.get("total", 0) / 1000
+    return f"{who} · {seconds:.1f} s"
 
 
 def progress_bar(console: Console, quiet: bool = False) -> Progress:
@@ -57,13 +107,14 @@ def sources_lines(answer: Answer) -> list[str]:
 
 
 def answer_markdown(answer: Answer) -> str:
-    parts = [answer.answer]
+    text = "".join(f"**{piece}** _(unsupported)_" if flag else piece for piece, flag in answer_pieces(
+        answer.answer, answer.unsupported_sentences))
+    parts = [text]
     if answer.unsupported_sentences:
         parts.append("Unsupported (no passage supports these): " + " | ".join(answer.unsupported_sentences))
     if answer.citations:
         parts.append("Sources:\n" + "\n".join(f"- {line}" for line in sources_lines(answer)))
-    backend = answer.backend + (f" ({answer.model})" if answer.model else "")
-    parts.append(f"_Answered by {backend}{' — abstained' if answer.abstained else ''}._")
+    parts.append(f"_{meta_line(answer)}._")
     return "\n\n".join(parts)
 
 

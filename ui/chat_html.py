@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from html import escape
 
 from rag.models import Answer, Citation
-from rag.rendering import provenance
+from rag.rendering import MARKERS_RUN, answer_pieces, marker_numbers, meta_line, provenance
 
-_ONE = r"\[\d+(?:\s*[,;]\s*\d+)*\]"
-_MARKERS = re.compile(rf"{_ONE}(?:\s*{_ONE})*")  # "[1]", "[1, 2]", "[1][3]", "[1] [2]"
 
 
 @dataclass
@@ -58,9 +56,9 @@ def _with_markers(text: str, turn: int, by_n: dict[int, Citation]) -> str:
     """
     out: list[str] = []
     pos = 0
-    for match in _MARKERS.finditer(text):
+    for match in MARKERS_RUN.finditer(text):
         before = text[pos : match.start()]
-        numbers = list(dict.fromkeys(int(n) for n in re.findall(r"\d+", match.group(0))))
+        numbers = list(dict.fromkeys(marker_numbers(match.group(0))))
         if any(n in by_n for n in numbers):
             word = re.search(r"(\S+)\s*$", before)
             head, tail = (before[: word.start()], word.group(1) + "\u00a0") if word else (before, "")
@@ -73,23 +71,6 @@ def _with_markers(text: str, turn: int, by_n: dict[int, Citation]) -> str:
     return "".join(out)
 
 
-def _split_unsupported(paragraph: str, unsupported: Sequence[str]) -> list[tuple[str, bool]]:
-    """The paragraph as (text, is_unsupported) pieces, in order."""
-    spans: list[tuple[int, int]] = []
-    for sentence in unsupported:
-        sentence = sentence.strip()
-        start = paragraph.find(sentence) if sentence else -1
-        if start >= 0 and not any(a < start + len(sentence) and start < b for a, b in spans):
-            spans.append((start, start + len(sentence)))
-    pieces: list[tuple[str, bool]] = []
-    pos = 0
-    for start, end in sorted(spans):
-        pieces += [(paragraph[pos:start], False), (paragraph[start:end], True)]
-        pos = end
-    pieces.append((paragraph[pos:], False))
-    return [(text, flag) for text, flag in pieces if text]
-
-
 def _answer_body(answer: Answer, turn: int) -> str:
     by_n = {c.n: c for c in answer.citations}
     paragraphs = []
@@ -97,7 +78,7 @@ def _answer_body(answer: Answer, turn: int) -> str:
         if not paragraph:
             continue
         parts = []
-        for text, flagged in _split_unsupported(paragraph, answer.unsupported_sentences):
+        for text, flagged in answer_pieces(paragraph, answer.unsupported_sentences):
             body = _with_markers(text, turn, by_n)
             if flagged:
                 parts.append(
@@ -131,15 +112,7 @@ def _sources_block(answer: Answer, turn: int) -> str:
 
 
 def _meta(answer: Answer) -> str:
-    if answer.backend == "extractive":
-        who = "Quoted from the articles (extractive)"
-    else:
-        who = f"Written by {answer.backend}" + (f" · {answer.model}" if answer.model else "")
-    if answer.abstained:
-        n = len(answer.retrieved)
-        who = f"Searched {n} passage{'s' if n != 1 else ''} · {answer.backend}"
-    seconds = answer.timings_ms.get("total", 0) / 1000
-    return f'<div class="meta">{escape(who)} · {seconds:.1f} s</div>'
+    return f'<div class="meta">{escape(meta_line(answer))}</div>'
 
 
 def answer_html(answer: Answer, turn: int) -> str:

@@ -1,0 +1,51 @@
+"""One renderer for answer pieces: the CLI, the UI and the Markdown export split an answer the same way."""
+
+import io
+
+from rich.console import Console
+
+from rag import cli
+from rag.models import Answer
+from rag.rendering import MARKER_RE, MARKERS_RUN, answer_markdown, answer_pieces, marker_numbers, meta_line
+
+ABBREVIATED = "The U.S. base cost $1.5 million."
+
+
+def _answer(text: str, unsupported: list[str], backend: str = "extractive") -> Answer:
+    return Answer(
+        question="q", standalone_question="q", answer=text, abstained=False, backend=backend,
+        unsupported_sentences=unsupported, timings_ms={"total": 250.0},
+    )  # fmt: skip
+
+
+def test_pieces_keep_an_abbreviated_sentence_whole() -> None:
+    text = f"It opened in May [1]. {ABBREVIATED}"
+    pieces = answer_pieces(text, [ABBREVIATED])
+    assert pieces == [("It opened in May [1]. ", False), (ABBREVIATED, True)]
+    assert "".join(piece for piece, _ in pieces) == text
+
+
+def test_cli_marks_an_abbreviated_unsupported_sentence(monkeypatch) -> None:
+    buffer = io.StringIO()
+    monkeypatch.setattr(cli, "out", Console(file=buffer, width=200, no_color=True))
+    cli.print_answer(_answer(f"It opened in May [1]. {ABBREVIATED}", [ABBREVIATED]))
+    assert f"{ABBREVIATED} (unsupported)" in buffer.getvalue()
+    assert "May [1]. (unsupported)" not in buffer.getvalue()
+
+
+def test_markdown_flags_the_same_sentence() -> None:
+    markdown = answer_markdown(_answer(f"It opened in May [1]. {ABBREVIATED}", [ABBREVIATED]))
+    assert f"**{ABBREVIATED}** _(unsupported)_" in markdown
+
+
+def test_one_marker_pattern_for_every_form() -> None:
+    text = "a [1] b [2, 3] c [4][5] d [6] [7]"
+    assert marker_numbers(text) == [1, 2, 3, 4, 5, 6, 7]
+    assert [m.group(0) for m in MARKERS_RUN.finditer(text)] == ["[1]", "[2, 3]", "[4][5]", "[6] [7]"]
+    assert MARKER_RE.fullmatch("[12]") and not MARKER_RE.fullmatch("[a]")
+
+
+def test_meta_line_names_the_backend_and_time() -> None:
+    assert meta_line(_answer("x", [])) == "Quoted from the articles (extractive) · 0.2 s"
+    ollama = _answer("x", [], backend="ollama").model_copy(update={"model": "llama3.2"})
+    assert meta_line(ollama).startswith("Written by ollama · llama3.2")
