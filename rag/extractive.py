@@ -19,7 +19,7 @@ from rag import prompts
 from rag.conversation import context_of, main_question, rewrite
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
-from rag.settings import AnswerSettings
+from rag.settings import ExtractiveSettings
 from rag.text import (
     DATE_RE,
     DURATION_RE,
@@ -203,7 +203,7 @@ class ExtractiveGenerator(Generator):
     backend = "extractive"
     model = None
 
-    def __init__(self, embedder: Embedder, settings: AnswerSettings) -> None:
+    def __init__(self, embedder: Embedder, settings: ExtractiveSettings) -> None:
         self.embedder = embedder
         self.settings = settings
         self.note = prompts.EXTRACTIVE_NOTE

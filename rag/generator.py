@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rag import prompts
 from rag.errors import LLMError
 from rag.models import Source
-from rag.settings import Settings
+from rag.settings import Backend, Settings
 
 if TYPE_CHECKING:
     from rag.embeddings import Embedder
@@ -39,7 +39,7 @@ class Generator(ABC):
         """Rewrite a follow-up into a standalone question using (question, answer) history."""
 
 
-def make_generator(settings: Settings, embedder: Embedder, backend: str | None = None) -> Generator:
+def make_generator(settings: Settings, embedder: Embedder, backend: Backend | str | None = None) -> Generator:
     """The generator for ``backend`` (auto|ollama|extractive); auto says why it fell back.
 
     A factory choosing an implementation: it imports both lazily, so neither imports this module's
@@ -48,18 +48,16 @@ def make_generator(settings: Settings, embedder: Embedder, backend: str | None =
     from rag.extractive import ExtractiveGenerator
     from rag.ollama import OllamaGenerator, check_ollama
 
-    choice = str(backend or settings.answer.backend)
-    if choice == "extractive":
-        return ExtractiveGenerator(embedder, settings.answer)
-    if choice == "ollama":
+    choice = Backend.parse(backend or settings.answer.backend)
+    if choice is Backend.EXTRACTIVE:
+        return ExtractiveGenerator(embedder, settings.extractive)
+    if choice is Backend.OLLAMA:
         check_ollama(settings.llm)
         return OllamaGenerator(settings.llm)
-    if choice != "auto":
-        raise LLMError(f"Unknown backend '{choice}': use auto, ollama or extractive")
     try:
         check_ollama(settings.llm)
     except LLMError:
-        fallback = ExtractiveGenerator(embedder, settings.answer)
+        fallback = ExtractiveGenerator(embedder, settings.extractive)
         fallback.note = (
             f"{prompts.EXTRACTIVE_NOTE} Ollama is not available at {settings.llm.ollama_url}, so auto fell back "
             f"to extractive. {prompts.OLLAMA_HINT}"

