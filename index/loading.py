@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from llama_index.core import Document
-
 from rag.errors import CorpusError
 from rag.models import SkippedFile
 from rag.settings import CorpusSettings
@@ -44,13 +42,6 @@ class Article:
     @property
     def file(self) -> str:
         return self.path.name
-
-    def to_document(self) -> Document:
-        return Document(
-            text=self.text,
-            id_=self.rel_path,
-            metadata={"file": self.file, "path": self.rel_path, "title": self.title},
-        )
 
 
 def content_hash(data: bytes) -> str:

@@ -160,7 +160,6 @@ def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) 
         quote_start_char=start,
         quote_end_char=start + len(quote),
         content_hash=chunk.content_hash,
-        supported=True,
         support_score=score,
         byline=chunk.byline,
         published=chunk.published,

@@ -89,7 +89,7 @@ def assistant() -> Assistant:
     return STATE.assistant
 
 
-def ensure_index(quiet: bool = False) -> Assistant:
+def ensure_index() -> Assistant:
     a = assistant()
     a.ensure_index(on_build=lambda: err.print(f"No index yet: indexing {a.settings.corpus.dir} first…"))
     return a

@@ -111,7 +111,6 @@ class Citation(BaseModel):
     quote_start_char: int
     quote_end_char: int
     content_hash: str
-    supported: bool
     support_score: float
     byline: str | None = None
     published: str | None = None

@@ -107,8 +107,10 @@ def sources_lines(answer: Answer) -> list[str]:
 
 
 def answer_markdown(answer: Answer) -> str:
-    text = "".join(f"**{piece}** _(unsupported)_" if flag else piece for piece, flag in answer_pieces(
-        answer.answer, answer.unsupported_sentences))
+    text = "".join(
+        f"**{piece}** _(unsupported)_" if flag else piece
+        for piece, flag in answer_pieces(answer.answer, answer.unsupported_sentences)
+    )
     parts = [text]
     if answer.unsupported_sentences:
         parts.append("Unsupported (no passage supports these): " + " | ".join(answer.unsupported_sentences))

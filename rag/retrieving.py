@@ -62,7 +62,7 @@ class Retriever:
             self._bm25_generation = generation
         return self._bm25
 
-    def search(self, query: str, k: int | None = None, rerank: bool | None = None) -> list[RetrievedChunk]:
+    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
         k = k or self.settings.top_k
         n = max(self.settings.candidates, k)
         self.store.reopen_if_changed()
@@ -81,10 +81,9 @@ class Retriever:
         pool, chunk_vecs = self._with_vectors(pool)
         if not pool:
             return []
-        do_rerank = self.settings.rerank if rerank is None else rerank
-        if do_rerank and self.settings.cross_encoder:
+        if self.settings.rerank and self.settings.cross_encoder:
             relevance = self._cross_encode(query, pool)
-        elif do_rerank:
+        elif self.settings.rerank:
             fused_rank = np.array([1.0 / (1 + i) ** 0.5 for i in range(len(pool))])
             blend = self.settings.fusion_weight
             relevance = (1 - blend) * self._rerank(query, qvec, pool, chunk_vecs) + blend * fused_rank

@@ -206,10 +206,6 @@ _CONNECTIVES = frozenset(
 _NOT_NAME_FIRST = STOPWORDS | QUESTION_WORDS | _CONNECTIVES
 
 
-def has_date(text: str) -> bool:
-    return bool(DATE_RE.search(text))
-
-
 def mentioned(tokens: set[str], text: str) -> set[str]:
     """Which of ``tokens`` (lower-case words or normalised numbers) occur in ``text``."""
     have = set(words(text)) | numbers(text)

@@ -17,7 +17,6 @@ from rag.models import Answer, Citation
 from rag.rendering import MARKERS_RUN, answer_pieces, marker_numbers, meta_line, provenance
 
 
-
 @dataclass
 class Pending:
     """The turn in progress: the question, the text streamed so far, or the error that ended it."""

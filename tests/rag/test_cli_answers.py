@@ -22,7 +22,7 @@ def test_ask_json_is_one_answer_object(cli, corpus_env) -> None:
     assert {"question", "answer", "abstained", "backend", "citations", "retrieved", "timings_ms"} <= set(data)
     assert data["backend"] == "extractive" and not data["abstained"] and "$42 million" in data["answer"]
     cit = data["citations"][0]
-    assert {"n", "file", "start_line", "end_line", "quote", "supported"} <= set(cit) and cit["file"] == "alpha.txt"
+    assert {"n", "file", "start_line", "end_line", "quote", "support_score"} <= set(cit) and cit["file"] == "alpha.txt"
     assert {"file", "start_line", "end_line", "score"} <= set(data["retrieved"][0])
     assert {"retrieve", "generate", "total"} <= set(data["timings_ms"])
 

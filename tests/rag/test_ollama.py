@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import LLMError
-from rag.ollama import OllamaGenerator, check_ollama
 from rag.models import Answer, AnswerDelta
+from rag.ollama import OllamaGenerator, check_ollama
 from rag.prompts import NO_ANSWER
 from tests.chroma_server import free_port
 from tests.fake_ollama import FakeOllama

@@ -14,7 +14,7 @@ SCRIPT = "<script>window.__pwned = 1</script>"
 def citation(n: int, quote: str = "The bridge reopened on Monday.", **kw: object) -> Citation:
     data = dict(
         n=n, file="alpha.txt", path="alpha.txt", title="Harbor Bridge Reopens", start_line=4, end_line=4,
-        quote=quote, quote_start_char=10, quote_end_char=10 + len(quote), content_hash="h", supported=True,
+        quote=quote, quote_start_char=10, quote_end_char=10 + len(quote), content_hash="h",
         support_score=0.9,
     )  # fmt: skip
     data.update(kw)
