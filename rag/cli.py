@@ -422,8 +422,8 @@ def eval_cmd(
     item: Annotated[list[str] | None, typer.Option("--item", help="Seed item id to run (repeatable).")] = None,
 ) -> None:
     """Run an eval suite; write results.jsonl, summary.json and report.html; exit 1 below the gate thresholds."""
-    from evals.report import print_summary
-    from evals.runner import EvalOptions, run
+    from evals.report import print_summary  # import-graph: dispatch (the CLI hands over to the eval shell)
+    from evals.runner import EvalOptions, run  # import-graph: dispatch (the CLI hands over to the eval shell)
 
     if backend not in ("auto", "extractive", "ollama"):
         fail(f"Unknown backend {backend!r}: use auto, extractive or ollama")
@@ -457,7 +457,7 @@ def ui_cmd(
             s.ui.host = host
         if port:
             s.ui.port = port
-        from ui.app import launch
+        from ui.app import launch  # import-graph: dispatch (the CLI hands over to the UI shell)
 
         launch(s, assistant())
 

@@ -45,8 +45,8 @@ def make_generator(settings: Settings, embedder: Embedder, backend: Backend | st
     A factory choosing an implementation: it imports both lazily, so neither imports this module's
     callers and loading the Ollama client is paid only when it is used.
     """
-    from rag.extractive import ExtractiveGenerator
-    from rag.ollama import OllamaGenerator, check_ollama
+    from rag.extractive import ExtractiveGenerator  # import-graph: factory (it picks the implementation)
+    from rag.ollama import OllamaGenerator, check_ollama  # import-graph: factory (it picks the implementation)
 
     choice = Backend.parse(backend or settings.answer.backend)
     if choice is Backend.EXTRACTIVE:
