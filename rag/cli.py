@@ -142,19 +142,6 @@ def index_cmd(
             out.print(f"  skipped {escape(skipped.file)}: {escape(skipped.reason)}")
 
 
-def chunk_json(hit: Any) -> dict[str, Any]:
-    return {
-        "file": hit.file,
-        "path": hit.path,
-        "title": hit.title,
-        "start_line": hit.start_line,
-        "end_line": hit.end_line,
-        "score": hit.score,
-        "retrievers": hit.retrievers,
-        "text": hit.text,
-    }
-
-
 @app.command("search")
 def search_cmd(
     query: Annotated[str, typer.Argument(help="What to look for.")],
@@ -167,6 +154,8 @@ def search_cmd(
             fail("The query is empty")
         hits = ensure_index().search(query, k)
         if as_json:
+            from rag.rendering import chunk_json
+
             emit_json({"query": query, "results": [chunk_json(h) for h in hits]})
             return
         if not hits:

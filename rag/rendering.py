@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rag.models import Answer, Citation
+from rag.models import Answer, Citation, RetrievedChunk
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -85,6 +85,14 @@ def progress_callback(bar: Progress, description: str) -> Callable[[int, int], N
         bar.update(task, completed=done, total=total)
 
     return update
+
+
+SEARCH_RESULT_FIELDS = {"file", "path", "title", "start_line", "end_line", "score", "retrievers", "text"}
+
+
+def chunk_json(hit: RetrievedChunk) -> dict:
+    """One search result as ``rag search --json`` prints it."""
+    return hit.model_dump(mode="json", include=SEARCH_RESULT_FIELDS)
 
 
 def quote_block(text: str) -> str:
