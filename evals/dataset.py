@@ -13,7 +13,6 @@ into a cache folder outside it.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from rag.settings import BUNDLED_CORPUS, PROJECT_ROOT
 
 SEED_PATH = Path(__file__).resolve().parent / "data" / "seed.jsonl"
 REALTIMEQA_DIR = PROJECT_ROOT.parent / "shared" / "benchmarks" / "realtimeqa-news"
-CACHE_ROOT = Path(os.environ.get("RAG_EVALS_CACHE", "~/.cache/rag-evals")).expanduser()
 
 TYPES = ("single_source", "multi_source", "conflict", "unanswerable", "paraphrase", "followup", "adversarial")
 _TURN_KEYS = {"question", "reference_answer", "facts", "answerable", "gold_files", "gold_quotes"}
@@ -38,9 +36,6 @@ class GoldQuote:
     quote: str
     start: int = -1  # character offsets of the quote in its file; -1 when not located
     end: int = -1
-
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "quote": self.quote, "start": self.start, "end": self.end}
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Gate thresholds: read evals/thresholds.toml (or a file given with --thresholds / RAG_EVAL_THRESHOLDS)
-and compare a run's summary with them.
+"""Gate thresholds: read evals/thresholds.toml (or a file given with --thresholds or the setting
+``eval.thresholds``, env RAG_EVAL_THRESHOLDS) and compare a run's summary with them.
 
 The file has one table per suite, ``[<suite>.min]`` for metrics that must reach a floor and
 ``[<suite>.max]`` for metrics that must stay under a ceiling; keys are the dotted metric names of
@@ -9,23 +9,25 @@ suite's values for that backend.
 
 from __future__ import annotations
 
-import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel, computed_field
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
-ENV_VAR = "RAG_EVAL_THRESHOLDS"
 
 
-@dataclass
-class Check:
+class Check(BaseModel):
+    """One gated metric against its floor (``min``) or ceiling (``max``); a missing value fails."""
+
     metric: str
-    kind: str  # "min" or "max"
+    kind: Literal["min", "max"]
     threshold: float
     value: float | None
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def passed(self) -> bool:
         if self.value is None:
@@ -37,21 +39,11 @@ class Check:
         op = ">=" if self.kind == "min" else "<="
         return f"{self.metric} = {shown} (needs {op} {self.threshold:g})"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "metric": self.metric,
-            "kind": self.kind,
-            "threshold": self.threshold,
-            "value": self.value,
-            "passed": self.passed,
-        }
 
 
-def thresholds_path(explicit: Path | None = None) -> Path:
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(ENV_VAR)
-    return Path(env) if env else DEFAULT_THRESHOLDS
+def thresholds_path(explicit: Path | None = None, configured: Path | None = None) -> Path:
+    """--thresholds, else ``eval.thresholds`` (RAG_EVAL_THRESHOLDS), else evals/thresholds.toml."""
+    return Path(explicit or configured or DEFAULT_THRESHOLDS)
 
 
 def load_thresholds(path: Path, suite: str, backend: str) -> dict[str, dict[str, float]]:
@@ -67,10 +59,12 @@ def load_thresholds(path: Path, suite: str, backend: str) -> dict[str, dict[str,
     return out
 
 
-def check(overall: dict[str, Any], thresholds: dict[str, dict[str, float]]) -> list[Check]:
+def check(overall: Mapping[str, float | None], thresholds: dict[str, dict[str, float]]) -> list[Check]:
     checks = []
     for kind in ("min", "max"):
         for metric, threshold in sorted(thresholds.get(kind, {}).items()):
             value = overall.get(metric)
-            checks.append(Check(metric, kind, threshold, None if value is None else float(value)))
+            checks.append(
+                Check(metric=metric, kind=kind, threshold=threshold, value=None if value is None else float(value))
+            )
     return checks

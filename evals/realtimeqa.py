@@ -16,32 +16,16 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-
-from evals import dataset, metrics
-from evals.runner import (
-    EvalOptions,
-    add_latency,
-    answer_json,
-    answer_sentences,
-    cited_chunk,
-    index_counts,
-    latency_block,
-    prepare,
-    results_writer,
-    settings_snapshot,
-)
-from rag.rendering import progress_bar
+from evals import dataset, harness, metrics
+from evals.results import BaselineRow, Baselines, BenchMetrics, BenchRow, BenchSummary, Figure, Figures, SearchHit
 from rag.settings import PROJECT_ROOT
 from rag.text import STOPWORDS
 
 if TYPE_CHECKING:
-    from rag.assistant import Assistant
     from rag.embeddings import Embedder
     from rag.models import Answer, RetrievedChunk
 
@@ -50,24 +34,26 @@ SAMPLE_SEED = 0
 
 # From ../shared/benchmarks/realtimeqa-news/README.md (dev split, 136 questions): the authors' baselines
 # (computed there from their released predictions) and the README's naive retrieval floor.
-AUTHOR_BASELINES = [
-    {"system": "closed-book GPT-3", "mc_accuracy": 0.456, "gen_em": 0.176, "gen_f1": 0.261},
-    {"system": "closed-book T5", "mc_accuracy": 0.463, "gen_em": 0.132, "gen_f1": 0.183},
-    {"system": "GPT-3 + DPR (Wikipedia)", "mc_accuracy": 0.478, "gen_em": 0.162, "gen_f1": 0.226},
-    {"system": "GPT-3 + GCS news", "mc_accuracy": 0.824, "gen_em": 0.463, "gen_f1": 0.576},
-    {"system": "RAG + DPR", "mc_accuracy": 0.294, "gen_em": 0.037, "gen_f1": 0.063},
-    {"system": "RAG + GCS", "mc_accuracy": 0.662, "gen_em": 0.353, "gen_f1": 0.433},
-]
-NAIVE_BASELINES = [
-    {"system": "BM25 (English stopwords)", "hits@4": 0.706, "hits@10": 0.853, "mrr@10": 0.560},
-    {"system": "MiniLM dense (cosine)", "hits@4": 0.691, "hits@10": 0.882, "mrr@10": 0.577},
-    {"system": "RRF of both (k = 60)", "hits@4": 0.750, "hits@10": 0.890, "mrr@10": 0.616},
-]
-NAIVE_OTHER = {
-    "mc_accuracy (best cosine question+option vs top-10 RRF chunks + word share)": 0.816,
-    "top-3 question-similar sentences of top-10 chunks contain the answer": 0.522,
-    "top-1 sentence contains the answer": 0.338,
-}
+BASELINES = Baselines(
+    authors=[
+        BaselineRow(system="closed-book GPT-3", mc_accuracy=0.456, gen_em=0.176, gen_f1=0.261),
+        BaselineRow(system="closed-book T5", mc_accuracy=0.463, gen_em=0.132, gen_f1=0.183),
+        BaselineRow(system="GPT-3 + DPR (Wikipedia)", mc_accuracy=0.478, gen_em=0.162, gen_f1=0.226),
+        BaselineRow(system="GPT-3 + GCS news", mc_accuracy=0.824, gen_em=0.463, gen_f1=0.576),
+        BaselineRow(system="RAG + DPR", mc_accuracy=0.294, gen_em=0.037, gen_f1=0.063),
+        BaselineRow(system="RAG + GCS", mc_accuracy=0.662, gen_em=0.353, gen_f1=0.433),
+    ],
+    naive_retrieval=[
+        BaselineRow(system="BM25 (English stopwords)", hits_at_4=0.706, hits_at_10=0.853, mrr_at_10=0.560),
+        BaselineRow(system="MiniLM dense (cosine)", hits_at_4=0.691, hits_at_10=0.882, mrr_at_10=0.577),
+        BaselineRow(system="RRF of both (k = 60)", hits_at_4=0.750, hits_at_10=0.890, mrr_at_10=0.616),
+    ],
+    naive_other={
+        "mc_accuracy (best cosine question+option vs top-10 RRF chunks + word share)": 0.816,
+        "top-3 question-similar sentences of top-10 chunks contain the answer": 0.522,
+        "top-1 sentence contains the answer": 0.338,
+    },
+)
 
 DEFINITIONS = {
     "retrieval.hits@4 / hits@10": "a gold article among the top 4 / 10 chunks of Assistant.search(query, k=10)",
@@ -88,13 +74,14 @@ DEFINITIONS = {
 }
 
 
-def cache_root(name: str, folder: Path, explicit: Path | None) -> Path:
+def cache_root(name: str, folder: Path, explicit: Path | None, root: Path) -> Path:
+    """--cache, else a folder under ``root`` (``eval.cache``) named for the suite."""
     if explicit:
         return Path(explicit)
     if name == "realtimeqa" and folder.resolve() == dataset.REALTIMEQA_DIR.resolve():
-        return dataset.CACHE_ROOT / "realtimeqa"
+        return root / "realtimeqa"
     tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
-    return dataset.CACHE_ROOT / f"{name}-{tag}"
+    return root / f"{name}-{tag}"
 
 
 IGNORED_IN_REPO = (".rag", "eval-results")
@@ -108,7 +95,7 @@ def check_cache_location(root: Path) -> None:
     if resolved.is_relative_to(repo) and not any(resolved.is_relative_to(repo / d) for d in IGNORED_IN_REPO):
         raise dataset.DatasetError(
             f"Refusing to write the benchmark's article texts into the repository ({root}); use a --cache folder "
-            f"outside it (default {dataset.CACHE_ROOT}) or under {' or '.join(d + '/' for d in IGNORED_IN_REPO)}"
+            f"outside it (or set RAG_EVAL_CACHE) or under {' or '.join(d + '/' for d in IGNORED_IN_REPO)}"
         )
 
 
@@ -126,28 +113,19 @@ def doc_id_of(path: str) -> str:
     return Path(path).stem
 
 
-def run_bench(
-    folder: Path,
-    name: str,
-    options: EvalOptions,
-    out_dir: Path,
-    embedder: Embedder | None,
-    assistant: Assistant | None,
-    console: Console,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run_bench(folder: Path, name: str, ctx: harness.RunContext) -> tuple[BenchSummary, list[BenchRow]]:
+    options = ctx.options
     suite = dataset.load_bench(folder, name)
     queries = sample_queries(suite.queries, options.limit, options.sample)
-    root = cache_root(name, folder, options.cache)
+    root = cache_root(name, folder, options.cache, ctx.cache_root)
     check_cache_location(root)
     corpus_dir = root / "corpus"
-    t0, cpu0 = time.perf_counter(), time.process_time()
+    watch = harness.Stopwatch()
     written = dataset.materialise_corpus(suite.corpus_path, corpus_dir)
-    ready = prepare(assistant, corpus_dir, root / "store", embedder, options, console, t0)
+    ready = harness.prepare(ctx, corpus_dir, root / "store", watch)
     assistant, generator, k = ready.assistant, ready.generator, ready.k
-    rows: list[dict[str, Any]] = []
-    t1 = time.perf_counter()
-    with results_writer(out_dir / "results.jsonl") as write, progress_bar(console, options.quiet) as bar:
-        task = bar.add_task(f"Asking ({generator.backend})", total=len(queries))
+    watch.asking()
+    with harness.recording(ctx, generator, len(queries)) as rec:
         for q in queries:
             row = query_row(q)
             start = time.perf_counter()
@@ -155,79 +133,62 @@ def run_bench(
                 answer = assistant.ask(q.query, k=k, generator=generator)
                 hits = assistant.search(q.query, k=SEARCH_K)
             except Exception as exc:  # noqa: BLE001 - one failing question is a result, not the end of the run
-                row["error"] = f"{type(exc).__name__}: {exc}"
-                row["metrics"] = None
-                row["failure_reasons"] = [f"error: {row['error']}"]
+                harness.failed(row, exc)
             else:
-                row.update(answer_json(answer))
-                row["search_top10"] = [
-                    {"rank": i + 1, "doc_id": doc_id_of(h.path), "start_char": h.start_char, "end_char": h.end_char}
+                row.response = answer
+                row.search_top10 = [
+                    SearchHit(rank=i + 1, doc_id=doc_id_of(h.path), start_char=h.start_char, end_char=h.end_char)
                     for i, h in enumerate(hits)
                 ]
-                row["metrics"] = score_query(q, answer, hits, assistant.embedder)
-                row["failure_reasons"] = bench_failures(row["metrics"])
-            row["wall_ms"] = round((time.perf_counter() - start) * 1000, 1)
-            rows.append(row)
-            write(row)
-            bar.advance(task)
-    questions_s = time.perf_counter() - t1
-    summary = summarise_bench(rows)
-    summary.update(
+                row.metrics = score_query(q, answer, hits, assistant.embedder)
+                row.failure_reasons = bench_failures(row.metrics)
+            rec.add(row, start)
+    rows: list[BenchRow] = rec.rows
+    summary = BenchSummary(
+        **dict(summarise_bench(rows)),
+        **ready.run_fields(),
         suite=name,
         suite_path=str(folder),
-        backend=generator.backend,
-        model=generator.model,
-        k=k,
         search_k=SEARCH_K,
         limit=options.limit,
-        sample=(
-            "all questions"
-            if not options.limit or options.limit >= len(suite.queries)
-            else (
-                f"first {len(queries)} questions by qid"
-                if options.sample != "random"
-                else f"{len(queries)} questions drawn with random.Random({SAMPLE_SEED}), in qid order"
-            )
-        ),
+        sample=sample_note(len(queries), len(suite.queries), options),
         questions=len(rows),
         questions_in_suite=len(suite.queries),
-        created_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         cache=str(root),
         corpus_files=written,
-        index={"seconds": round(ready.index_s, 2), **index_counts(ready.index_summary)},
-        wall_seconds={
-            "index": round(ready.index_s, 2),
-            "questions": round(questions_s, 2),
-            "total": round(time.perf_counter() - t0, 2),
-            "process_cpu": round(time.process_time() - cpu0, 2),
-        },
         definitions=DEFINITIONS,
-        baselines={"authors": AUTHOR_BASELINES, "naive_retrieval": NAIVE_BASELINES, "naive_other": NAIVE_OTHER},
-        settings=settings_snapshot(assistant.settings),
+        baselines=BASELINES,
     )
     return summary, rows
 
 
-def query_row(q: dataset.BenchQuery) -> dict[str, Any]:
-    return {
-        "id": q.qid,
-        "qid": q.qid,
-        "type": q.question_type or "all",
-        "question": q.query,
-        "reference_answer": q.answer,
-        "choices": q.choices,
-        "answer_index": q.answer_index,
-        "gold_files": [dataset.doc_file(d) for d in q.evidence_doc_ids],
-        "evidence_facts": q.evidence_facts,
-        "question_date": q.question_date,
-        "error": None,
-    }
+def sample_note(picked: int, in_suite: int, options: harness.EvalOptions) -> str:
+    if not options.limit or options.limit >= in_suite:
+        return "all questions"
+    if options.sample == "random":
+        return f"{picked} questions drawn with random.Random({SAMPLE_SEED}), in qid order"
+    return f"first {picked} questions by qid"
+
+
+def query_row(q: dataset.BenchQuery) -> BenchRow:
+    return BenchRow(
+        id=q.qid,
+        qid=q.qid,
+        type=q.question_type or "all",
+        question=q.query,
+        reference_answer=q.answer,
+        choices=q.choices,
+        answer_index=q.answer_index,
+        gold_files=[dataset.doc_file(d) for d in q.evidence_doc_ids],
+        evidence_facts=q.evidence_facts,
+        question_date=q.question_date,
+    )
 
 
 def evidence_sentences(answer: Answer) -> list[str]:
     if answer.abstained:
         return []
-    sents = [s for s, _ in answer_sentences(answer)]
+    sents = [s for s, _ in harness.answer_sentences(answer)]
     return list(dict.fromkeys(sents + [c.quote for c in answer.citations]))
 
 
@@ -251,7 +212,7 @@ def choose(query: str, choices: Sequence[str], evidence: Sequence[str], embedder
 
 def score_query(
     q: dataset.BenchQuery, answer: Answer, hits: Sequence[RetrievedChunk], embedder: Embedder
-) -> dict[str, Any]:
+) -> BenchMetrics:
     gold = set(q.evidence_doc_ids)
     flags = [doc_id_of(h.path) in gold for h in hits]
     ref = q.answer
@@ -262,103 +223,76 @@ def score_query(
     pick_top10 = choose(q.query, q.choices, chunk_sentences(hits[:SEARCH_K]), embedder)
     gold_doc = gold_or_answer = 0
     for c in answer.citations:
-        chunk = cited_chunk(c, answer.retrieved)
+        chunk = harness.cited_chunk(c, answer.retrieved)
         passage = chunk.text if chunk else c.quote
         in_gold = doc_id_of(c.path) in gold
         gold_doc += in_gold
         gold_or_answer += in_gold or metrics.contains(passage, ref, loose=True)
     n_cit = len(answer.citations)
-    return {
-        "gold_rank": metrics.first_rank(flags, SEARCH_K),
-        "hits@4": metrics.hits_at_k(flags, 4),
-        "hits@10": metrics.hits_at_k(flags, SEARCH_K),
-        "mrr@10": metrics.reciprocal_rank(flags, SEARCH_K),
-        "lenient@10": float(lenient),
-        "answer_in_context": float(in_context),
-        "abstained": answer.abstained,
-        "contains_reference": float(contains_ref),
-        "mc_pick": pick,
-        "mc_correct": None if not q.answer_index else float(pick is not None and pick in q.answer_index),
-        "mc_pick_top10": pick_top10,
-        "mc_correct_top10": None if not q.answer_index else float(pick_top10 in q.answer_index),
-        "citations": n_cit,
-        "citations_gold_doc": gold_doc / n_cit if n_cit else None,
-        "citations_gold_or_answer": gold_or_answer / n_cit if n_cit else None,
-    }
+    return BenchMetrics(
+        gold_rank=metrics.first_rank(flags, SEARCH_K),
+        hits_at_4=metrics.hits_at_k(flags, 4),
+        hits_at_10=metrics.hits_at_k(flags, SEARCH_K),
+        mrr_at_10=metrics.reciprocal_rank(flags, SEARCH_K),
+        lenient_at_10=float(lenient),
+        answer_in_context=float(in_context),
+        abstained=answer.abstained,
+        contains_reference=float(contains_ref),
+        mc_pick=pick,
+        mc_correct=None if not q.answer_index else float(pick is not None and pick in q.answer_index),
+        mc_pick_top10=pick_top10,
+        mc_correct_top10=None if not q.answer_index else float(pick_top10 in q.answer_index),
+        citations=n_cit,
+        citations_gold_doc=gold_doc / n_cit if n_cit else None,
+        citations_gold_or_answer=gold_or_answer / n_cit if n_cit else None,
+    )
 
 
-def bench_failures(m: dict[str, Any]) -> list[str]:
+def bench_failures(m: BenchMetrics) -> list[str]:
     reasons = []
-    if m["abstained"]:
+    if m.abstained:
         reasons.append("abstained")
-    elif not m["contains_reference"]:
+    elif not m.contains_reference:
         reasons.append("reference answer not in the answer")
-    if m["mc_correct"] == 0.0:
+    if m.mc_correct == 0.0:
         reasons.append("multiple choice wrong")
-    if not m["hits@10"]:
+    if not m.hits_at_10:
         reasons.append("no gold article in the top 10")
     return reasons
 
 
-def _flat(rows: Sequence[dict[str, Any]]) -> dict[str, float | None]:
-    ms = [r["metrics"] for r in rows if r.get("metrics")]
-    answered = [m for m in ms if not m["abstained"]]
-    n_cit = sum(m["citations"] for m in ms)
+def _flat(rows: Sequence[BenchRow]) -> dict[str, Figure]:
+    ms = [r.metrics for r in rows if r.metrics]
+    answered = [m for m in ms if not m.abstained]
+    n_cit = sum(m.citations for m in ms)
 
-    def share(key: str, among: Sequence[dict[str, Any]] = ms) -> float | None:
-        return metrics.mean(m[key] for m in among)
-
-    def cited(key: str) -> float | None:
+    def cited(share: Callable[[BenchMetrics], Figure]) -> Figure:
         # micro-average over all citations of the run
-        return sum((m[key] or 0) * m["citations"] for m in ms) / n_cit if n_cit else None
+        return sum((share(m) or 0) * m.citations for m in ms) / n_cit if n_cit else None
 
     n = len(rows)
     return {
-        "retrieval.hits@4": share("hits@4"),
-        "retrieval.hits@10": share("hits@10"),
-        "retrieval.mrr@10": share("mrr@10"),
-        "retrieval.lenient@10": share("lenient@10"),
-        "retrieval.answer_in_context": share("answer_in_context"),
-        "answer.contains_reference": share("contains_reference"),
-        "answer.mc_accuracy": share("mc_correct"),
-        "answer.mc_accuracy_answered": share("mc_correct", answered),
-        "answer.mc_accuracy_top10": share("mc_correct_top10"),
-        "citations.gold_doc": cited("citations_gold_doc"),
-        "citations.gold_or_answer": cited("citations_gold_or_answer"),
-        "citations.per_answer": metrics.mean(m["citations"] for m in answered),
-        "abstention.rate": sum(1 for m in ms if m["abstained"]) / n if n else None,
-        "errors": float(sum(1 for r in rows if r.get("error"))),
+        "retrieval.hits@4": metrics.mean(m.hits_at_4 for m in ms),
+        "retrieval.hits@10": metrics.mean(m.hits_at_10 for m in ms),
+        "retrieval.mrr@10": metrics.mean(m.mrr_at_10 for m in ms),
+        "retrieval.lenient@10": metrics.mean(m.lenient_at_10 for m in ms),
+        "retrieval.answer_in_context": metrics.mean(m.answer_in_context for m in ms),
+        "answer.contains_reference": metrics.mean(m.contains_reference for m in ms),
+        "answer.mc_accuracy": metrics.mean(m.mc_correct for m in ms),
+        "answer.mc_accuracy_answered": metrics.mean(m.mc_correct for m in answered),
+        "answer.mc_accuracy_top10": metrics.mean(m.mc_correct_top10 for m in ms),
+        "citations.gold_doc": cited(lambda m: m.citations_gold_doc),
+        "citations.gold_or_answer": cited(lambda m: m.citations_gold_or_answer),
+        "citations.per_answer": metrics.mean(m.citations for m in answered),
+        "abstention.rate": sum(1 for m in ms if m.abstained) / n if n else None,
+        "errors": harness.errors(rows),
     }
 
 
-def summarise_bench(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    overall = _flat(rows)
-    latency = latency_block(rows)
-    add_latency(overall, latency)
-    by_type = {}
-    for type_ in sorted({r["type"] for r in rows}):
-        subset = [r for r in rows if r["type"] == type_]
-        by_type[type_] = {"turns": len(subset), **_flat(subset)}
+def summarise_bench(rows: Sequence[BenchRow]) -> Figures:
     counts = {
         "questions": len(rows),
-        "abstained": sum(1 for r in rows if r.get("abstained")),
-        "failures": sum(1 for r in rows if r.get("failure_reasons")),
+        "abstained": sum(1 for r in rows if r.abstained),
+        "failures": sum(1 for r in rows if r.failure_reasons),
     }
-    return {"kind": "bench", "overall": overall, "by_type": by_type, "latency_ms": latency, "counts": counts}
-
-
-def comparison_rows(overall: dict[str, Any]) -> list[dict[str, Any]]:
-    """Our figures beside the authors' baselines and the README's naive floor, for the report and the table."""
-    rows: list[dict[str, Any]] = [
-        {
-            "system": "this assistant",
-            "mc_accuracy": overall.get("answer.mc_accuracy"),
-            "contains_reference": overall.get("answer.contains_reference"),
-            "hits@4": overall.get("retrieval.hits@4"),
-            "hits@10": overall.get("retrieval.hits@10"),
-            "mrr@10": overall.get("retrieval.mrr@10"),
-        }
-    ]
-    rows += [{**b, "note": "authors' baseline"} for b in AUTHOR_BASELINES]
-    rows += [{**b, "note": "naive retrieval (README)"} for b in NAIVE_BASELINES]
-    return rows
+    return harness.figures(rows, _flat, sorted({r.type for r in rows}), counts)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evals import metrics
+from evals.results import BenchRow, BenchSummary, ComparisonRow, Row, SeedRow, SeedSummary, Summary
 
 SEED_CHART = (
     "answer.accuracy",
@@ -80,22 +81,47 @@ def fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def write_summary(path: Path, summary: dict[str, Any]) -> None:
-    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def write_summary(path: Path, summary: Summary) -> None:
+    data = summary.model_dump(mode="json")
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def comparison_rows(summary: BenchSummary) -> list[ComparisonRow]:
+    """Our figures beside the summary's published baselines, for the report and the table."""
+    o = summary.overall
+    ours = ComparisonRow(
+        system="this assistant",
+        mc_accuracy=o.get("answer.mc_accuracy"),
+        contains_reference=o.get("answer.contains_reference"),
+        hits_at_4=o.get("retrieval.hits@4"),
+        hits_at_10=o.get("retrieval.hits@10"),
+        mrr_at_10=o.get("retrieval.mrr@10"),
+    )
+    rows = [ours]
+    if summary.baselines:
+        rows += [ComparisonRow(**dict(b), note="authors' baseline") for b in summary.baselines.authors]
+        rows += [ComparisonRow(**dict(b), note="naive retrieval (README)") for b in summary.baselines.naive_retrieval]
+    return rows
 
 
 # -- console -----------------------------------------------------------------------------------------
 
 
-def print_summary(summary: dict[str, Any], console: Console) -> None:
-    bench = summary["kind"] == "bench"
-    title = (
-        f"{summary['suite']} · {summary['backend']} · "
-        + (f"{summary['questions']} questions" if bench else f"{summary['items']} items / {summary['turns']} turns")
-        + f" · k={summary['k']}"
-    )
+def _size(summary: Summary) -> str:
+    if isinstance(summary, BenchSummary):
+        return f"{summary.questions} questions"
+    return f"{summary.items} items / {summary.turns} turns"
+
+
+def _walls(summary: Summary) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in summary.wall_seconds.model_dump(exclude_none=True).items())
+
+
+def print_summary(summary: Summary, console: Console) -> None:
+    bench = isinstance(summary, BenchSummary)
+    title = f"{summary.suite} · {summary.backend} · {_size(summary)} · k={summary.k}"
     table = Table("metric", "value", title=title, title_justify="left")
-    for key, value in summary["overall"].items():
+    for key, value in summary.overall.items():
         if key.startswith("latency."):
             continue
         table.add_row(key, fmt(value))
@@ -103,54 +129,46 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
 
     columns = BENCH_TYPE_COLUMNS if bench else SEED_TYPE_COLUMNS
     by_type = Table("type", "n", *[SHORT.get(c, c) for c in columns], title="by question type", title_justify="left")
-    for type_, vals in summary["by_type"].items():
+    for type_, vals in summary.by_type.items():
         by_type.add_row(type_, str(vals["turns"]), *[fmt(vals.get(c), 2) for c in columns])
     console.print(by_type)
 
     lat = Table("stage", "p50 ms", "p95 ms", title="latency", title_justify="left")
-    for stage, vals in summary["latency_ms"].items():
-        lat.add_row(stage, fmt(vals["p50"], 0), fmt(vals["p95"], 0))
+    for stage, vals in summary.latency_ms.items():
+        lat.add_row(stage, fmt(vals.p50, 0), fmt(vals.p95, 0))
     console.print(lat)
 
-    if bench:
-        from evals.realtimeqa import comparison_rows
-
+    if isinstance(summary, BenchSummary):
         comp = Table("system", "MC acc", "answer contains ref", "Hits@4", "Hits@10", "MRR@10", title="vs. baselines")
-        for row in comparison_rows(summary["overall"]):
+        for row in comparison_rows(summary):
             comp.add_row(
-                row["system"],
-                fmt(row.get("mc_accuracy")),
-                fmt(row.get("contains_reference")),
-                fmt(row.get("hits@4")),
-                fmt(row.get("hits@10")),
-                fmt(row.get("mrr@10")),
+                row.system,
+                fmt(row.mc_accuracy),
+                fmt(row.contains_reference),
+                fmt(row.hits_at_4),
+                fmt(row.hits_at_10),
+                fmt(row.mrr_at_10),
             )
         console.print(comp)
         console.print(
             "[dim]Authors' rows are generation EM/F1 and MC accuracy from the README; ours is an extractive "
-            f"answer scored by containment. Sample: {summary.get('sample')}.[/]"
+            f"answer scored by containment. Sample: {summary.sample}.[/]"
         )
     else:
-        console.print(f"[dim]{summary['judges']['checker']}[/]")
-        console.print(f"[dim]{summary['judges']['gold']}[/]")
-    walls = summary.get("wall_seconds", {})
-    console.print(
-        "time: " + ", ".join(f"{k} {v:.1f} s" for k, v in walls.items()) + f" · results in {summary['out_dir']}"
-    )
-    gate = summary.get("gate") or {}
-    checks = gate.get("checks", [])
-    if checks:
-        failed = [c for c in checks if not c["passed"]]
+        console.print(f"[dim]{summary.judges.checker}[/]")
+        console.print(f"[dim]{summary.judges.gold}[/]")
+    console.print(f"time: {_walls(summary)} · results in {summary.out_dir}")
+    gate = summary.gate
+    if gate.checks:
+        failed = [c for c in gate.checks if not c.passed]
         if failed:
-            console.print(f"[bold red]Gate FAILED[/] ({gate['thresholds_file']}):")
+            console.print(f"[bold red]Gate FAILED[/] ({gate.thresholds_file}):")
             for c in failed:
-                op = ">=" if c["kind"] == "min" else "<="
-                shown = "missing" if c["value"] is None else f"{c['value']:.3f}"
-                console.print(f"  [red]✗[/] {c['metric']} = {shown} (needs {op} {c['threshold']:g})")
+                console.print(f"  [red]✗[/] {c.describe()}")
         else:
-            console.print(f"[bold green]Gate passed[/]: {len(checks)} thresholds met ({gate['thresholds_file']})")
-    elif gate.get("thresholds_file"):
-        console.print(f"[dim]No thresholds for suite {summary['suite']} in {gate['thresholds_file']}[/]")
+            console.print(f"[bold green]Gate passed[/]: {len(gate.checks)} thresholds met ({gate.thresholds_file})")
+    elif gate.thresholds_file:
+        console.print(f"[dim]No thresholds for suite {summary.suite} in {gate.thresholds_file}[/]")
 
 
 # -- SVG charts --------------------------------------------------------------------------------------
@@ -272,94 +290,86 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], numeric_from: i
     return "".join(out)
 
 
-def _citations_html(row: dict[str, Any]) -> str:
+def _citations_html(row: Row) -> str:
     items = [
-        f"<li>[{c['n']}] {_esc(c['path'])}:{c['start_line']}-{c['end_line']} "
-        f"<span class='quote'>“{_esc(c['quote'])}”</span></li>"
-        for c in row.get("citations") or []
+        f"<li>[{c.n}] {_esc(c.path)}:{c.start_line}-{c.end_line} <span class='quote'>“{_esc(c.quote)}”</span></li>"
+        for c in (row.response.citations if row.response else [])
     ]
     return f"<ul class='small'>{''.join(items)}</ul>" if items else "—"
 
 
-def _gold_html(row: dict[str, Any]) -> str:
-    parts = [f"<b>reference:</b> {_esc(row.get('reference_answer', ''))}"]
-    if row.get("facts"):
-        found = (row.get("metrics") or {}).get("facts_found") or {}
-        facts = ", ".join(f"<span class='{'pass' if found.get(f) else 'fail'}'>{_esc(f)}</span>" for f in row["facts"])
+def _gold_html(row: Row) -> str:
+    parts = [f"<b>reference:</b> {_esc(row.reference_answer)}"]
+    if isinstance(row, SeedRow) and row.facts:
+        found = row.metrics.facts_found if row.metrics else {}
+        facts = ", ".join(f"<span class='{'pass' if found.get(f) else 'fail'}'>{_esc(f)}</span>" for f in row.facts)
         parts.append(f"<b>facts:</b> {facts}")
-    if row.get("choices"):
-        idx = row.get("answer_index") or []
-        pick = (row.get("metrics") or {}).get("mc_pick")
+    if isinstance(row, BenchRow) and row.choices:
+        pick = row.metrics.mc_pick if row.metrics else None
         parts.append(
             "<b>choices:</b> "
             + "; ".join(
-                f"{'✓' if i in idx else ''}{'→' if i == pick else ''}{_esc(c)}" for i, c in enumerate(row["choices"])
+                f"{'✓' if i in row.answer_index else ''}{'→' if i == pick else ''}{_esc(c)}"
+                for i, c in enumerate(row.choices)
             )
         )
-    quotes = row.get("gold_quotes") or []
+    quotes = row.gold_quotes if isinstance(row, SeedRow) else []
     if quotes:
         parts.append(
             "<b>gold quotes:</b><ul class='small'>"
-            + "".join(f"<li>{_esc(q['file'])}: <span class='quote'>“{_esc(q['quote'])}”</span></li>" for q in quotes)
+            + "".join(f"<li>{_esc(q.file)}: <span class='quote'>“{_esc(q.quote)}”</span></li>" for q in quotes)
             + "</ul>"
         )
-    elif row.get("gold_files"):
-        parts.append("<b>gold files:</b> " + _esc(", ".join(row["gold_files"])))
-    elif "answerable" in row and not row["answerable"]:
+    elif row.gold_files:
+        parts.append("<b>gold files:</b> " + _esc(", ".join(row.gold_files)))
+    elif isinstance(row, SeedRow) and not row.answerable:
         parts.append("<b>unanswerable</b>: the assistant should abstain")
     return "<br>".join(parts)
 
 
-def write_html(path: Path, summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
-    bench = summary["kind"] == "bench"
-    title = f"Eval report: {summary['suite']} ({summary['backend']})"
+def write_html(path: Path, summary: Summary, rows: Sequence[Row]) -> None:
+    title = f"Eval report: {summary.suite} ({summary.backend})"
     body = [f"<h1>{_esc(title)}</h1>"]
+    size = (
+        f"{summary.questions} questions ({summary.sample})"
+        if isinstance(summary, BenchSummary)
+        else f"{summary.items} items, {summary.turns} turns"
+    )
+    index = summary.index.model_dump() if summary.index else {}
     meta = [
-        ("created", summary.get("created_at")),
-        ("backend / model", f"{summary['backend']} / {summary.get('model') or '—'}"),
-        ("k (chunks read by the answerer)", summary["k"]),
-        (
-            "size",
-            f"{summary['questions']} questions ({summary.get('sample')})"
-            if bench
-            else f"{summary['items']} items, {summary['turns']} turns",
-        ),
-        (
-            "time (wall; process_cpu = CPU time of the eval process)",
-            ", ".join(f"{k} {v:.1f} s" for k, v in summary.get("wall_seconds", {}).items()),
-        ),
-        ("index", ", ".join(f"{k} {v}" for k, v in summary.get("index", {}).items())),
+        ("created", summary.created_at),
+        ("backend / model", f"{summary.backend} / {summary.model or '—'}"),
+        ("k (chunks read by the answerer)", summary.k),
+        ("size", size),
+        ("time (wall; process_cpu = CPU time of the eval process)", _walls(summary)),
+        ("index", ", ".join(f"{k} {v}" for k, v in index.items())),
     ]
     body.append(_table(["", ""], [(k, str(v)) for k, v in meta], numeric_from=99))
 
-    gate = summary.get("gate") or {}
-    if gate.get("checks"):
-        state = "<span class='pass'>passed</span>" if gate["passed"] else "<span class='fail'>FAILED</span>"
-        body.append(f"<h2>Gate: {state}</h2><p class='note'>{_esc(gate['thresholds_file'])}</p>")
+    gate = summary.gate
+    if gate.checks:
+        state = "<span class='pass'>passed</span>" if gate.passed else "<span class='fail'>FAILED</span>"
+        body.append(f"<h2>Gate: {state}</h2><p class='note'>{_esc(gate.thresholds_file)}</p>")
         body.append(
             _table(
                 ["metric", "kind", "threshold", "value", "passed"],
-                [
-                    (c["metric"], c["kind"], c["threshold"], c["value"], "yes" if c["passed"] else "NO")
-                    for c in gate["checks"]
-                ],
+                [(c.metric, c.kind, c.threshold, c.value, "yes" if c.passed else "NO") for c in gate.checks],
             )
         )
 
     body.append("<h2>Overall</h2>")
     body.append(
-        _table(["metric", "value"], [(k, v) for k, v in summary["overall"].items() if not k.startswith("latency.")])
+        _table(["metric", "value"], [(k, v) for k, v in summary.overall.items() if not k.startswith("latency.")])
     )
-    if not bench:
+    if isinstance(summary, SeedSummary):
         body.append("<h3>Citation judges</h3><ul class='note'>")
-        body.append(f"<li>{_esc(summary['judges']['checker'])}</li><li>{_esc(summary['judges']['gold'])}</li></ul>")
+        body.append(f"<li>{_esc(summary.judges.checker)}</li><li>{_esc(summary.judges.gold)}</li></ul>")
     body.append("<h3>Definitions</h3><ul class='note'>")
-    body.extend(f"<li><b>{_esc(k)}</b>: {_esc(v)}</li>" for k, v in summary.get("definitions", {}).items())
+    body.extend(f"<li><b>{_esc(k)}</b>: {_esc(v)}</li>" for k, v in summary.definitions.items())
     body.append("</ul>")
 
-    if bench:
-        from evals.realtimeqa import NAIVE_OTHER, comparison_rows
-
+    bench = isinstance(summary, BenchSummary)
+    if isinstance(summary, BenchSummary) and summary.baselines:
         body.append("<h2>Compared with the benchmark's baselines</h2>")
         body.append(
             _table(
@@ -376,17 +386,17 @@ def write_html(path: Path, summary: dict[str, Any], rows: Sequence[dict[str, Any
                 ],
                 [
                     (
-                        r["system"],
-                        r.get("mc_accuracy"),
-                        r.get("contains_reference"),
-                        r.get("hits@4"),
-                        r.get("hits@10"),
-                        r.get("mrr@10"),
-                        r.get("gen_em"),
-                        r.get("gen_f1"),
-                        r.get("note", ""),
+                        r.system,
+                        r.mc_accuracy,
+                        r.contains_reference,
+                        r.hits_at_4,
+                        r.hits_at_10,
+                        r.mrr_at_10,
+                        r.gen_em,
+                        r.gen_f1,
+                        r.note,
                     )
-                    for r in comparison_rows(summary["overall"])
+                    for r in comparison_rows(summary)
                 ],
             )
         )
@@ -396,30 +406,30 @@ def write_html(path: Path, summary: dict[str, Any], rows: Sequence[dict[str, Any
             "extractive answer quotes whole sentences, so 'answer contains ref.' is the closest comparable figure. "
             "Gold-document Hits@k is a strict lower bound (incomplete relevance labels).</p>"
         )
-        body.append(_table(["naive baseline (README)", "value"], list(NAIVE_OTHER.items())))
+        body.append(_table(["naive baseline (README)", "value"], list(summary.baselines.naive_other.items())))
 
     body.append("<h2>By question type</h2>")
     keys = BENCH_CHART if bench else SEED_CHART
-    body.append(bar_chart_by_type(summary["by_type"], keys))
+    body.append(bar_chart_by_type(summary.by_type, keys))
     columns = BENCH_TYPE_COLUMNS if bench else SEED_TYPE_COLUMNS
     body.append(
         _table(
             ["type", "n", *columns],
-            [(t, v["turns"], *[v.get(c) for c in columns]) for t, v in summary["by_type"].items()],
+            [(t, v["turns"], *[v.get(c) for c in columns]) for t, v in summary.by_type.items()],
         )
     )
 
     body.append("<h2>Latency</h2>")
-    totals = [float((r.get("timings_ms") or {}).get("total")) for r in rows if (r.get("timings_ms") or {}).get("total")]
+    totals = [float(r.response.timings_ms["total"]) for r in rows if r.response and r.response.timings_ms.get("total")]
     body.append(histogram_svg(totals, "Answer.timings_ms.total per question (ms)"))
     body.append(
         _table(
             ["stage", "p50 ms", "p95 ms", "n"],
-            [(s, fmt(v["p50"], 1), fmt(v["p95"], 1), str(v["n"])) for s, v in summary["latency_ms"].items()],
+            [(s, fmt(v.p50, 1), fmt(v.p95, 1), str(v.n)) for s, v in summary.latency_ms.items()],
         )
     )
 
-    failures = [r for r in rows if r.get("failure_reasons")]
+    failures = [r for r in rows if r.failure_reasons]
     body.append(f"<h2>Failures ({len(failures)} of {len(rows)})</h2>")
     if failures:
         out = [
@@ -427,16 +437,17 @@ def write_html(path: Path, summary: dict[str, Any], rows: Sequence[dict[str, Any
             "<th>gold</th><th>why</th></tr>"
         ]
         for r in failures:
-            question = _esc(r["question"])
-            if r.get("standalone_question") and r["standalone_question"] != r["question"]:
-                question += f"<br><span class='note'>standalone: {_esc(r['standalone_question'])}</span>"
-            answer = _esc(r.get("answer") or r.get("error") or "")
-            if r.get("abstained"):
+            question = _esc(r.question)
+            standalone = r.response.standalone_question if r.response else ""
+            if standalone and standalone != r.question:
+                question += f"<br><span class='note'>standalone: {_esc(standalone)}</span>"
+            answer = _esc((r.response.answer if r.response else "") or r.error or "")
+            if r.abstained:
                 answer = f"<i>(abstained)</i> {answer}"
             out.append(
-                f"<tr><td>{_esc(r['id'])}</td><td>{_esc(r.get('type', ''))}</td><td>{question}</td>"
+                f"<tr><td>{_esc(r.id)}</td><td>{_esc(r.type)}</td><td>{question}</td>"
                 f"<td>{answer}</td><td>{_citations_html(r)}</td><td>{_gold_html(r)}</td>"
-                f"<td class='fail small'>{'<br>'.join(_esc(x) for x in r['failure_reasons'])}</td></tr>"
+                f"<td class='fail small'>{'<br>'.join(_esc(x) for x in r.failure_reasons)}</td></tr>"
             )
         out.append("</table>")
         body.append("".join(out))

@@ -424,7 +424,7 @@ def eval_cmd(
             thresholds=thresholds, gate=not no_gate, ids=list(item or []), sample=sample,
         )  # fmt: skip
         try:
-            result = run(options, console=err)
+            result = run(options, settings=settings(), console=err)
         except (ValueError, FileNotFoundError) as exc:
             fail(str(exc))
         print_summary(result.summary, out)

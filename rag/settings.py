@@ -142,6 +142,18 @@ class UISettings(BaseModel):
     concurrency: int = Field(10, description="Questions answered at once.")
 
 
+class EvalSettings(BaseModel):
+    """Where ``rag eval`` keeps its stores and which gate it checks (``RAG_EVAL_CACHE``, ``RAG_EVAL_THRESHOLDS``)."""
+
+    cache: Path = Field(
+        Path("~/.cache/rag-evals"),
+        description="Root of the evals' own corpus copies and stores (one folder per suite), outside the repository.",
+    )
+    thresholds: Path | None = Field(
+        None, description="Gate thresholds file; None means evals/thresholds.toml. --thresholds overrides it."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAG_",
@@ -167,6 +179,9 @@ class Settings(BaseSettings):
     extractive: ExtractiveSettings = Field(default_factory=ExtractiveSettings, description="The extractive answerer.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="The Ollama backend.")
     ui: UISettings = Field(default_factory=UISettings, description="The Gradio UI.")
+    eval: EvalSettings = Field(
+        default_factory=EvalSettings, description="Where `rag eval` keeps its stores; its gate file."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -49,16 +49,17 @@ def test_sample_queries_first_and_random():
 
 
 def test_benchmark_texts_never_go_into_the_repository(tmp_path: Path):
-    from rag.settings import PROJECT_ROOT
+    from rag.settings import PROJECT_ROOT, Settings
 
     realtimeqa.check_cache_location(tmp_path / "cache")
     realtimeqa.check_cache_location(PROJECT_ROOT / ".rag" / "realtimeqa")  # git-ignored
     realtimeqa.check_cache_location(PROJECT_ROOT / "eval-results" / ".cache")  # git-ignored
     with pytest.raises(dataset.DatasetError, match="into the repository"):
         realtimeqa.check_cache_location(PROJECT_ROOT / "evals" / "data" / "rtqa")
-    assert realtimeqa.cache_root("realtimeqa", SOURCE, None) == dataset.CACHE_ROOT / "realtimeqa"
-    assert realtimeqa.cache_root("x", tmp_path, None).parent == dataset.CACHE_ROOT
-    assert realtimeqa.cache_root("x", tmp_path, tmp_path / "c") == tmp_path / "c"
+    root = Settings().eval.cache.expanduser()
+    assert realtimeqa.cache_root("realtimeqa", SOURCE, None, root) == root / "realtimeqa"
+    assert realtimeqa.cache_root("x", tmp_path, None, root).parent == root
+    assert realtimeqa.cache_root("x", tmp_path, tmp_path / "c", root) == tmp_path / "c"
 
 
 @pytest.mark.slow
@@ -102,5 +103,5 @@ def test_realtimeqa_slice_produces_every_figure(tmp_path: Path, embedder):
         EvalOptions(suite=str(folder), limit=2, out=tmp_path / "out2", cache=cache, gate=False, quiet=True),
         embedder=embedder,
     )
-    assert again.summary["index"]["chunks_embedded"] == 0
-    assert again.summary["sample"] == "first 2 questions by qid"
+    assert again.summary.index.chunks_embedded == 0
+    assert again.summary.sample == "first 2 questions by qid"

@@ -99,7 +99,7 @@ def test_gate_exit_code(cli, subset_suite: Path, tmp_path: Path, monkeypatch: py
     code, stdout, _ = cli(*args, "--out", str(tmp_path / "o2"), "--thresholds", str(easy))
     assert code == 0 and "Gate passed" in stdout
 
-    monkeypatch.setenv(gate.ENV_VAR, str(impossible))  # the same file through the environment
+    monkeypatch.setenv("RAG_EVAL_THRESHOLDS", str(impossible))  # the same file through the settings' environment
     code, _, _ = cli(*args, "--out", str(tmp_path / "o3"))
     assert code == 1
 
@@ -124,7 +124,7 @@ def test_followups_get_the_previous_answers_as_history(assistant_for, tmp_path: 
     )
     turns = [t.question for t in dataset.select(dataset.load_seed(locate=False), ids=["followup-01"])[0].turns]
     assert seen == [
-        (result.rows[0]["question"], []),  # single-02 comes first in file order: no history
+        (result.rows[0].question, []),  # single-02 comes first in file order: no history
         (turns[0], []),
         (turns[1], [turns[0]]),
         (turns[2], [turns[0], turns[1]]),
@@ -152,11 +152,11 @@ def test_default_thresholds_name_real_metrics():
     """Every gated key in evals/thresholds.toml is a metric the runner reports."""
     import tomllib
 
-    from evals import realtimeqa, runner
+    from evals import realtimeqa, seed
 
     data = tomllib.loads(gate.DEFAULT_THRESHOLDS.read_text())
-    seed_keys = set(runner.summarise_seed([])["overall"])
-    bench_keys = set(realtimeqa.summarise_bench([])["overall"])
+    seed_keys = set(seed.summarise_seed([]).overall)
+    bench_keys = set(realtimeqa.summarise_bench([]).overall)
     assert data.get("seed"), "the seed suite must be gated"
     for suite, keys in (("seed", seed_keys), ("realtimeqa", bench_keys)):
         for kind in ("min", "max"):

@@ -16,7 +16,7 @@ def test_seed_suite_meets_thresholds(tmp_path: Path, embedder):
         suite="seed", backend="extractive", out=tmp_path / "seed", cache=tmp_path / "cache", quiet=True
     )
     result = run(options, embedder=embedder)
-    assert result.summary["items"] >= 60 and result.summary["overall"]["errors"] == 0
+    assert result.summary.items >= 60 and result.summary.overall["errors"] == 0
     assert result.checks, "no thresholds for the seed suite in evals/thresholds.toml"
     failed = [c.describe() for c in result.failed_checks]
     assert not failed, "below the gate: " + "; ".join(failed) + f" (report: {result.out_dir / 'report.html'})"
