@@ -27,13 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evals.metrics import percentile  # noqa: E402 - the percentile evals report too (interpolated)
 from rag.assistant import Assistant  # noqa: E402
 from rag.settings import Settings  # noqa: E402
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def questions() -> list[str]:
@@ -80,8 +76,8 @@ def main() -> None:
         cold_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     results = {
         "questions": len(qs),
-        **{f"warm_{k.replace(' ', '_')}_p50_ms": round(pct(v, 50), 1) for k, v in passes.items()},
-        **{f"warm_{k.replace(' ', '_')}_p95_ms": round(pct(v, 95), 1) for k, v in passes.items()},
+        **{f"warm_{k.replace(' ', '_')}_p50_ms": round(percentile(v, 50), 1) for k, v in passes.items()},
+        **{f"warm_{k.replace(' ', '_')}_p95_ms": round(percentile(v, 95), 1) for k, v in passes.items()},
         "cold_start_median_s": round(statistics.median(cold), 2),
         "cold_start_runs_s": [round(c, 2) for c in cold],
         "warm_process_peak_rss_mb": round(warm_rss),
@@ -90,7 +86,8 @@ def main() -> None:
         "machine": machine(),
     }
     for name, times in passes.items():
-        print(f"warm ask ({name}, {len(times)} questions): p50 {pct(times, 50):.0f} ms, p95 {pct(times, 95):.0f} ms")
+        p50, p95 = percentile(times, 50), percentile(times, 95)
+        print(f"warm ask ({name}, {len(times)} questions): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
     runs = results["cold_start_runs_s"]
     print(f"rag ask cold start: median {statistics.median(cold):.2f} s over {args.runs} runs {runs}")
     print(f"peak RSS: warm process {warm_rss:.0f} MB, cold rag ask {cold_rss:.0f} MB")

@@ -40,7 +40,6 @@ class Check(BaseModel):
         return f"{self.metric} = {shown} (needs {op} {self.threshold:g})"
 
 
-
 def thresholds_path(explicit: Path | None = None, configured: Path | None = None) -> Path:
     """--thresholds, else ``eval.thresholds`` (RAG_EVAL_THRESHOLDS), else evals/thresholds.toml."""
     return Path(explicit or configured or DEFAULT_THRESHOLDS)

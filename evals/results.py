@@ -260,7 +260,7 @@ class BenchSummary(RunSummary):
     questions: int
     questions_in_suite: int | None = None
     cache: str = ""
-    corpus_files: int | None = None
+    corpus_files: dict[str, int] = Field(default_factory=dict)  # written, unchanged, removed
     baselines: Baselines | None = None
 
 

@@ -64,6 +64,7 @@ def run_seed(path: Path, name: str, ctx: harness.RunContext) -> tuple[SeedSummar
     cache = Path(options.cache) if options.cache else ctx.cache_root / name
     ready = harness.prepare(ctx, BUNDLED_CORPUS, cache / "store", watch)
     assistant, generator, k = ready.assistant, ready.generator, ready.k
+    min_support = assistant.settings.answer.min_support
     n_turns = sum(len(i.turns) for i in items)
     watch.asking()
     with harness.recording(ctx, generator, n_turns) as rec:
@@ -80,7 +81,7 @@ def run_seed(path: Path, name: str, ctx: harness.RunContext) -> tuple[SeedSummar
                 else:
                     history.append(answer)
                     row.response = answer
-                    row.metrics = score_seed_turn(turn, answer, assistant.embedder, assistant.settings.answer.min_support)
+                    row.metrics = score_seed_turn(turn, answer, assistant.embedder, min_support)
                     row.failure_reasons = seed_failures(turn, row.metrics)
                 rec.add(row, start)
     rows: list[SeedRow] = rec.rows
