@@ -143,14 +143,13 @@ class UISettings(BaseModel):
 
 
 class EvalSettings(BaseModel):
-    """Where ``rag eval`` keeps its stores and which gate it checks (``RAG_EVAL_CACHE``, ``RAG_EVAL_THRESHOLDS``)."""
+    """Where ``rag eval`` keeps its stores and which gate file it checks."""
 
     cache: Path = Field(
-        Path("~/.cache/rag-evals"),
-        description="Root of the evals' own corpus copies and stores (one folder per suite), outside the repository.",
+        Path("~/.cache/rag-evals"), description="Root of the evals' corpus copies and stores, outside the repository."
     )
     thresholds: Path | None = Field(
-        None, description="Gate thresholds file; None means evals/thresholds.toml. --thresholds overrides it."
+        None, description="Gate thresholds file (unset: evals/thresholds.toml); `--thresholds` overrides it."
     )
 
 

@@ -45,7 +45,7 @@ def _seed_row(id_, type_, answerable, abstained, correct, total_ms, gold_p=1.0):
     }
     citation = Citation(
         n=1, file="a.txt", path="a.txt", title="A", start_line=1, end_line=1, quote="x here", quote_start_char=0,
-        quote_end_char=6, content_hash="h", supported=True, support_score=1.0,
+        quote_end_char=6, content_hash="h", support_score=1.0,
     )  # fmt: skip
     return SeedRow(
         id=id_,

@@ -24,7 +24,7 @@ def full_answer(cls: type[Answer] = Answer, **extra) -> Answer:
     )  # fmt: skip
     citation = Citation(
         n=1, file="a.txt", path="a.txt", title="A", start_line=1, end_line=1, quote="cost $42 million",
-        quote_start_char=11, quote_end_char=27, content_hash="h", supported=True, support_score=0.8,
+        quote_start_char=11, quote_end_char=27, content_hash="h", support_score=0.8,
         byline="J. Porter", published="2024-03-04",
     )  # fmt: skip
     return cls(
