@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from rich.console import Console
 
 from evals import metrics
-from evals.results import Figure, Figures, IndexCounts, LatencyStats, Row, SettingsSnapshot, WallSeconds
+from evals.results import Figure, Figures, IndexCounts, LatencyStats, Row, RunFields, SettingsSnapshot, WallSeconds
 from rag import prompts
 from rag.rendering import progress_bar, progress_callback
 from rag.settings import Settings
@@ -120,24 +120,24 @@ class Prepared:
     k: int
     watch: Stopwatch
 
-    def run_fields(self) -> dict[str, object]:
-        """The summary fields every suite reports the same way, as keyword arguments of its summary model."""
+    def run_fields(self) -> RunFields:
+        """How the run was made, taken when it ends (the wall times run to now)."""
         s = self.assistant.settings
-        return {
-            "backend": self.generator.backend,
-            "model": self.generator.model,
-            "k": self.k,
-            "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "index": index_counts(self.index_summary, self.watch.index_s),
-            "wall_seconds": self.watch.wall(),
-            "settings": SettingsSnapshot(
+        return RunFields(
+            backend=self.generator.backend,
+            model=self.generator.model,
+            k=self.k,
+            created_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+            index=index_counts(self.index_summary, self.watch.index_s),
+            wall_seconds=self.watch.wall(),
+            settings=SettingsSnapshot(
                 retrieval=s.retrieval,
                 answer=s.answer,
                 index=s.index,
                 embedding_model=s.embedding.model,
                 store=str(s.store.dir),
             ),
-        }
+        )
 
 
 def prepare(ctx: RunContext, corpus_dir: Path, store_dir: Path, watch: Stopwatch) -> Prepared:

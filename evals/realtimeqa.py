@@ -146,7 +146,7 @@ def run_bench(folder: Path, name: str, ctx: harness.RunContext) -> tuple[BenchSu
     rows: list[BenchRow] = rec.rows
     summary = BenchSummary(
         **dict(summarise_bench(rows)),
-        **ready.run_fields(),
+        **dict(ready.run_fields()),
         suite=name,
         suite_path=str(folder),
         search_k=SEARCH_K,

@@ -196,20 +196,25 @@ class GateResult(BaseModel):
     checks: list[Check] = Field(default_factory=list)
 
 
-class RunSummary(Figures):
-    """What every suite's summary.json holds besides its figures."""
+class RunFields(BaseModel):
+    """How a run was made, reported the same way by every suite (``harness.Prepared.run_fields``)."""
 
-    suite: str
-    suite_path: str = ""
     backend: str
     model: str | None = None
     k: int
-    limit: int | None = None
     created_at: str | None = None
     index: IndexCounts | None = None
     wall_seconds: WallSeconds = Field(default_factory=WallSeconds)
-    definitions: dict[str, str] = Field(default_factory=dict)
     settings: SettingsSnapshot | None = None
+
+
+class RunSummary(Figures, RunFields):
+    """What every suite's summary.json holds: its figures, how the run was made, where it went, the gate."""
+
+    suite: str
+    suite_path: str = ""
+    limit: int | None = None
+    definitions: dict[str, str] = Field(default_factory=dict)
     out_dir: str = ""
     gate: GateResult = Field(default_factory=GateResult)
 

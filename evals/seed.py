@@ -87,7 +87,7 @@ def run_seed(path: Path, name: str, ctx: harness.RunContext) -> tuple[SeedSummar
     rows: list[SeedRow] = rec.rows
     summary = SeedSummary(
         **dict(summarise_seed(rows)),
-        **ready.run_fields(),
+        **dict(ready.run_fields()),
         suite=name,
         suite_path=str(path),
         limit=options.limit,
