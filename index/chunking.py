@@ -13,6 +13,7 @@ import re
 
 from llama_index.core.node_parser import SentenceSplitter
 
+from index.formats import page_of, page_span
 from index.loading import Article
 from rag.models import Chunk
 from rag.settings import IndexSettings
@@ -64,24 +65,39 @@ def chunk_id(article: Article, index: int) -> str:
     return f"{path_key}-{article.content_hash[:12]}-{index:05d}"
 
 
-def chunk_article(article: Article, splitter: SentenceSplitter) -> list[Chunk]:
-    text = article.text
-    lines = LineIndex(text)
+def _spans(text: str, start: int, end: int, splitter: SentenceSplitter) -> list[tuple[int, int]]:
+    """Chunk spans of ``text[start:end]`` as offsets into ``text``."""
+    part = text[start:end]
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in splitter.split_text(text):
+    for piece in splitter.split_text(part):
         piece = piece.strip()
         if not piece:
             continue
-        span = _locate(text, piece, cursor)
+        span = _locate(part, piece, cursor)
         if span is None:
             continue
-        spans.append(span)
+        spans.append((start + span[0], start + span[1]))
         cursor = span[0] + 1
+    return spans
+
+
+def chunk_article(article: Article, splitter: SentenceSplitter) -> list[Chunk]:
+    """Chunks with exact offsets; a paged article is split page by page, so each chunk has one page."""
+    text = article.text
+    lines = LineIndex(text)
+    spans: list[tuple[int, int, int | None]] = []
+    if article.pages:
+        for number in range(1, len(article.pages) + 1):
+            start, end = page_span(text, article.pages, number)
+            spans += [(a, b, number) for a, b in _spans(text, start, end, splitter)]
+    else:
+        spans = [(a, b, None) for a, b in _spans(text, 0, len(text), splitter)]
     if not spans:
         stripped = text.strip()
         start = text.find(stripped)
-        spans = [(start, start + len(stripped))]
+        page = page_of(article.pages, start) if article.pages else None
+        spans = [(start, start + len(stripped), page)]
     return [
         Chunk(
             id=chunk_id(article, i),
@@ -98,6 +114,8 @@ def chunk_article(article: Article, splitter: SentenceSplitter) -> list[Chunk]:
             n_chunks=len(spans),
             byline=article.byline,
             published=article.published,
+            page=page,
+            page_line=lines.line_of(article.pages[page - 1]) if article.pages and page else None,
         )
-        for i, (start, end) in enumerate(spans)
+        for i, (start, end, page) in enumerate(spans)
     ]

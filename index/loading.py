@@ -1,5 +1,7 @@
 """Find and read articles: decode, reduce HTML to text, pick out title, byline and date.
 
+PDF, DOCX, saved news pages and Markdown front matter are read by ``index.formats``.
+
 Nothing here raises for a bad file: it is skipped with a one-line reason, so one broken
 article never stops an indexing run.
 """
@@ -12,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.errors import CorpusError
+from index import formats
+from rag.errors import CorpusError, FormatError
 from rag.models import SkippedFile
 from rag.settings import CorpusSettings
 
@@ -38,6 +41,9 @@ class Article:
     byline: str | None = None
     published: str | None = None
     warnings: list[str] = field(default_factory=list)
+    url: str | None = None
+    source: str | None = None
+    pages: list[int] | None = None
 
     @property
     def file(self) -> str:
@@ -116,8 +122,33 @@ def _header_metadata(text: str) -> tuple[str, str | None, str | None]:
     return title[:300], byline, published
 
 
-def read_article(path: Path, root: Path, max_bytes: int) -> Article | SkippedFile:
+def _extract(path: Path, data: bytes, corpus: CorpusSettings) -> formats.Extracted:
+    """The file's text and stated metadata by type; FormatError with a one-line reason if unreadable."""
+    suffix = path.suffix.lower()
+    if suffix in formats.BINARY_SUFFIXES:
+        return formats.read_binary(suffix, data, corpus)
+    if looks_binary(data):
+        raise FormatError("binary file, not text")
+    text, note = decode(data)
+    notes = [note] if note else []
+    if suffix in (".html", ".htm"):
+        found = formats.read_html(text, corpus)
+        if found is None:
+            text, html_title = html_to_text(text)
+            if not text.strip():
+                raise FormatError("no article and no other readable text in the page")
+            notes.append("no article found in the page (trafilatura); indexed the whole page's text")
+            return formats.Extracted(text=text, title=html_title, warnings=notes)
+        found.warnings[:0] = notes
+        return found
+    found = formats.read_markdown(text) if suffix == ".md" else formats.Extracted(text=text)
+    found.warnings[:0] = notes
+    return found
+
+
+def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings | None = None) -> Article | SkippedFile:
     rel = path.relative_to(root).as_posix()
+    corpus = corpus or CorpusSettings(max_file_bytes=max_bytes)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -127,13 +158,11 @@ def read_article(path: Path, root: Path, max_bytes: int) -> Article | SkippedFil
         return SkippedFile(file=rel, reason=f"unreadable ({exc.strerror or exc})")
     if not data.strip():
         return SkippedFile(file=rel, reason="empty file")
-    if looks_binary(data):
-        return SkippedFile(file=rel, reason="binary file, not text")
-    text, note = decode(data)
-    warnings = [f"{rel}: {note}"] if note else []
-    html_title = None
-    if path.suffix.lower() in (".html", ".htm"):
-        text, html_title = html_to_text(text)
+    try:
+        found = _extract(path, data, corpus)
+    except FormatError as exc:
+        return SkippedFile(file=rel, reason=str(exc))
+    text = found.text
     if not text.strip():
         return SkippedFile(file=rel, reason="no readable text")
     title, byline, published = _header_metadata(text)
@@ -142,10 +171,13 @@ def read_article(path: Path, root: Path, max_bytes: int) -> Article | SkippedFil
         rel_path=rel,
         text=text,
         content_hash=content_hash(data),
-        title=html_title or title,
-        byline=byline,
-        published=published,
-        warnings=warnings,
+        title=found.title or title,
+        byline=found.byline or byline,
+        published=found.published or published,
+        warnings=[f"{rel}: {w}" for w in found.warnings],
+        url=found.url,
+        source=found.source,
+        pages=found.pages,
     )
 
 
@@ -177,7 +209,7 @@ def load_corpus(root: Path, settings: CorpusSettings) -> tuple[list[Article], li
     paths, skipped = discover(root, settings)
     articles: list[Article] = []
     for path in paths:
-        result = read_article(path, root, settings.max_file_bytes)
+        result = read_article(path, root, settings.max_file_bytes, settings)
         if isinstance(result, SkippedFile):
             skipped.append(result)
         else:

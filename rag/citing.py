@@ -163,6 +163,8 @@ def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) 
         support_score=score,
         byline=chunk.byline,
         published=chunk.published,
+        page=chunk.page,
+        page_line=chunk.page_line,
     )
 
 

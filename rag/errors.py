@@ -36,3 +36,11 @@ class LLMError(RagError):
 
 class UnsafePathError(RagError):
     """A requested file lies outside the indexed corpus."""
+
+
+class FormatError(CorpusError):
+    """A file cannot be read as its type says (encrypted or scanned PDF, corrupt DOCX, zip bomb)."""
+
+
+class FetchError(RagError):
+    """A URL could not be fetched or holds no article (network, HTTP status, scheme, size)."""

@@ -10,7 +10,12 @@ from pydantic import BaseModel, Field
 
 
 class Passage(BaseModel):
-    """A span of one source file, with exact offsets so a citation can point into the file."""
+    """A span of one source file, with exact offsets so a citation can point into the file.
+
+    For paged formats (PDF) ``page`` is the 1-based page the passage lies on (chunks never
+    cross pages) and ``page_line`` the line of the extracted text where that page starts, so
+    "p. 3, lines 2–4" counts lines within the page.
+    """
 
     id: str
     text: str
@@ -24,6 +29,8 @@ class Passage(BaseModel):
     content_hash: str
     byline: str | None = None
     published: str | None = None
+    page: int | None = None
+    page_line: int | None = None
 
 
 class Chunk(Passage):
@@ -114,6 +121,8 @@ class Citation(BaseModel):
     support_score: float
     byline: str | None = None
     published: str | None = None
+    page: int | None = None
+    page_line: int | None = None
 
 
 class Answer(BaseModel):

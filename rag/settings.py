@@ -47,7 +47,18 @@ class CorpusSettings(BaseModel):
     dir: Path = Field(BUNDLED_CORPUS, description="Folder of articles; subfolders are walked.")
     max_file_bytes: int = Field(10 * 1024 * 1024, description="Files larger than this are skipped with a reason.")
     extensions: tuple[str, ...] = Field(
-        (".txt", ".md", ".html", ".htm"), description="File types read as articles; others are skipped."
+        (".txt", ".md", ".html", ".htm", ".pdf", ".docx"),
+        description="File types read as articles; others are skipped.",
+    )
+    pdf_max_pages: int = Field(
+        500, description="Pages of a PDF that are read; later pages are left out with a warning."
+    )
+    zip_max_unpacked_bytes: int = Field(
+        100 * 1024 * 1024, description="A DOCX (a zip archive) expanding beyond this is refused as a zip bomb."
+    )
+    zip_max_ratio: float = Field(200.0, description="A DOCX expanding more than this many times is refused.")
+    min_article_words: int = Field(
+        20, description="Fewer words of main text in an HTML page means no article: the whole page is indexed."
     )
 
 
@@ -153,6 +164,23 @@ class EvalSettings(BaseModel):
     )
 
 
+class FetchSettings(BaseModel):
+    """`rag add URL`: how pages and feeds are fetched and where the articles are saved."""
+
+    timeout_s: float = Field(15.0, description="Connect/read timeout of one request, in seconds.")
+    max_bytes: int = Field(5 * 1024 * 1024, description="A response larger than this is refused.")
+    max_redirects: int = Field(5, description="Redirects followed (each must stay on http or https).")
+    max_feed_items: int = Field(50, description="Items of one feed that are fetched; the rest are left out.")
+    folder: str = Field("web", description="Subfolder of the corpus where fetched articles are saved as Markdown.")
+    user_agent: str = Field("rag-news/0.1 (+offline research assistant)", description="User-Agent header sent.")
+
+
+class WatchSettings(BaseModel):
+    """`rag watch` / `rag ui --watch`."""
+
+    debounce_ms: int = Field(1000, description="Changes within this window are indexed as one batch.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAG_",
@@ -181,6 +209,8 @@ class Settings(BaseSettings):
     eval: EvalSettings = Field(
         default_factory=EvalSettings, description="Where `rag eval` keeps its stores; its gate file."
     )
+    fetch: FetchSettings = Field(default_factory=FetchSettings, description="`rag add URL`: fetching and saving.")
+    watch: WatchSettings = Field(default_factory=WatchSettings, description="`rag watch` and `rag ui --watch`.")
 
     @classmethod
     def settings_customise_sources(

@@ -40,6 +40,8 @@ _CHUNK_FIELDS = (
     "n_chunks",
     "byline",
     "published",
+    "page",
+    "page_line",
 )
 
 
@@ -322,6 +324,8 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         retrievers=[retriever],
         byline=meta.get("byline") or None,
         published=meta.get("published") or None,
+        page=meta.get("page") or None,
+        page_line=meta.get("page_line") or None,
     )
 
 
