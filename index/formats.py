@@ -49,8 +49,7 @@ def _first_line(exc: BaseException) -> str:
 # -- PDF ---------------------------------------------------------------------------------------
 def read_pdf(data: bytes, limits: CorpusSettings) -> Extracted:
     """Text page by page (pypdf); ``pages[i]`` is where page ``i + 1`` starts in the text."""
-    from pypdf import PdfReader
-    from pypdf import PasswordType
+    from pypdf import PasswordType, PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -59,7 +58,7 @@ def read_pdf(data: bytes, limits: CorpusSettings) -> Extracted:
         n_pages = len(reader.pages)
     except FormatError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
+    except Exception as exc:  # pypdf raises many types for broken files
         if "encrypt" in str(exc).lower() or "crypt" in type(exc).__name__.lower():
             raise FormatError(f"encrypted PDF that cannot be decrypted ({_first_line(exc)})") from exc
         raise FormatError(f"not a readable PDF ({_first_line(exc)})") from exc
@@ -154,13 +153,13 @@ def read_docx(data: bytes, limits: CorpusSettings) -> Extracted:
         title = (document.core_properties.title or "").strip() or heading
     except FormatError:
         raise
-    except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, lxml errors, … on broken files
+    except Exception as exc:  # python-docx raises KeyError, lxml errors, … on broken files
         raise FormatError(f"not a valid DOCX ({_first_line(exc)})") from exc
     return Extracted(text="\n\n".join(blocks), title=title)
 
 
 # -- HTML --------------------------------------------------------------------------------------
-def read_html(html: str, limits: CorpusSettings, url: str | None = None) -> Extracted | None:
+def read_html(html: str | bytes, limits: CorpusSettings, url: str | None = None) -> Extracted | None:
     """The main text of a news page (trafilatura: no menus, ads or comments) and its metadata.
 
     None when trafilatura finds no article (fewer than ``limits.min_article_words`` words); the

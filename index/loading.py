@@ -49,6 +49,13 @@ class Article:
     def file(self) -> str:
         return self.path.name
 
+    def page_text(self, page: int) -> tuple[str, int]:
+        """(text of 1-based ``page``, its offset in ``text``); the whole text for an unpaged article."""
+        if not self.pages or not 1 <= page <= len(self.pages):
+            return self.text, 0
+        start, end = formats.page_span(self.text, self.pages, page)
+        return self.text[start:end], start
+
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

@@ -7,13 +7,24 @@ loaded per request. Every shell calls these methods and renders what they return
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.embeddings import Embedder, get_embedder
 from rag.errors import CorpusError, RagError
-from rag.models import Answer, AnswerDelta, IndexSummary, RetrievedChunk, SourceInfo, StoreStatus
+from rag.models import (
+    AddedArticle,
+    AddSummary,
+    Answer,
+    AnswerDelta,
+    IndexSummary,
+    RetrievedChunk,
+    SkippedFile,
+    SourceInfo,
+    StoreStatus,
+    WatchBatch,
+)
 from rag.settings import Settings
 from rag.store import Store
 
@@ -63,6 +74,48 @@ class Assistant:
             self._store = None
             self._retriever = None
             return summary
+
+    def add(self, items: Iterable[str | Path], progress: Callable[[int, int], None] | None = None) -> AddSummary:
+        """Save URLs (pages or feeds) and local files into the corpus, then index what changed.
+
+        Each input that cannot be added gives one line in ``rejected``; the others are still added.
+        """
+        from rag import fetching
+        from rag.corpus_files import add_uploads
+
+        result = AddSummary()
+        urls, files = [], []
+        for item in items:
+            text = str(item).strip()
+            (urls if isinstance(item, str) and fetching.looks_like_url(text) else files).append(text)
+        if files:
+            saved, rejected = add_uploads(self.settings, files)
+            result.saved += [AddedArticle(path=p, title=Path(p).name, status="added") for p in saved]
+            result.rejected += rejected
+        if urls:
+            with fetching.client(self.settings) as http:
+                for url in urls:
+                    for requested, found in fetching.articles(http, url, self.settings):
+                        if isinstance(found, SkippedFile):
+                            result.rejected.append(found)
+                        elif isinstance(found, str):
+                            result.warnings.append(found)
+                        else:
+                            result.saved.append(fetching.save(self.settings, requested, found))
+        if any(a.status != "unchanged" for a in result.saved):
+            result.index = self.index(progress=progress)
+        return result
+
+    def watch(
+        self,
+        on_batch: Callable[[WatchBatch], None],
+        stop_event: threading.Event | None = None,
+        on_ready: Callable[[], None] | None = None,
+    ) -> None:
+        """Re-index the corpus on every debounced batch of article changes until ``stop_event`` is set."""
+        from rag.watching import watch_corpus
+
+        watch_corpus(self.settings, self.index, on_batch, stop_event, on_ready)
 
     def ensure_index(self, on_build: Callable[[], None] | None = None) -> bool:
         """Index the configured corpus on first use; True when it had to."""

@@ -164,7 +164,7 @@ def search_cmd(
             snippet = " ".join(hit.text.split())
             snippet = snippet[:240] + ("…" if len(snippet) > 240 else "")
             out.print(
-                f"[bold]{rank}.[/] [cyan]{escape(hit.file)}[/]:{hit.start_line}-{hit.end_line}  "
+                f"[bold]{rank}.[/] [cyan]{escape(hit.file)}[/]{_where(hit)}  "
                 f"score {hit.score:.3f}  ({'+'.join(hit.retrievers)})"
             )
             out.print(f"   {escape(snippet)}")
@@ -210,11 +210,18 @@ def print_answer(answer: Any) -> None:
         for c in answer.citations:
             dated = f" [dim]({escape(by_when)})[/]" if (by_when := provenance(c)) else ""
             out.print(
-                f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]:{c.start_line}-{c.end_line}{dated}  "
+                f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]{_where(c)}{dated}  "
                 f"“{escape(' '.join(c.quote.split()))}”"
             )
     meta = meta_line(answer) + (f" · {answer.note}" if answer.note else "")
     out.print(f"[dim]{escape(meta)}[/]")
+
+
+def _where(cited: Any) -> str:
+    """ ":12-15" as before, or ", p. 3, lines 2-5" for a page of a PDF."""
+    from rag.rendering import lines_label
+
+    return f", {lines_label(cited)}" if cited.page is not None else f":{cited.start_line}-{cited.end_line}"
 
 
 def _answer_json(answer: Any) -> dict[str, Any]:
@@ -432,12 +439,48 @@ def eval_cmd(
             raise typer.Exit(result.exit_code)
 
 
+@app.command("add")
+def add_cmd(
+    items: Annotated[list[str], typer.Argument(help="URLs of articles or feeds (http/https), or local files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
+) -> None:
+    """Fetch pages and feeds (each item) or copy files into the corpus as articles, then index them."""
+    with errors_as_lines():
+        from rag.rendering import add_lines, progress_bar, progress_callback
+
+        with progress_bar(err) as bar:
+            result = assistant().add(items, progress=progress_callback(bar, "Embedding chunks"))
+        if as_json:
+            emit_json(result.model_dump(mode="json"))
+        else:
+            for line in add_lines(result):
+                out.print(escape(line))
+        if not result.saved:
+            raise typer.Exit(1)
+
+
+@app.command("watch")
+def watch_cmd() -> None:
+    """Watch the corpus folder and re-index on every change (one line per batch; Ctrl+C to stop)."""
+    with errors_as_lines():
+        from datetime import datetime
+
+        from rag.rendering import watch_line
+
+        a = ensure_index()
+        a.watch(
+            lambda batch: out.print(escape(watch_line(batch, datetime.now().strftime("%H:%M:%S")))),
+            on_ready=lambda: err.print(f"Watching {a.settings.corpus.dir} (Ctrl+C to stop)…"),
+        )
+
+
 @app.command("ui")
 def ui_cmd(
     host: Annotated[
         str | None, typer.Option("--host", help="Interface to bind (default 127.0.0.1: this machine only).")
     ] = None,
     port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port (default 7860).")] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Re-index whenever the corpus folder changes.")] = False,
 ) -> None:
     """Open the chat UI in your browser: streaming answers, clickable citations, source viewer."""
     with errors_as_lines():
@@ -448,7 +491,7 @@ def ui_cmd(
             s.ui.port = port
         from ui.app import launch  # import-graph: dispatch (the CLI hands over to the UI shell)
 
-        launch(s, assistant())
+        launch(s, assistant(), watch=watch)
 
 
 def run() -> None:

@@ -69,6 +69,33 @@ class IndexSummary(BaseModel):
         return data
 
 
+class AddedArticle(BaseModel):
+    """An article ``rag add`` saved into the corpus (``status``: added, updated or unchanged)."""
+
+    path: str
+    title: str
+    status: str
+    url: str | None = None
+
+
+class AddSummary(BaseModel):
+    """What ``rag add`` did: articles saved, inputs refused (one line each), then the index run."""
+
+    saved: list[AddedArticle] = Field(default_factory=list)
+    rejected: list[SkippedFile] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    index: IndexSummary | None = None
+
+
+class WatchBatch(BaseModel):
+    """One debounced batch of changes in the watched corpus and the index run it caused."""
+
+    changes: int
+    files: list[str] = Field(default_factory=list)
+    index: IndexSummary | None = None
+    error: str | None = None
+
+
 class RetrievedChunk(Passage):
     """A chunk as retrieval ranked it; ``retrievers`` says which retrievers found it."""
 

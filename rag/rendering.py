@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from rag.models import Answer, Citation, RetrievedChunk
+from rag.models import AddSummary, Answer, Citation, IndexSummary, Passage, RetrievedChunk, WatchBatch
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,7 +87,7 @@ def progress_callback(bar: Progress, description: str) -> Callable[[int, int], N
     return update
 
 
-SEARCH_RESULT_FIELDS = {"file", "path", "title", "start_line", "end_line", "score", "retrievers", "text"}
+SEARCH_RESULT_FIELDS = {"file", "path", "title", "start_line", "end_line", "score", "retrievers", "text", "page"}
 
 
 def chunk_json(hit: RetrievedChunk) -> dict:
@@ -105,9 +105,51 @@ def provenance(citation: Citation) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def lines_label(cited: Citation | Passage) -> str:
+    """ "lines 12-15", or "p. 3, lines 2-5" (lines counted within the page) for a paged format."""
+    start, end = cited.start_line, cited.end_line
+    if cited.page is not None and cited.page_line is not None:
+        start, end = start - cited.page_line + 1, end - cited.page_line + 1
+    lines = f"lines {start}-{end}"
+    return f"p. {cited.page}, {lines}" if cited.page is not None else lines
+
+
+def index_line(summary: IndexSummary) -> str:
+    return (
+        f"{len(summary.added)} added, {len(summary.updated)} updated, {len(summary.removed)} removed, "
+        f"{len(summary.skipped)} skipped; {summary.chunks_embedded} chunks embedded in {summary.seconds:.1f} s"
+    )
+
+
+def add_lines(result: AddSummary) -> list[str]:
+    """One line per article saved, per input refused and per warning, then the index run."""
+    lines = [f"{a.status} {a.path}" + (f" ({a.url})" if a.url else "") for a in result.saved]
+    lines += [
+        f"refused: {r.reason}" if r.file in r.reason else f"refused {r.file}: {r.reason}" for r in result.rejected
+    ]
+    lines += [f"warning: {w}" for w in result.warnings]
+    if result.index is not None:
+        lines += [f"warning: {w}" for w in result.index.warnings]
+        lines += [f"skipped {s.file}: {s.reason}" for s in result.index.skipped]
+        lines.append("Indexed: " + index_line(result.index))
+    return lines
+
+
+def watch_line(batch: WatchBatch, at: str) -> str:
+    """One line per debounced batch of changes seen by ``rag watch``."""
+    files = ", ".join(batch.files[:5]) + (f" and {len(batch.files) - 5} more" if len(batch.files) > 5 else "")
+    head = f"{at} {batch.changes} change{'s' if batch.changes != 1 else ''} ({files or 'no article files'})"
+    if batch.error:
+        return f"{head}: error: {batch.error}"
+    if batch.index is None:
+        return head
+    skipped = "".join(f"; skipped {s.file}: {s.reason}" for s in batch.index.skipped if s.file in batch.files)
+    return f"{head}: {index_line(batch.index)}{skipped}"
+
+
 def sources_lines(answer: Answer) -> list[str]:
     return [
-        f"[{c.n}] {c.path}, lines {c.start_line}-{c.end_line}"
+        f"[{c.n}] {c.path}, {lines_label(c)}"
         + (f" ({dated})" if (dated := provenance(c)) else "")
         + f": “{quote_block(c.quote)}”"
         for c in answer.citations

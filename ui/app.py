@@ -18,6 +18,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
 
 import logging
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,8 +31,8 @@ import gradio as gr
 from rag.assistant import Assistant
 from rag.corpus_files import add_uploads, open_source, resolve_source
 from rag.errors import RagError, UnsafePathError
-from rag.models import Answer, Citation
-from rag.rendering import conversation_markdown
+from rag.models import Answer, Citation, WatchBatch
+from rag.rendering import add_lines, conversation_markdown, watch_line
 from rag.settings import Settings
 from ui import assets
 from ui.chat_html import Pending, conversation_html
@@ -50,7 +51,9 @@ log = logging.getLogger("rag.ui")
 
 TITLE = "News Research Assistant"
 STREAM_EVERY_S = 0.06
-EMPTY_INDEX = "The index is empty: add .txt, .md or .html articles in the sidebar, or click Re-index."
+EMPTY_INDEX = (
+    "The index is empty: add articles (.txt, .md, .html, .pdf, .docx) or a URL in the sidebar, or click Re-index."
+)
 
 THEME = gr.themes.Soft(
     primary_hue="indigo",
@@ -139,6 +142,23 @@ class Handlers:
         message, status, sources = self.reindex(progress)
         return messages_html(lines, rejected) + message, status, sources, None
 
+    def add_url(self, url: str, progress: gr.Progress = gr.Progress()) -> tuple[str, str, str, str]:  # noqa: B008
+        """Fetch a page or feed into the corpus and index it; one line per article or refusal."""
+        url = (url or "").strip()
+        if not url:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        progress(0, desc="Fetching…")
+        try:
+            result = self.assistant.add([url], progress=lambda d, t: progress((d, t), desc="Embedding passages"))
+            message = messages_html(add_lines(result))
+            url = "" if result.saved else url
+        except Exception as exc:
+            if not isinstance(exc, RagError):
+                log.exception("adding %r failed", url)
+            message = messages_html(error=one_line(exc))
+        status, sources, _ = self.index_panel()
+        return message, status, sources, url
+
     # ---- chat -------------------------------------------------------------------------------
     def ask(self, question: str, history: list[Answer], k: float | None) -> Iterator[tuple[Any, ...]]:
         """Stream one turn: (conversation HTML, history, question box, export button)."""
@@ -219,9 +239,16 @@ class Handlers:
         if article.text[span[0] : span[1]] != citation.quote:
             at = article.text.find(citation.quote)
             span = (at, at + len(citation.quote)) if at >= 0 else None
+        text, start, end, page = article.text, citation.start_line, citation.end_line, None
+        if citation.page is not None and citation.page_line is not None and article.pages:
+            # A PDF citation shows its page, with lines counted within the page as the citation says.
+            page = citation.page
+            text, offset = article.page_text(page)
+            start, end = start - citation.page_line + 1, end - citation.page_line + 1
+            span = (span[0] - offset, span[1] - offset) if span else None
         return article_html(
-            article.text, article.title, citation.path, citation.start_line, citation.end_line,
-            span, label=f"[{citation.n}]", note=note,
+            text, article.title, citation.path, start, end, span, label=f"[{citation.n}]", note=note,
+            page=page, url=article.url,
         )  # fmt: skip
 
     def view_source(self, path: str, start_line: int = 0, end_line: int = 0) -> str:
@@ -234,7 +261,7 @@ class Handlers:
         except Exception as exc:  # noqa: BLE001
             return viewer_message("Cannot show this source", one_line(exc), "error")
         start, end = int(start_line or 0), int(end_line or start_line or 0)
-        return article_html(article.text, article.title, path, start, end)
+        return article_html(article.text, article.title, path, start, end, url=article.url)
 
     def open_path(self, evt: gr.EventData) -> str:
         return self.view_source(str(getattr(evt, "article", "") or ""))
@@ -259,13 +286,18 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             index_msg = gr.HTML("", apply_default_css=False, elem_id="index-messages")
             _heading("Add articles")
             upload = gr.File(
-                label="Drop .txt, .md or .html files",
+                label="Drop .txt, .md, .html, .pdf or .docx files",
                 file_count="multiple",  # no file_types: every file reaches add_uploads, which says why it refuses
                 type="filepath",
                 height=120,
                 elem_id="upload-box",
             )
             upload_msg = gr.HTML("", apply_default_css=False, elem_id="upload-messages")
+            with gr.Row(elem_id="url-row"):
+                url_box = gr.Textbox(
+                    placeholder="https://… article or feed", show_label=False, lines=1, scale=4, elem_id="add-url"
+                )
+                add_url = gr.Button("Add from URL", size="sm", variant="secondary", scale=1, elem_id="add-url-button")
             _heading("Retrieval")
             top_k = gr.Slider(1, 20, value=settings.retrieval.top_k, step=1, label="Passages to read (top-k)")
             _heading("Indexed articles")
@@ -322,6 +354,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             h.upload, inputs=[upload], outputs=[upload_msg, status, sources, upload], api_visibility="private",
             concurrency_limit=1, concurrency_id="index", show_progress_on=[status],
         )  # fmt: skip
+        url_io = {"inputs": [url_box], "outputs": [upload_msg, status, sources, url_box]}
+        for trigger in (add_url.click, url_box.submit):
+            trigger(
+                h.add_url, **url_io, api_visibility="private", concurrency_limit=1, concurrency_id="index",
+                show_progress_on=[status],
+            )  # fmt: skip
         demo.load(h.load, outputs=[backend, status, sources, conversation], api_visibility="private")
         gr.api(h.view_source, api_name="view_source")
     demo.queue(default_concurrency_limit=settings.ui.concurrency)
@@ -353,12 +391,32 @@ def serve(
     )
 
 
-def launch(settings: Settings, assistant: Assistant | None = None) -> None:
+def start_watching(assistant: Assistant) -> threading.Event:
+    """``rag ui --watch``: re-index in a background thread on every change; set the event to stop."""
+    stop = threading.Event()
+
+    def report(batch: WatchBatch) -> None:
+        print(watch_line(batch, datetime.now().strftime("%H:%M:%S")), flush=True)
+
+    def run() -> None:
+        try:
+            assistant.watch(report, stop_event=stop)
+        except RagError as exc:
+            print(f"Warning: not watching: {exc}", flush=True)
+
+    threading.Thread(target=run, name="rag-watch", daemon=True).start()
+    return stop
+
+
+def launch(settings: Settings, assistant: Assistant | None = None, watch: bool = False) -> None:
     """``rag ui``: load the model and store once, index the corpus if the store is empty, serve."""
     assistant = assistant or Assistant(settings)
     try:
         assistant.ensure_index(on_build=lambda: print(f"No index yet: indexing {settings.corpus.dir} first…"))
     except RagError as exc:
         print(f"Warning: {exc} (the UI starts anyway; add articles there)")
+    if watch:
+        start_watching(assistant)
+        print(f"Watching {settings.corpus.dir}: changes are indexed as they happen.")
     print(f"Open http://{settings.ui.host}:{settings.ui.port} in your browser (Ctrl+C to stop).")
     serve(build_app(assistant), settings, block=True, quiet=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from html import escape
+from urllib.parse import urlsplit
 
 from ui.chat_html import shorten
 
@@ -36,8 +37,14 @@ def article_html(
     quote_span: tuple[int, int] | None = None,
     label: str | None = None,
     note: str | None = None,
+    page: int | None = None,
+    url: str | None = None,
 ) -> str:
-    """The article with lines ``start_line``..``end_line`` (1-based) highlighted; 0 highlights nothing."""
+    """The article with lines ``start_line``..``end_line`` (1-based) highlighted; 0 highlights nothing.
+
+    ``page``: ``text`` is that page of a PDF, and the lines count within it. ``url``: the original
+    web address, a link only when it is http(s) (opened without referrer or opener), else text.
+    """
     if quote_span is not None and not (0 <= quote_span[0] < quote_span[1] <= len(text)):
         quote_span = None
     rows = []
@@ -50,19 +57,28 @@ def article_html(
             f'<span class="no">{number}</span><span class="tx">{body}</span></div>'
         )
         offset += len(line) + 1
-    where = escape(path)
+    where = escape(path) + (f' · <span class="viewer-page">p. {page}</span>' if page is not None else "")
     if start_line:
         lines = str(start_line) if start_line == end_line else f"{start_line}–{end_line}"
         where += f" · lines {lines}"
     badge = f'<span class="viewer-badge">{escape(label)}</span>' if label else ""
     warn = f'<div class="viewer-note">{escape(note)}</div>' if note else ""
+    origin = f'<div class="viewer-url">{_link(url)}</div>' if url else ""
     return (
         f'<div class="viewer" data-nonce="{next(_nonce)}">'
         f'<div class="viewer-head">{badge}'
         f'<div class="viewer-title" title="{escape(title)}">{escape(shorten(title, 160))}</div>'
-        f'<div class="viewer-loc">{where}</div>{warn}</div>'
+        f'<div class="viewer-loc">{where}</div>{origin}{warn}</div>'
         f'<div class="article" role="document">{"".join(rows)}</div></div>'
     )
+
+
+def _link(url: str) -> str:
+    """The original address: a link for http(s) only; anything else (javascript:, file:) stays text."""
+    shown = escape(shorten(url, 120))
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        return f'<a href="{escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{shown}</a>'
+    return f'<span class="url-text">{shown}</span>'
 
 
 def viewer_message(title: str, text: str, kind: str = "empty") -> str:

@@ -1,0 +1,203 @@
+"""`rag add URL`: fetch web pages and feeds, keep the article, save it into the corpus as Markdown.
+
+Only http and https are fetched, and every redirect is checked again (a page redirecting to
+``file://`` or ``ftp://`` is refused). Responses are read in pieces up to ``fetch.max_bytes``
+with a timeout. A page's main text and metadata come from trafilatura; a feed (feedparser)
+has each of its items fetched, up to ``fetch.max_feed_items``. Each article is saved as
+``<corpus>/<fetch.folder>/<host>/<name>-<hash>.md`` with YAML front matter (title, author,
+date, url, source, fetched); the name depends only on the URL, so fetching it again updates
+the same file instead of adding a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from index import formats
+from rag.errors import FetchError
+from rag.models import AddedArticle, SkippedFile
+from rag.settings import Settings
+
+SCHEMES = ("http", "https")
+_FEED_TYPES = ("rss", "atom", "xml")
+_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@dataclass
+class Page:
+    url: str
+    body: bytes
+    content_type: str
+
+
+@dataclass
+class WebArticle:
+    url: str
+    title: str
+    text: str
+    author: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+def looks_like_url(item: str) -> bool:
+    """``scheme:`` prefix (two or more letters, so ``C:\\x`` stays a path)."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", item))
+
+
+def normalise(url: str) -> str:
+    """The URL as a key: scheme and host lower-cased, fragment dropped; FetchError unless http(s)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in SCHEMES:
+        raise FetchError(f"refused {url[:100]}: only http and https URLs are fetched (not '{parts.scheme}:')")
+    if not parts.hostname:
+        raise FetchError(f"refused {url[:100]}: no host in the URL")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def client(settings: Settings) -> httpx.Client:
+    return httpx.Client(
+        follow_redirects=False,
+        timeout=settings.fetch.timeout_s,
+        headers={"User-Agent": settings.fetch.user_agent},
+        trust_env=False,
+    )
+
+
+def fetch(http: httpx.Client, url: str, settings: Settings) -> Page:
+    """GET ``url`` following at most ``max_redirects`` redirects, each to http(s) only, body size capped."""
+    cap = settings.fetch.max_bytes
+    current = normalise(url)
+    for _ in range(settings.fetch.max_redirects + 1):
+        try:
+            with http.stream("GET", current) as response:
+                if response.is_redirect:
+                    target = str(response.url.join(response.headers.get("location", "")))
+                    if urlsplit(target).scheme.lower() not in SCHEMES:
+                        raise FetchError(f"refused {url[:100]}: it redirects to a non-HTTP URL ({target[:80]})")
+                    current = normalise(target)
+                    continue
+                if response.status_code >= 400:
+                    raise FetchError(f"{url[:100]}: HTTP {response.status_code} {response.reason_phrase}")
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > cap:
+                    raise FetchError(f"{url[:100]}: {declared:,} bytes, larger than the {cap:,}-byte limit")
+                body = bytearray()
+                for piece in response.iter_bytes():
+                    body += piece
+                    if len(body) > cap:
+                        raise FetchError(f"{url[:100]}: larger than the {cap:,}-byte limit (RAG_FETCH_MAX_BYTES)")
+                return Page(str(response.url), bytes(body), response.headers.get("content-type", "").lower())
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"{url[:100]}: timed out after {settings.fetch.timeout_s:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url[:100]}: network error ({type(exc).__name__}: {str(exc)[:100]})") from exc
+    raise FetchError(f"{url[:100]}: more than {settings.fetch.max_redirects} redirects")
+
+
+def is_feed(page: Page) -> bool:
+    if "html" in page.content_type:
+        return False
+    if any(kind in page.content_type for kind in _FEED_TYPES):
+        return True
+    head = page.body[:512].lstrip().lower()
+    return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf"))
+
+
+def article_from(page: Page, settings: Settings) -> WebArticle:
+    found = formats.read_html(page.body, settings.corpus, url=page.url)
+    if found is None:
+        raise FetchError(f"{page.url[:100]}: no article found in the page")
+    title = found.title or found.text.split("\n", 1)[0][:200]
+    return WebArticle(page.url, title, found.text, found.byline, found.published, found.source)
+
+
+def articles(http: httpx.Client, url: str, settings: Settings) -> Iterator[tuple[str, WebArticle | SkippedFile | str]]:
+    """(requested URL, article | rejection | warning) for a page, or for each item of a feed."""
+    try:
+        page = fetch(http, url, settings)
+        if not is_feed(page):
+            yield url, article_from(page, settings)
+            return
+    except FetchError as exc:
+        yield url, SkippedFile(file=url, reason=str(exc))
+        return
+    import feedparser
+
+    feed = feedparser.parse(page.body)
+    entries = [e for e in feed.entries if e.get("link")]
+    if not entries:
+        yield url, SkippedFile(file=url, reason=f"{url[:100]}: a feed with no items that link to articles")
+        return
+    cap = settings.fetch.max_feed_items
+    if len(entries) > cap:
+        yield url, f"{url[:100]}: the feed has {len(entries):,} items; only the first {cap} were fetched"
+    site = feed.feed.get("title") or None
+    for entry in entries[:cap]:
+        link = str(httpx.URL(page.url).join(entry["link"]))
+        try:
+            item = article_from(fetch(http, link, settings), settings)
+        except FetchError as exc:
+            yield link, SkippedFile(file=link, reason=str(exc))
+            continue
+        item.author = item.author or entry.get("author") or None
+        item.date = item.date or entry.get("published") or entry.get("updated") or None
+        item.source = item.source or site
+        yield link, item
+
+
+def target_path(settings: Settings, url: str) -> Path:
+    """Where the article of ``url`` is saved: fixed by the URL, so a refetch overwrites it."""
+    key = normalise(url)
+    parts = urlsplit(key)
+    host = _NAME_CHARS.sub("_", parts.hostname or "site").strip("_") or "site"
+    stem = parts.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = _NAME_CHARS.sub("-", stem).strip("-")[:60] or "index"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    return settings.corpus.dir / settings.fetch.folder / host / f"{stem}-{digest}.md"
+
+
+def to_markdown(article: WebArticle, fetched: str) -> str:
+    import yaml
+
+    meta = {
+        "title": article.title,
+        "author": article.author,
+        "date": article.date,
+        "url": article.url,
+        "source": article.source,
+        "fetched": fetched,
+    }
+    front = yaml.safe_dump({k: v for k, v in meta.items() if v}, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{front}---\n# {article.title}\n\n{article.text}\n"
+
+
+def _without_fetch_time(text: str) -> str:
+    return re.sub(r"(?m)^fetched: .*$", "", text)
+
+
+def save(settings: Settings, requested: str, article: WebArticle) -> AddedArticle:
+    """Write the article's Markdown file; an unchanged article (apart from the fetch time) is left alone."""
+    path = target_path(settings, requested)
+    fetched = datetime.now(UTC).replace(microsecond=0).isoformat()
+    text = to_markdown(article, fetched)
+    rel = path.relative_to(settings.corpus.dir).as_posix()
+    status = "added"
+    if path.is_file():
+        old = path.read_text(encoding="utf-8", errors="replace")
+        if _without_fetch_time(old) == _without_fetch_time(text):
+            return AddedArticle(url=article.url, path=rel, title=article.title, status="unchanged")
+        status = "updated"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return AddedArticle(url=article.url, path=rel, title=article.title, status=status)
