@@ -106,3 +106,53 @@ def rss_feed(title: str, items: list[tuple[str, str]]) -> str:
         f"<title>{escape(title)}</title><link>http://127.0.0.1/</link><description>test feed</description>"
         f"{entries}</channel></rss>"
     )
+
+
+REPORT_PAGES = [
+    "Kestrel Valley Water Board\n\nAnnual report for the year. The board met four times and "
+    "approved the budget for the pumping stations along the river.",
+    "Reservoir levels\n\nThe Kestrel reservoir held 4.2 million cubic metres of water at the end of June, "
+    "according to the board's engineer, Lena Okafor.\n\nLevels fell during the dry August weeks but "
+    "recovered after the autumn rains.",
+    "Outlook\n\nThe board expects to replace two pumps at the Millbrook station next spring.",
+]
+SEAWALL = [
+    "The Gullport harbour council voted 7 to 2 on Tuesday to build a 900-metre seawall along the eastern "
+    "docks, at a cost of 14 million euros.",
+    "Construction is due to start in the autumn and to finish within three years, the council's engineer "
+    "Tobias Renn said after the vote.",
+    "Opponents said the wall would block the view from the old fish market and asked for a consultation.",
+]
+
+
+def write_format_corpus(root: Path) -> Path:
+    """One article per format: a 3-page PDF, a DOCX with a table, a saved news page, Markdown with front matter."""
+    root.mkdir(parents=True, exist_ok=True)
+    make_pdf(root / "water-report.pdf", REPORT_PAGES, title="Kestrel Valley Water Board annual report")
+    make_docx(
+        root / "ferry.docx",
+        "Alton ferry resumes service",
+        [
+            "The ferry between Alton and Brill resumed service on Friday after a six-week repair of its engines.",
+            "The operator said crossings will run every 40 minutes on weekdays.",
+        ],
+        [["Route", "Adult fare"], ["Alton to Brill", "12 euros"]],
+    )
+    (root / "seawall.html").write_text(
+        news_page(
+            "Harbour council approves seawall",
+            SEAWALL,
+            author="Mara Quill",
+            date="2024-03-05",
+            site="Gullport Gazette",
+            url="https://gazette.example/news/seawall",
+        ),
+        encoding="utf-8",
+    )
+    (root / "orchard.md").write_text(
+        "---\ntitle: Orchard festival breaks record\nauthor: Tom Becker\ndate: 2024-09-14\n"
+        "url: https://greenvale.example/orchard\nsource: Greenvale Courier\n---\n"
+        "# Orchard festival breaks record\n\nThe Greenvale orchard festival drew 12,000 visitors this year.\n",
+        encoding="utf-8",
+    )
+    return root

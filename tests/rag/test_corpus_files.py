@@ -146,7 +146,7 @@ def test_add_uploads_saves_good_files_and_rejects_bad_ones(settings, tmp_path: P
     assert saved == ["New_Story.txt", "page.html"]
     assert (settings.corpus.dir / "New_Story.txt").read_text(encoding="utf-8").startswith("Port Elms Opens Ferry")
     reasons = {r.file: r.reason for r in rejected}
-    assert reasons["paper.pdf"].startswith("unsupported type '.pdf'")
+    assert reasons["paper.pdf"].startswith("not a readable PDF")
     assert reasons["empty.md"] == "empty file"
     assert reasons["blob.txt"].startswith("binary file")
     assert reasons["big.txt"].startswith("larger than the 1,000-byte limit")

@@ -143,7 +143,7 @@ def test_upload_indexes_good_files_and_explains_rejections(
     page.locator("#upload-box input[type=file]").set_input_files([str(good), str(bad)])
     messages = page.locator("#upload-messages")
     messages.locator(".msg.ok", has_text="Added Port_Elms_ferry.md").wait_for(timeout=ANSWER_TIMEOUT_MS)
-    assert "notes.pdf" in messages.inner_text() and "unsupported type '.pdf'" in messages.inner_text()
+    assert "notes.pdf" in messages.inner_text() and "not a readable PDF" in messages.inner_text()
     page.locator('button.source-link[data-path="Port_Elms_ferry.md"]').wait_for()
     assert len(ui_server.assistant.sources()) == before + 1
     assert f"{before + 1}" in page.locator("#index-status").inner_text()

@@ -1,0 +1,144 @@
+"""Every article format, read from fixtures built here: text, metadata, pages, and a one-line reason
+for each file that cannot be read (while the other files are still loaded)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from index.chunking import chunk_article, make_splitter
+from index.loading import Article, load_corpus, read_article
+from rag.settings import CorpusSettings, IndexSettings
+from tests.format_fixtures import (
+    REPORT_PAGES,
+    make_docx,
+    make_pdf,
+    make_zip_bomb,
+    news_page,
+    write_format_corpus,
+)
+
+
+def _read(path: Path, **limits: object) -> Article:
+    result = read_article(path, path.parent, 10_000_000, CorpusSettings(**limits))
+    assert isinstance(result, Article), result
+    return result
+
+
+def _reason(path: Path, **limits: object) -> str:
+    result = read_article(path, path.parent, 10_000_000, CorpusSettings(**limits))
+    assert not isinstance(result, Article), f"{path.name} was read"
+    assert "\n" not in result.reason
+    return result.reason
+
+
+def test_pdf_text_is_read_page_by_page_and_chunks_keep_their_page(tmp_path: Path) -> None:
+    article = _read(make_pdf(tmp_path / "r.pdf", REPORT_PAGES, title="Water report"))
+    assert article.title == "Water report" and article.pages is not None and len(article.pages) == 3
+    page2, offset = article.page_text(2)
+    assert "4.2 million cubic metres" in " ".join(page2.split()) and article.text[offset:].startswith(page2)
+    assert "Millbrook" not in page2 and "Millbrook" in article.page_text(3)[0]
+    chunks = chunk_article(article, make_splitter(IndexSettings(chunk_size=40, chunk_overlap=5)))
+    assert {c.page for c in chunks} == {1, 2, 3}
+    for chunk in chunks:
+        page_text, start = article.page_text(chunk.page)
+        assert start <= chunk.start_char and chunk.end_char <= start + len(page_text)
+        assert article.text[chunk.start_char : chunk.end_char] == chunk.text
+        assert chunk.page_line == article.text[:start].count("\n") + 1
+
+
+def test_unreadable_pdfs_are_skipped_with_the_reason(tmp_path: Path) -> None:
+    assert _reason(make_pdf(tmp_path / "scan.pdf", ["", ""])) == "no text layer (scanned?)"
+    assert "encrypted" in _reason(make_pdf(tmp_path / "locked.pdf", ["Secret minutes"], user_password="pw"))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    assert _reason(tmp_path / "broken.pdf").startswith("not a readable PDF")
+    (tmp_path / "big.pdf").write_bytes(b"%PDF" + b"0" * 2000)
+    big = read_article(tmp_path / "big.pdf", tmp_path, 1000)
+    assert "limit" in big.reason
+
+
+def test_pages_beyond_the_cap_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    article = _read(make_pdf(tmp_path / "long.pdf", [f"Page {n} text here." for n in range(1, 6)]), pdf_max_pages=2)
+    assert len(article.pages) == 2 and "Page 3" not in article.text
+    assert any("5 pages; only the first 2" in w for w in article.warnings)
+    partly = _read(make_pdf(tmp_path / "mixed.pdf", ["Typed page.", ""]))
+    assert any("no text on page(s) 2 (scanned?)" in w for w in partly.warnings)
+
+
+def test_docx_headings_paragraphs_and_tables(tmp_path: Path) -> None:
+    path = make_docx(
+        tmp_path / "a.docx", "Ferry resumes", ["The ferry runs again.", "Fares are unchanged."], [["Route", "Fare"]]
+    )
+    article = _read(path)
+    assert article.title == "Ferry resumes"
+    assert article.text.split("\n\n") == [
+        "Ferry resumes",
+        "The ferry runs again.",
+        "Fares are unchanged.",
+        "Route | Fare",
+    ]
+
+
+def test_corrupt_docx_and_zip_bomb_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "corrupt.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
+    assert _reason(tmp_path / "corrupt.docx").startswith("not a valid DOCX")
+    with zipfile.ZipFile(tmp_path / "no-document.docx", "w") as archive:
+        archive.writestr("readme.txt", "A zip archive, but not a Word document.")
+    assert _reason(tmp_path / "no-document.docx").startswith("not a valid DOCX")
+    reason = _reason(make_zip_bomb(tmp_path / "bomb.docx"))
+    assert "zip bomb" in reason and "314,572,800" in reason
+
+
+def test_news_page_keeps_the_article_and_its_metadata(tmp_path: Path) -> None:
+    page = news_page(
+        "Seawall approved",
+        ["The council voted 7 to 2 to build a seawall along the eastern docks of the old harbour town."] * 3,
+        author="Mara Quill",
+        date="2024-03-05",
+        site="Gullport Gazette",
+        url="https://gazette.example/seawall",
+    )
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    article = _read(tmp_path / "p.html")
+    assert "seawall along the eastern docks" in article.text
+    for boilerplate in ("Subscribe now", "miracle kitchen", "free cruise", "All rights reserved"):
+        assert boilerplate not in article.text
+    assert (article.title, article.byline, article.source) == ("Seawall approved", "Mara Quill", "Gullport Gazette")
+    assert article.published == "2024-03-05" and article.url == "https://gazette.example/seawall"
+    assert article.warnings == []
+
+
+def test_page_without_an_article_falls_back_to_its_text_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "menu.html").write_text(
+        "<html><head><title>Site map</title></head><body><ul><li>Home</li><li>Contact us</li></ul></body></html>"
+    )
+    article = _read(tmp_path / "menu.html")
+    assert "Contact us" in article.text
+    assert len(article.warnings) == 1 and "no article found" in article.warnings[0]
+    (tmp_path / "nothing.html").write_text("<html><body><nav><a href='/'>Home</a></nav><script>x()</script></body>")
+    assert _reason(tmp_path / "nothing.html").startswith("no article")
+
+
+def test_markdown_front_matter_is_metadata_and_lines_stay_those_of_the_file(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: Front matter title\nauthor: [Ann Lee, Bo Kim]\ndate: 2024-05-01\n"
+        "url: https://x.example/a\nsource: X Daily\n---\n# Heading\n\nBody line.\n"
+    )
+    (tmp_path / "a.md").write_text(text)
+    article = _read(tmp_path / "a.md")
+    assert (article.title, article.byline, article.published) == ("Front matter title", "Ann Lee, Bo Kim", "2024-05-01")
+    assert (article.url, article.source) == ("https://x.example/a", "X Daily")
+    assert article.text.splitlines()[7] == "# Heading" == text.splitlines()[7] and "X Daily" not in article.text
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nBody text.\n")
+    bad = _read(tmp_path / "bad.md")
+    assert "title" in bad.text and "not valid YAML" in bad.warnings[0]
+
+
+def test_bad_files_are_skipped_and_the_others_still_load(tmp_path: Path) -> None:
+    root = write_format_corpus(tmp_path / "c")
+    make_pdf(root / "scan.pdf", [""])
+    make_zip_bomb(root / "bomb.docx")
+    (root / "corrupt.docx").write_bytes(b"not a zip")
+    articles, skipped = load_corpus(root, CorpusSettings())
+    assert sorted(a.rel_path for a in articles) == ["ferry.docx", "orchard.md", "seawall.html", "water-report.pdf"]
+    assert {s.file for s in skipped} == {"scan.pdf", "bomb.docx", "corrupt.docx"}
