@@ -1,0 +1,72 @@
+"""`rag watch`: add, edit, rename and delete in the corpus folder are indexed in debounced batches;
+editors' temporary files are ignored."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from watchfiles import Change
+
+from rag.models import WatchBatch
+from rag.rendering import watch_line
+from rag.watching import ArticleFilter
+
+pytestmark = pytest.mark.slow
+
+
+def test_filter_ignores_editor_files_hidden_files_and_other_types(tmp_path: Path) -> None:
+    keep = ArticleFilter(tmp_path, (".txt", ".md", ".pdf"))
+    for name in ("a.md", "sub/b.txt", "c.pdf"):
+        assert keep(Change.added, str(tmp_path / name)), name
+    for name in (".#a.md", "a.md~", "a.md.swp", ".a.md.swp", "4913", "~$report.docx", "#a.md#", ".git/x.md", "x.png"):
+        assert not keep(Change.added, str(tmp_path / name)), name
+
+
+def test_changes_are_indexed_in_batches(assistant_for, tiny_corpus: Path) -> None:
+    a = assistant_for(tiny_corpus, watch__debounce_ms=300)
+    a.index()
+    batches: queue.Queue[WatchBatch] = queue.Queue()
+    ready, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=a.watch, args=(batches.put, stop, ready.set), daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    time.sleep(0.5)
+
+    def next_batch() -> WatchBatch:
+        batch = batches.get(timeout=30)
+        assert batch.error is None and batch.index is not None, batch
+        return batch
+
+    try:
+        (tiny_corpus / "delta.txt").write_text("Tram Depot Opens\n\nThe new tram depot of Port Elms opened in May.\n")
+        (tiny_corpus / ".#delta.txt").write_text("editor lock")
+        (tiny_corpus / "delta.txt~").write_text("backup")
+        batch = next_batch()
+        assert batch.index.added == ["delta.txt"] and batch.files == ["delta.txt"]
+        line = watch_line(batch, "12:00:00")
+        assert line.startswith("12:00:00 1 change (delta.txt): 1 added") and "\n" not in line
+
+        (tiny_corpus / "delta.txt").write_text("Tram Depot Opens\n\nThe new tram depot of Port Elms opened in June.\n")
+        assert next_batch().index.updated == ["delta.txt"]
+
+        (tiny_corpus / "delta.txt").rename(tiny_corpus / "depot.txt")
+        added: list[str] = []
+        removed: list[str] = []
+        while not (added and removed):  # a rename is one batch, or two if it straddles the debounce window
+            batch = next_batch()
+            added += batch.index.added
+            removed += batch.index.removed
+        assert added == ["depot.txt"] and removed == ["delta.txt"]
+
+        (tiny_corpus / "depot.txt").unlink()
+        assert next_batch().index.removed == ["depot.txt"]
+        assert {s.path for s in a.sources()} == {"alpha.txt", "beta.md", "sub/gamma.txt"}
+        assert batches.empty()
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
