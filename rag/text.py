@@ -70,6 +70,8 @@ _MONTH_ABBR = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     token = match.group(0)
+    if token == "\n" and text[match.end() : match.end() + 1].islower():
+        return False  # a hard-wrapped line (PDF text, wrapped .txt) continues its sentence
     if "\n" in token or not token.startswith("."):
         return True
     rest = text[match.end() :].lstrip()

@@ -150,7 +150,7 @@ class Handlers:
         progress(0, desc="Fetching…")
         try:
             result = self.assistant.add([url], progress=lambda d, t: progress((d, t), desc="Embedding passages"))
-            message = messages_html(add_lines(result))
+            message = messages_html(add_lines(result.model_copy(update={"rejected": []})), result.rejected)
             url = "" if result.saved else url
         except Exception as exc:
             if not isinstance(exc, RagError):

@@ -33,7 +33,7 @@ def shorten(text: str, limit: int) -> str:
 
 
 def _cite_button(turn: int, citation: Citation, label: str | None = None) -> str:
-    title = f"{citation.path}, lines {_lines(citation)}"
+    title = f"{citation.path}, {_lines(citation)}"
     return (
         f'<button type="button" class="cite" data-turn="{turn}" data-n="{citation.n}" '
         f'title="{escape(title)}" aria-label="Citation {citation.n}: {escape(title)}">'
@@ -42,9 +42,12 @@ def _cite_button(turn: int, citation: Citation, label: str | None = None) -> str
 
 
 def _lines(citation: Citation) -> str:
-    if citation.start_line == citation.end_line:
-        return str(citation.start_line)
-    return f"{citation.start_line}–{citation.end_line}"
+    """ "lines 4–6", or "p. 2, lines 1–3" for a PDF (lines counted within the page, as the viewer shows)."""
+    start, end = citation.start_line, citation.end_line
+    if citation.page is not None and citation.page_line is not None:
+        start, end = start - citation.page_line + 1, end - citation.page_line + 1
+    lines = f"lines {start}" if start == end else f"lines {start}–{end}"
+    return f"p. {citation.page}, {lines}" if citation.page is not None else lines
 
 
 def _with_markers(text: str, turn: int, by_n: dict[int, Citation]) -> str:
@@ -101,7 +104,7 @@ def _sources_block(answer: Answer, turn: int) -> str:
             f"{_cite_button(turn, c)}"
             '<div class="source-body">'
             f'<div class="source-head"><span class="source-title">{escape(shorten(c.title, 110))}</span></div>'
-            f'<div class="source-loc">{escape(c.path)} · lines {_lines(c)}'
+            f'<div class="source-loc">{escape(c.path)} · {_lines(c)}'
             + (f" · {escape(dated)}" if (dated := provenance(c)) else "")
             + "</div>"
             f'<blockquote class="quote">“{escape(quote)}”</blockquote>'

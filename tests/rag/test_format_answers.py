@@ -39,6 +39,8 @@ def test_each_format_is_indexed_and_cited(cli, formats_env: Path) -> None:
     assert "4.2 million cubic metres" in " ".join(pdf["answer"].split())
     cite = pdf["citations"][0]
     assert cite["file"] == "water-report.pdf" and cite["page"] == 2
+    assert "Lena Okafor" in cite["quote"]  # the sentence continues across the PDF's line break
+    assert cite["end_line"] == cite["start_line"] + cite["quote"].count("\n")
     assert cite["start_line"] >= cite["page_line"]
     assert all(r["page"] in (1, 2, 3) for r in pdf["retrieved"] if r["file"] == "water-report.pdf")
 
