@@ -18,6 +18,13 @@ What it measures (each mode uses a fresh temporary store, deleted afterwards):
     "search p50 < 30 ms at 100k chunks", plus the pure vector query ``Store.query`` and the raw
     Chroma ``collection.query`` with random vectors.
 
+``formats``
+    Extraction speed of the paged and web formats, without embedding: a PDF of ``--pages``
+    pages (default 200, generated with fpdf2 from the bundled articles' paragraphs) read by
+    ``index.formats.read_pdf`` (pages/s), and ``--html`` saved news pages (default 300, each
+    an article wrapped in navigation, an ad, comments and a footer) read by
+    ``index.formats.read_html`` (trafilatura; articles/s, and how many fell back to the whole page).
+
 How search latency is measured: ~50 varied questions, in-process, ``time.perf_counter``
 around ``Assistant.search(query, k=5)``. The embedding model and the BM25 index are loaded
 by one throw-away query first. Each question is then run once untimed-for-the-target (its
@@ -40,8 +47,9 @@ The embedding runtime the library actually used (ONNX Runtime or torch) is print
 
 Usage::
 
-    .venv/bin/python bench/index_bench.py [--mode corpus|synthetic|scale|all]
+    .venv/bin/python bench/index_bench.py [--mode corpus|synthetic|scale|formats|all]
                                           [--articles 2000] [--chunks 100000] [--repeat 3]
+                                          [--pages 200] [--html 300]
 
 Figures are printed one per line and merged by mode into ``bench/results/index_bench.json``.
 """
@@ -676,6 +684,82 @@ def run_scale(report: Report, args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------
+# Mode: formats (extraction only)
+# ---------------------------------------------------------------------------------------
+def make_pdf(path: Path, pages: int, seed: int) -> None:
+    """A text PDF: each page holds a title line and four paragraphs of the bundled articles."""
+    from fpdf import FPDF
+
+    rng = random.Random(seed)
+    paragraphs = [p for _, body in bundled_articles() for p in body if len(p) > 80]
+    pdf = FPDF()
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_font("Helvetica", size=9)
+    for n in range(1, pages + 1):
+        pdf.add_page()
+        pdf.multi_cell(0, 5, f"Report page {n}", new_x="LMARGIN", new_y="NEXT")
+        for paragraph in rng.sample(paragraphs, 4):
+            text = paragraph.encode("latin-1", "replace").decode("latin-1")[:900]
+            pdf.multi_cell(0, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+    path.write_bytes(bytes(pdf.output()))
+
+
+def news_pages(n: int, seed: int) -> list[str]:
+    """Saved news pages: the article (title + shuffled paragraphs) inside typical page furniture."""
+    from html import escape
+
+    rng = random.Random(seed)
+    sources = bundled_articles()
+    pages = []
+    for i in range(n):
+        title, body = rng.choice(sources)
+        body = body[:]
+        rng.shuffle(body)
+        article = "".join(f"<p>{escape(p)}</p>" for p in body)
+        pages.append(
+            f"<html><head><title>{escape(title)} | Daily</title><meta name='author' content='Staff {i}'>"
+            "<meta property='article:published_time' content='2024-05-01'></head><body>"
+            "<nav>" + "".join(f"<a href='/s{k}'>Section {k}</a>" for k in range(12)) + "</nav>"
+            "<div class='ad'>Advertisement: subscribe today for half price</div>"
+            f"<article><h1>{escape(title)}</h1>{article}</article>"
+            "<section class='comments'>" + "".join(f"<p>Comment {k}: great read!</p>" for k in range(5)) + "</section>"
+            "<footer>All rights reserved. Privacy. Cookies. Contact.</footer></body></html>"
+        )
+    return pages
+
+
+def run_formats(report: Report, args: argparse.Namespace) -> None:
+    from index import formats
+    from rag.settings import CorpusSettings
+
+    mode = "formats"
+    limits = CorpusSettings(pdf_max_pages=max(args.pages, 1))
+    with tempfile.TemporaryDirectory(prefix="rag-bench-formats-") as tmp:
+        pdf = Path(tmp) / "report.pdf"
+        make_pdf(pdf, args.pages, SEED)
+        data = pdf.read_bytes()
+        report.put(mode, "pdf_mb", round(len(data) / 2**20, 2), "MB")
+        start = time.perf_counter()
+        found = formats.read_pdf(data, limits)
+        seconds = time.perf_counter() - start
+    report.put(mode, "pdf_pages", len(found.pages or []))
+    report.put(mode, "pdf_seconds", round(seconds, 3), "s")
+    report.put(mode, "pdf_pages_per_s", round(len(found.pages or []) / seconds, 1), "pages/s (pypdf)")
+    pages = news_pages(args.html, SEED)
+    formats.read_html(pages[0], limits)  # trafilatura's first call loads its resources
+    start = time.perf_counter()
+    results = [formats.read_html(page, limits) for page in pages]
+    seconds = time.perf_counter() - start
+    report.put(mode, "html_articles", len(pages))
+    report.put(mode, "html_seconds", round(seconds, 3), "s")
+    report.put(mode, "html_articles_per_s", round(len(pages) / seconds, 1), "articles/s (trafilatura)")
+    report.put(mode, "html_no_article_fallbacks", sum(r is None for r in results))
+    leaked = sum(1 for r in results if r is not None and ("Advertisement" in r.text or "Comment 0" in r.text))
+    report.put(mode, "html_boilerplate_leaks", leaked, "(pages whose text kept the ad or a comment)")
+
+
 def save(report: Report, machine: dict[str, Any]) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -690,10 +774,12 @@ def save(report: Report, machine: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mode", choices=("corpus", "synthetic", "scale", "all"), default="corpus")
+    parser.add_argument("--mode", choices=("corpus", "synthetic", "scale", "formats", "all"), default="corpus")
     parser.add_argument("--articles", type=int, default=SYNTH_TARGET_ARTICLES, help="synthetic articles")
     parser.add_argument("--chunks", type=int, default=100_000, help="chunks for scale mode")
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds over the queries")
+    parser.add_argument("--pages", type=int, default=200, help="PDF pages for formats mode")
+    parser.add_argument("--html", type=int, default=300, help="news pages for formats mode")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -702,6 +788,7 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": run_corpus,
         "synthetic": run_synthetic,
         "scale": run_scale,
+        "formats": run_formats,
     }
     modes = list(runners) if args.mode == "all" else [args.mode]
     report = Report()
