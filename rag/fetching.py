@@ -57,9 +57,9 @@ def normalise(url: str) -> str:
     """The URL as a key: scheme and host lower-cased, fragment dropped; FetchError unless http(s)."""
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in SCHEMES:
-        raise FetchError(f"refused {url[:100]}: only http and https URLs are fetched (not '{parts.scheme}:')")
+        raise FetchError(f"{url[:100]}: only http and https URLs are fetched (not '{parts.scheme}:')")
     if not parts.hostname:
-        raise FetchError(f"refused {url[:100]}: no host in the URL")
+        raise FetchError(f"{url[:100]}: no host in the URL")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
@@ -82,7 +82,7 @@ def fetch(http: httpx.Client, url: str, settings: Settings) -> Page:
                 if response.is_redirect:
                     target = str(response.url.join(response.headers.get("location", "")))
                     if urlsplit(target).scheme.lower() not in SCHEMES:
-                        raise FetchError(f"refused {url[:100]}: it redirects to a non-HTTP URL ({target[:80]})")
+                        raise FetchError(f"{url[:100]}: it redirects to a non-HTTP URL ({target[:80]})")
                     current = normalise(target)
                     continue
                 if response.status_code >= 400:
@@ -177,7 +177,9 @@ def to_markdown(article: WebArticle, fetched: str) -> str:
         "fetched": fetched,
     }
     front = yaml.safe_dump({k: v for k, v in meta.items() if v}, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{front}---\n# {article.title}\n\n{article.text}\n"
+    first = article.text.split("\n", 1)[0].strip()
+    heading = "" if first == article.title.strip() else f"# {article.title}\n\n"
+    return f"---\n{front}---\n{heading}{article.text}\n"
 
 
 def _without_fetch_time(text: str) -> str:

@@ -129,8 +129,9 @@ def add_lines(result: AddSummary) -> list[str]:
     ]
     lines += [f"warning: {w}" for w in result.warnings]
     if result.index is not None:
-        lines += [f"warning: {w}" for w in result.index.warnings]
-        lines += [f"skipped {s.file}: {s.reason}" for s in result.index.skipped]
+        mine = {a.path for a in result.saved}
+        lines += [f"warning: {w}" for w in result.index.warnings if w.split(": ", 1)[0] in mine]
+        lines += [f"skipped {s.file}: {s.reason}" for s in result.index.skipped if s.file in mine]
         lines.append("Indexed: " + index_line(result.index))
     return lines
 
