@@ -122,5 +122,5 @@ def test_rag_add_cli_adds_files_and_urls_with_one_line_each(site: LocalSite, cli
 def test_normalise_refuses_other_schemes_and_keys_urls() -> None:
     assert normalise("HTTP://Example.COM/a?b=1#frag") == "http://example.com/a?b=1"
     for url in ("file:///x", "data:text/html,hi", "gopher://h/", "http:///nohost"):
-        with pytest.raises(FetchError, match="only http and https|no host"):
+        with pytest.raises(FetchError, match=r"only http and https|no host"):
             normalise(url)
