@@ -143,7 +143,7 @@ def _extract(path: Path, data: bytes, corpus: CorpusSettings) -> formats.Extract
         if found is None:
             text, html_title = html_to_text(text)
             if not text.strip():
-                raise FormatError("no article and no other readable text in the page")
+                raise FormatError("no readable text")
             notes.append("no article found in the page (trafilatura); indexed the whole page's text")
             return formats.Extracted(text=text, title=html_title, warnings=notes)
         found.warnings[:0] = notes

@@ -116,7 +116,7 @@ def test_page_without_an_article_falls_back_to_its_text_with_a_warning(tmp_path:
     assert "Contact us" in article.text
     assert len(article.warnings) == 1 and "no article found" in article.warnings[0]
     (tmp_path / "nothing.html").write_text("<html><body><nav><a href='/'>Home</a></nav><script>x()</script></body>")
-    assert _reason(tmp_path / "nothing.html").startswith("no article")
+    assert _reason(tmp_path / "nothing.html") == "no readable text"
 
 
 def test_markdown_front_matter_is_metadata_and_lines_stay_those_of_the_file(tmp_path: Path) -> None:
