@@ -87,7 +87,8 @@ class Assistant:
         urls, files = [], []
         for item in items:
             text = str(item).strip()
-            (urls if isinstance(item, str) and fetching.looks_like_url(text) else files).append(text)
+            is_url = isinstance(item, str) and fetching.looks_like_url(text) and not Path(text).exists()
+            (urls if is_url else files).append(text)
         if files:
             saved, rejected = add_uploads(self.settings, files)
             result.saved += [AddedArticle(path=p, title=Path(p).name, status="added") for p in saved]

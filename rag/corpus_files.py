@@ -64,7 +64,7 @@ def resolve_source(settings: Settings, path: str) -> Path:
 def open_source(settings: Settings, path: str) -> Article:
     """The article at ``path`` decoded exactly as the indexer read it (same text, same line numbers)."""
     candidate = resolve_source(settings, path)
-    result = read_article(candidate, settings.corpus.dir, settings.corpus.max_file_bytes)
+    result = read_article(candidate, settings.corpus.dir, settings.corpus.max_file_bytes, settings.corpus)
     if isinstance(result, SkippedFile):
         raise CorpusError(f"Cannot show '{path}': {result.reason}")
     return result
@@ -135,7 +135,7 @@ def add_uploads(settings: Settings, files: Sequence[str | Path]) -> tuple[list[s
         if not source.is_file():
             rejected.append(SkippedFile(file=shown, reason="the upload is missing (try again)"))
             continue
-        checked = read_article(source, source.parent, settings.corpus.max_file_bytes)
+        checked = read_article(source, source.parent, settings.corpus.max_file_bytes, settings.corpus)
         if isinstance(checked, SkippedFile):
             rejected.append(SkippedFile(file=shown, reason=checked.reason))
             continue
