@@ -6,6 +6,8 @@ the evals score it. JSON keys are snake_case and stable (see docs/architecture.m
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -74,7 +76,7 @@ class AddedArticle(BaseModel):
 
     path: str
     title: str
-    status: str
+    status: Literal["added", "updated", "unchanged"]
     url: str | None = None
 
 

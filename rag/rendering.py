@@ -105,11 +105,17 @@ def provenance(citation: Citation) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def lines_label(cited: Citation | Passage) -> str:
-    """ "lines 12-15", or "p. 3, lines 2-5" (lines counted within the page) for a paged format."""
+def page_lines(cited: Citation | Passage) -> tuple[int, int]:
+    """The cited lines as a reader counts them: within the page for a PDF, else within the file."""
     start, end = cited.start_line, cited.end_line
     if cited.page is not None and cited.page_line is not None:
-        start, end = start - cited.page_line + 1, end - cited.page_line + 1
+        return start - cited.page_line + 1, end - cited.page_line + 1
+    return start, end
+
+
+def lines_label(cited: Citation | Passage) -> str:
+    """ "lines 12-15", or "p. 3, lines 2-5" (lines counted within the page) for a paged format."""
+    start, end = page_lines(cited)
     lines = f"lines {start}-{end}"
     return f"p. {cited.page}, {lines}" if cited.page is not None else lines
 

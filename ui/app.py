@@ -32,7 +32,7 @@ from rag.assistant import Assistant
 from rag.corpus_files import add_uploads, open_source, resolve_source
 from rag.errors import RagError, UnsafePathError
 from rag.models import Answer, Citation, WatchBatch
-from rag.rendering import add_lines, conversation_markdown, watch_line
+from rag.rendering import add_lines, conversation_markdown, page_lines, watch_line
 from rag.settings import Settings
 from ui import assets
 from ui.chat_html import Pending, conversation_html
@@ -239,13 +239,14 @@ class Handlers:
         if article.text[span[0] : span[1]] != citation.quote:
             at = article.text.find(citation.quote)
             span = (at, at + len(citation.quote)) if at >= 0 else None
-        text, start, end, page = article.text, citation.start_line, citation.end_line, None
-        if citation.page is not None and citation.page_line is not None and article.pages:
+        text, (start, end), page = article.text, page_lines(citation), None
+        if citation.page is not None and article.pages:
             # A PDF citation shows its page, with lines counted within the page as the citation says.
             page = citation.page
             text, offset = article.page_text(page)
-            start, end = start - citation.page_line + 1, end - citation.page_line + 1
             span = (span[0] - offset, span[1] - offset) if span else None
+        else:
+            start, end = citation.start_line, citation.end_line
         return article_html(
             text, article.title, citation.path, start, end, span, label=f"[{citation.n}]", note=note,
             page=page, url=article.url,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 from rag.models import Answer, Citation
-from rag.rendering import MARKERS_RUN, answer_pieces, marker_numbers, meta_line, provenance
+from rag.rendering import MARKERS_RUN, answer_pieces, marker_numbers, meta_line, page_lines, provenance
 
 
 @dataclass
@@ -43,9 +43,7 @@ def _cite_button(turn: int, citation: Citation, label: str | None = None) -> str
 
 def _lines(citation: Citation) -> str:
     """ "lines 4–6", or "p. 2, lines 1–3" for a PDF (lines counted within the page, as the viewer shows)."""
-    start, end = citation.start_line, citation.end_line
-    if citation.page is not None and citation.page_line is not None:
-        start, end = start - citation.page_line + 1, end - citation.page_line + 1
+    start, end = page_lines(citation)
     lines = f"lines {start}" if start == end else f"lines {start}–{end}"
     return f"p. {citation.page}, {lines}" if citation.page is not None else lines
 
