@@ -59,7 +59,7 @@ def read_pdf(data: bytes, limits: CorpusSettings) -> Extracted:
     except FormatError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
-        if "encrypt" in str(exc).lower() or "crypt" in type(exc).__name__.lower():
+        if "crypt" in f"{type(exc).__name__} {exc}".lower():
             raise FormatError(f"encrypted PDF that cannot be decrypted ({_first_line(exc)})") from exc
         raise FormatError(f"not a readable PDF ({_first_line(exc)})") from exc
     warnings = []

@@ -9,7 +9,15 @@ from html import escape
 from pathlib import Path
 
 
-def make_pdf(path: Path, pages: list[str], *, title: str | None = None, user_password: str | None = None) -> Path:
+def make_pdf(
+    path: Path,
+    pages: list[str],
+    *,
+    title: str | None = None,
+    user_password: str | None = None,
+    owner_password: str | None = None,
+    aes: bool = False,
+) -> Path:
     """A PDF with a text layer, one string per page (paragraphs split on blank lines); "" is a page
     with only a drawn box, as a scan without OCR would have."""
     from fpdf import FPDF
@@ -27,8 +35,14 @@ def make_pdf(path: Path, pages: list[str], *, title: str | None = None, user_pas
         for paragraph in text.split("\n\n"):
             pdf.multi_cell(0, 6, paragraph)
             pdf.ln(4)
-    if user_password:
-        pdf.set_encryption(owner_password="owner-" + user_password, user_password=user_password)
+    if user_password or owner_password:
+        from fpdf.enums import EncryptionMethod
+
+        pdf.set_encryption(
+            owner_password=owner_password or "owner-" + (user_password or ""),
+            user_password=user_password or "",
+            encryption_method=EncryptionMethod.AES_256 if aes else EncryptionMethod.RC4,
+        )
     path.write_bytes(bytes(pdf.output()))
     return path
 

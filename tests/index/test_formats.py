@@ -50,11 +50,19 @@ def test_pdf_text_is_read_page_by_page_and_chunks_keep_their_page(tmp_path: Path
 def test_unreadable_pdfs_are_skipped_with_the_reason(tmp_path: Path) -> None:
     assert _reason(make_pdf(tmp_path / "scan.pdf", ["", ""])) == "no text layer (scanned?)"
     assert "encrypted" in _reason(make_pdf(tmp_path / "locked.pdf", ["Secret minutes"], user_password="pw"))
+    assert "encrypted" in _reason(make_pdf(tmp_path / "aes.pdf", ["Secret minutes"], user_password="pw", aes=True))
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<")
     assert _reason(tmp_path / "broken.pdf").startswith("not a readable PDF")
     (tmp_path / "big.pdf").write_bytes(b"%PDF" + b"0" * 2000)
     big = read_article(tmp_path / "big.pdf", tmp_path, 1000)
     assert "limit" in big.reason
+
+
+def test_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
+    for aes in (False, True):
+        path = make_pdf(tmp_path / f"restricted-{aes}.pdf", ["Printing is restricted, reading is not."],
+                        owner_password="owner", aes=aes)  # fmt: skip
+        assert "reading is not" in _read(path).text
 
 
 def test_pages_beyond_the_cap_are_left_out_with_a_warning(tmp_path: Path) -> None:
