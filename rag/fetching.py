@@ -1,4 +1,4 @@
-"""`rag add URL`: fetch web pages and feeds, keep the article, save it into the corpus as Markdown.
+"""`rag add URL`: fetch web pages, feeds and documents, save each article into the corpus.
 
 Only http and https are fetched, and every redirect is checked again (a page redirecting to
 ``file://`` or ``ftp://`` is refused). Responses are read in pieces up to ``fetch.max_bytes``
@@ -6,7 +6,8 @@ with a timeout. A page's main text and metadata come from trafilatura; a feed (f
 has each of its items fetched, up to ``fetch.max_feed_items``. Each article is saved as
 ``<corpus>/<fetch.folder>/<host>/<name>-<hash>.md`` with YAML front matter (title, author,
 date, url, source, fetched); the name depends only on the URL, so fetching it again updates
-the same file instead of adding a duplicate.
+the same file instead of adding a duplicate. A PDF or DOCX at a URL is saved as it is (same
+name, its own suffix) once the format readers accept it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from index import formats
-from rag.errors import FetchError
+from rag.errors import FetchError, FormatError
 from rag.models import AddedArticle, SkippedFile
 from rag.settings import Settings
 
@@ -46,6 +47,16 @@ class WebArticle:
     author: str | None = None
     date: str | None = None
     source: str | None = None
+
+
+@dataclass
+class WebFile:
+    """A PDF or DOCX found at a URL: saved as it is, read by the same readers as a local file."""
+
+    url: str
+    suffix: str
+    body: bytes
+    title: str
 
 
 def looks_like_url(item: str) -> bool:
@@ -112,6 +123,28 @@ def is_feed(page: Page) -> bool:
     return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf"))
 
 
+_DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def document_suffix(page: Page) -> str | None:
+    """ ".pdf" or ".docx" when the response is such a document (by type or, for PDF, its magic bytes)."""
+    if "application/pdf" in page.content_type or page.body.startswith(b"%PDF-"):
+        return ".pdf"
+    if _DOCX_TYPE in page.content_type:
+        return ".docx"
+    return None
+
+
+def document_from(page: Page, suffix: str, settings: Settings) -> WebFile:
+    """The document if the readers accept it (text layer, not encrypted, no zip bomb), else FetchError."""
+    try:
+        found = formats.read_binary(suffix, page.body, settings.corpus)
+    except FormatError as exc:
+        raise FetchError(f"{page.url[:100]}: {exc}") from exc
+    title = found.title or found.text.strip().split("\n", 1)[0][:200]
+    return WebFile(page.url, suffix, page.body, title)
+
+
 def article_from(page: Page, settings: Settings) -> WebArticle:
     found = formats.read_html(page.body, settings.corpus, url=page.url)
     if found is None:
@@ -120,12 +153,19 @@ def article_from(page: Page, settings: Settings) -> WebArticle:
     return WebArticle(page.url, title, found.text, found.byline, found.published, found.source)
 
 
-def articles(http: httpx.Client, url: str, settings: Settings) -> Iterator[tuple[str, WebArticle | SkippedFile | str]]:
-    """(requested URL, article | rejection | warning) for a page, or for each item of a feed."""
+def item_from(page: Page, settings: Settings) -> WebArticle | WebFile:
+    suffix = document_suffix(page)
+    return document_from(page, suffix, settings) if suffix else article_from(page, settings)
+
+
+def articles(
+    http: httpx.Client, url: str, settings: Settings
+) -> Iterator[tuple[str, WebArticle | WebFile | SkippedFile | str]]:
+    """(requested URL, article | document | rejection | warning) for a page, or for each item of a feed."""
     try:
         page = fetch(http, url, settings)
         if not is_feed(page):
-            yield url, article_from(page, settings)
+            yield url, item_from(page, settings)
             return
     except FetchError as exc:
         yield url, SkippedFile(file=url, reason=str(exc))
@@ -144,9 +184,12 @@ def articles(http: httpx.Client, url: str, settings: Settings) -> Iterator[tuple
     for entry in entries[:cap]:
         link = str(httpx.URL(page.url).join(entry["link"]))
         try:
-            item = article_from(fetch(http, link, settings), settings)
+            item = item_from(fetch(http, link, settings), settings)
         except FetchError as exc:
             yield link, SkippedFile(file=link, reason=str(exc))
+            continue
+        if isinstance(item, WebFile):
+            yield link, item
             continue
         item.author = item.author or entry.get("author") or None
         item.date = item.date or entry.get("published") or entry.get("updated") or None
@@ -186,20 +229,26 @@ def _without_fetch_time(text: str) -> str:
     return re.sub(r"(?m)^fetched: .*$", "", text)
 
 
-def save(settings: Settings, requested: str, article: WebArticle) -> AddedArticle:
-    """Write the article's Markdown file; an unchanged article (apart from the fetch time) is left alone."""
+def save(settings: Settings, requested: str, article: WebArticle | WebFile) -> AddedArticle:
+    """Write the article's file (Markdown, or the PDF/DOCX itself); an unchanged one is left alone.
+
+    A Markdown article that differs only in its fetch time counts as unchanged.
+    """
     path = target_path(settings, requested)
-    fetched = datetime.now(UTC).replace(microsecond=0).isoformat()
-    text = to_markdown(article, fetched)
+    if isinstance(article, WebFile):
+        path, data = path.with_suffix(article.suffix), article.body
+        same = path.is_file() and path.read_bytes() == data
+    else:
+        fetched = datetime.now(UTC).replace(microsecond=0).isoformat()
+        data = to_markdown(article, fetched).encode("utf-8")
+        old = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
+        same = old is not None and _without_fetch_time(old) == _without_fetch_time(data.decode("utf-8"))
     rel = path.relative_to(settings.corpus.dir).as_posix()
-    status = "added"
-    if path.is_file():
-        old = path.read_text(encoding="utf-8", errors="replace")
-        if _without_fetch_time(old) == _without_fetch_time(text):
-            return AddedArticle(url=article.url, path=rel, title=article.title, status="unchanged")
-        status = "updated"
+    if same:
+        return AddedArticle(url=article.url, path=rel, title=article.title, status="unchanged")
+    status = "updated" if path.is_file() else "added"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
     return AddedArticle(url=article.url, path=rel, title=article.title, status=status)

@@ -124,3 +124,23 @@ def test_normalise_refuses_other_schemes_and_keys_urls() -> None:
     for url in ("file:///x", "data:text/html,hi", "gopher://h/", "http:///nohost"):
         with pytest.raises(FetchError, match=r"only http and https|no host"):
             normalise(url)
+
+
+def test_a_pdf_at_a_url_is_saved_as_a_pdf_and_cited_with_its_page(
+    site: LocalSite, assistant_for, tiny_corpus, tmp_path
+) -> None:
+    from tests.format_fixtures import REPORT_PAGES
+
+    pdf = make_pdf(tmp_path / "r.pdf", REPORT_PAGES, title="Water report").read_bytes()
+    site.routes["/reports/water.pdf"] = (200, {"Content-Type": "application/pdf"}, pdf)
+    scan = make_pdf(tmp_path / "s.pdf", [""]).read_bytes()
+    site.routes["/reports/scan"] = (200, {"Content-Type": "application/octet-stream"}, scan)
+    a = assistant_for(tiny_corpus)
+    a.index()
+    result = a.add([site.base + "/reports/water.pdf", site.base + "/reports/scan"])
+    assert [s.path.endswith(".pdf") for s in result.saved] == [True] and result.saved[0].title == "Water report"
+    assert (tiny_corpus / result.saved[0].path).read_bytes() == pdf
+    assert [r.reason for r in result.rejected] == [f"{site.base}/reports/scan: no text layer (scanned?)"]
+    answer = a.ask("How much water did the Kestrel reservoir hold at the end of June?", backend="extractive")
+    assert answer.citations[0].path == result.saved[0].path and answer.citations[0].page == 2
+    assert [s.status for s in a.add([site.base + "/reports/water.pdf"]).saved] == ["unchanged"]
