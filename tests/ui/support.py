@@ -74,3 +74,17 @@ def start_server(tmp: Path, embedder, **overrides: object) -> UIServer:
     demo = build_app(assistant)
     _, url, _ = serve(demo, settings, port=free_port(), block=False, quiet=True)
     return UIServer(url=url, assistant=assistant, demo=demo, corpus=corpus)
+
+
+def ask(page, question: str) -> object:
+    """Type a question, send it with Enter, wait for the verified answer; the new answer bubble."""
+    turns = page.locator("#conversation .turn:not(.pending)").count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#conversation .turn:not(.pending)').length > n",
+        arg=turns,
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+    return page.locator("#conversation .turn").last.locator(".bubble.answer")

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.ui.support import ANSWER_TIMEOUT_MS, HOSTILE_NAME, HOSTILE_QUESTION, UIServer, needs_chromium
+from tests.ui.support import ANSWER_TIMEOUT_MS, HOSTILE_NAME, HOSTILE_QUESTION, UIServer, ask, needs_chromium
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,20 +45,6 @@ def page(browser, ui_server: UIServer) -> Iterator[object]:
     assert page.external_requests == [], "the page must work offline"
     assert page.console_errors == [], "the page logged errors"
     context.close()
-
-
-def ask(page, question: str) -> object:
-    """Type a question, send it with Enter, wait for the verified answer; the new answer bubble."""
-    turns = page.locator("#conversation .turn:not(.pending)").count()
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#conversation .turn:not(.pending)').length > n",
-        arg=turns,
-        timeout=ANSWER_TIMEOUT_MS,
-    )
-    return page.locator("#conversation .turn").last.locator(".bubble.answer")
 
 
 def assert_in_viewport(page, locator) -> None:

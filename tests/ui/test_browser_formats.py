@@ -6,13 +6,14 @@ Screenshots: test-artifacts/ui-pdf-citation.png, ui-web-citation.png, ui-add-url
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.format_fixtures import SEAWALL, news_page, write_format_corpus
-from tests.ui.support import ANSWER_TIMEOUT_MS, UIServer, free_port, needs_chromium
+from tests.ui.support import ANSWER_TIMEOUT_MS, UIServer, ask, free_port, needs_chromium
 from tests.web_server import LocalSite, local_site
 
 pytestmark = [
@@ -30,7 +31,7 @@ def formats_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterat
     from ui.app import build_app, serve
 
     with pytest.MonkeyPatch.context() as mp:
-        for key in [k for k in __import__("os").environ if k.startswith("RAG_")]:
+        for key in [k for k in os.environ if k.startswith("RAG_")]:
             mp.delenv(key)
         tmp = tmp_path_factory.mktemp("ui-formats")
         mp.chdir(tmp)
@@ -57,19 +58,6 @@ def page(browser, formats_server: UIServer) -> Iterator[object]:
     page.wait_for_selector("#conversation")
     yield page
     context.close()
-
-
-def ask(page, question: str) -> object:
-    turns = page.locator("#conversation .turn:not(.pending)").count()
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#conversation .turn:not(.pending)').length > n",
-        arg=turns,
-        timeout=ANSWER_TIMEOUT_MS,
-    )
-    return page.locator("#conversation .turn").last.locator(".bubble.answer")
 
 
 def test_clicking_a_pdf_citation_shows_its_page_with_the_passage_highlighted(page, artifacts: Path) -> None:
