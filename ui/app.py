@@ -293,12 +293,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 height=120,
                 elem_id="upload-box",
             )
-            upload_msg = gr.HTML("", apply_default_css=False, elem_id="upload-messages")
             with gr.Row(elem_id="url-row"):
                 url_box = gr.Textbox(
                     placeholder="https://… article or feed", show_label=False, lines=1, scale=4, elem_id="add-url"
                 )
                 add_url = gr.Button("Add from URL", size="sm", variant="secondary", scale=1, elem_id="add-url-button")
+            upload_msg = gr.HTML("", apply_default_css=False, elem_id="upload-messages")
             _heading("Retrieval")
             top_k = gr.Slider(1, 20, value=settings.retrieval.top_k, step=1, label="Passages to read (top-k)")
             _heading("Indexed articles")
