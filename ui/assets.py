@@ -164,6 +164,7 @@ VIEWER_CSS = """
 .viewer-note { margin-top: 6px; font-size: 12.5px; color: #92400e; }
 .viewer-page { font-weight: 700; color: var(--body-text-color); }
 .viewer-url { margin-top: 2px; font-size: 12px; overflow-wrap: anywhere; }
+.viewer-url a { color: #4f46e5; text-decoration: underline; }
 .article { position: relative; overflow-y: auto; max-height: calc(100vh - 290px); min-height: 200px;
   font-size: 14px; line-height: 1.6; color: var(--body-text-color); padding-right: 4px; }
 .line { display: flex; gap: 10px; padding: 1px 4px; border-radius: 4px; }
