@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rag.embeddings import Embedder, get_embedder
 from rag.errors import CorpusError, RagError
@@ -173,3 +174,10 @@ class Assistant:
 
     def status(self) -> StoreStatus:
         return self.store.status()
+
+    def serve_api(self, app: Any, host: str, port: int) -> AbstractContextManager[Any]:
+        """Serve the HTTP API of ``rag serve`` from ``app`` too (``rag ui`` mounts it into Gradio's FastAPI
+        app), announced to `rag ask/search/chat` while the context is open; refused off loopback without a token."""
+        from rag.api import mounted
+
+        return mounted(app, self, host, port)

@@ -95,6 +95,13 @@ def ensure_index() -> Assistant:
     return a
 
 
+def forwarded() -> Any:
+    """A server announced on this store that answers now (``rag.client``), else the in-process Assistant."""
+    from rag.client import connect
+
+    return connect(settings()) or ensure_index()
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     sys.stdout.flush()
@@ -152,7 +159,7 @@ def search_cmd(
     with errors_as_lines():
         if not query.strip():
             fail("The query is empty")
-        hits = ensure_index().search(query, k)
+        hits = forwarded().search(query, k)
         if as_json:
             from rag.rendering import chunk_json
 
@@ -176,7 +183,7 @@ def sources_cmd(
 ) -> None:
     """List the indexed files."""
     with errors_as_lines():
-        sources = ensure_index().sources()
+        sources = forwarded().sources()
         if as_json:
             emit_json({"sources": [s.model_dump() for s in sources]})
             return
@@ -239,7 +246,7 @@ def ask_cmd(
     with errors_as_lines():
         if not question.strip():
             fail("The question is empty")
-        answer = ensure_index().ask(question, backend=backend, k=k)
+        answer = forwarded().ask(question, backend=backend, k=k)
         if as_json:
             emit_json(_answer_json(answer))
         else:
@@ -254,15 +261,18 @@ def chat_cmd(
 ) -> None:
     """Chat with follow-up questions. Piped input: one question per line, one conversation."""
     with errors_as_lines():
-        a = ensure_index()
+        a = forwarded()
         interactive = sys.stdin.isatty() and not as_json
         if interactive:
             out.print(
                 "[dim]Ask about the articles. /sources shows the last answer's sources, /reset forgets, /quit.[/]"
             )
         history: list[Any] = []
-        generator = a.generator(backend)
-        if interactive and generator.note:
+        remote_url = getattr(a, "url", None)
+        generator = None if remote_url else a.generator(backend)
+        if interactive and remote_url:
+            out.print(f"[dim]Answers come from the rag server at {escape(remote_url)}.[/]")
+        elif interactive and generator.note:
             out.print(f"[dim]{escape(generator.note)}[/]")
         while True:
             try:
@@ -287,7 +297,7 @@ def chat_cmd(
                     out.print("[dim]No sources yet.[/]")
                 continue
             try:
-                answer = _chat_turn(a, question, history, generator, k, stream=interactive)
+                answer = _chat_turn(a, question, history, generator, backend, k, stream=interactive)
             except RagError as exc:
                 err.print(f"[bold red]Error:[/] {escape(str(exc))}")
                 continue
@@ -300,17 +310,19 @@ def chat_cmd(
                 out.print()
 
 
-def _chat_turn(a: Any, question: str, history: list[Any], generator: Any, k: int | None, stream: bool) -> Any:
+def _chat_turn(
+    a: Any, question: str, history: list[Any], generator: Any, backend: str | None, k: int | None, stream: bool
+) -> Any:
     from rich.live import Live
     from rich.text import Text
 
     from rag.models import Answer
 
     if not stream:
-        return a.ask(question, history, k=k, generator=generator)
+        return a.ask(question, history, backend=backend, k=k, generator=generator)
     shown = Text()
     with Live(shown, console=out, transient=True, refresh_per_second=12) as live:
-        for item in a.stream(question, history, k=k, generator=generator):
+        for item in a.stream(question, history, backend=backend, k=k, generator=generator):
             if isinstance(item, Answer):
                 answer = item
             else:
@@ -492,6 +504,43 @@ def ui_cmd(
         from ui.app import launch  # import-graph: dispatch (the CLI hands over to the UI shell)
 
         launch(s, assistant(), watch=watch)
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Interface to bind (default 127.0.0.1; others need RAG_API_TOKEN).")
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", min=0, max=65535, help="Port (default 8765).")] = None,
+) -> None:
+    """Serve the HTTP API (/ask, /search, /sources, /index, /health; docs at /docs); `rag ask` forwards to it."""
+    with errors_as_lines():
+        from rag.api import serve
+        from rag.discovery import check_bind
+
+        s = settings()
+        host = host or s.api.host
+        check_bind(host, s.api.token.get_secret_value() if s.api.token else None)
+        a = ensure_index()
+
+        def ready(info: Any) -> None:
+            auth = " (bearer token required)" if info.token else ""
+            err.print(f"Serving {a.store.location} at {info.url}{auth}; API docs at {info.url}/docs. Ctrl+C stops.")
+
+        try:
+            serve(a, host, s.api.port if port is None else port, on_ready=ready)
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        err.print("Server stopped.")
+
+
+@app.command("mcp")
+def mcp_cmd() -> None:
+    """Serve the MCP tools search, ask and sources over stdio (for agents and editors)."""
+    with errors_as_lines():
+        from rag.mcp_server import run_stdio
+
+        run_stdio(assistant())
 
 
 def run() -> None:

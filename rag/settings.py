@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -181,6 +181,20 @@ class WatchSettings(BaseModel):
     debounce_ms: int = Field(1000, description="Changes within this window are indexed as one batch.")
 
 
+class APISettings(BaseModel):
+    """The local HTTP API (``rag serve``, and ``rag ui`` from its own process) and forwarding to it."""
+
+    host: str = Field("127.0.0.1", description="Interface `rag serve` binds; anything but loopback needs a token.")
+    port: int = Field(8765, description="Port of `rag serve` (0 picks a free one).")
+    token: SecretStr | None = Field(
+        None, description="Bearer token the API requires when set (RAG_API_TOKEN); required off loopback."
+    )
+    forward: bool = Field(
+        True, description="`rag ask/search/chat` forward to a server running on the same store when one is found."
+    )
+    connect_timeout_s: float = Field(0.3, description="How long forwarding waits for a server before running locally.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAG_",
@@ -211,6 +225,9 @@ class Settings(BaseSettings):
     )
     fetch: FetchSettings = Field(default_factory=FetchSettings, description="`rag add URL`: fetching and saving.")
     watch: WatchSettings = Field(default_factory=WatchSettings, description="`rag watch` and `rag ui --watch`.")
+    api: APISettings = Field(
+        default_factory=APISettings, description="The HTTP API (`rag serve`, `rag ui`) and forwarding to it."
+    )
 
     @classmethod
     def settings_customise_sources(

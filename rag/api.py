@@ -1,0 +1,212 @@
+"""The local HTTP API: ``rag serve``, and the same routes inside ``rag ui``'s process.
+
+Every route calls ``Assistant`` and returns its typed records, so ``POST /ask`` returns the
+JSON of ``rag ask --json``. FastAPI (which Gradio ships) writes the OpenAPI docs at ``/docs``.
+It binds 127.0.0.1 unless told otherwise; a bearer token (``RAG_API_TOKEN``), when set, is
+required on every route, and binding anything but loopback without one is refused. While
+it runs, a discovery file in the store lets ``rag ask/search/chat`` forward to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from rag import discovery
+from rag.api_models import (
+    AnswerEvent,
+    AskRequest,
+    DeltaEvent,
+    ErrorEvent,
+    ErrorResponse,
+    Health,
+    IndexRequest,
+    SearchResponse,
+    SourcesResponse,
+)
+from rag.errors import CorpusError, EmbeddingError, IndexLockedError, LLMError, RagError, StoreError
+from rag.models import Answer
+
+if TYPE_CHECKING:
+    from rag.assistant import Assistant
+    from rag.settings import Settings
+
+log = logging.getLogger("rag.api")
+
+NDJSON = "application/x-ndjson"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": what}
+    for code, what in {
+        400: "bad input (one line)",
+        401: "missing or wrong bearer token",
+        409: "the index is empty or being rebuilt",
+        503: "store, embedding model or LLM unavailable",
+    }.items()
+}
+
+
+def status_for(exc: RagError) -> int:
+    if isinstance(exc, CorpusError | IndexLockedError):
+        return 409
+    if isinstance(exc, StoreError | EmbeddingError | LLMError):
+        return 503
+    return 400
+
+
+def one_line(exc: BaseException) -> str:
+    if isinstance(exc, RagError):
+        return str(exc)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"Unexpected error ({type(exc).__name__}{': ' + first[:200] if first else ''}); see the server log"
+
+
+def token_of(settings: Settings) -> str | None:
+    return settings.api.token.get_secret_value() if settings.api.token else None
+
+
+def create_app(assistant: Assistant, token: str | None = None) -> FastAPI:
+    """The API over one loaded ``Assistant``; with ``token``, every route wants ``Authorization: Bearer``."""
+    bearer = HTTPBearer(auto_error=False, description="RAG_API_TOKEN of the server, when it has one.")
+
+    def authorize(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
+        if token is None:
+            return
+        given = credentials.credentials if credentials else ""
+        if not secrets.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "Missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    app = FastAPI(
+        title="rag-news",
+        summary="Answers about your articles, with citations you can check.",
+        version="1",
+        responses=ERRORS,
+    )
+
+    @app.exception_handler(RagError)
+    async def rag_error(_request: Request, exc: RagError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("request failed", exc_info=exc)
+        return JSONResponse({"detail": one_line(exc)}, status_code=500)
+
+    router = APIRouter(dependencies=[Depends(authorize)])
+    key = discovery.store_key(assistant.settings)
+
+    @router.get("/health", response_model=Health)
+    def health() -> Health:
+        """Whether the server is up and which store it answers from (no store access: cheap)."""
+        import os
+
+        return Health(pid=os.getpid(), store=key, collection=assistant.settings.chroma.collection)
+
+    @router.post(
+        "/ask",
+        response_model=Answer,
+        responses={200: {"content": {NDJSON: {"schema": {"description": "delta events, then one answer event"}}}}},
+    )
+    def ask(request: AskRequest) -> Any:
+        """One answer with verified citations: the JSON of `rag ask --json`, or NDJSON events with `stream`."""
+        items = assistant.stream(request.question, request.history, request.backend, request.k)
+        if not request.stream:
+            for item in items:
+                if isinstance(item, Answer):
+                    return JSONResponse(item.model_dump(mode="json"))
+            raise RagError("The answer pipeline ended without an answer")
+        first = next(items)  # errors before the first piece of text still get their HTTP status
+        return StreamingResponse(_events(chain([first], items)), media_type=NDJSON)
+
+    @router.get("/search", response_model=SearchResponse)
+    def search(
+        q: str = Query(min_length=1, description="What to look for."),  # noqa: B008
+        k: int = Query(5, ge=1, le=100, description="Number of chunks."),  # noqa: B008
+    ) -> SearchResponse:
+        """The chunks retrieval ranks highest (hybrid vectors + BM25, reranked)."""
+        if not q.strip():
+            raise RagError("The query is empty")
+        return SearchResponse(query=q, results=assistant.search(q, k))
+
+    @router.get("/sources", response_model=SourcesResponse)
+    def sources() -> SourcesResponse:
+        """The indexed files with title, chunk count and indexed-at."""
+        return SourcesResponse(sources=assistant.sources())
+
+    @router.post("/index")
+    def index(request: IndexRequest | None = None) -> JSONResponse:
+        """Index the server's configured corpus (new/changed files; removed ones deleted); `rag index --json`."""
+        summary = assistant.index(rebuild=bool(request and request.rebuild))
+        return JSONResponse(summary.to_json())
+
+    app.include_router(router)
+    return app
+
+
+def _events(items: Iterator[Any]) -> Iterator[str]:
+    try:
+        for item in items:
+            event = AnswerEvent(answer=item) if isinstance(item, Answer) else DeltaEvent(text=item.text)
+            yield event.model_dump_json() + "\n"
+    except Exception as exc:  # noqa: BLE001 - the stream has begun: the error becomes its last line
+        if not isinstance(exc, RagError):
+            log.error("streaming an answer failed", exc_info=exc)
+        yield ErrorEvent(detail=one_line(exc)).model_dump_json() + "\n"
+
+
+@contextlib.contextmanager
+def mounted(app: Any, assistant: Assistant, host: str, port: int) -> Iterator[discovery.ServerInfo]:
+    """Serve the API from another FastAPI app too (``rag ui``'s Gradio app), announced while open.
+
+    The API is mounted after the app's own routes, so it only answers paths they leave free.
+    """
+    token = token_of(assistant.settings)
+    discovery.check_bind(host, token)
+    app.mount("/", create_app(assistant, token))
+    with discovery.announced(assistant.settings, host, port, token) as info:
+        yield info
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is announced; a taken port is one line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        raise RagError(f"Cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --port") from exc
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    assistant: Assistant, host: str, port: int, on_ready: Callable[[discovery.ServerInfo], None] | None = None
+) -> None:
+    """``rag serve``: listen, announce the server in the store, answer until Ctrl+C or SIGTERM."""
+    import uvicorn
+
+    token = token_of(assistant.settings)
+    discovery.check_bind(host, token)
+    sock = bind(host, port)
+    server = uvicorn.Server(uvicorn.Config(create_app(assistant, token), log_level="warning", access_log=False))
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn re-raises the signal after its graceful shutdown; exit through Python so the file is removed
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with sock, discovery.announced(assistant.settings, host, sock.getsockname()[1], token) as info:
+        if on_ready:
+            on_ready(info)
+        server.run(sockets=[sock])

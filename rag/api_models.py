@@ -1,0 +1,76 @@
+"""What the HTTP API (``rag.api``) and its client (``rag.client``) send each other.
+
+These are light on purpose: the forwarding client imports them, and a one-shot ``rag ask``
+with a server running must not load anything heavier than pydantic. Answers, chunks and
+sources travel as the library's own records (``rag.models``), so ``POST /ask`` returns the
+same JSON as ``rag ask --json``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from rag.models import Answer, RetrievedChunk, SourceInfo
+
+Backend = Literal["auto", "ollama", "extractive"]
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, description="The question, or a follow-up to the answers in `history`.")
+    history: list[Answer] = Field(
+        default_factory=list, description="Earlier answers of the conversation, oldest first (as /ask returned them)."
+    )
+    backend: Backend | None = Field(None, description="auto (default of the server), ollama or extractive.")
+    k: int | None = Field(None, ge=1, le=50, description="Chunks the answerer reads (default: the server's top_k).")
+    stream: bool = Field(
+        False, description="Stream NDJSON events: `delta` pieces of text, then one `answer` (or one `error`)."
+    )
+
+
+class IndexRequest(BaseModel):
+    rebuild: bool = Field(False, description="Drop the store and index the configured corpus from scratch.")
+
+
+class DeltaEvent(BaseModel):
+    """One line of a streamed answer: a piece of its text as the generator produced it."""
+
+    type: Literal["delta"] = "delta"
+    text: str
+
+
+class AnswerEvent(BaseModel):
+    """The last line of a streamed answer: the verified ``Answer``, as ``rag ask --json`` prints it."""
+
+    type: Literal["answer"] = "answer"
+    answer: Answer
+
+
+class ErrorEvent(BaseModel):
+    """A failure after streaming began, as one line."""
+
+    type: Literal["error"] = "error"
+    detail: str
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[RetrievedChunk]
+
+
+class SourcesResponse(BaseModel):
+    sources: list[SourceInfo]
+
+
+class Health(BaseModel):
+    """Cheap to compute: forwarding clients probe it before every command."""
+
+    status: Literal["ok"] = "ok"
+    pid: int
+    store: str = Field(description="The store this server answers from (folder, or chroma://host:port/collection).")
+    collection: str
+
+
+class ErrorResponse(BaseModel):
+    detail: str

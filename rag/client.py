@@ -1,0 +1,156 @@
+"""Forwarding: `rag ask/search/chat` ask a server already running on their store.
+
+The server holds the loaded model, store and BM25 index, so a one-shot question costs a
+round trip instead of a cold start. This module is on that fast path: it imports only the
+standard library's ``http.client`` and the pydantic records, never chromadb, llama-index,
+torch or onnxruntime. ``RemoteAssistant`` answers the calls the CLI makes of ``Assistant``
+with the same typed records.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
+
+from rag import discovery
+from rag.api_models import AnswerEvent, AskRequest, DeltaEvent, ErrorEvent, Health, SearchResponse, SourcesResponse
+from rag.errors import RagError
+from rag.models import Answer, AnswerDelta, RetrievedChunk, SourceInfo
+
+if TYPE_CHECKING:
+    from rag.settings import Settings
+
+
+class ServerUnavailable(Exception):
+    """The announced server did not answer (refused, timed out, wrong token): run in-process instead."""
+
+
+class RemoteAssistant:
+    """The subset of ``Assistant`` the CLI uses, answered by a server over HTTP."""
+
+    def __init__(self, info: discovery.ServerInfo, connect_timeout_s: float, read_timeout_s: float) -> None:
+        self.info = info
+        parts = urlsplit(info.url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+        self.connect_timeout_s = connect_timeout_s
+        self.read_timeout_s = read_timeout_s
+
+    @property
+    def url(self) -> str:
+        return self.info.url
+
+    def _request(self, method: str, path: str, body: str | None = None, timeout: float | None = None):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.connect_timeout_s)
+        headers = {"Accept": "application/json"}
+        if self.info.token:
+            headers["Authorization"] = f"Bearer {self.info.token}"
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            conn.connect()
+        except OSError as exc:
+            conn.close()
+            raise ServerUnavailable(f"{self.url}: {exc}") from exc
+        conn.sock.settimeout(timeout or self.read_timeout_s)
+        try:
+            conn.request(method, path, body=body.encode("utf-8") if body is not None else None, headers=headers)
+            response = conn.getresponse()
+        except OSError as exc:
+            conn.close()
+            raise RagError(f"The rag server at {self.url} stopped answering ({exc})") from exc
+        if response.status >= 400:
+            detail = _detail(response.read(), response.status)
+            conn.close()
+            if response.status == 401:
+                raise ServerUnavailable(detail)
+            raise RagError(detail)
+        return conn, response
+
+    def _get_json(self, path: str, timeout: float | None = None) -> bytes:
+        conn, response = self._request("GET", path, timeout=timeout)
+        try:
+            return response.read()
+        finally:
+            conn.close()
+
+    def health(self) -> Health:
+        return Health.model_validate_json(self._get_json("/health", timeout=self.connect_timeout_s * 3))
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Answer] = (),
+        backend: str | None = None,
+        k: int | None = None,
+        generator: Any = None,
+    ) -> Iterator[AnswerDelta | Answer]:
+        """Text deltas, then the verified ``Answer``, as ``Assistant.stream`` yields them."""
+        request = AskRequest(question=question, history=list(history), backend=backend, k=k, stream=True)
+        conn, response = self._request("POST", "/ask", request.model_dump_json())
+        try:
+            for line in response:
+                if not line.strip():
+                    continue
+                event = json.loads(line)
+                kind = event.get("type")
+                if kind == "delta":
+                    yield AnswerDelta(text=DeltaEvent.model_validate(event).text)
+                elif kind == "answer":
+                    yield AnswerEvent.model_validate(event).answer
+                    return
+                elif kind == "error":
+                    raise RagError(ErrorEvent.model_validate(event).detail)
+            raise RagError(f"The rag server at {self.url} ended the answer early")
+        finally:
+            conn.close()
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Answer] = (),
+        backend: str | None = None,
+        k: int | None = None,
+        generator: Any = None,
+    ) -> Answer:
+        request = AskRequest(question=question, history=list(history), backend=backend, k=k)
+        conn, response = self._request("POST", "/ask", request.model_dump_json())
+        try:
+            return Answer.model_validate_json(response.read())
+        finally:
+            conn.close()
+
+    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
+        params = {"q": query} | ({"k": str(k)} if k else {})
+        return SearchResponse.model_validate_json(self._get_json(f"/search?{urlencode(params)}")).results
+
+    def sources(self) -> list[SourceInfo]:
+        return SourcesResponse.model_validate_json(self._get_json("/sources")).sources
+
+
+def _detail(body: bytes, status: int) -> str:
+    try:
+        detail = json.loads(body).get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, list):  # FastAPI's validation errors
+        detail = "; ".join(f"{'.'.join(str(p) for p in d.get('loc', []))}: {d.get('msg')}" for d in detail)
+    return str(detail or f"HTTP {status}")
+
+
+def connect(settings: Settings) -> RemoteAssistant | None:
+    """The server announced for this store, if one answers now; ``None`` means run in-process."""
+    if not settings.api.forward:
+        return None
+    info = discovery.find(settings)
+    if info is None:
+        return None
+    remote = RemoteAssistant(info, settings.api.connect_timeout_s, settings.llm.timeout_s + 30)
+    try:
+        health = remote.health()
+    except (ServerUnavailable, RagError, ValueError):
+        return None
+    return remote if health.store == info.store else None
