@@ -16,7 +16,9 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
 
+import contextlib
 import logging
+import signal
 import tempfile
 import threading
 import time
@@ -419,5 +421,14 @@ def launch(settings: Settings, assistant: Assistant | None = None, watch: bool =
     if watch:
         start_watching(assistant)
         print(f"Watching {settings.corpus.dir}: changes are indexed as they happen.")
-    print(f"Open http://{settings.ui.host}:{settings.ui.port} in your browser (Ctrl+C to stop).")
-    serve(build_app(assistant), settings, block=True, quiet=True)
+    demo = build_app(assistant)
+    app, _, _ = serve(demo, settings, block=False, quiet=True)
+    print(f"Open http://{settings.ui.host}:{demo.server_port} in your browser (Ctrl+C to stop).")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stop is a Ctrl+C: the API's file is removed
+    with contextlib.ExitStack() as api:
+        try:
+            info = api.enter_context(assistant.serve_api(app, settings.ui.host, demo.server_port))
+            print(f"HTTP API at {info.url} (docs at {info.url}/docs); `rag ask` forwards to it.")
+        except RagError as exc:
+            print(f"Warning: {exc} (the UI runs without the HTTP API)")
+        demo.block_thread()
