@@ -194,14 +194,23 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(
-    assistant: Assistant, host: str, port: int, on_ready: Callable[[discovery.ServerInfo], None] | None = None
+    assistant: Assistant,
+    host: str,
+    port: int,
+    on_build: Callable[[], None] | None = None,
+    on_ready: Callable[[discovery.ServerInfo], None] | None = None,
 ) -> None:
-    """``rag serve``: listen, announce the server in the store, answer until Ctrl+C or SIGTERM."""
+    """``rag serve``: listen, index if the store is empty, announce the server, answer until Ctrl+C or SIGTERM."""
     import uvicorn
 
     token = token_of(assistant.settings)
     discovery.check_bind(host, token)
     sock = bind(host, port)
+    try:
+        assistant.ensure_index(on_build=on_build)
+    except BaseException:
+        sock.close()
+        raise
     server = uvicorn.Server(uvicorn.Config(create_app(assistant, token), log_level="warning", access_log=False))
     if threading.current_thread() is threading.main_thread():
         # uvicorn re-raises the signal after its graceful shutdown; exit through Python so the file is removed

@@ -521,14 +521,17 @@ def serve_cmd(
         s = settings()
         host = host or s.api.host
         check_bind(host, s.api.token.get_secret_value() if s.api.token else None)
-        a = ensure_index()
+        a = assistant()
 
         def ready(info: Any) -> None:
             auth = " (bearer token required)" if info.token else ""
             err.print(f"Serving {a.store.location} at {info.url}{auth}; API docs at {info.url}/docs. Ctrl+C stops.")
 
         try:
-            serve(a, host, s.api.port if port is None else port, on_ready=ready)
+            serve(
+                a, host, s.api.port if port is None else port, on_ready=ready,
+                on_build=lambda: err.print(f"No index yet: indexing {s.corpus.dir} first…"),
+            )  # fmt: skip
         except (KeyboardInterrupt, SystemExit):
             pass
         err.print("Server stopped.")

@@ -1,0 +1,220 @@
+"""Forwarding: `rag ask/search/sources/chat` use a server announced in the store, and ignore stale files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rag import cli as cli_module
+from rag import discovery
+from rag.api import bind, create_app
+from rag.client import connect
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTION = "How much did the bridge repairs cost?"
+HEAVY = ("chromadb", "llama_index", "torch", "onnxruntime", "sentence_transformers", "transformers")
+
+
+@pytest.fixture
+def indexed(assistant_for, tiny_corpus: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(tiny_corpus))
+    monkeypatch.setenv("RAG_ANSWER_BACKEND", "extractive")
+    a = assistant_for(tiny_corpus, answer__backend="extractive")
+    a.index()
+    return a
+
+
+@contextmanager
+def live_server(assistant, token: str | None = None) -> Iterator[discovery.ServerInfo]:
+    """The API on a free port in a thread, announced in the store as `rag serve` announces it."""
+    import uvicorn
+
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(create_app(assistant, token), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        with discovery.announced(assistant.settings, "127.0.0.1", sock.getsockname()[1], token) as info:
+            yield info
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture
+def no_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proof of forwarding: the in-process path is not available to the command."""
+
+    def refuse(*_a, **_k):
+        raise AssertionError("ran in-process instead of forwarding")
+
+    monkeypatch.setattr(cli_module, "ensure_index", refuse)
+
+
+def test_ask_search_sources_forward_to_a_live_server(indexed, cli, no_local) -> None:
+    with live_server(indexed) as info:
+        served = httpx.post(f"{info.url}/ask", json={"question": QUESTION}).json()
+        code, out, err = cli("ask", QUESTION, "--json")
+        assert code == 0, err
+        forwarded = json.loads(out)
+        assert {k: v for k, v in forwarded.items() if k != "timings_ms"} == {
+            k: v for k, v in served.items() if k != "timings_ms"
+        }
+        code, out, _ = cli("ask", QUESTION)
+        assert code == 0 and "$42 million" in out and "alpha.txt:6-6" in out
+        code, out, _ = cli("search", "orchard festival", "-k", "1", "--json")
+        assert code == 0 and json.loads(out)["results"][0]["file"] == "beta.md"
+        code, out, _ = cli("sources", "--json")
+        assert [s["path"] for s in json.loads(out)["sources"]] == ["alpha.txt", "beta.md", "sub/gamma.txt"]
+
+
+def test_chat_forwards_with_its_history(indexed, cli, no_local) -> None:
+    with live_server(indexed):
+        code, out, err = cli(
+            "chat", "--json", input="Who is the city engineer of Port Elms?\nWhat did she say the repairs cost?\n"
+        )
+    assert code == 0, err
+    first, second = (json.loads(line) for line in out.strip().splitlines())
+    assert first["question"] == "Who is the city engineer of Port Elms?" and "citations" in first
+    assert second["standalone_question"] != second["question"] and "$42 million" in second["answer"]
+
+
+def test_token_travels_in_the_discovery_file(indexed, cli, no_local) -> None:
+    with live_server(indexed, token="file-token") as info:
+        assert httpx.get(f"{info.url}/health").status_code == 401
+        path = discovery.discovery_path(indexed.settings)
+        assert path.stat().st_mode & 0o777 == 0o600
+        code, out, err = cli("ask", QUESTION, "--json")
+        assert code == 0, err
+        assert "$42 million" in json.loads(out)["answer"]
+
+
+def test_forward_setting_off_runs_in_process(indexed, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAG_API_FORWARD", "false")
+    with live_server(indexed):
+        calls = []
+        real = cli_module.ensure_index
+        monkeypatch.setattr(cli_module, "ensure_index", lambda *a: calls.append(1) or real(*a))
+        code, _, _ = cli("ask", QUESTION, "--json")
+    assert code == 0 and calls == [1]
+
+
+def write_file(settings, **fields) -> None:
+    info = {"url": "http://127.0.0.1:9", "token": None, "pid": os.getpid(), "hostname": os.uname().nodename}
+    info |= {"store": discovery.store_key(settings), "started_at": time.time()} | fields
+    path = discovery.discovery_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(info))
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def free_port() -> int:
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+@pytest.mark.parametrize(
+    "stale",
+    [
+        pytest.param(lambda s: {"pid": dead_pid()}, id="dead-pid"),
+        pytest.param(lambda s: {"url": f"http://127.0.0.1:{free_port()}"}, id="connection-refused"),
+        pytest.param(lambda s: {"store": "/elsewhere#articles"}, id="other-store"),
+        pytest.param(lambda s: "not json", id="garbage"),
+    ],
+)
+def test_stale_discovery_files_are_ignored_quickly(indexed, cli, stale) -> None:
+    fields = stale(indexed.settings)
+    if isinstance(fields, str):
+        discovery.discovery_path(indexed.settings).write_text(fields)
+    else:
+        write_file(indexed.settings, **fields)
+    started = time.perf_counter()
+    assert connect(indexed.settings) is None
+    assert time.perf_counter() - started < 1.0
+    code, out, err = cli("ask", QUESTION, "--json")
+    assert code == 0, err
+    assert "$42 million" in json.loads(out)["answer"]
+
+
+def test_a_wrong_token_in_the_file_means_in_process(indexed) -> None:
+    with live_server(indexed, token="right"):
+        info = discovery.read(indexed.settings)
+        write_file(indexed.settings, url=info.url, token="wrong")
+        assert connect(indexed.settings) is None
+        write_file(indexed.settings, url=info.url, token="right")
+        assert connect(indexed.settings) is not None
+
+
+def test_file_removed_on_exit_unless_another_server_replaced_it(indexed) -> None:
+    path = discovery.discovery_path(indexed.settings)
+    with discovery.announced(indexed.settings, "0.0.0.0", 1234, None) as info:
+        assert info.url == "http://127.0.0.1:1234" and path.exists()
+    assert not path.exists()
+    with discovery.announced(indexed.settings, "127.0.0.1", 1234, None):
+        write_file(indexed.settings, url="http://127.0.0.1:4321")
+    assert json.loads(path.read_text())["url"] == "http://127.0.0.1:4321"
+
+
+def test_forwarding_client_imports_no_heavy_library(indexed, tmp_path: Path) -> None:
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    with live_server(indexed):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "rag.cli", "ask", QUESTION, "--json"],
+            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "$42 million" in json.loads(proc.stdout)["answer"]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    assert imported and not imported & set(HEAVY), imported & set(HEAVY)
+
+
+@pytest.mark.slow
+def test_rag_serve_end_to_end(tiny_corpus: Path, tmp_path: Path) -> None:
+    """The real command: `rag serve` indexes, announces itself, answers `rag ask`, and cleans up on SIGTERM."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env |= {"RAG_STORE_DIR": str(tmp_path / "store"), "RAG_CORPUS_DIR": str(tiny_corpus), "PYTHONPATH": str(ROOT)}
+    # The server reads one chunk per question, the client's own default is five: `retrieved` shows who answered.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve", "--port", "0"],
+        env=env | {"RAG_RETRIEVAL_TOP_K": "1"}, cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    path = tmp_path / "store" / discovery.FILE_NAME
+    try:
+        deadline = time.time() + 120
+        while not path.exists() and server.poll() is None and time.time() < deadline:
+            time.sleep(0.1)
+        assert path.exists(), server.stderr.read() if server.poll() is not None else "no discovery file"
+        proc = subprocess.run(
+            [sys.executable, "-m", "rag.cli", "ask", QUESTION, "--json"],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        answer = json.loads(proc.stdout)
+        assert "$42 million" in answer["answer"] and len(answer["retrieved"]) == 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr
+    assert "Serving" in stderr and "Server stopped." in stderr
+    assert not path.exists()
