@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("rag.api")
 
 NDJSON = "application/x-ndjson"
+MOUNTED_DOCS = "/rag"
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": what}
     for code, what in {
@@ -76,11 +77,14 @@ def token_of(settings: Settings) -> str | None:
     return settings.api.token.get_secret_value() if settings.api.token else None
 
 
-def create_app(assistant: Assistant, token: str | None = None) -> FastAPI:
-    """The API over one loaded ``Assistant``; with ``token``, every route wants ``Authorization: Bearer``."""
+def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str = "") -> FastAPI:
+    """The API over one loaded ``Assistant``; with ``token``, every route wants ``Authorization: Bearer``.
+
+    ``docs_prefix`` moves ``/docs`` and ``/openapi.json`` aside where the host app has its own (Gradio).
+    """
     bearer = HTTPBearer(auto_error=False, description="RAG_API_TOKEN of the server, when it has one.")
 
-    def authorize(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
+    def authorize(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
         if token is None:
             return
         given = credentials.credentials if credentials else ""
@@ -92,6 +96,9 @@ def create_app(assistant: Assistant, token: str | None = None) -> FastAPI:
         summary="Answers about your articles, with citations you can check.",
         version="1",
         responses=ERRORS,
+        docs_url=f"{docs_prefix}/docs",
+        openapi_url=f"{docs_prefix}/openapi.json",
+        redoc_url=None,
     )
 
     @app.exception_handler(RagError)
@@ -131,8 +138,8 @@ def create_app(assistant: Assistant, token: str | None = None) -> FastAPI:
 
     @router.get("/search", response_model=SearchResponse)
     def search(
-        q: str = Query(min_length=1, description="What to look for."),  # noqa: B008
-        k: int = Query(5, ge=1, le=100, description="Number of chunks."),  # noqa: B008
+        q: Annotated[str, Query(min_length=1, description="What to look for.")],
+        k: Annotated[int, Query(ge=1, le=100, description="Number of chunks.")] = 5,
     ) -> SearchResponse:
         """The chunks retrieval ranks highest (hybrid vectors + BM25, reranked)."""
         if not q.strip():
@@ -159,7 +166,7 @@ def _events(items: Iterator[Any]) -> Iterator[str]:
         for item in items:
             event = AnswerEvent(answer=item) if isinstance(item, Answer) else DeltaEvent(text=item.text)
             yield event.model_dump_json() + "\n"
-    except Exception as exc:  # noqa: BLE001 - the stream has begun: the error becomes its last line
+    except Exception as exc:  # the stream has begun: the error becomes its last line
         if not isinstance(exc, RagError):
             log.error("streaming an answer failed", exc_info=exc)
         yield ErrorEvent(detail=one_line(exc)).model_dump_json() + "\n"
@@ -169,12 +176,13 @@ def _events(items: Iterator[Any]) -> Iterator[str]:
 def mounted(app: Any, assistant: Assistant, host: str, port: int) -> Iterator[discovery.ServerInfo]:
     """Serve the API from another FastAPI app too (``rag ui``'s Gradio app), announced while open.
 
-    The API is mounted after the app's own routes, so it only answers paths they leave free.
+    The API is mounted after the app's own routes, so it only answers paths they leave free; its
+    OpenAPI docs move to ``/rag/docs`` because Gradio serves an ``/openapi.json`` of its own.
     """
     token = token_of(assistant.settings)
     discovery.check_bind(host, token)
-    app.mount("/", create_app(assistant, token))
-    with discovery.announced(assistant.settings, host, port, token) as info:
+    app.mount("/", create_app(assistant, token, docs_prefix=MOUNTED_DOCS))
+    with discovery.announced(assistant.settings, host, port, token, docs=MOUNTED_DOCS + "/docs") as info:
         yield info
 
 

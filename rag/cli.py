@@ -525,7 +525,7 @@ def serve_cmd(
 
         def ready(info: Any) -> None:
             auth = " (bearer token required)" if info.token else ""
-            err.print(f"Serving {a.store.location} at {info.url}{auth}; API docs at {info.url}/docs. Ctrl+C stops.")
+            err.print(f"Serving {a.store.location} at {info.url}{auth}; API docs at {info.docs}. Ctrl+C stops.")
 
         try:
             serve(

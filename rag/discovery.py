@@ -29,6 +29,7 @@ FILE_NAME = "server.json"
 
 class ServerInfo(BaseModel):
     url: str
+    docs: str = ""
     token: str | None = None
     pid: int
     hostname: str
@@ -60,9 +61,7 @@ def is_loopback(host: str) -> bool:
 def check_bind(host: str, token: str | None) -> None:
     """Anything but this machine may reach a non-loopback address: only with a token."""
     if not is_loopback(host) and not token:
-        raise RagError(
-            f"Refusing to serve the API on {host} without a token: set RAG_API_TOKEN, or bind 127.0.0.1"
-        )
+        raise RagError(f"Refusing to serve the API on {host} without a token: set RAG_API_TOKEN, or bind 127.0.0.1")
 
 
 def connect_host(host: str) -> str:
@@ -75,10 +74,12 @@ def connect_host(host: str) -> str:
 
 
 @contextlib.contextmanager
-def announced(settings: Settings, host: str, port: int, token: str | None) -> Iterator[ServerInfo]:
+def announced(settings: Settings, host: str, port: int, token: str | None, docs: str = "/docs") -> Iterator[ServerInfo]:
     """Write the discovery file while the server runs; remove it on the way out if it is still ours."""
+    url = f"http://{connect_host(host)}:{port}"
     info = ServerInfo(
-        url=f"http://{connect_host(host)}:{port}",
+        url=url,
+        docs=url + docs,
         token=token,
         pid=os.getpid(),
         hostname=socket.gethostname(),

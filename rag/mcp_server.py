@@ -10,12 +10,16 @@ structured JSON (its output schema is published).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
+from rag.errors import RagError
 from rag.models import Answer, Citation, RetrievedChunk, Source, SourceInfo
 from rag.prompts import fence, format_sources
 
@@ -82,9 +86,14 @@ def ask_result(answer: Answer) -> CallToolResult:
         backend=answer.backend,
         citations=[
             CitedQuote(
-                n=c.n, file=c.file, path=c.path, start_line=c.start_line, end_line=c.end_line,
-                quote=fence(c.quote), supported=c.supported,
-            )  # fmt: skip
+                n=c.n,
+                file=c.file,
+                path=c.path,
+                start_line=c.start_line,
+                end_line=c.end_line,
+                quote=fence(c.quote),
+                supported=c.supported,
+            )
             for c in answer.citations
         ],
         unsupported_sentences=[fence(s) for s in answer.unsupported_sentences],
@@ -104,9 +113,15 @@ def search_result(query: str, hits: list[RetrievedChunk]) -> CallToolResult:
         query=query,
         results=[
             Passage(
-                n=s.n, file=s.file, path=s.path, title=s.title, start_line=s.start_line, end_line=s.end_line,
-                score=s.score, text=fence(s.text),
-            )  # fmt: skip
+                n=s.n,
+                file=s.file,
+                path=s.path,
+                title=s.title,
+                start_line=s.start_line,
+                end_line=s.end_line,
+                score=s.score,
+                text=fence(s.text),
+            )
             for s in numbered
         ],
     )
@@ -121,6 +136,15 @@ def sources_result(sources: list[SourceInfo]) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=result.model_dump())
 
 
+@contextmanager
+def tool_errors() -> Iterator[None]:
+    """A user error (empty question, empty index, Ollama down) reaches the agent as its one line."""
+    try:
+        yield
+    except RagError as exc:
+        raise ToolError(str(exc)) from exc
+
+
 def build_server(assistant: Assistant) -> MCPServer:
     server = MCPServer(
         "rag-news",
@@ -132,27 +156,28 @@ def build_server(assistant: Assistant) -> MCPServer:
     ready = threading.Lock()
     indexed: list[bool] = []
 
-    def index_once() -> Assistant:
-        with ready:
-            if not indexed:
-                assistant.ensure_index()
-                indexed.append(True)
-        return assistant
+    def call(method: Callable[[Assistant], CallToolResult]) -> CallToolResult:
+        with tool_errors():
+            with ready:
+                if not indexed:
+                    assistant.ensure_index()
+                    indexed.append(True)
+            return method(assistant)
 
     @server.tool()
     def search(query: str, k: int = 5) -> Annotated[CallToolResult, SearchResult]:
         """The passages of the articles that rank highest for a query (hybrid vector + keyword search)."""
-        return search_result(query, index_once().search(query, max(1, min(k, 50))))
+        return call(lambda a: search_result(query, a.search(query, max(1, min(k, 50)))))
 
     @server.tool()
     def ask(question: str, k: int | None = None) -> Annotated[CallToolResult, AskResult]:
         """Answer a question from the articles; every sentence cites [n] with file, lines and quote."""
-        return ask_result(index_once().ask(question, k=max(1, min(k, 50)) if k else None))
+        return call(lambda a: ask_result(a.ask(question, k=max(1, min(k, 50)) if k else None)))
 
     @server.tool()
     def sources() -> Annotated[CallToolResult, SourcesResult]:
         """The indexed articles: path, title, chunk count, when indexed."""
-        return sources_result(index_once().sources())
+        return call(lambda a: sources_result(a.sources()))
 
     return server
 

@@ -428,7 +428,7 @@ def launch(settings: Settings, assistant: Assistant | None = None, watch: bool =
     with contextlib.ExitStack() as api:
         try:
             info = api.enter_context(assistant.serve_api(app, settings.ui.host, demo.server_port))
-            print(f"HTTP API at {info.url} (docs at {info.url}/docs); `rag ask` forwards to it.")
+            print(f"HTTP API at {info.url} (docs at {info.docs}); `rag ask` forwards to it.")
         except RagError as exc:
             print(f"Warning: {exc} (the UI runs without the HTTP API)")
         demo.block_thread()
