@@ -47,6 +47,7 @@ log = logging.getLogger("rag.api")
 
 NDJSON = "application/x-ndjson"
 MOUNTED_DOCS = "/rag"
+BEARER = HTTPBearer(auto_error=False, description="RAG_API_TOKEN of the server, when it has one.")
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": what}
     for code, what in {
@@ -82,9 +83,7 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
 
     ``docs_prefix`` moves ``/docs`` and ``/openapi.json`` aside where the host app has its own (Gradio).
     """
-    bearer = HTTPBearer(auto_error=False, description="RAG_API_TOKEN of the server, when it has one.")
-
-    def authorize(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    def authorize(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
         if token is None:
             return
         given = credentials.credentials if credentials else ""
