@@ -132,7 +132,9 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
                 if isinstance(item, Answer):
                     return JSONResponse(item.model_dump(mode="json"))
             raise RagError("The answer pipeline ended without an answer")
-        first = next(items)  # errors before the first piece of text still get their HTTP status
+        first = next(items, None)  # errors before the first piece of text still get their HTTP status
+        if first is None:
+            raise RagError("The answer pipeline ended without an answer")
         return StreamingResponse(_events(chain([first], items)), media_type=NDJSON)
 
     @router.get("/search", response_model=SearchResponse)

@@ -167,6 +167,8 @@ def build_server(assistant: Assistant) -> MCPServer:
     @server.tool()
     def search(query: str, k: int = 5) -> Annotated[CallToolResult, SearchResult]:
         """The passages of the articles that rank highest for a query (hybrid vector + keyword search)."""
+        if not query.strip():
+            raise ToolError("The query is empty")
         return call(lambda a: search_result(query, a.search(query, max(1, min(k, 50)))))
 
     @server.tool()

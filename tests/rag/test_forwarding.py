@@ -20,6 +20,7 @@ from rag import cli as cli_module
 from rag import discovery
 from rag.api import bind, create_app
 from rag.client import connect
+from rag.errors import RagError
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "How much did the bridge repairs cost?"
@@ -80,6 +81,20 @@ def test_ask_search_sources_forward_to_a_live_server(indexed, cli, no_local) -> 
         assert code == 0 and json.loads(out)["results"][0]["file"] == "beta.md"
         code, out, _ = cli("sources", "--json")
         assert [s["path"] for s in json.loads(out)["sources"]] == ["alpha.txt", "beta.md", "sub/gamma.txt"]
+
+
+def test_remote_stream_yields_deltas_then_the_answer(indexed) -> None:
+    from rag.models import Answer, AnswerDelta
+
+    with live_server(indexed):
+        remote = connect(indexed.settings)
+        assert remote is not None
+        items = list(remote.stream(QUESTION))
+        with pytest.raises(RagError, match="The question is empty"):
+            list(remote.stream("  "))
+    assert isinstance(items[-1], Answer) and "$42 million" in items[-1].answer
+    assert items[:-1] and all(isinstance(i, AnswerDelta) for i in items[:-1])
+    assert "$42 million" in "".join(i.text for i in items[:-1])
 
 
 def test_chat_forwards_with_its_history(indexed, cli, no_local) -> None:
