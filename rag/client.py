@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from rag.settings import Settings
 
 
+HEALTH_READ_TIMEOUT_S = 5.0
+
+
 class ServerUnavailable(Exception):
     """The announced server did not answer (refused, timed out, wrong token): run in-process instead."""
 
@@ -78,7 +81,8 @@ class RemoteAssistant:
             conn.close()
 
     def health(self) -> Health:
-        return Health.model_validate_json(self._get_json("/health", timeout=self.connect_timeout_s * 3))
+        """A server that accepted the connection is alive: give it time to answer even on a busy CPU."""
+        return Health.model_validate_json(self._get_json("/health", timeout=HEALTH_READ_TIMEOUT_S))
 
     def stream(
         self,
