@@ -16,9 +16,10 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
-from typing import TYPE_CHECKING, Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -37,10 +38,9 @@ from rag.api_models import (
     SourcesResponse,
 )
 from rag.errors import CorpusError, EmbeddingError, IndexLockedError, LLMError, RagError, StoreError
-from rag.models import Answer
+from rag.models import Answer, AnswerDelta, IndexSummary, RetrievedChunk, SourceInfo
 
 if TYPE_CHECKING:
-    from rag.assistant import Assistant
     from rag.settings import Settings
 
 log = logging.getLogger("rag.api")
@@ -57,6 +57,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         503: "store, embedding model or LLM unavailable",
     }.items()
 }
+
+
+class Assistant(Protocol):
+    """What the API needs of ``rag.assistant.Assistant`` (which mounts this module: no import back)."""
+
+    settings: Settings
+
+    def stream(
+        self, question: str, history: Sequence[Answer] = (), backend: str | None = None, k: int | None = None
+    ) -> Iterator[AnswerDelta | Answer]: ...
+
+    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]: ...
+
+    def sources(self) -> list[SourceInfo]: ...
+
+    def index(self, corpus_dir: Path | None = None, rebuild: bool = False) -> IndexSummary: ...
+
+    def ensure_index(self, on_build: Callable[[], None] | None = None) -> bool: ...
 
 
 def status_for(exc: RagError) -> int:
@@ -83,6 +101,7 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
 
     ``docs_prefix`` moves ``/docs`` and ``/openapi.json`` aside where the host app has its own (Gradio).
     """
+
     def authorize(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
         if token is None:
             return

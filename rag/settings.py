@@ -187,10 +187,11 @@ class APISettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface `rag serve` binds; anything but loopback needs a token.")
     port: int = Field(8765, description="Port of `rag serve` (0 picks a free one).")
     token: SecretStr | None = Field(
-        None, description="Bearer token the API requires when set (RAG_API_TOKEN); required off loopback."
+        None, description="Bearer token every API route requires when set; required to bind anything but loopback."
     )
     forward: bool = Field(
-        True, description="`rag ask/search/chat` forward to a server running on the same store when one is found."
+        True,
+        description="`rag ask/search/sources/chat` forward to a server running on the same store when one answers.",
     )
     connect_timeout_s: float = Field(0.3, description="How long forwarding waits for a server before running locally.")
 
