@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 
 from rag import discovery
 from rag.api_models import (
@@ -109,7 +110,7 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
         if not secrets.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "Missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
 
-    app = FastAPI(
+    app = FastAPIOffline(  # the docs page's Swagger UI files come from the package, not a CDN: offline-first
         title="rag-news",
         summary="Answers about your articles, with citations you can check.",
         version="1",
@@ -117,6 +118,7 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
         docs_url=f"{docs_prefix}/docs",
         openapi_url=f"{docs_prefix}/openapi.json",
         redoc_url=None,
+        static_url=f"{docs_prefix}/docs-static",
     )
 
     @app.exception_handler(RagError)
