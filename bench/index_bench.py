@@ -596,7 +596,7 @@ def random_unit_vectors(rng: np.random.Generator, n: int, dim: int = 384) -> np.
 def run_scale(report: Report, args: argparse.Namespace) -> None:
     from rag import bm25
     from rag.assistant import Assistant
-    from rag.store import META_DIM, META_MODEL
+    from rag.store import Store
 
     mode = "scale"
     n, batch = args.chunks, 5000
@@ -604,8 +604,8 @@ def run_scale(report: Report, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="rag-bench-scale-") as tmp:
         settings = make_settings(Path(tmp) / "store", CORPUS)
         assistant = Assistant(settings)
-        store = assistant.store
-        store.set_meta(**{META_MODEL: assistant.embedder.model_id, META_DIM: 384})
+        store = Store(settings, create=True)
+        store.stamp(model=assistant.embedder.model_id, dim=384)
 
         gen_s = add_s = 0.0
         with PeakRSS() as rss:
@@ -636,7 +636,7 @@ def run_scale(report: Report, args: argparse.Namespace) -> None:
         stages.wrap(bm25, "_nodes", "read_store_to_nodes")
         with PeakRSS() as rss:
             start = time.perf_counter()
-            bm25.build(store)
+            bm25.build(store, store.generation)
             bm25_s = time.perf_counter() - start
         stages.restore()
         read_s = stages.seconds["read_store_to_nodes"]

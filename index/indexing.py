@@ -7,6 +7,7 @@ next run sees in the store's manifest (chunk count != ``n_chunks``) and re-embed
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,27 +22,16 @@ from rag.embeddings import Embedder
 from rag.errors import CorpusError, IndexLockedError, StoreError
 from rag.models import Chunk, IndexSummary
 from rag.settings import Settings
-from rag.store import (
-    META_DIM,
-    META_GENERATION,
-    META_LAST_INDEXED,
-    META_MODEL,
-    Store,
-    now_iso,
-    probe_server,
-    wipe_embedded_store,
-)
+from rag.store import Store, lock_path, next_name, now_iso, probe_server, read_only_error, wipe_embedded_store
+from rag.store_files import orphan_segments, segment_dir, segment_problem, writable
 
 Progress = Callable[[int, int], None]
 
 
-def _lock(settings: Settings) -> FileLock:
-    settings.store.dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(settings.store.dir / "index.lock"))
-
-
 def acquire(settings: Settings, on_wait: Callable[[], None] | None = None) -> FileLock:
-    lock = _lock(settings)
+    if not writable(settings.store.dir):
+        raise read_only_error(settings.store.dir)
+    lock = FileLock(str(lock_path(settings)))
     try:
         lock.acquire(timeout=0)
         return lock
@@ -58,17 +48,12 @@ def acquire(settings: Settings, on_wait: Callable[[], None] | None = None) -> Fi
     return lock
 
 
-def _drop(settings: Settings) -> None:
-    """Delete the collection; an embedded store too broken to open is wiped from disk instead."""
-    try:
-        Store(settings).drop()
-    except StoreError:
-        if settings.chroma.host:
-            raise
-        from chromadb.api.shared_system_client import SharedSystemClient
+def _wipe(settings: Settings) -> None:
+    """An embedded store too broken to open is removed from disk (only a folder that is ours)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
 
-        SharedSystemClient.clear_system_cache()
-        wipe_embedded_store(settings.store.dir)
+    SharedSystemClient.clear_system_cache()
+    wipe_embedded_store(settings.store.dir)
 
 
 def run_index(
@@ -79,6 +64,13 @@ def run_index(
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> IndexSummary:
+    """Bring the store in line with the corpus and publish the result as a new generation.
+
+    Readers keep answering meanwhile: an incremental run adds a changed file's new chunks before
+    it deletes the old ones, and ``--rebuild`` fills a separate collection that replaces the live
+    one only when it is complete. The keyword index of the new generation is written before the
+    generation is published, so a reader that sees the new generation finds its keyword index.
+    """
     start = time.perf_counter()
     root = corpus_dir or settings.corpus.dir
     if settings.chroma.host:
@@ -93,31 +85,66 @@ def run_index(
         )
     lock = acquire(settings, on_wait)
     try:
-        if rebuild:
-            _drop(settings)
-        store = Store(settings)
+        damaged = None if rebuild else _damaged_segment(settings)
+        rebuild = rebuild or damaged is not None
+        live = _open_live(settings, rebuild)
+        # After a wipe no reader's generation can be trusted: a clock value differs from all of them.
+        generation = live.generation if live else int(time.time())
+        spare = next_name(settings.chroma.collection)
+        if live is not None:
+            live.drop(spare)  # a killed --rebuild's leftover
+        store = Store(settings, spare, create=True) if rebuild or live is None else live
         if store.count() == 0:
-            store.set_meta(**{META_MODEL: embedder.model_id})
+            store.stamp(model=embedder.model_id)
         store.check_model(embedder.model_id)
         summary = _sync(store, embedder, articles, settings, progress)
         summary.skipped = skipped
         summary.warnings = [w for a in articles for w in a.warnings]
-        if summary.changed or rebuild:
-            store.set_meta(
-                **{
-                    META_MODEL: embedder.model_id,
-                    META_DIM: embedder.dimension if summary.chunks_embedded else store.meta().get(META_DIM, 0),
-                    META_GENERATION: store.generation + 1,
-                    META_LAST_INDEXED: now_iso(),
-                }
+        if damaged:
+            summary.warnings.insert(0, f"the vector index was damaged ({damaged}): rebuilt from the articles")
+        if summary.changed or store is not live:
+            bm25.build(store, generation + 1)
+            store.stamp(
+                model=embedder.model_id,
+                dim=embedder.dimension if summary.chunks_embedded else store.dimension,
+                generation=generation + 1,
+                last_indexed=now_iso(),
             )
-            bm25.build(store)
-        else:
-            bm25.load(store)
+            if store is not live:
+                store.replace(settings.chroma.collection)
+                _remove_orphans(settings)
+        elif why := bm25.ensure(store):
+            summary.warnings.append(f"the keyword index was {why}: rebuilt")
     finally:
         lock.release()
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary
+
+
+def _remove_orphans(settings: Settings) -> None:
+    """The replaced collection's HNSW files (open readers keep their handles until they reopen)."""
+    if not settings.chroma.host:
+        for folder in orphan_segments(settings):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _damaged_segment(settings: Settings) -> str | None:
+    """What is wrong with the live collection's HNSW files (embedded store only), or None."""
+    if settings.chroma.host:
+        return None
+    folder = segment_dir(settings, settings.chroma.collection)
+    return segment_problem(folder) if folder else None
+
+
+def _open_live(settings: Settings, rebuild: bool) -> Store | None:
+    """The live store; None after wiping one too broken to open (only with ``--rebuild``)."""
+    try:
+        return Store(settings, create=True)
+    except StoreError:
+        if not rebuild or settings.chroma.host:
+            raise
+    _wipe(settings)
+    return None
 
 
 def _sync(
@@ -138,6 +165,7 @@ def _sync(
             summary.removed.append(path)
 
     todo: list[Article] = []
+    replaced: list[str] = []  # old chunks of changed files, deleted once their new chunks are in
     broken_paths = {rec.path for rec in broken}
     for article in articles:
         rec = manifest.get(article.rel_path)
@@ -145,7 +173,7 @@ def _sync(
             (summary.updated if article.rel_path in broken_paths else summary.added).append(article.rel_path)
             todo.append(article)
         elif rec.content_hash != article.content_hash:
-            store.delete_ids(rec.ids)
+            replaced += rec.ids
             summary.updated.append(article.rel_path)
             todo.append(article)
         else:
@@ -174,4 +202,5 @@ def _sync(
         summary.chunks_embedded += len(part)
         if progress:
             progress(done, len(chunks))
+    store.delete_ids(replaced)
     return summary

@@ -83,15 +83,28 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("latin-1"), "not UTF-8; decoded as Latin-1"
 
 
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x0b\x1b")  # whitespace, and ESC (terminal codes in plain text)
+
+
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes (outside UTF-16/32 text) or mostly control characters mean binary."""
-    head = data[:8192]
+    """Binary unless the bytes read as text: NUL bytes or too many control bytes mean binary.
+
+    Text that is valid UTF-8 may hold a few control characters; bytes that are not UTF-8 are
+    read as Windows-1252, where any byte is "valid", so the control bytes decide: real
+    single-byte text has almost none, random bytes about one in nine.
+    """
+    head = data[:65536]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    if b"\x00" in head:
-        return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return bool(head) and controls / len(head) > 0.1
+    if not head or b"\x00" in head:
+        return bool(head)
+    controls = sum(1 for b in head if (b < 32 or b == 127) and b not in _TEXT_CONTROLS)
+    try:
+        head.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError as exc:
+        utf8 = exc.start >= len(head) - 3  # only a character cut off at the end of the sample
+    return controls / len(head) > (0.1 if utf8 else 0.01)
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:

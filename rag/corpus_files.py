@@ -25,6 +25,8 @@ from rag.settings import Settings
 
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 100
+_MAX_PATH = 1024  # characters; a longer name is no citation's and would only reach the OS as an error
+_MAX_PART = 255  # bytes per path component, the common file-system limit
 
 
 def _refuse(path: str, why: str) -> UnsafePathError:
@@ -36,9 +38,12 @@ def resolve_source(settings: Settings, path: str) -> Path:
     """The file that ``path`` (relative to the corpus folder, as in a citation) names, or UnsafePathError."""
     if not isinstance(path, str) or not path.strip():
         raise UnsafePathError("No file was given to open")
-    if any(unicodedata.category(ch) == "Cc" for ch in path):
-        raise _refuse(path.encode("unicode_escape").decode("ascii"), "the path contains control characters")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in path):
+        shown = path.encode("unicode_escape").decode("ascii")
+        raise _refuse(shown, "the path contains control characters or invalid code points")
     posix = PurePosixPath(path.replace("\\", "/"))
+    if len(path) > _MAX_PATH or any(len(part.encode()) > _MAX_PART for part in posix.parts):
+        raise _refuse(path, "the path is too long")
     if posix.is_absolute() or PureWindowsPath(path).drive or path.startswith("~"):
         raise _refuse(path, "absolute paths are not allowed")
     if ".." in posix.parts:
@@ -51,12 +56,17 @@ def resolve_source(settings: Settings, path: str) -> Path:
     candidate = root.joinpath(*posix.parts)
     try:
         real_root = root.resolve(strict=True)
-        real = candidate.resolve()
     except OSError as exc:
         raise CorpusError(f"Corpus folder not found: {root}") from exc
+    try:
+        real = candidate.resolve()
+        is_file = real.is_file()
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a name the file system refuses
+        why = exc.strerror if isinstance(exc, OSError) else "link loop"
+        raise _refuse(path, f"it cannot be opened ({why})") from None
     if not real.is_relative_to(real_root):
         raise _refuse(path, "it points outside the corpus folder")
-    if not real.is_file():
+    if not is_file:
         raise CorpusError(f"'{path}' is no longer in the corpus folder (moved or deleted?): re-index to update")
     return candidate
 
@@ -93,7 +103,7 @@ def _free_name(folder: Path, name: str) -> Path:
     stem, ext = os.path.splitext(name)
     target = folder / name
     n = 2
-    while target.exists():
+    while os.path.lexists(target):  # a dangling symlink is a taken name too
         target = folder / f"{stem}-{n}{ext}"
         n += 1
     return target
@@ -133,7 +143,11 @@ def add_uploads(settings: Settings, files: Sequence[str | Path]) -> tuple[list[s
             rejected.append(SkippedFile(file=shown, reason=f"unsupported type '{suffix or 'none'}' (use {allowed})"))
             continue
         if not source.is_file():
-            rejected.append(SkippedFile(file=shown, reason="the upload is missing (try again)"))
+            if source.is_symlink():
+                reason = "a broken symbolic link (its target does not exist)"
+            else:
+                reason = "not a regular file" if source.exists() else "the upload is missing (try again)"
+            rejected.append(SkippedFile(file=shown, reason=reason))
             continue
         checked = read_article(source, source.parent, settings.corpus.max_file_bytes, settings.corpus)
         if isinstance(checked, SkippedFile):
@@ -141,7 +155,7 @@ def add_uploads(settings: Settings, files: Sequence[str | Path]) -> tuple[list[s
             continue
         data = source.read_bytes()
         existing = root / name
-        if existing.is_file() and existing.read_bytes() == data:
+        if existing.is_file() and not existing.is_symlink() and existing.read_bytes() == data:
             rejected.append(SkippedFile(file=shown, reason=f"already in the corpus as {name}"))
             continue
         try:

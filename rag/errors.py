@@ -44,3 +44,7 @@ class FormatError(CorpusError):
 
 class FetchError(RagError):
     """A URL could not be fetched or holds no article (network, HTTP status, scheme, size)."""
+
+
+class InputError(RagError):
+    """A question, option or upload that cannot be used as given (empty, too long, out of range)."""

@@ -172,3 +172,37 @@ class AnswerDelta(BaseModel):
     """A piece of streamed answer text; the stream ends with the final ``Answer``."""
 
     text: str
+
+
+class Check(BaseModel):
+    """One line of ``rag doctor``: a part of the system, whether it works, and the fix when it does not."""
+
+    name: str
+    status: Literal["ok", "warn", "fail"]
+    detail: str
+    fix: str | None = None
+
+
+class ArticleText(BaseModel):
+    """An indexed article as a shell shows it: decoded exactly as the indexer read it."""
+
+    path: str
+    title: str
+    text: str
+    content_hash: str
+    url: str | None = None
+    pages: list[tuple[int, int]] | None = None  # each page's (start, end) in ``text``, for paged formats
+
+    def page_text(self, page: int) -> tuple[str, int]:
+        """(text of 1-based ``page``, its offset in ``text``); the whole text for an unpaged article."""
+        if not self.pages or not 1 <= page <= len(self.pages):
+            return self.text, 0
+        start, end = self.pages[page - 1]
+        return self.text[start:end], start
+
+
+class AddedArticles(BaseModel):
+    """What ``Assistant.add_articles`` did with each file: saved under a corpus path, or rejected with why."""
+
+    saved: list[str] = Field(default_factory=list)
+    rejected: list[SkippedFile] = Field(default_factory=list)

@@ -107,10 +107,9 @@ class Retriever:
 
     def _with_vectors(self, hits: list[RetrievedChunk]) -> tuple[list[RetrievedChunk], np.ndarray]:
         """The hits still in the store, with their stored vectors (a concurrent re-index may have removed some)."""
-        got = self.store.collection.get(ids=[h.id for h in hits], include=["embeddings"])
-        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        by_id = self.store.vectors([h.id for h in hits])
         kept = [h for h in hits if h.id in by_id]
-        vectors = np.stack([np.asarray(by_id[h.id], dtype=np.float32) for h in kept]) if kept else np.zeros((0, 0))
+        vectors = np.stack([by_id[h.id] for h in kept]) if kept else np.zeros((0, 0))
         return kept, vectors
 
     def _rerank(self, query: str, qvec: np.ndarray, hits: list[RetrievedChunk], vecs: np.ndarray) -> np.ndarray:

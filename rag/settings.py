@@ -64,6 +64,14 @@ class CorpusSettings(BaseModel):
 
 class StoreSettings(BaseModel):
     dir: Path = Field(Path(".rag"), description="Local store: embedded Chroma, BM25 index, lock.")
+    hnsw_sync_threshold: int = Field(
+        1000,
+        ge=2,
+        description="Records Chroma buffers in its log before it writes the HNSW index files (Chroma's default).",
+    )
+    retry_s: float = Field(
+        2.0, ge=0, description="How long a read keeps retrying while another process swaps in a new index generation."
+    )
 
 
 class ChromaSettings(BaseModel):
@@ -105,6 +113,7 @@ class IndexSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     top_k: int = Field(5, description="Passages the answerer reads.")
+    max_top_k: int = Field(100, ge=1, description="Largest top-k a question or search may ask for.")
     candidates: int = Field(30, description="Candidates each retriever returns before fusion.")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
     per_file_cap: int = Field(2, description="At most this many passages from one file in the final k.")
@@ -121,6 +130,9 @@ class AnswerSettings(BaseModel):
         Backend.AUTO, description="auto (Ollama when reachable, else extractive), ollama, or extractive."
     )
     min_retrieval_score: float = Field(0.25, description="Abstain when the best passage scores below this.")
+    max_question_chars: int = Field(
+        2000, ge=1, description="Longest question accepted (after control characters are removed)."
+    )
     min_support: float = Field(0.5, description="A citation survives when its quote supports the claim this well.")
 
 

@@ -9,19 +9,27 @@ for the embedded store and for a shared Chroma server.
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import shutil
-from collections.abc import Iterator
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from rag.errors import ModelMismatchError, StoreError
 from rag.models import Chunk, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
+from rag.store_files import segment_dir, segment_problem, short, writable
 
+T = TypeVar("T")
 MARKER = ".rag-store"
 META_MODEL = "rag_embedding_model"
 META_DIM = "rag_embedding_dim"
@@ -74,7 +82,34 @@ def _chroma_settings() -> Any:
     return ChromaConfig(anonymized_telemetry=False, allow_reset=False)
 
 
-def _connect(settings: Settings) -> Any:
+def next_name(collection: str) -> str:
+    """The collection a ``--rebuild`` fills before it replaces ``collection``."""
+    return f"{collection}-next"
+
+
+def lock_path(settings: Settings) -> Path:
+    """The file lock that serialises indexing runs on this machine."""
+    return settings.store.dir / "index.lock"
+
+
+def read_only_error(store_dir: Path) -> StoreError:
+    return StoreError(
+        f"The store at {store_dir} is read-only: `rag index` cannot write there "
+        "(questions, search and sources still work); set RAG_STORE_DIR to a writable folder"
+    )
+
+
+def _snapshot(chroma_dir: Path) -> Path:
+    """A private copy of a read-only embedded store: Chroma cannot open its SQLite file read-only."""
+    folder = Path(tempfile.mkdtemp(prefix="rag-readonly-store-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    if chroma_dir.is_dir():
+        shutil.copytree(chroma_dir, folder / "chroma")
+    return folder / "chroma"
+
+
+def _connect(settings: Settings) -> tuple[Any, bool]:
+    """(client, read_only)."""
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
     import chromadb
 
@@ -82,17 +117,21 @@ def _connect(settings: Settings) -> Any:
     if chroma.host:
         probe_server(chroma.host, chroma.port, chroma.connect_timeout_s)
         try:
-            return chromadb.HttpClient(host=chroma.host, port=chroma.port, settings=_chroma_settings())
+            return chromadb.HttpClient(host=chroma.host, port=chroma.port, settings=_chroma_settings()), False
         except Exception as exc:
             raise StoreError(f"Chroma server at {chroma.host}:{chroma.port} is unreachable ({exc})") from exc
     store_dir = settings.store.dir
-    store_dir.mkdir(parents=True, exist_ok=True)
-    (store_dir / MARKER).touch()
+    read_only = not writable(store_dir)
+    if read_only and not store_dir.is_dir():
+        raise StoreError(f"The store folder {store_dir} does not exist and cannot be created; set RAG_STORE_DIR")
+    if not read_only and not (store_dir / MARKER).exists():
+        (store_dir / MARKER).touch()
+    path = _snapshot(store_dir / "chroma") if read_only else store_dir / "chroma"
     try:
-        return chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=_chroma_settings())
+        return chromadb.PersistentClient(path=str(path), settings=_chroma_settings()), read_only
     except Exception as exc:
         raise StoreError(
-            f"Store at {store_dir} is unreadable ({type(exc).__name__}: {str(exc)[:120]}); run `rag index --rebuild`"
+            f"Store at {store_dir} is unreadable ({type(exc).__name__}: {short(exc)}); run `rag index --rebuild`"
         ) from exc
 
 
@@ -110,38 +149,91 @@ def probe_server(host: str, port: int, timeout: float) -> None:
         ) from exc
 
 
-class Store:
-    """One Chroma collection of chunks plus the bookkeeping that keeps it consistent."""
+# Generations this process wrote itself, by store location: its own Chroma client already sees
+# them, so readers only fetch the collection again instead of restarting the client.
+_WRITTEN_HERE: dict[str, int] = {}
 
-    def __init__(self, settings: Settings) -> None:
+
+class Store:
+    """One Chroma collection of chunks plus the bookkeeping that keeps it consistent.
+
+    Readers call ``reopen_if_changed`` (every read path does): when an indexing run, in this
+    process or another, has published a new generation, the collection is opened again, so
+    reads never hit a collection that a ``--rebuild`` replaced. A read that fails while a new
+    generation is being swapped in is retried for up to ``store.retry_s`` seconds.
+    """
+
+    def __init__(self, settings: Settings, name: str | None = None, create: bool = False) -> None:
+        """``create`` is for writers: a reader never creates the collection, so it cannot put an empty
+        one in the place a ``--rebuild`` is about to fill."""
         self.settings = settings
-        self.name = settings.chroma.collection
+        self.name = name or settings.chroma.collection
+        self.create = create
+        self.collection: Any = None
+        self._reopen_lock = threading.Lock()
         self._open()
         self.opened_generation = self.generation
 
     def _open(self) -> None:
-        settings = self.settings
-        self.client = _connect(settings)
+        self.client, self.read_only = _connect(self.settings)
+        self._get_collection()
+
+    def _get_collection(self) -> None:
+        if not self.settings.chroma.host:
+            self._check_segment()
+        hnsw = {"space": "cosine", "sync_threshold": self.settings.store.hnsw_sync_threshold}
+        hnsw["batch_size"] = min(100, hnsw["sync_threshold"])
         try:
-            self.collection = self.client.get_or_create_collection(
-                self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
-            )
+            if self.create:
+                self.collection = self.client.get_or_create_collection(
+                    self.name, configuration={"hnsw": hnsw}, embedding_function=None
+                )
+            else:
+                self.collection = self._find()
+        except StoreError:
+            raise
         except Exception as exc:
             raise StoreError(
-                f"Store at {self.location} is unreadable ({type(exc).__name__}: {str(exc)[:120]}); "
+                f"Store at {self.location} is unreadable ({type(exc).__name__}: {short(exc)}); "
                 "run `rag index --rebuild`"
             ) from exc
+        if self.collection is None:
+            self.vector_store = None
+            return
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
 
-    def reopen_if_changed(self) -> bool:
-        """Another process re-indexed (its generation moved on): drop this process's embedded Chroma,
-        whose in-memory index is now stale, and open the store again."""
-        generation = self.generation
-        if generation == self.opened_generation:
-            return False
-        if not self.settings.chroma.host:
+    def _lookup(self, name: str) -> Any:
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except NotFoundError:
+            return None
+
+    def _find(self) -> Any:
+        """The collection, or None for a store never indexed; waits out the swap of a ``--rebuild``."""
+        deadline = time.monotonic() + self.settings.store.retry_s
+        while True:
+            found = self._lookup(self.name)
+            if found is not None:
+                return found
+            if self._lookup(next_name(self.name)) is None:  # no swap in progress
+                return self._lookup(self.name)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.05)
+
+    def _check_segment(self) -> None:
+        """Refuse damaged HNSW files before Chroma reads them: some damage crashes the process."""
+        folder = segment_dir(self.settings, self.name)
+        if folder is not None and (why := segment_problem(folder, id_map=False)):
+            raise StoreError(f"The vector index in {self.location} is damaged ({why}); run `rag index` to rebuild it")
+
+    def _restart_client(self) -> None:
+        """Drop this process's embedded Chroma, whose in-memory index another process made stale."""
+        if not self.settings.chroma.host and not self.read_only:
             from chromadb.api.shared_system_client import SharedSystemClient
 
             identifier = getattr(self.client, "_identifier", None)
@@ -149,9 +241,44 @@ class Store:
             SharedSystemClient._identifier_to_refcount.pop(identifier, None)
             if system is not None:
                 system.stop()
-            self._open()
-        self.opened_generation = generation
+        self._open()
+
+    def reopen_if_changed(self) -> bool:
+        """Open the collection again when a new generation was published since it was opened."""
+        generation = self.generation
+        if generation == self.opened_generation:
+            return False
+        with self._reopen_lock:
+            if generation == self.opened_generation:
+                return False
+            if _WRITTEN_HERE.get(self.location) == generation:
+                self._get_collection()
+            else:
+                self._restart_client()
+            self.opened_generation = generation
         return True
+
+    def _read(self, what: str, read: Callable[[], T]) -> T:
+        """``read()`` on the current generation, retried while a new one is being swapped in."""
+        deadline = time.monotonic() + self.settings.store.retry_s
+        attempt = 0
+        while True:
+            try:
+                if attempt:
+                    with self._reopen_lock:
+                        self._get_collection()
+                self.reopen_if_changed()
+                return read()
+            except StoreError:
+                raise
+            except Exception as exc:  # Chroma raises many types; all become one line
+                attempt += 1
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"{what} failed on {self.location} ({type(exc).__name__}: {short(exc)}); "
+                        "the store's files may be damaged: run `rag doctor`, then `rag index --rebuild`"
+                    ) from exc
+                time.sleep(min(0.05 * 2**attempt, 0.5))
 
     @property
     def location(self) -> str:
@@ -160,22 +287,42 @@ class Store:
             return f"chroma://{chroma.host}:{chroma.port}/{self.name}"
         return str(self.settings.store.dir)
 
+    @property
+    def bm25_dir(self) -> Path:
+        """Where the keyword index of the configured collection lives (a rebuild writes it there too)."""
+        return self.settings.store.dir / "bm25" / self.settings.chroma.collection
+
     # -- store-level metadata ------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
         """Read fresh: chromadb caches a collection's metadata, and another process may have re-indexed."""
         try:
             return dict(self.client.get_collection(self.name).metadata or {})
-        except Exception:  # noqa: BLE001 - collection dropped meanwhile
-            return dict(self.collection.metadata or {})
+        except Exception:  # noqa: BLE001 - collection dropped or being swapped meanwhile
+            return dict(self.collection.metadata or {}) if self.collection is not None else {}
 
-    def set_meta(self, **values: Any) -> None:
+    def stamp(
+        self,
+        *,
+        model: str | None = None,
+        dim: int | None = None,
+        generation: int | None = None,
+        last_indexed: str | None = None,
+    ) -> None:
+        """Record what built the store; a new ``generation`` tells every reader to reopen."""
+        values = {META_MODEL: model, META_DIM: dim, META_GENERATION: generation, META_LAST_INDEXED: last_indexed}
         meta = self.meta()
-        meta.update(values)
+        meta.update({key: value for key, value in values.items() if value is not None})
         self.collection.modify(metadata=meta)
+        if generation is not None:
+            _WRITTEN_HERE[self.location] = generation
 
     @property
     def embedding_model(self) -> str | None:
         return self.meta().get(META_MODEL)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.meta().get(META_DIM, 0) or 0)
 
     @property
     def generation(self) -> int:
@@ -192,12 +339,16 @@ class Store:
 
     # -- chunks --------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self.collection.count())
+        return self._read("Counting chunks", lambda: int(self.collection.count()) if self.collection is not None else 0)
 
     def iter_records(self, include: list[str], batch: int = 5000) -> Iterator[tuple[str, dict, str | None]]:
+        self.reopen_if_changed()
         offset = 0
-        while True:
-            page = self.collection.get(include=include, limit=batch, offset=offset)
+        while self.collection is not None:
+            page = self._read(
+                "Reading chunks",
+                lambda offset=offset: self.collection.get(include=include, limit=batch, offset=offset),
+            )
             ids = page["ids"]
             if not ids:
                 return
@@ -262,17 +413,22 @@ class Store:
                 filters=[MetadataFilter(key="path", value=exclude_paths, operator=FilterOperator.NIN)]
             )
         query = VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters)
-        try:
-            result = self.vector_store.query(query)
-        except Exception as exc:
-            if self.count() == 0:
-                return []
-            raise StoreError(f"Vector search failed on {self.location} ({type(exc).__name__}: {exc})") from exc
+        if self.count() == 0:
+            return []
+        result = self._read("Vector search", lambda: self.vector_store.query(query))
         hits = []
         for node, sim in zip(result.nodes or [], result.similarities or [], strict=False):
             cosine = 1.0 + math.log(max(sim, 1e-12))
             hits.append(to_retrieved(node.node_id, node.metadata, node.get_content(), cosine, "vector"))
         return hits
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` that are still in the store (a re-index may have removed some)."""
+        self.reopen_if_changed()
+        if self.collection is None:
+            return {}
+        got = self._read("Reading vectors", lambda: self.collection.get(ids=ids, include=["embeddings"]))
+        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
 
     def sources(self) -> list[SourceInfo]:
         return [
@@ -299,13 +455,26 @@ class Store:
             location=self.location,
         )
 
-    def drop(self) -> None:
-        """Delete the collection and the keyword index built from it."""
+    def drop(self, name: str | None = None) -> None:
+        """Delete this collection, or another one by ``name`` (a killed ``--rebuild``'s leftover)."""
         try:
-            self.client.delete_collection(self.name)
+            self.client.delete_collection(name or self.name)
         except Exception:  # noqa: BLE001 - already gone is fine
             pass
-        shutil.rmtree(self.settings.store.dir / "bm25" / self.name, ignore_errors=True)
+
+    def replace(self, target: str) -> None:
+        """Publish this collection under ``target``'s name, replacing it (the swap of a ``--rebuild``).
+
+        Readers of ``target`` see the old collection until here and the new one after it; in the
+        moment between the two they retry (``_read``).
+        """
+        try:
+            self.client.delete_collection(target)
+        except Exception:  # noqa: BLE001 - nothing to replace
+            pass
+        self.collection.modify(name=target)
+        self.name = target
+        self._get_collection()
 
 
 def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) -> RetrievedChunk:

@@ -31,8 +31,7 @@ from typing import Any
 import gradio as gr
 
 from rag.assistant import Assistant
-from rag.corpus_files import add_uploads, open_source, resolve_source
-from rag.errors import RagError, UnsafePathError
+from rag.errors import RagError
 from rag.models import Answer, Citation, WatchBatch
 from rag.rendering import add_lines, conversation_markdown, page_lines, watch_line
 from rag.settings import Settings
@@ -40,6 +39,7 @@ from ui import assets
 from ui.chat_html import Pending, conversation_html
 from ui.panel import (
     backend_html,
+    checks_html,
     example_questions,
     loading_html,
     messages_html,
@@ -106,10 +106,18 @@ class Handlers:
 
     def _welcome_status(self) -> str:
         try:
-            empty = self.assistant.store.count() == 0
+            empty = self.assistant.is_empty()
         except Exception:  # noqa: BLE001 - the side panel shows the error
             return ""
         return EMPTY_INDEX if empty else ""
+
+    def health(self) -> str:
+        """The same checks as ``rag doctor``, one line each with its fix."""
+        try:
+            return checks_html(self.assistant.doctor())
+        except Exception as exc:
+            log.exception("health checks failed")
+            return messages_html(error=one_line(exc))
 
     def reindex(self, progress: gr.Progress = gr.Progress()) -> tuple[str, str, str]:  # noqa: B008 - Gradio's idiom
         progress(0, desc="Reading the corpus…")
@@ -131,18 +139,18 @@ class Handlers:
         if not files:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         try:
-            saved, rejected = add_uploads(self.settings, files)
+            added = self.assistant.add_articles(files)
         except Exception as exc:
             if not isinstance(exc, RagError):
                 log.exception("upload failed")
             status, sources, _ = self.index_panel()
             return messages_html(error=one_line(exc)), status, sources, None
-        lines = [f"Added {', '.join(saved)}."] if saved else []
-        if not saved:
+        lines = [f"Added {', '.join(added.saved)}."] if added.saved else []
+        if not added.saved:
             status, sources, _ = self.index_panel()
-            return messages_html(lines, rejected), status, sources, None
+            return messages_html(lines, added.rejected), status, sources, None
         message, status, sources = self.reindex(progress)
-        return messages_html(lines, rejected) + message, status, sources, None
+        return messages_html(lines, added.rejected) + message, status, sources, None
 
     def add_url(self, url: str, progress: gr.Progress = gr.Progress()) -> tuple[str, str, str, str]:  # noqa: B008
         """Fetch a page or feed into the corpus and index it; one line per article or refusal."""
@@ -173,7 +181,7 @@ class Handlers:
         yield conversation_html(history, pending), history, "", gr.skip()
         final: Answer | None = None
         try:
-            if self.assistant.store.count() == 0:
+            if self.assistant.is_empty():
                 raise RagError(EMPTY_INDEX)
             last = time.monotonic()
             for item in self.assistant.stream(question, history, k=int(k) if k else None):
@@ -231,7 +239,7 @@ class Handlers:
 
     def show_citation(self, citation: Citation) -> str:
         try:
-            article = open_source(self.settings, citation.path)
+            article = self.assistant.open_article(citation.path, indexed_only=False)
         except Exception as exc:  # noqa: BLE001
             return viewer_message("Cannot show this source", one_line(exc), "error")
         note = None
@@ -257,10 +265,7 @@ class Handlers:
     def view_source(self, path: str, start_line: int = 0, end_line: int = 0) -> str:
         """HTML of an indexed article (cited lines highlighted); a refusal for any other path."""
         try:
-            resolve_source(self.settings, path)
-            if path not in {s.path for s in self.assistant.sources()}:
-                raise UnsafePathError(f"'{path}' is not an indexed article: re-index to add it")
-            article = open_source(self.settings, path)
+            article = self.assistant.open_article(path)
         except Exception as exc:  # noqa: BLE001
             return viewer_message("Cannot show this source", one_line(exc), "error")
         start, end = int(start_line or 0), int(end_line or start_line or 0)
@@ -286,11 +291,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             _heading("Index")
             status = gr.HTML(loading_html("Reading the index…"), apply_default_css=False, elem_id="index-status")
             reindex = gr.Button("Re-index", size="sm", variant="secondary", elem_id="reindex")
+            with gr.Accordion("Health checks", open=False, elem_id="health-panel"):
+                health = gr.HTML(loading_html("Open to run the checks…"), apply_default_css=False, elem_id="health")
+                check = gr.Button("Run checks", size="sm", variant="secondary", elem_id="run-checks")
             index_msg = gr.HTML("", apply_default_css=False, elem_id="index-messages")
             _heading("Add articles")
             upload = gr.File(
                 label="Drop .txt, .md, .html, .pdf or .docx files",
-                file_count="multiple",  # no file_types: every file reaches add_uploads, which says why it refuses
+                file_count="multiple",  # no file_types: Assistant.add_articles says why it refuses a file
                 type="filepath",
                 height=120,
                 elem_id="upload-box",
@@ -364,6 +372,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 show_progress_on=[status],
             )  # fmt: skip
         demo.load(h.load, outputs=[backend, status, sources, conversation], api_visibility="private")
+        check.click(h.health, outputs=[health], api_name="health", concurrency_limit=1, concurrency_id="health")
         gr.api(h.view_source, api_name="view_source")
     demo.queue(default_concurrency_limit=settings.ui.concurrency)
     return demo

@@ -212,6 +212,7 @@ PAGE_CSS = """
 .stats dd.mono { font-family: var(--font-mono); font-size: 11.5px; font-weight: 500; }
 .messages { display: flex; flex-direction: column; gap: 4px; font-size: 12.5px; }
 .msg { padding: 5px 8px; border-radius: 8px; }
+.checks .msg { overflow-wrap: anywhere; }
 .msg.ok { background: rgba(34, 197, 94, .10); } .msg.warn { background: rgba(245, 158, 11, .12); }
 .msg.error { background: rgba(239, 68, 68, .10); color: #b91c1c; }
 #chat-panel { border: 1px solid var(--border-color-primary); border-radius: 12px; padding: 12px 14px;

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from html import escape
 
-from rag.models import IndexSummary, SkippedFile, SourceInfo, StoreStatus
+from rag.models import Check, IndexSummary, SkippedFile, SourceInfo, StoreStatus
 from rag.settings import BUNDLED_CORPUS
 
 BUNDLED_EXAMPLES = (
@@ -118,3 +118,14 @@ def example_questions(sources: Sequence[SourceInfo], limit: int = 3) -> list[str
 
 def loading_html(text: str) -> str:
     return f'<div class="panel-card"><div class="panel-small">{escape(text)}</div></div>'
+
+
+def checks_html(checks: Sequence[Check]) -> str:
+    """The ``rag doctor`` checks: one line each, the fix under any that is not ok."""
+    items = []
+    for c in checks:
+        kind = {"ok": "ok", "warn": "warn", "fail": "error"}[c.status]
+        fix = f'<div class="panel-small">Fix: {escape(c.fix)}</div>' if c.fix and c.status != "ok" else ""
+        name = escape(c.name)
+        items.append(f'<div class="msg {kind}" data-check="{name}"><b>{name}</b>: {escape(c.detail)}{fix}</div>')
+    return f'<div class="messages checks">{"".join(items)}</div>'

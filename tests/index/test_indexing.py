@@ -79,11 +79,9 @@ def test_second_run_refuses_while_locked(tiny_corpus: Path, assistant_for) -> No
 
 
 def test_other_embedding_model_is_refused(tiny_corpus: Path, assistant_for) -> None:
-    from rag.store import META_MODEL
-
     a = assistant_for(tiny_corpus)
     a.index()
-    a.store.set_meta(**{META_MODEL: "some-other-model"})
+    a.store.stamp(model="some-other-model")
     fresh = assistant_for(tiny_corpus)
     with pytest.raises(ModelMismatchError, match=r"some-other-model.*rag index --rebuild"):
         fresh.search("bridge")
