@@ -158,11 +158,11 @@ def test_chat_survives_every_bad_line(indexed_cli, monkeypatch: pytest.MonkeyPat
     real = retrieving.Retriever.search
     calls = {"n": 0}
 
-    def flaky(self, query, k=None, rerank=None):
+    def flaky(self, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise ValueError("boom from a broken library")
-        return real(self, query, k, rerank)
+        return real(self, *args, **kwargs)
 
     monkeypatch.setattr(retrieving.Retriever, "search", flaky)
     lines = [
