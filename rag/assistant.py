@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.embeddings import Embedder, get_embedder
 from rag.errors import CorpusError, RagError, UnsafePathError
-from rag.hygiene import check_top_k, clean_question
+from rag.hygiene import check_top_k, clean_question, printable
 from rag.models import (
     AddedArticle,
     AddedArticles,
@@ -89,6 +89,11 @@ class Assistant:
                 self._store = None
                 self._retriever = None
         return summary
+
+    def tidy(self, text: str) -> str:
+        """``text`` as the pipeline will see it (invalid code points replaced, control characters removed),
+        for a shell to echo back before it asks; never raises."""
+        return printable(text if isinstance(text, str) else "").strip()
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

@@ -173,7 +173,7 @@ class Handlers:
     def ask(self, question: str, history: list[Answer], k: float | None) -> Iterator[tuple[Any, ...]]:
         """Stream one turn: (conversation HTML, history, question box, export button)."""
         history = list(history or [])
-        question = (question or "").strip()
+        question = self.assistant.tidy(question or "")  # what is echoed must be valid, printable text
         if not question:
             yield gr.skip(), history, "", gr.skip()
             return

@@ -179,3 +179,15 @@ def test_ollama_answers_stream_into_the_page(assistant_for, tiny_corpus: Path) -
     html, history, _, _ = updates[-1]
     assert history[0].backend == "ollama" and 'class="cite"' in html and "Written by ollama · llama3.2" in html
     assert '<span class="flag">unsupported</span>' in html and "triumph of modern engineering" in html
+
+
+def test_a_question_with_invalid_code_points_and_controls_is_answered(indexed) -> None:
+    html, history, box, _ = run_turn(indexed(), "How much did the Harbor Bridge\x00 repairs cost?\x1b\ud800")
+    html.encode("utf-8")  # the page can be sent: no lone surrogate reached it
+    assert "$42 million" in html and "\x1b" not in html and "\x00" not in html and box == ""
+    assert history[-1].question == "How much did the Harbor Bridge repairs cost?\ufffd"
+
+
+def test_a_question_of_only_nul_bytes_changes_nothing(indexed) -> None:
+    (update,) = list(indexed().ask("\x00\x00\x00", [], 5))
+    assert update[1] == [] and update[2] == ""
