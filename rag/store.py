@@ -152,6 +152,7 @@ def probe_server(host: str, port: int, timeout: float) -> None:
 # Generations this process wrote itself, by store location: its own Chroma client already sees
 # them, so readers only fetch the collection again instead of restarting the client.
 _WRITTEN_HERE: dict[str, int] = {}
+_CHECK_EVERY_S = 0.2
 
 
 class Store:
@@ -171,6 +172,7 @@ class Store:
         self.create = create
         self.collection: Any = None
         self._reopen_lock = threading.Lock()
+        self._checked_at = 0.0
         self._open()
         self.opened_generation = self.generation
 
@@ -243,8 +245,18 @@ class Store:
                 system.stop()
         self._open()
 
-    def reopen_if_changed(self) -> bool:
-        """Open the collection again when a new generation was published since it was opened."""
+    def reopen_if_changed(self, force: bool = False) -> bool:
+        """Open the collection again when a new generation was published since it was opened.
+
+        Another process's generation is read at most every ``_CHECK_EVERY_S`` (one question makes
+        several reads); one written by this process is seen at once, and a read that fails retries
+        with ``force``, so a swap is never missed.
+        """
+        now = time.monotonic()
+        ours = _WRITTEN_HERE.get(self.location, self.opened_generation) == self.opened_generation
+        if not force and ours and now - self._checked_at < _CHECK_EVERY_S:
+            return False
+        self._checked_at = now
         generation = self.generation
         if generation == self.opened_generation:
             return False
@@ -267,7 +279,7 @@ class Store:
                 if attempt:
                     with self._reopen_lock:
                         self._get_collection()
-                self.reopen_if_changed()
+                self.reopen_if_changed(force=attempt > 0)
                 return read()
             except StoreError:
                 raise
@@ -413,14 +425,18 @@ class Store:
                 filters=[MetadataFilter(key="path", value=exclude_paths, operator=FilterOperator.NIN)]
             )
         query = VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters)
-        if self.count() == 0:
+        # No count() first: an empty collection answers with nothing, and a count per query costs time.
+        result = self._read("Vector search", lambda: self._vector_query(query))
+        if result is None:
             return []
-        result = self._read("Vector search", lambda: self.vector_store.query(query))
         hits = []
         for node, sim in zip(result.nodes or [], result.similarities or [], strict=False):
             cosine = 1.0 + math.log(max(sim, 1e-12))
             hits.append(to_retrieved(node.node_id, node.metadata, node.get_content(), cosine, "vector"))
         return hits
+
+    def _vector_query(self, query: Any) -> Any:
+        return self.vector_store.query(query) if self.vector_store is not None else None
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of ``ids`` that are still in the store (a re-index may have removed some)."""
