@@ -10,12 +10,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Sequence
 
 from llama_index.core.node_parser import SentenceSplitter
 
+from index.entities import within
 from index.formats import page_of, page_span
 from index.loading import Article
-from rag.models import Chunk
+from rag.models import Chunk, Entity
 from rag.settings import IndexSettings
 
 _WORD_RE = re.compile(r"\S+")
@@ -82,8 +84,9 @@ def _spans(text: str, start: int, end: int, splitter: SentenceSplitter) -> list[
     return spans
 
 
-def chunk_article(article: Article, splitter: SentenceSplitter) -> list[Chunk]:
-    """Chunks with exact offsets; a paged article is split page by page, so each chunk has one page."""
+def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequence[Entity] = ()) -> list[Chunk]:
+    """Chunks with exact offsets; a paged article is split page by page, so each chunk has one page.
+    ``entities`` (offsets into the article) are kept with the chunk they fall in."""
     text = article.text
     lines = LineIndex(text)
     spans: list[tuple[int, int, int | None]] = []
@@ -116,6 +119,7 @@ def chunk_article(article: Article, splitter: SentenceSplitter) -> list[Chunk]:
             published=article.published,
             page=page,
             page_line=lines.line_of(article.pages[page - 1]) if article.pages and page else None,
+            entities=within(entities, start, end),
         )
         for i, (start, end, page) in enumerate(spans)
     ]

@@ -16,6 +16,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from index.chunking import chunk_article, make_splitter
+from index.entities import find_entities
 from index.loading import Article, load_corpus
 from rag import bm25
 from rag.embeddings import Embedder
@@ -180,7 +181,10 @@ def _sync(
             summary.unchanged.append(article.rel_path)
 
     splitter = make_splitter(settings.index)
-    chunks: list[Chunk] = [c for article in todo for c in chunk_article(article, splitter)]
+    t = time.perf_counter()
+    found = find_entities([a.text for a in todo])
+    summary.ner_seconds = round(time.perf_counter() - t, 3)
+    chunks: list[Chunk] = [c for a, ents in zip(todo, found, strict=True) for c in chunk_article(a, splitter, ents)]
     indexed_at = now_iso()
     batch = max(1, settings.index.write_batch)
     bulk = len({c.text for c in chunks}) >= settings.embedding.bulk_min_chunks

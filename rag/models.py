@@ -11,6 +11,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class Entity(BaseModel):
+    """A named entity found at index time (spaCy label), with offsets into its passage's text."""
+
+    start: int
+    end: int
+    label: str
+
+
 class Passage(BaseModel):
     """A span of one source file, with exact offsets so a citation can point into the file.
 
@@ -33,6 +41,7 @@ class Passage(BaseModel):
     published: str | None = None
     page: int | None = None
     page_line: int | None = None
+    entities: list[Entity] = Field(default_factory=list, exclude=True)
 
 
 class Chunk(Passage):
@@ -58,6 +67,7 @@ class IndexSummary(BaseModel):
     chunks_embedded: int = 0
     duplicates_reused: int = 0
     embedding_precision: str | None = None
+    ner_seconds: float = 0.0
     seconds: float = 0.0
 
     @property
@@ -112,7 +122,7 @@ class Source(RetrievedChunk):
 
     @classmethod
     def number(cls, hits: list[RetrievedChunk]) -> list[Source]:
-        return [cls(n=i + 1, **hit.model_dump()) for i, hit in enumerate(hits)]
+        return [cls(n=i + 1, entities=hit.entities, **hit.model_dump()) for i, hit in enumerate(hits)]
 
 
 class SourceInfo(BaseModel):

