@@ -241,7 +241,7 @@ def answer_sentences(answer: Answer) -> list[tuple[str, list[Citation]]]:
     by_n = {c.n: c for c in answer.citations}
     out = []
     for claim in parse_claims(answer.answer):
-        if claim.text.startswith(prompts.CONFLICT_LEAD):
+        if claim.text.startswith((prompts.CONFLICT_LEAD, prompts.DISAGREE_LEAD)):
             continue
         out.append((claim.text, [by_n[n] for n in claim.cited if n in by_n]))
     return out

@@ -235,10 +235,15 @@ BackendOpt = Annotated[
 def print_answer(answer: Any) -> None:
     from rich.text import Text
 
-    from rag.rendering import MARKERS_RUN, answer_pieces, meta_line, provenance
+    from rag.rendering import MARKERS_RUN, answer_pieces, meta_line, provenance, split_short_answer
 
     text = Text()
-    for piece, unsupported in answer_pieces(answer.answer, answer.unsupported_sentences):
+    lead, rest = split_short_answer(answer)
+    if lead:
+        text.append("Answer: ", style="bold")
+        text.append(lead, style="bold green")
+        text.append("\n")
+    for piece, unsupported in answer_pieces(rest, answer.unsupported_sentences):
         text.append(piece, style="bold red" if answer.abstained else ("yellow" if unsupported else ""))
         if unsupported:
             text.append(" (unsupported)", style="yellow italic")

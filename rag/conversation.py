@@ -19,9 +19,9 @@ _WORD = re.compile(r"[A-Za-z']+")
 
 
 def is_demonym(phrase: str) -> bool:
-    """ "American", "Russian", "Nigerien": adjectives, not the names a follow-up would spell out."""
+    """ "Zorvian", "Kelish": adjectives of nationality, not the names a follow-up would spell out."""
     low = phrase.lower()
-    return " " not in low and (low.endswith(("ian", "ien", "ese", "ish", "ean", "can")) or low in {"french", "dutch"})
+    return " " not in low and (low.endswith(("ian", "ien", "ese", "ish", "ean", "can")))
 
 
 def is_followup(question: str) -> bool:
@@ -59,7 +59,7 @@ _EXISTENTIAL_THERE = re.compile(
 
 
 def _thing_rank(phrase: str) -> int:
-    """ "Air Base 201" before "Burkina Faso" before "Niger" before "Russian"."""
+    """ "Harbor Bridge 7" before "Port Elms" before "Greenvale" before "Zorvian"."""
     if any(c.isdigit() for c in phrase):
         return 0
     if " " in phrase:
@@ -69,7 +69,7 @@ def _thing_rank(phrase: str) -> int:
 
 def _answer_things(previous_question: str, previous_answer: str, exclude: set[str]) -> list[str]:
     """What a "which/what <noun>" question was answered with: the names of the answer's first sentence
-    that the question did not already hold ("Which news agency …?" -> "Reuters")."""
+    that the question did not already hold ("Which news agency …?" -> "Wirefeed")."""
     if not _ASKS_FOR_A_THING.match(previous_question):
         return []
     first = previous_answer.split("[1]", 1)[0]
@@ -86,7 +86,7 @@ def resolve_pronouns(question: str, previous_question: str, previous_answer: str
     """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest.
 
     A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
-    the context): a wrong substitution ("How long had Niger been in place?") is worse than none.
+    the context): a wrong substitution ("How long had Greenvale been in place?") is worse than none.
     """
     answer_people = [p.title() for p in people(previous_answer)]
     question_people = [p.title() for p in people(previous_question)]

@@ -112,7 +112,7 @@ class Embedder:
             if not target.exists():
                 onnx_embedding.export(self.path, target)
                 encoder = onnx_embedding.OnnxEncoder(self.path, target)
-                probe = ["Parity check for the exported model.", "Air Base 101 in Niamey, Niger", "ok"]
+                probe = ["Parity check for the exported model.", "Harbor Bridge 7 in Port Elms, Greenvale", "ok"]
                 reference = self._torch_embed(probe)
                 if float(np.abs(encoder.encode(probe) - reference).max()) > onnx_embedding.PARITY_TOLERANCE:
                     target.unlink(missing_ok=True)
@@ -152,7 +152,7 @@ class Embedder:
             return False
         probe = [
             "Parity check for the bf16 path.",
-            "Russian troops entered Air Base 101 in Niamey, Niger, where US forces are stationed.",
+            "Zorvian crews entered Harbor Bridge 7 in Port Elms, where city engineers are stationed.",
             "ok",
         ]
         try:

@@ -164,6 +164,14 @@ class Citation(BaseModel):
     page_line: int | None = None
 
 
+class ShortAnswer(BaseModel):
+    """The entity (or byline, or date) that answers the question, with the ``[n]`` of its citation."""
+
+    text: str
+    citation: int
+    label: str | None = None
+
+
 class Answer(BaseModel):
     question: str
     standalone_question: str
@@ -172,6 +180,7 @@ class Answer(BaseModel):
     backend: str
     model: str | None = None
     note: str | None = None
+    short_answer: ShortAnswer | None = None
     citations: list[Citation] = Field(default_factory=list)
     unsupported_sentences: list[str] = Field(default_factory=list)
     retrieved: list[RetrievedChunk] = Field(default_factory=list)

@@ -17,6 +17,7 @@ EXTRACTIVE_NOTE = "Extractive mode: the sentences are quoted from the articles, 
 OLLAMA_HINT = "For written answers start Ollama (`ollama serve`, `ollama pull MODEL`)."
 
 CONFLICT_LEAD = "The sources give different figures:"
+DISAGREE_LEAD = "The sources disagree:"
 
 SYSTEM_PROMPT = f"""You are a careful research assistant for journalists. You answer questions using ONLY the
 numbered news sources supplied in the user message.

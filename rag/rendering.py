@@ -163,11 +163,25 @@ def sources_lines(answer: Answer) -> list[str]:
     ]
 
 
+def split_short_answer(answer: Answer) -> tuple[str | None, str]:
+    """("Henrik Adaire [1]", the rest of the answer) when the answer opens with its short answer."""
+    short = answer.short_answer
+    if short is None or answer.abstained:
+        return None, answer.answer
+    lead = f"{short.text} [{short.citation}]"
+    if answer.answer.startswith(lead + "."):
+        return lead, answer.answer[len(lead) + 1 :].lstrip()
+    return lead, answer.answer
+
+
 def answer_markdown(answer: Answer) -> str:
+    lead, rest = split_short_answer(answer)
     text = "".join(
         f"**{piece}** _(unsupported)_" if flag else piece
-        for piece, flag in answer_pieces(answer.answer, answer.unsupported_sentences)
+        for piece, flag in answer_pieces(rest, answer.unsupported_sentences)
     )
+    if lead and answer.short_answer is not None:
+        text = f"**{answer.short_answer.text}** [{answer.short_answer.citation}]. {text}"
     parts = [text]
     if answer.unsupported_sentences:
         parts.append("Unsupported (no passage supports these): " + " | ".join(answer.unsupported_sentences))

@@ -93,6 +93,12 @@ class Retriever:
             hit.score = round(float(score), 4)
         return self._diversify(pool, relevance, chunk_vecs, k)
 
+    def with_first_chunks(self, hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        """``hits`` plus the opening chunk of each of their files, for questions about bylines and dates."""
+        have = {h.id for h in hits}
+        paths = list(dict.fromkeys(h.path for h in hits))
+        return hits + [h for h in self.store.first_chunks(paths) if h.id not in have]
+
     def _pool(self, fused: list[RetrievedChunk], size: int) -> list[RetrievedChunk]:
         """Rerank candidates, with no file taking more than twice its share of the pool."""
         per_file: dict[str, int] = {}

@@ -137,17 +137,10 @@ class AnswerSettings(BaseModel):
 
 
 class ExtractiveSettings(BaseModel):
-    """Knobs of the extractive answerer only."""
+    """Knobs of the extractive answerer only; its ranking weights and abstention thresholds are fitted
+    (rag/data/answer_ranker.json, written by bench/fit_answer_ranker.py), not set here."""
 
     max_sentences: int = Field(3, description="Quoted sentences in an answer.")
-    min_answer_score: float = Field(0.25, description="Abstain when the best sentence scores below this.")
-    min_answer_similarity: float = Field(0.25, description="Abstain when the best sentence is less similar than this.")
-    paraphrase_similarity: float = Field(
-        0.55, description="A sentence this similar to the question counts even without the question's key words."
-    )
-    max_type_gap: float = Field(
-        0.2, description="How much less similar a sentence of the expected answer type may be than the best one."
-    )
 
 
 class LLMSettings(BaseModel):

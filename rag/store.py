@@ -409,6 +409,16 @@ class Store:
         if nodes:
             self.vector_store.add(nodes)
 
+    def first_chunks(self, paths: list[str]) -> list[RetrievedChunk]:
+        """The opening chunk (title, byline, date lines) of each file in ``paths``."""
+        if not paths:
+            return []
+        got = self.collection.get(
+            where={"$and": [{"path": {"$in": paths}}, {"chunk_index": 0}]}, include=["documents", "metadatas"]
+        )
+        rows = zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=False)
+        return [to_retrieved(cid, meta, doc or "", 0.0, "header") for cid, meta, doc in rows]
+
     def delete_ids(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 5000):
             self.collection.delete(ids=ids[start : start + 5000])

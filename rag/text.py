@@ -48,7 +48,7 @@ class Sentence:
 
 
 def split_sentences(text: str, base: int = 0) -> list[Sentence]:
-    """Sentences with offsets relative to ``base``; abbreviations like "U.S." do not end one."""
+    """Sentences with offsets relative to ``base``; abbreviations like "e.g." or "N.Y." do not end one."""
     return list(_split_cached(text, base))
 
 
@@ -84,17 +84,17 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return False
     if word in _MONTH_ABBR and following.isdigit():
         return False
-    return not (word in {"u.s", "u.k", "u.n"} and _continues(rest))
+    return not (_ACRONYM.fullmatch(word) and _continues(rest))
+
+
+_ACRONYM = re.compile(r"(?:[a-z]\.)+[a-z]?")
 
 
 def _continues(rest: str) -> bool:
-    """After "U.S." a capitalised word usually continues the noun phrase ("U.S. Africa Command")."""
-    word = rest.split(None, 1)[0] if rest.split() else ""
-    return word.rstrip(",.") in {
-        "Africa", "Defense", "Secretary", "Army", "Air", "Navy", "Military", "Forces", "President",
-        "Embassy", "State", "Department", "Senate", "House", "Congress", "Government", "Officials",
-        "Troops", "Soldiers", "Central", "Special", "Marines", "Africom", "AFRICOM",
-    }  # fmt: skip
+    """After a dotted abbreviation, a capitalised word that is not a function word usually continues the
+    noun phrase ("the N.Y. Harbor Authority said"), while "The", "It", "But" open a new sentence."""
+    word = rest.split(None, 1)[0].rstrip(",.") if rest.split() else ""
+    return word[:1].isupper() and word.lower() not in STOPWORDS
 
 
 def _emit(text: str, start: int, end: int, base: int, out: list[Sentence]) -> None:
@@ -107,12 +107,20 @@ def _emit(text: str, start: int, end: int, base: int, out: list[Sentence]) -> No
     out.append(Sentence(stripped, base + s, base + s + len(stripped)))
 
 
-_US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b")
+_DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+
+
+def _word(token: str) -> str:
+    """Lower case, except acronyms ("NATO", "N.Y." -> "NY"), which would otherwise read as function words."""
+    if len(token) >= 2 and token.isupper() and token.isalpha():
+        return token
+    return token.lower().replace("’", "'")
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words; "US" and "U.S." become "usa" so the country is not the pronoun "us"."""
-    return [w.lower().replace("’", "'") for w in _WORD.findall(_US.sub("USA", text))]
+    """Words in matching form: lower-cased, with acronyms kept upper-case and dotted ones undotted."""
+    undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", "").upper() + " ", text)
+    return [_word(w) for w in _WORD.findall(undotted)]
 
 
 def stem(word: str) -> str:
@@ -124,24 +132,14 @@ def stem(word: str) -> str:
     return word
 
 
-# Words news writers use interchangeably; matched as one term.
-_SYNONYMS = {
-    "soldier": "troop", "personnel": "troop", "forc": "troop", "force": "troop", "american": "usa",
-    "airbase": "base", "washington": "usa", "kremlin": "russia", "moscow": "russia", "russian": "russia",
-    "nigerien": "niger", "junta": "junta", "cost": "cost", "price": "cost", "spend": "cost",
-}  # fmt: skip
-_US_LONG = re.compile(r"\bUnited States\b")
-
-
 def term(word: str) -> str:
-    base = stem(word)
-    return _SYNONYMS.get(base, base)
+    return stem(word)
 
 
 @lru_cache(maxsize=65536)
 def content_terms(text: str) -> frozenset[str]:
-    """Stemmed, synonym-folded content words; cached because the same passages are scored again and again."""
-    return frozenset(term(w) for w in words(_US_LONG.sub("USA", text)) if w not in STOPWORDS and len(w) > 1)
+    """Stemmed content words; cached because the same passages are scored again and again."""
+    return frozenset(term(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
 
 
 def normalize_number(raw: str) -> str:
@@ -188,19 +186,21 @@ def name_phrases(text: str) -> list[str]:
                 if len(tokens) == 1 and tokens[0].lower() in _NOT_NAME_FIRST:
                     continue
             phrase = " ".join(tokens)
-            if phrase and phrase.lower() not in STOPWORDS and len(phrase) > 1 and phrase not in out:
+            function_word = phrase.lower() in STOPWORDS and not phrase.isupper()
+            if phrase and not function_word and len(phrase) > 1 and phrase not in out:
                 out.append(phrase)
     return out
 
 
 def name_tokens(text: str) -> set[str]:
-    return {t for phrase in names(_US.sub("USA", text)) for t in phrase.split() if t not in STOPWORDS}
+    """The words of the text's names, in the form ``words`` gives them (so they can be looked up in it)."""
+    return {t for phrase in name_phrases(text) for t in words(phrase) if t not in STOPWORDS and not t.isdigit()}
 
 
 QUESTION_WORDS = frozenset(
     "who whom whose what which when where why how and but so then did does do is are was were".split()
 )
-# Words that open a sentence capitalised without being names ("Besides Niger, which …").
+# Words that open a sentence capitalised without being names ("Besides Greenvale, which …").
 _CONNECTIVES = frozenset(
     "besides despite although though however meanwhile according unlike apart aside given since while "
     "whereas instead also yet still moreover furthermore additionally please tell list name".split()
@@ -219,7 +219,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 def amounts(sentence: str) -> list[str]:
-    """Figures, leaving out years and numbers that are part of a name ("Air Base 101")."""
+    """Figures, leaving out years and numbers that are part of a name ("Pier 39")."""
     return [value for value, _ in amount_spans(sentence)]
 
 
@@ -248,9 +248,8 @@ DURATION_RE = re.compile(
 _NOT_PERSON = frozenset(
     """air base airbase force forces command department ministry group agency news international airport
     university council party army navy states united republic kingdom union nations house senate congress
-    government military region state city county north south east west central africa african america
-    american europe european russia russian niger nigerien france french washington moscow islamic al
-    pentagon reuters kremlin secretary defense general president minister official officials chief director
+    government military region state city county north south east west central
+    secretary defense general president minister official officials chief director
     commander spokesperson gen mr mrs ms dr lt col sen rep last updated source monday tuesday wednesday
     thursday friday saturday sunday january february march
     april may june july august september october november december""".split()
@@ -263,8 +262,8 @@ _ROLE = frozenset(
 
 
 def people(sentence: str) -> set[str]:
-    """Runs of 2-4 capitalised words next to a role or a speech verb ("Secretary Lloyd Austin",
-    "Dmitry Peskov, a spokesperson", "Maria Lopez said"): names of people, not of places."""
+    """Runs of 2-4 capitalised words next to a role or a speech verb ("Secretary Jane Porter",
+    "Tom Becker, a spokesperson", "Maria Lopez said"): names of people, not of places."""
     tokens = re.findall(r"[\w.’'-]+", sentence)
     found: set[str] = set()
     run: list[int] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 from rag.models import Answer, Citation
-from rag.rendering import MARKERS_RUN, answer_pieces, marker_numbers, meta_line, page_lines, provenance
+from rag.rendering import MARKERS_RUN, answer_pieces, marker_numbers, meta_line, page_lines, provenance, split_short_answer
 
 
 @dataclass
@@ -74,7 +74,10 @@ def _with_markers(text: str, turn: int, by_n: dict[int, Citation]) -> str:
 def _answer_body(answer: Answer, turn: int) -> str:
     by_n = {c.n: c for c in answer.citations}
     paragraphs = []
-    for paragraph in (p.strip() for p in answer.answer.split("\n\n")):
+    lead, rest = split_short_answer(answer)
+    if lead:
+        paragraphs.append(f'<div class="short-answer">{_with_markers(lead, turn, by_n)}</div>')
+    for paragraph in (p.strip() for p in rest.split("\n\n")):
         if not paragraph:
             continue
         parts = []

@@ -1,72 +1,102 @@
-"""The extractive answerer's choice of sentence for the kind of answer a question asks for."""
+"""The extractive answerer on invented articles: short answers, disagreements, metadata, near misses."""
+
+from __future__ import annotations
+
+import json
 
 import pytest
 
-from rag.extractive import ExtractiveGenerator, expected_type
-from rag.generator import Source
-from rag.models import RetrievedChunk
-from rag.settings import ExtractiveSettings
+from rag import prompts
+from tests.conftest import write_corpus
+
+ARTICLES = {
+    "ferry.txt": (
+        "Ferry Line Opens Between Calder and Emberly\n"
+        "By Odile Marchetti\n"
+        "April 2, 2024\n\n"
+        "A new ferry route between Port Calder and Emberly opened on Tuesday after two years of planning.\n"
+        "The route from Port Calder to Emberly is operated by Bluewake Lines, the company said in a statement.\n"
+        "Henrik Adaire, a spokesperson for Bluewake Lines, said fourteen ships would serve the crossing.\n\n"
+        "Tickets for the crossing went on sale at the harbour office in Port Calder.\n"
+    ),
+    "ferry-rival.txt": (
+        "Emberly Crossing Draws First Passengers\n"
+        "By Tomas Quillan\n"
+        "April 9, 2024\n\n"
+        "Passengers queued at dawn for the first sailings of the new crossing to Emberly.\n"
+        "The route from Port Calder to Emberly is operated by Northgull Shipping, the harbour authority said.\n"
+        "Local traders expect the crossing to bring more visitors to the market towns of the coast.\n"
+    ),
+    "orchard.txt": (
+        "Orchard Festival Returns\n\n"
+        "The orchard festival in Greenvale attracted thousands of visitors over the weekend.\n"
+        "Organisers said apple cider sold out by noon on the first day of the festival.\n"
+    ),
+}
 
 
-def _source(n: int, text: str) -> Source:
-    chunk = RetrievedChunk(
-        id=f"c{n}", file=f"f{n}.txt", path=f"f{n}.txt", title="", text=text, start_char=0, end_char=len(text),
-        start_line=1, end_line=1, content_hash="h", score=1.0,
-    )  # fmt: skip
-    return Source(n=n, **chunk.model_dump())
+@pytest.fixture
+def assistant(tmp_path, assistant_for):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    a = assistant_for(corpus, answer__backend="extractive")
+    a.index()
+    return a
 
 
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Why did the council close the harbour?", "reason"),
-        ("What prompted the strike?", "reason"),
-        ("How many ships docked?", "number"),
-        ("Who closed the harbour?", "agent"),
-        ("What did the council say?", None),
-        ("Which military camp did the foreign troops enter?", "place"),
-        ("How close is the visiting brigade to the local garrison?", "number"),
-    ],
-)
-def test_expected_type(question: str, kind: str | None) -> None:
-    assert expected_type(question) == kind
+def test_an_entity_question_opens_with_the_short_answer_and_its_citation(assistant) -> None:
+    answer = assistant.ask("Who is the spokesperson for Bluewake Lines?")
+    assert not answer.abstained
+    assert answer.short_answer is not None
+    assert answer.short_answer.text == "Henrik Adaire"
+    assert answer.answer.startswith(f"Henrik Adaire [{answer.short_answer.citation}].")
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    assert "Henrik Adaire" in cited.quote
 
 
-@pytest.mark.parametrize(
-    ("question", "distractor", "answer"),
-    [
-        (
-            "Why did the council close the harbour?",
-            "The council closed the harbour at Port Vell to all cargo ships on Tuesday morning.",
-            "Officials said the harbour was shut because a chemical spill had spread across the docks.",
-        ),
-        (
-            "Which military camp did the foreign troops enter?",
-            "Reports say foreign troops have begun entering military bases as the last convoys leave.",
-            "The foreign troops are now operating from Camp Juniper 4, next to the old airport.",
-        ),
-        (
-            "How close is the visiting brigade to the local garrison?",
-            "The visiting brigade shares the airfield with the local garrison and its trainers.",
-            "Officials said the visiting brigade camps about three miles from the local garrison.",
-        ),
-    ],
-    ids=["why-cause", "which-camp-name", "how-close-distance"],
-)
-def test_the_sentence_of_the_kind_asked_for_wins(embedder, question: str, distractor: str, answer: str) -> None:
-    generator = ExtractiveGenerator(embedder, ExtractiveSettings())
-    got = "".join(generator.stream_answer(question, [_source(1, distractor), _source(2, answer)]))
-    assert got.startswith(answer), got
+def test_sources_that_name_different_entities_for_the_same_slot_are_both_shown(assistant) -> None:
+    answer = assistant.ask("Which company operates the ferry route from Port Calder to Emberly?")
+    assert prompts.DISAGREE_LEAD in answer.answer
+    note = answer.answer.split(prompts.DISAGREE_LEAD, 1)[1]
+    assert "Bluewake Lines" in note and "Northgull Shipping" in note
+    files = {c.file for c in answer.citations}
+    assert {"ferry.txt", "ferry-rival.txt"} <= files
 
 
-def test_a_count_in_words_answers_how_many_unless_the_question_states_it(embedder) -> None:
-    generator = ExtractiveGenerator(embedder, ExtractiveSettings())
-    question = "According to the two inspectors, how many ferries were taken out of service?"
-    sources = [
-        _source(1, "The two inspectors visited the harbour office on Monday morning with the mayor."),
-        _source(2, "The inspectors said five ferries were taken out of service after the storm."),
-    ]
-    typed = {c.source.n: c.typed for c in generator.candidates(question, sources)}
-    assert typed == {1: False, 2: True}
-    answer = "".join(generator.stream_answer(question, sources))
-    assert answer.startswith("The inspectors said five ferries"), answer
+def test_who_wrote_is_answered_from_the_byline_line(assistant) -> None:
+    answer = assistant.ask("Who wrote the article about the ferry route between Port Calder and Emberly?")
+    assert answer.short_answer is not None
+    assert answer.short_answer.text in {"Odile Marchetti", "Tomas Quillan"}
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    assert cited.quote == f"By {answer.short_answer.text}"
+    assert cited.start_line == 2
+
+
+def test_when_published_is_answered_from_the_date_line(assistant) -> None:
+    answer = assistant.ask("When was the article about the orchard festival in Greenvale published?")
+    # The orchard article has no date line: nothing to quote, so no date is made up for it.
+    assert answer.short_answer is None or answer.short_answer.text in {"April 2, 2024", "April 9, 2024"}
+    answer = assistant.ask("When was the article about the new ferry passengers queuing at dawn published?")
+    assert answer.short_answer is not None
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    assert cited.quote == answer.short_answer.text and cited.start_line == 3
+
+
+def test_a_question_whose_names_are_in_no_passage_abstains(assistant) -> None:
+    answer = assistant.ask("What did the Chinese embassy say about the ferry route to Emberly?")
+    assert answer.abstained
+    assert answer.answer == prompts.NO_ANSWER
+
+
+def test_a_question_asking_for_a_kind_no_passage_holds_abstains(assistant) -> None:
+    answer = assistant.ask("How much money did the ferry tickets cost?")
+    assert answer.abstained
+
+
+def test_the_short_answer_is_in_the_json_output(tmp_path, cli, monkeypatch) -> None:
+    corpus = write_corpus(tmp_path / "corpus2", ARTICLES)
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus))
+    code, out, err = cli("ask", "Who is the spokesperson for Bluewake Lines?", "--backend", "extractive", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["short_answer"]["text"] == "Henrik Adaire"
+    assert isinstance(data["short_answer"]["citation"], int)

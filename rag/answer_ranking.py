@@ -1,0 +1,226 @@
+"""Which retrieved sentences answer the question: a few features, combined by fitted weights.
+
+Every candidate sentence gets the features below; a logistic model whose weights were fitted by
+``bench/fit_answer_ranker.py`` (grouped 5-fold cross-validation on the seed suite and RealTime QA dev)
+turns them into a probability that the sentence holds the answer. The weights and the thresholds
+(keep a second sentence, abstain) live in ``rag/data/answer_ranker.json`` and are applied with numpy.
+No weight in this module is set by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from rag.conversation import context_of, main_question
+from rag.embeddings import Embedder
+from rag.models import Entity, Source
+from rag.questions import QuestionInfo
+from rag.text import (
+    content_terms,
+    exact_match,
+    looks_like_injection,
+    mentioned,
+    name_tokens,
+    split_sentences,
+    words,
+)
+
+WEIGHTS_FILE = Path(__file__).with_name("data") / "answer_ranker.json"
+FEATURES = (
+    "similarity",
+    "similarity_gap",
+    "bm25",
+    "term_overlap",
+    "context_overlap",
+    "name_coverage",
+    "expected_type_present",
+    "expected_type_missing",
+    "position",
+    "chunk_rank",
+    "chunk_score",
+    "length",
+)
+QUESTION_FEATURES = ("best_probability", "names_in_evidence", "type_in_evidence", "top_chunk_score")
+
+
+@dataclass
+class Candidate:
+    """One sentence of a retrieved chunk, with its features and, once scored, its probability."""
+
+    source: Source
+    text: str
+    start: int
+    entities: list[Entity]
+    vector: np.ndarray
+    features: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0
+
+    def typed_entities(self, labels: frozenset[str], question: str) -> list[str]:
+        """Entities of the expected kinds that the question does not already name, in reading order."""
+        asked = content_terms(question)
+        out = []
+        for e in self.entities:
+            text = self.text[e.start : e.end]
+            if e.label in labels and not content_terms(text) <= asked:
+                out.append(text)
+        return out
+
+
+@dataclass(frozen=True)
+class RankerModel:
+    """Standardised logistic models: sentence (answers or not) and question (unanswerable or not)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    q_mean: np.ndarray
+    q_scale: np.ndarray
+    q_coef: np.ndarray
+    q_intercept: float
+    keep_threshold: float
+    abstain_threshold: float
+
+    def sentence_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return _sigmoid(((rows - self.mean) / self.scale) @ self.coef + self.intercept)
+
+    def unanswerable_probability(self, row: np.ndarray) -> float:
+        return float(_sigmoid(((row - self.q_mean) / self.q_scale) @ self.q_coef + self.q_intercept))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = WEIGHTS_FILE) -> RankerModel:
+    data = json.loads(path.read_text())
+    s, q = data["sentence"], data["question"]
+    if tuple(s["features"]) != FEATURES or tuple(q["features"]) != QUESTION_FEATURES:
+        raise ValueError(f"{path} was fitted for other features; re-run bench/fit_answer_ranker.py")
+    arr = np.asarray
+    return RankerModel(
+        arr(s["mean"]), arr(s["scale"]), arr(s["coef"]), float(s["intercept"]),
+        arr(q["mean"]), arr(q["scale"]), arr(q["coef"]), float(q["intercept"]),
+        float(data["keep_threshold"]), float(data["abstain_threshold"]),
+    )  # fmt: skip
+
+
+def sentence_similarities(embedder: Embedder, question: str, sentences: Sequence[str]) -> np.ndarray:
+    """Sentence vectors and the question vector: the one place the answerer embeds text, so a store of
+    sentence vectors made at index time can replace it."""
+    return embedder.embed_cached(list(sentences)), embedder.embed_cached([question])[0]
+
+
+def _usable(text: str, title: str) -> bool:
+    return (
+        len(text.split()) >= 5
+        and not _is_heading(text)
+        and text != title.strip()
+        and not text.rstrip('"”’)').endswith("?")
+        and not looks_like_injection(text)
+    )
+
+
+def _is_heading(text: str) -> bool:
+    """Title-like lines carry little evidence."""
+    if text.rstrip()[-1:] in '.!?"”’)':
+        return False
+    tokens = text.split()
+    capitalised = sum(1 for t in tokens if t[:1].isupper() or not t[:1].isalpha())
+    return capitalised / len(tokens) > 0.6
+
+
+def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], embedder: Embedder) -> list[Candidate]:
+    """Every usable sentence of the sources, with its features (not yet scored)."""
+    found = [(src, s) for src in sources for s in split_sentences(src.text) if _usable(s.text, src.title)]
+    if not found:
+        return []
+    vectors, qvec = sentence_similarities(embedder, info.text, [s.text for _, s in found])
+    sims = vectors @ qvec
+    q_terms = content_terms(info.text)
+    c_terms = content_terms(context_of(standalone)) - q_terms
+    bm25 = _bm25(list(q_terms), [content_terms(s.text) for _, s in found])
+    top_bm25 = max(bm25.max(), 1e-9)
+    best_sim = float(sims.max())
+    out = []
+    for (src, sent), vec, sim, b in zip(found, vectors, sims, bm25, strict=True):
+        ents = [
+            Entity(start=e.start - sent.start, end=e.end - sent.start, label=e.label)
+            for e in src.entities
+            if e.start >= sent.start and e.end <= sent.end
+        ]
+        cand = Candidate(src, sent.text, sent.start, ents, vec)
+        terms = content_terms(sent.text)
+        typed = bool(info.labels) and bool(cand.typed_entities(info.labels, info.text))
+        cand.features = {
+            "similarity": float(sim),
+            "similarity_gap": float(sim) - best_sim,
+            "bm25": float(b) / top_bm25,
+            "term_overlap": len(q_terms & terms) / len(q_terms) if q_terms else 0.0,
+            "context_overlap": len(c_terms & terms) / len(c_terms) if c_terms else 0.0,
+            "name_coverage": exact_match(info.text, sent.text),
+            "expected_type_present": float(typed),
+            "expected_type_missing": float(bool(info.labels) and not typed),
+            "position": math.log1p((src.start_char + sent.start) / 500),
+            "chunk_rank": math.log(src.n),
+            "chunk_score": float(src.score),
+            "length": math.log(len(words(sent.text)) + 1),
+        }
+        out.append(cand)
+    return out
+
+
+def _bm25(query: list[str], docs: list[frozenset[str]], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
+    """Okapi BM25 of each sentence among the candidate sentences (term sets, so tf is 0/1)."""
+    n = len(docs)
+    lengths = np.array([len(d) for d in docs], dtype=float)
+    avg = max(lengths.mean(), 1.0)
+    scores = np.zeros(n)
+    for t in query:
+        has = np.array([t in d for d in docs], dtype=float)
+        df = has.sum()
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        scores += idf * has * (k1 + 1) / (has + k1 * (1 - b + b * lengths / avg))
+    return scores
+
+
+def feature_rows(cands: Sequence[Candidate]) -> np.ndarray:
+    return np.array([[c.features[f] for f in FEATURES] for c in cands], dtype=float).reshape(len(cands), -1)
+
+
+def question_features(info: QuestionInfo, cands: Sequence[Candidate], sources: Sequence[Source]) -> dict[str, float]:
+    """Evidence-level signals for abstaining: how likely the best sentence is, whether the question's names
+    and an entity of the expected kind occur anywhere in what was retrieved."""
+    wanted = name_tokens(info.text)
+    evidence = " ".join(s.text for s in sources)
+    typed_any = any(c.features.get("expected_type_present") for c in cands)
+    return {
+        "best_probability": max((c.probability for c in cands), default=0.0),
+        "names_in_evidence": len(mentioned(wanted, evidence)) / len(wanted) if wanted else 1.0,
+        "type_in_evidence": float(typed_any) if info.labels else 1.0,
+        "top_chunk_score": max((s.score for s in sources), default=0.0),
+    }
+
+
+def score(cands: Sequence[Candidate], model: RankerModel) -> None:
+    if not cands:
+        return
+    for cand, p in zip(cands, model.sentence_probabilities(feature_rows(cands)), strict=True):
+        cand.probability = float(p)
+
+
+def is_unanswerable(qf: dict[str, float], model: RankerModel) -> bool:
+    row = np.array([qf[f] for f in QUESTION_FEATURES], dtype=float)
+    return model.unanswerable_probability(row) >= model.abstain_threshold
+
+
+def question_main(standalone: str) -> str:
+    return main_question(standalone)

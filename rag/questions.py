@@ -1,0 +1,148 @@
+"""What a question asks for, read without loading a language model (it runs on every question's path).
+
+``expected_labels`` maps the wh-word and the head noun to the spaCy entity labels an answer should
+hold ("which country" -> GPE, "how many" -> CARDINAL/QUANTITY). ``ANSWER_TYPES`` is the one table for
+that; its words are general English (wh-words and common nouns for kinds of things), never names.
+The entities of the passages were found at index time, so matching labels costs nothing here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from rag.conversation import main_question
+from rag.text import name_phrases
+
+PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
+DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
+EVENT, LAW, PRODUCT, WORK, LANGUAGE, ORDINAL = "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "ORDINAL"
+PLACE = frozenset({GPE, LOC, FAC})
+AGENT = frozenset({PERSON, ORG, NORP})
+FIGURE = frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})
+
+# One table: (question phrase, head nouns that may follow "which"/"what" or None, expected labels).
+# Rows are tried in order; the first that matches wins. Head nouns are common English nouns for kinds.
+ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
+    ("how many", None, frozenset({CARDINAL, QUANTITY})),
+    ("how much", ("money", "cost", "pay", "paid", "spend", "spent", "worth", "fund", "raise"), frozenset({MONEY})),
+    ("how much", None, frozenset({MONEY, QUANTITY, PERCENT, CARDINAL})),
+    ("how long", None, frozenset({DATE, TIME, QUANTITY})),
+    ("how old", None, frozenset({DATE, CARDINAL})),
+    ("how far", None, frozenset({QUANTITY})),
+    ("how", ("big", "large", "tall", "high", "deep", "heavy", "fast"), frozenset({QUANTITY, CARDINAL})),
+    ("when", None, frozenset({DATE, TIME})),
+    ("what time", None, frozenset({TIME, DATE})),
+    ("where", None, PLACE),
+    ("whom", None, frozenset({PERSON, ORG})),
+    ("whose", None, frozenset({PERSON, ORG})),
+    ("who", None, frozenset({PERSON, ORG, NORP})),
+    ("which", ("country", "countries", "nation", "nations", "state", "states", "city", "cities", "town",
+               "towns", "capital", "province", "region", "county", "village", "territory"), frozenset({GPE, LOC})),
+    ("which", ("continent", "ocean", "sea", "river", "lake", "mountain", "island", "islands", "area",
+               "desert", "place"), frozenset({LOC, GPE})),
+    ("which", ("base", "airport", "airfield", "port", "building", "bridge", "stadium", "camp", "facility",
+               "plant", "station", "hospital", "prison", "compound"), frozenset({FAC, ORG, GPE})),
+    ("which", ("company", "companies", "firm", "organization", "organisation", "group", "agency", "outlet",
+               "newspaper", "network", "team", "club", "party", "university", "bank", "brand", "airline",
+               "automaker", "retailer", "chain", "studio", "publication", "court", "department", "ministry",
+               "committee", "union", "body", "institution", "school", "broadcaster", "band"), frozenset({ORG})),
+    ("which", ("person", "people", "man", "woman", "official", "officials", "leader", "president", "minister",
+               "senator", "governor", "mayor", "actor", "actress", "singer", "player", "athlete", "author",
+               "writer", "reporter", "journalist", "spokesperson", "spokesman", "spokeswoman", "ceo", "founder",
+               "judge", "candidate", "star", "director", "secretary", "chief", "general", "rapper",
+               "musician", "artist", "coach", "billionaire", "lawmaker", "politician", "celebrity", "king",
+               "queen", "prince", "princess", "pope", "member", "host"), frozenset({PERSON})),
+    ("which", ("year", "years", "date", "month", "day", "decade", "century", "season", "week"),
+     frozenset({DATE})),
+    ("which", ("percentage", "percent", "share", "proportion", "rate"), frozenset({PERCENT, CARDINAL})),
+    ("which", ("amount", "price", "cost", "sum", "fine", "salary", "budget", "value"),
+     frozenset({MONEY, CARDINAL})),
+    ("which", ("number", "total", "count", "figure"), frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})),
+    ("which", ("nationality", "religion", "ethnicity"), frozenset({NORP})),
+    ("which", ("event", "war", "storm", "hurricane", "tournament", "championship", "festival", "election",
+               "battle", "games"), frozenset({EVENT})),
+    ("which", ("law", "act", "bill", "treaty", "amendment", "rule", "regulation"), frozenset({LAW})),
+    ("which", ("vaccine", "drug", "product", "device", "phone", "car", "vehicle", "app", "aircraft",
+               "plane", "missile", "weapon", "game", "software"), frozenset({PRODUCT, ORG})),
+    ("which", ("film", "movie", "book", "show", "series", "song", "album", "novel", "play", "documentary"),
+     frozenset({WORK})),
+    ("which", ("language",), frozenset({LANGUAGE})),
+)  # fmt: skip
+_WH_OPEN = re.compile(r"\b(?:which|what|(?:name|names|title) of)\b")
+_HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" and heads for h in heads)
+_HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
+
+
+class MetaKind(str, Enum):
+    """Questions about the articles themselves, answered from their byline and date lines."""
+
+    AUTHOR = "author"
+    PUBLISHED = "published"
+    LATEST = "latest"
+
+
+_META = (
+    (MetaKind.AUTHOR, re.compile(r"^\W*who (wrote|authored|reported|penned)\b|\bwho is the (author|writer)\b", re.I)),
+    (
+        MetaKind.PUBLISHED,
+        re.compile(r"\bwhen (was|were|did) (it|this|that|the (article|story|report|piece))\b.*\b(publish|written|post)", re.I),
+    ),
+    (MetaKind.LATEST, re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """The parts of a question the answerer uses."""
+
+    text: str
+    labels: frozenset[str]
+    names: tuple[str, ...]
+    meta: MetaKind | None
+
+
+def expected_labels(question: str) -> frozenset[str]:
+    """Entity labels a direct answer would carry; empty when the question does not ask for an entity."""
+    q = main_question(question).lower()
+    how = _HOW.search(q)
+    for phrase, heads, labels in ANSWER_TYPES:
+        if phrase == "which":
+            head = _head_noun(q)
+            if head is not None and heads is not None and head in heads:
+                return labels
+            continue
+        if phrase == "how" and how:
+            if heads and how.group(0).split()[1] in heads:
+                return labels
+            continue
+        found = re.search(rf"(?:^|[^\w]){re.escape(phrase)}\b", q)
+        if not found:
+            continue
+        if heads is None or any(h in q[found.end() :].split()[:6] for h in heads) or _stems_in(heads, q):
+            return labels
+    return frozenset()
+
+
+def _stems_in(heads: tuple[str, ...], q: str) -> bool:
+    return any(re.search(rf"\b{re.escape(h)}\w*\b", q) for h in heads)
+
+
+def _head_noun(q: str) -> str | None:
+    """The noun a "which"/"what" phrase asks about: "which European country" -> "country"."""
+    for m in _WH_OPEN.finditer(q):
+        found = next((w for w in re.findall(r"[\w’'-]+", q[m.end() :])[:4] if w in _HEADS), None)
+        if found:
+            return found
+    return None
+
+
+def meta_kind(question: str) -> MetaKind | None:
+    q = main_question(question)
+    return next((kind for kind, pattern in _META if pattern.search(q)), None)
+
+
+def analyse(question: str) -> QuestionInfo:
+    main = main_question(question)
+    return QuestionInfo(main, expected_labels(question), tuple(name_phrases(main)), meta_kind(question))

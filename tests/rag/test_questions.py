@@ -1,0 +1,55 @@
+"""The expected-answer-type table and metadata questions, on invented questions."""
+
+import pytest
+
+from rag.questions import MetaKind, analyse, expected_labels, meta_kind
+
+
+@pytest.mark.parametrize(
+    ("question", "must_have", "must_not_have"),
+    [
+        ("Which country did the delegation visit after the summit?", {"GPE"}, {"PERSON", "DATE"}),
+        ("Which European country hosted the orchard fair?", {"GPE"}, {"PERSON"}),
+        ("Who signed the harbour agreement?", {"PERSON", "ORG"}, {"DATE", "GPE"}),
+        ("How many ferries crossed the strait?", {"CARDINAL", "QUANTITY"}, {"MONEY", "PERSON"}),
+        ("How much did the bridge repairs cost?", {"MONEY"}, {"PERSON"}),
+        ("When did the library extend its hours?", {"DATE"}, {"PERSON", "MONEY"}),
+        ("Which outlet first reported the merger?", {"ORG"}, {"PERSON", "DATE"}),
+        ("Where did the flotilla dock?", {"GPE", "LOC", "FAC"}, {"PERSON"}),
+        ("What is the name of the airport near the capital?", {"FAC"}, {"PERSON"}),
+        ("In which year did the mill close?", {"DATE"}, {"PERSON"}),
+        ("Which spokesperson announced the recall?", {"PERSON"}, {"GPE", "DATE"}),
+        ("What percentage of residents voted?", {"PERCENT"}, {"PERSON"}),
+    ],
+)
+def test_wh_word_and_head_noun_map_to_entity_labels(question: str, must_have: set, must_not_have: set) -> None:
+    labels = expected_labels(question)
+    assert must_have <= labels
+    assert not labels & must_not_have
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did the council say about the harbour?", "Why did the mill close?", "Is the bridge open again?"],
+)
+def test_questions_that_ask_for_no_entity_have_no_expected_type(question: str) -> None:
+    assert expected_labels(question) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who wrote the article about the bridge repairs?", MetaKind.AUTHOR),
+        ("When was the article about the orchard festival published?", MetaKind.PUBLISHED),
+        ("What is the latest on the library hours?", MetaKind.LATEST),
+        ("Who repaired the bridge?", None),
+        ("When did the bridge reopen?", None),
+    ],
+)
+def test_questions_about_the_articles_themselves(question: str, kind: MetaKind | None) -> None:
+    assert meta_kind(question) == kind
+
+
+def test_the_question_names_include_nationalities_and_acronyms() -> None:
+    info = analyse("What did the Chinese embassy tell the UN about the Zorvian ferry?")
+    assert {"Chinese", "UN", "Zorvian"} <= {w for n in info.names for w in n.split()}
