@@ -366,6 +366,8 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
     finally:
         stages.restore()
     chunks = summary.chunks_embedded
+    report.put(mode, "ner_seconds", summary.ner_seconds, "s (spaCy NER inside indexing)")
+    report.put(mode, "ner_share", round(summary.ner_seconds / seconds, 3) if seconds else None)
     report.put(mode, "files", n_files)
     report.put(mode, "files_indexed", len(summary.added) + len(summary.updated))
     report.put(mode, "chunks", chunks)
@@ -511,10 +513,19 @@ def run_synthetic(report: Report, args: argparse.Namespace) -> None:
         size = make_synthetic_corpus(corpus_dir, n, SEED)
         report.put(mode, "generate_seconds", round(time.perf_counter() - start, 3), "s")
         report.put(mode, "corpus_mb", round(size / 2**20, 2), "MB")
+        if args.compare_entities:
+            # The same run indexes once without NER first, so the ratio compares like with like.
+            plain = make_settings(Path(tmp) / "store-plain", corpus_dir)
+            plain.index.entities = False
+            assistant = Assistant(plain)
+            warm_embedder(report, mode + "_without_ner", assistant.embedder)
+            without = index_and_report(report, mode + "_without_ner", assistant, corpus_dir, n)
         settings = make_settings(Path(tmp) / "store", corpus_dir)
         assistant = Assistant(settings)
         warm_embedder(report, mode, assistant.embedder)
         seconds = index_and_report(report, mode, assistant, corpus_dir, n)
+        if args.compare_entities:
+            report.put(mode, "with_ner_over_without", round(seconds / without, 3), "(target <= 1.5)")
         projected = seconds * SYNTH_TARGET_ARTICLES / n
         if n != SYNTH_TARGET_ARTICLES:
             report.put(mode, "projected_seconds_for_2000", round(projected, 1), "s (linear)")
@@ -777,6 +788,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("corpus", "synthetic", "scale", "formats", "all"), default="corpus")
     parser.add_argument("--articles", type=int, default=SYNTH_TARGET_ARTICLES, help="synthetic articles")
     parser.add_argument("--chunks", type=int, default=100_000, help="chunks for scale mode")
+    parser.add_argument(
+        "--compare-entities", action="store_true", help="synthetic: index once without NER too, report the ratio"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds over the queries")
     parser.add_argument("--pages", type=int, default=200, help="PDF pages for formats mode")
     parser.add_argument("--html", type=int, default=300, help="news pages for formats mode")

@@ -182,7 +182,7 @@ def _sync(
 
     splitter = make_splitter(settings.index)
     t = time.perf_counter()
-    found = find_entities([a.text for a in todo])
+    found = find_entities([a.text for a in todo]) if settings.index.entities else [[] for _ in todo]
     summary.ner_seconds = round(time.perf_counter() - t, 3)
     chunks: list[Chunk] = [c for a, ents in zip(todo, found, strict=True) for c in chunk_article(a, splitter, ents)]
     indexed_at = now_iso()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.conversation import context_of, main_question
+from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.models import Entity, Source
 from rag.questions import QuestionInfo
 from rag.text import (
     content_terms,
+    numbers,
     exact_match,
     looks_like_injection,
     mentioned,
@@ -32,6 +34,7 @@ from rag.text import (
     words,
 )
 
+_YEAR = re.compile(r"^(19|20)\d\d$")
 WEIGHTS_FILE = Path(__file__).with_name("data") / "answer_ranker.json"
 FEATURES = (
     "similarity",
@@ -47,7 +50,7 @@ FEATURES = (
     "chunk_score",
     "length",
 )
-QUESTION_FEATURES = ("best_probability", "names_in_evidence", "type_in_evidence", "top_chunk_score")
+QUESTION_FEATURES = ("best_probability", "names_in_evidence", "top_chunk_score")
 
 
 @dataclass
@@ -139,8 +142,15 @@ def _is_heading(text: str) -> bool:
 
 
 def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], embedder: Embedder) -> list[Candidate]:
-    """Every usable sentence of the sources, with its features (not yet scored)."""
-    found = [(src, s) for src in sources for s in split_sentences(src.text) if _usable(s.text, src.title)]
+    """Every usable sentence of the sources, with its features (not yet scored). A figure the question
+    states ("Air Base 7", "the 1,500 troops") must be in the sentence: numbers are not paraphrased."""
+    stated = {n for n in numbers(info.text) if not _YEAR.match(n)}
+    found = [
+        (src, s)
+        for src in sources
+        for s in split_sentences(src.text)
+        if _usable(s.text, src.title) and stated <= numbers(s.text)
+    ]
     if not found:
         return []
     vectors, qvec = sentence_similarities(embedder, info.text, [s.text for _, s in found])
@@ -221,6 +231,3 @@ def is_unanswerable(qf: dict[str, float], model: RankerModel) -> bool:
     row = np.array([qf[f] for f in QUESTION_FEATURES], dtype=float)
     return model.unanswerable_probability(row) >= model.abstain_threshold
 
-
-def question_main(standalone: str) -> str:
-    return main_question(standalone)

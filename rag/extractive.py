@@ -54,7 +54,7 @@ class ExtractiveGenerator(Generator):
             return []
         model = load_model()
         qf = question_features(info, ranked, sources)
-        if qf["names_in_evidence"] < 1.0 or qf["type_in_evidence"] < 1.0 or is_unanswerable(qf, model):
+        if qf["type_in_evidence"] < 1.0 or is_unanswerable(qf, model):
             return []
         best = ranked[0]
         chosen = [best]

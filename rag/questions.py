@@ -37,7 +37,7 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("where", None, PLACE),
     ("whom", None, frozenset({PERSON, ORG})),
     ("whose", None, frozenset({PERSON, ORG})),
-    ("who", None, frozenset({PERSON, ORG, NORP})),
+    ("who", None, frozenset({PERSON, ORG})),
     ("which", ("country", "countries", "nation", "nations", "state", "states", "city", "cities", "town",
                "towns", "capital", "province", "region", "county", "village", "territory"), frozenset({GPE, LOC})),
     ("which", ("continent", "ocean", "sea", "river", "lake", "mountain", "island", "islands", "area",
@@ -103,13 +103,24 @@ class QuestionInfo:
     meta: MetaKind | None
 
 
+_WH = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b")
+
+
 def expected_labels(question: str) -> frozenset[str]:
-    """Entity labels a direct answer would carry; empty when the question does not ask for an entity."""
-    q = main_question(question).lower()
-    how = _HOW.search(q)
+    """Entity labels a direct answer would carry; empty when the question does not ask for an entity.
+
+    Only the first wh-word counts: in "What is the name of the official who spoke?" the "who" opens a
+    relative clause, and the question asks for the official's name.
+    """
+    full = main_question(question).lower()
+    first = _WH.search(full)
+    if not first:
+        return frozenset()
+    q = full[first.start() :]
+    how = _HOW.match(q)
     for phrase, heads, labels in ANSWER_TYPES:
         if phrase == "which":
-            head = _head_noun(q)
+            head = _head_noun(q) if q.startswith(("which", "what")) else None
             if head is not None and heads is not None and head in heads:
                 return labels
             continue
@@ -117,7 +128,7 @@ def expected_labels(question: str) -> frozenset[str]:
             if heads and how.group(0).split()[1] in heads:
                 return labels
             continue
-        found = re.search(rf"(?:^|[^\w]){re.escape(phrase)}\b", q)
+        found = re.match(rf"{re.escape(phrase)}\b", q)
         if not found:
             continue
         if heads is None or any(h in q[found.end() :].split()[:6] for h in heads) or _stems_in(heads, q):
@@ -132,7 +143,7 @@ def _stems_in(heads: tuple[str, ...], q: str) -> bool:
 def _head_noun(q: str) -> str | None:
     """The noun a "which"/"what" phrase asks about: "which European country" -> "country"."""
     for m in _WH_OPEN.finditer(q):
-        found = next((w for w in re.findall(r"[\w’'-]+", q[m.end() :])[:4] if w in _HEADS), None)
+        found = next((w for w in re.findall(r"[\w’'-]+", q[m.end() :])[:6] if w in _HEADS), None)
         if found:
             return found
     return None

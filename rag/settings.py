@@ -109,6 +109,11 @@ class IndexSettings(BaseModel):
     chunk_overlap: int = Field(30, description="Words shared by consecutive chunks.")
     lock_timeout_s: float = Field(120.0, description="Seconds a second `rag index` waits for the lock.")
     write_batch: int = Field(256, description="Chunks embedded and written per batch.")
+    entities: bool = Field(
+        True,
+        description="Find named entities (spaCy NER) at index time; the extractive answerer's short answers, "
+        "expected answer types and conflict notes need them.",
+    )
 
 
 class RetrievalSettings(BaseModel):

@@ -114,7 +114,8 @@ def _word(token: str) -> str:
     """Lower case, except acronyms ("NATO", "N.Y." -> "NY"), which would otherwise read as function words."""
     if len(token) >= 2 and token.isupper() and token.isalpha():
         return token
-    return token.lower().replace("’", "'")
+    word = token.lower().replace("’", "'")
+    return word[:-2] if word.endswith("'s") and len(word) > 3 else word
 
 
 def words(text: str) -> list[str]:

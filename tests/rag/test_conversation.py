@@ -18,7 +18,7 @@ def test_follow_up_carries_the_previous_question() -> None:
     assert out == f"Where is Camp Lemonnier?{CONTEXT_MARK}What is Camp Lemonnier used for?)"
 
 
-@pytest.mark.parametrize("question", ["Do they work with the French soldiers?", "Are the Nigerien guards there?"])
+@pytest.mark.parametrize("question", ["Do they work with the Zorvian soldiers?", "Are the Kelish guards there?"])
 def test_nationality_adjectives_do_not_make_a_question_standalone(question: str) -> None:
     assert is_followup(question)
 
