@@ -46,7 +46,7 @@ from rag.conversation import rewrite, strip_instructions  # noqa: E402
 from rag.models import Source  # noqa: E402
 from rag.questions import analyse  # noqa: E402
 from rag.settings import BUNDLED_CORPUS  # noqa: E402
-from rag.text import mentioned, name_tokens  # noqa: E402
+from rag.text import mentioned, question_name_tokens  # noqa: E402
 
 FOLDS = 5
 C = 1.0  # inverse L2 strength; the default of scikit-learn, not tuned
@@ -77,7 +77,7 @@ def _question(qid, suite, standalone, ref, facts, answerable, assistant, label_f
     sources = Source.number(hits)
     info = analyse(standalone)
     cands = candidates(info, standalone, sources, assistant.embedder)
-    wanted = name_tokens(info.text)
+    wanted = question_name_tokens(info.text)
     evidence = " ".join(s.text for s in sources)
     q = Question(
         qid=qid,
@@ -170,7 +170,7 @@ def _best(p: np.ndarray, y: np.ndarray, objective: str = "f1") -> tuple[float, f
 
 
 def _qrow(q: Question, best_p: float) -> list[float]:
-    return [best_p, q.names_in_evidence, q.top_chunk_score]
+    return [best_p, q.top_chunk_score]
 
 
 def _select(probs: np.ndarray, keep: float, max_sentences: int = 3) -> list[int]:

@@ -50,7 +50,7 @@ FEATURES = (
     "chunk_score",
     "length",
 )
-QUESTION_FEATURES = ("best_probability", "names_in_evidence", "top_chunk_score")
+QUESTION_FEATURES = ("best_probability", "top_chunk_score")
 
 
 @dataclass
@@ -209,7 +209,7 @@ def feature_rows(cands: Sequence[Candidate]) -> np.ndarray:
 def question_features(info: QuestionInfo, cands: Sequence[Candidate], sources: Sequence[Source]) -> dict[str, float]:
     """Evidence-level signals for abstaining: how likely the best sentence is, whether the question's names
     and an entity of the expected kind occur anywhere in what was retrieved."""
-    wanted = name_tokens(info.text)
+    wanted = question_name_tokens(info.text)
     evidence = " ".join(s.text for s in sources)
     typed_any = any(c.features.get("expected_type_present") for c in cands)
     return {

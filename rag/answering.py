@@ -20,7 +20,7 @@ from rag.questions import analyse
 from rag.retrieving import Retriever
 from rag.settings import AnswerSettings
 from rag.short_answers import entity_conflicts, short_answer
-from rag.text import mentioned, name_tokens
+from rag.text import mentioned, question_name_tokens
 
 
 def _ms(start: float) -> float:
@@ -93,7 +93,7 @@ def stream_answer(
         return
     answer_text = checked.answer
     short = short_answer(info, checked.citations, sources)
-    if short is not None and not answer_text.startswith(short.text):
+    if short is not None:
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     for note in (conflicts(checked.citations), entity_conflicts(info, checked.citations, sources)):
         if note and note.split(":")[0] not in answer_text:
@@ -108,13 +108,12 @@ def stream_answer(
 
 
 def weak_retrieval(question: str, hits: list[RetrievedChunk], settings: AnswerSettings) -> bool:
-    """Nothing relevant came back, or none of the names in the question occurs in a retrieved passage
-    (a near miss: "the Chinese embassy" over passages that mention no Chinese). A question some of whose
-    names are missing is left to the fitted question model, since paraphrases name things differently."""
+    """Nothing relevant came back, or a name in the question occurs in no retrieved passage (a near miss:
+    "the Chinese embassy" over passages that mention no Chinese)."""
     if not hits or hits[0].score < settings.min_retrieval_score:
         return True
-    wanted = name_tokens(question)
-    return bool(wanted) and not mentioned(wanted, " ".join(h.text for h in hits))
+    wanted = question_name_tokens(question)
+    return bool(wanted - mentioned(wanted, " ".join(h.text for h in hits)))
 
 
 def is_no_answer(text: str) -> bool:

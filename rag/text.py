@@ -107,7 +107,7 @@ def _emit(text: str, start: int, end: int, base: int, out: list[Sentence]) -> No
     out.append(Sentence(stripped, base + s, base + s + len(stripped)))
 
 
-_DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_DOTTED = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\b\.?")
 
 
 def _word(token: str) -> str:
@@ -191,6 +191,16 @@ def name_phrases(text: str) -> list[str]:
             if phrase and not function_word and len(phrase) > 1 and phrase not in out:
                 out.append(phrase)
     return out
+
+
+def question_name_tokens(question: str) -> set[str]:
+    """``name_tokens`` of a question, less a lone capitalised word that only opens it ("Exactly how many …"):
+    questions seldom open with a name, and a missing "name" makes the answerer abstain."""
+    tokens = name_tokens(question)
+    first = re.match(r"\W*([A-Z][a-z]+)\b(?!\s+[A-Z])", question)
+    if first:
+        tokens.discard(first.group(1).lower())
+    return tokens
 
 
 def name_tokens(text: str) -> set[str]:

@@ -24,7 +24,7 @@ ARTICLES = {
         "By Tomas Quillan\n"
         "April 9, 2024\n\n"
         "Passengers queued at dawn for the first sailings of the new crossing to Emberly.\n"
-        "The route from Port Calder to Emberly is operated by Northgull Shipping, the harbour authority said.\n"
+        "The route from Port Calder to Emberly is operated by Northgull Shipping Ltd, the harbour authority said.\n"
         "Local traders expect the crossing to bring more visitors to the market towns of the coast.\n"
     ),
     "orchard.txt": (
@@ -57,7 +57,7 @@ def test_sources_that_name_different_entities_for_the_same_slot_are_both_shown(a
     answer = assistant.ask("Which company operates the ferry route from Port Calder to Emberly?")
     assert prompts.DISAGREE_LEAD in answer.answer
     note = answer.answer.split(prompts.DISAGREE_LEAD, 1)[1]
-    assert "Bluewake Lines" in note and "Northgull Shipping" in note
+    assert "Bluewake Lines" in note and "Northgull Shipping Ltd" in note
     files = {c.file for c in answer.citations}
     assert {"ferry.txt", "ferry-rival.txt"} <= files
 
