@@ -9,8 +9,9 @@ turns are the positives of the question-level abstention model.
 5-fold cross-validation grouped by question (a question's sentences never sit on both sides): every
 figure printed under "CV" comes from models fitted without that question. The thresholds are chosen on
 those out-of-fold predictions (keep a further sentence: best F1 of the sentence labels; abstain: fewest
-errors on the unanswerable labels, since a wrong abstention costs as much as a wrong answer). The final weights, fitted on all questions, go to rag/data/answer_ranker.json
-with the CV figures; run time applies them with numpy.
+errors on the unanswerable labels, since a wrong abstention costs as much as a wrong answer). The final
+weights, fitted on all questions, go to rag/data/answer_ranker.json with the CV figures; run time applies
+them with numpy.
 
     python bench/fit_answer_ranker.py --rtqa-cache /tmp/x-rtqa [--features /tmp/x-features.pkl] [--refresh]
 
@@ -37,16 +38,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from evals import dataset, metrics  # noqa: E402
-from evals.realtimeqa import choose  # noqa: E402
-from evals.runner import eval_settings, open_assistant  # noqa: E402
-from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candidates  # noqa: E402
-from rag.answering import weak_retrieval  # noqa: E402
-from rag.conversation import rewrite, strip_instructions  # noqa: E402
-from rag.models import Source  # noqa: E402
-from rag.questions import analyse  # noqa: E402
-from rag.settings import BUNDLED_CORPUS  # noqa: E402
-from rag.text import mentioned, question_name_tokens  # noqa: E402
+from evals import dataset, metrics
+from evals.realtimeqa import choose
+from evals.runner import eval_settings, open_assistant
+from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candidates
+from rag.answering import weak_retrieval
+from rag.conversation import rewrite, strip_instructions
+from rag.models import Source
+from rag.questions import analyse
+from rag.settings import BUNDLED_CORPUS
+from rag.text import mentioned, question_name_tokens
 
 FOLDS = 5
 C = 1.0  # inverse L2 strength; the default of scikit-learn, not tuned
@@ -130,9 +131,16 @@ def collect_seed(store: Path, k: int) -> list[Question]:
 
             out.append(
                 _question(
-                    f"{item.id}#{i}", "seed", standalone, turn.reference_answer, turn.facts, turn.answerable,
-                    assistant, label, k,
-                )  # fmt: skip
+                    f"{item.id}#{i}",
+                    "seed",
+                    standalone,
+                    turn.reference_answer,
+                    turn.facts,
+                    turn.answerable,
+                    assistant,
+                    label,
+                    k,
+                )
             )
             history.append((turn.question, turn.reference_answer))
     return out
@@ -185,7 +193,9 @@ def _select(probs: np.ndarray, keep: float, max_sentences: int = 3) -> list[int]
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rtqa-cache", type=Path, help="the --cache folder of `rag eval --suite realtimeqa` (omit: seed only)")
+    ap.add_argument(
+        "--rtqa-cache", type=Path, help="the --cache folder of `rag eval --suite realtimeqa` (omit: seed only)"
+    )
     ap.add_argument("--seed-store", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker-seed")
     ap.add_argument("--features", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker.pkl")
     ap.add_argument("--refresh", action="store_true", help="retrieve again instead of reading --features")
@@ -267,9 +277,7 @@ def main() -> None:
         }
 
     final = _fit(x, y)
-    final_q = _fit(
-        np.array([_qrow(q, float(_predict(final, np.array(q.rows)).max())) for q in questions]), qy
-    )
+    final_q = _fit(np.array([_qrow(q, float(_predict(final, np.array(q.rows)).max())) for q in questions]), qy)
     scaler, model = final
     qscaler, qmodel = final_q
     data = {
@@ -292,7 +300,7 @@ def main() -> None:
         "abstain_threshold": round(abstain_t, 4),
         "cv": {
             "folds": FOLDS,
-            "sentences": int(len(y)),
+            "sentences": len(y),
             "positives": int(y.sum()),
             "keep_threshold_f1_precision_recall": [round(keep_f1, 3), round(keep_p, 3), round(keep_r, 3)],
             "abstain_accuracy_precision_recall": [round(ab_acc, 3), round(ab_p, 3), round(ab_r, 3)],

@@ -53,9 +53,7 @@ def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entit
             found[para] = [Entity(start=e.start_char, end=e.end_char, label=e.label_) for e in doc.ents]
     out = []
     for ps in pieces:
-        ents = [
-            Entity(start=offset + e.start, end=offset + e.end, label=e.label) for offset, p in ps for e in found[p]
-        ]
+        ents = [Entity(start=offset + e.start, end=offset + e.end, label=e.label) for offset, p in ps for e in found[p]]
         out.append(ents)
     return out
 

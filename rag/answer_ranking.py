@@ -25,11 +25,11 @@ from rag.models import Entity, Source
 from rag.questions import QuestionInfo
 from rag.text import (
     content_terms,
-    numbers,
     exact_match,
     looks_like_injection,
     mentioned,
-    name_tokens,
+    numbers,
+    question_name_tokens,
     split_sentences,
     words,
 )
@@ -230,4 +230,3 @@ def score(cands: Sequence[Candidate], model: RankerModel) -> None:
 def is_unanswerable(qf: dict[str, float], model: RankerModel) -> bool:
     row = np.array([qf[f] for f in QUESTION_FEATURES], dtype=float)
     return model.unanswerable_probability(row) >= model.abstain_threshold
-

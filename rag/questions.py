@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from rag.conversation import main_question
 from rag.text import name_phrases
@@ -75,7 +75,7 @@ _HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" a
 _HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
 
 
-class MetaKind(str, Enum):
+class MetaKind(StrEnum):
     """Questions about the articles themselves, answered from their byline and date lines."""
 
     AUTHOR = "author"
@@ -87,9 +87,14 @@ _META = (
     (MetaKind.AUTHOR, re.compile(r"^\W*who (wrote|authored|reported|penned)\b|\bwho is the (author|writer)\b", re.I)),
     (
         MetaKind.PUBLISHED,
-        re.compile(r"\bwhen (was|were|did) (it|this|that|the (article|story|report|piece))\b.*\b(publish|written|post)", re.I),
+        re.compile(
+            r"\bwhen (was|were|did) (it|this|that|the (article|story|report|piece))\b.*\b(publish|written|post)", re.I
+        ),
     ),
-    (MetaKind.LATEST, re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I)),
+    (
+        MetaKind.LATEST,
+        re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I),
+    ),
 )
 
 

@@ -19,9 +19,7 @@ from rag.text import STOPWORDS, content_terms, term, words
 
 
 def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
-    return next(
-        (s for s in sources if s.path == cit.path and s.start_char <= cit.quote_start_char < s.end_char), None
-    )
+    return next((s for s in sources if s.path == cit.path and s.start_char <= cit.quote_start_char < s.end_char), None)
 
 
 def _typed(cit: Citation, source: Source, info: QuestionInfo) -> list[tuple[str, frozenset[str], str]]:
