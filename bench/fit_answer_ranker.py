@@ -41,7 +41,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from evals import dataset, metrics
 from evals.realtimeqa import choose
 from evals.runner import eval_settings, open_assistant
-from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candidates
+from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candidates, question_features
 from rag.answering import weak_retrieval
 from rag.conversation import rewrite, strip_instructions
 from rag.models import Source
@@ -65,6 +65,7 @@ class Question:
     names_in_evidence: float
     type_in_evidence: float
     top_chunk_score: float
+    topic_in_evidence: float
     texts: list[str] = field(default_factory=list)
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
@@ -91,6 +92,7 @@ def _question(qid, suite, standalone, ref, facts, answerable, assistant, label_f
         names_in_evidence=len(mentioned(wanted, evidence)) / len(wanted) if wanted else 1.0,
         type_in_evidence=float(any(c.features["expected_type_present"] for c in cands)) if info.labels else 1.0,
         top_chunk_score=max((s.score for s in sources), default=0.0),
+        topic_in_evidence=question_features(info, cands, sources)["topic_in_evidence"],
     )
     for c in cands:
         q.texts.append(c.text)
@@ -177,8 +179,13 @@ def _best(p: np.ndarray, y: np.ndarray, objective: str = "f1") -> tuple[float, f
     return best
 
 
-def _qrow(q: Question, best_p: float) -> list[float]:
-    return [best_p, q.top_chunk_score]
+_TOPIC = FEATURES.index("topic_overlap")
+
+
+def _qrow(q: Question, probs: np.ndarray) -> list[float]:
+    """The question model's row, from the sentence probabilities the ranker gave this question."""
+    best = int(np.argmax(probs))
+    return [float(probs[best]), q.top_chunk_score, q.topic_in_evidence, q.rows[best][_TOPIC]]
 
 
 def _select(probs: np.ndarray, keep: float, max_sentences: int = 3) -> list[int]:
@@ -229,7 +236,7 @@ def main() -> None:
 
     bounds = np.cumsum([0] + [len(q.rows) for q in questions])
     per_q = [oof[bounds[i] : bounds[i + 1]] for i in range(len(questions))]
-    qx = np.array([_qrow(q, float(p.max())) for q, p in zip(questions, per_q, strict=True)])
+    qx = np.array([_qrow(q, p) for q, p in zip(questions, per_q, strict=True)])
     qy = np.array([int(not q.answerable) for q in questions])
     q_oof = np.zeros(len(qy))
     q_item = item_of
@@ -250,7 +257,7 @@ def main() -> None:
         contains = mc = abstained = hard = correct = 0
         for i in idx:
             q, p = questions[i], per_q[i]
-            rules = q.weak or q.type_in_evidence < 1.0
+            rules = q.weak or q.type_in_evidence == 0.0 or q.topic_in_evidence == 0.0
             abstain = rules or q_oof[i] >= abstain_t
             hard += rules
             abstained += abstain
@@ -277,7 +284,7 @@ def main() -> None:
         }
 
     final = _fit(x, y)
-    final_q = _fit(np.array([_qrow(q, float(_predict(final, np.array(q.rows)).max())) for q in questions]), qy)
+    final_q = _fit(np.array([_qrow(q, _predict(final, np.array(q.rows))) for q in questions]), qy)
     scaler, model = final
     qscaler, qmodel = final_q
     data = {

@@ -41,7 +41,9 @@ FEATURES = (
     "similarity_gap",
     "bm25",
     "term_overlap",
+    "topic_overlap",
     "context_overlap",
+    "context_similarity",
     "name_coverage",
     "expected_type_present",
     "expected_type_missing",
@@ -50,7 +52,13 @@ FEATURES = (
     "chunk_score",
     "length",
 )
-QUESTION_FEATURES = ("best_probability", "top_chunk_score")
+QUESTION_FEATURES = ("best_probability", "top_chunk_score", "topic_in_evidence", "best_topic_overlap")
+# Words any question may use without naming its topic; general English, not tied to any articles.
+_GENERIC = frozenset(
+    "name number amount year date time day month place happen happened cost many much kind type reason way thing "
+    "article articles report reported say said tell use used mean do did make made become became go went get got "
+    "take took role purpose people person".split()
+)
 
 
 @dataclass
@@ -155,13 +163,16 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
         return []
     vectors, qvec = sentence_similarities(embedder, info.text, [s.text for _, s in found])
     sims = vectors @ qvec
+    context = context_of(standalone)
+    context_sims = vectors @ embedder.embed_cached([context])[0] if context else np.zeros(len(found))
     q_terms = content_terms(info.text)
-    c_terms = content_terms(context_of(standalone)) - q_terms
+    c_terms = content_terms(context) - q_terms
+    core = topic_terms(info.text)
     bm25 = _bm25(list(q_terms), [content_terms(s.text) for _, s in found])
     top_bm25 = max(bm25.max(), 1e-9)
     best_sim = float(sims.max())
     out = []
-    for (src, sent), vec, sim, b in zip(found, vectors, sims, bm25, strict=True):
+    for (src, sent), vec, sim, csim, b in zip(found, vectors, sims, context_sims, bm25, strict=True):
         ents = [
             Entity(start=e.start - sent.start, end=e.end - sent.start, label=e.label)
             for e in src.entities
@@ -175,7 +186,9 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
             "similarity_gap": float(sim) - best_sim,
             "bm25": float(b) / top_bm25,
             "term_overlap": len(q_terms & terms) / len(q_terms) if q_terms else 0.0,
+            "topic_overlap": len(core & terms) / len(core) if core else 1.0,
             "context_overlap": len(c_terms & terms) / len(c_terms) if c_terms else 0.0,
+            "context_similarity": float(csim),
             "name_coverage": exact_match(info.text, sent.text),
             "expected_type_present": float(typed),
             "expected_type_missing": float(bool(info.labels) and not typed),
@@ -186,6 +199,12 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
         }
         out.append(cand)
     return out
+
+
+def topic_terms(question: str) -> frozenset[str]:
+    """What the question is about besides its names: "the population of Greenvale" -> {"population"}."""
+    names = {w.lower() for w in question_name_tokens(question)}
+    return frozenset(t for t in content_terms(question) if t.lower() not in names and t not in _GENERIC)
 
 
 def _bm25(query: list[str], docs: list[frozenset[str]], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
@@ -212,11 +231,15 @@ def question_features(info: QuestionInfo, cands: Sequence[Candidate], sources: S
     wanted = question_name_tokens(info.text)
     evidence = " ".join(s.text for s in sources)
     typed_any = any(c.features.get("expected_type_present") for c in cands)
+    core = topic_terms(info.text)
+    best = max(cands, key=lambda c: c.probability, default=None)
     return {
-        "best_probability": max((c.probability for c in cands), default=0.0),
+        "best_probability": best.probability if best else 0.0,
         "names_in_evidence": len(mentioned(wanted, evidence)) / len(wanted) if wanted else 1.0,
         "type_in_evidence": float(typed_any) if info.labels else 1.0,
         "top_chunk_score": max((s.score for s in sources), default=0.0),
+        "topic_in_evidence": len(core & content_terms(evidence)) / len(core) if core else 1.0,
+        "best_topic_overlap": best.features["topic_overlap"] if best else 0.0,
     }
 
 

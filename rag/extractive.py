@@ -1,8 +1,9 @@
 """The embedded default answerer: quotes the retrieved sentences most likely to answer the question.
 
 Each sentence of the retrieved chunks is scored by the fitted ranker (``rag.answer_ranking``); the
-question-level model decides whether the evidence answers at all. A question whose names appear in no
-retrieved passage, or that asks for a kind of entity none of them holds, is not answered. The best
+question-level model decides whether the evidence answers at all. A question that asks for a kind of
+entity no retrieved passage holds, or whose topic words (besides its names) occur in none of them, is not
+answered (the pipeline already refused questions whose names occur in none). The best
 sentence comes first, then up to two more that the ranker keeps, each followed by its citation.
 Questions about the articles themselves (who wrote it, when it was published, the latest on a topic)
 are answered from the byline and date lines. Nothing is generated, so nothing can be invented.
@@ -54,7 +55,7 @@ class ExtractiveGenerator(Generator):
             return []
         model = load_model()
         qf = question_features(info, ranked, sources)
-        if qf["type_in_evidence"] < 1.0 or is_unanswerable(qf, model):
+        if qf["type_in_evidence"] == 0.0 or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
         best = ranked[0]
         chosen = [best]
