@@ -1,0 +1,34 @@
+"""Entities found at index time: offsets that cut the entity out of the text, kept with their chunk."""
+
+from __future__ import annotations
+
+from index.entities import find_entities, paragraphs, within
+from rag.models import Entity
+
+TEXT = (
+    "Harbor Authority Names New Chief\n\n"
+    "Marta Ilves will lead the Calder Harbor Authority from March 2025, the board said in Emberly.\n"
+    "She replaces Jonas Brede, who retired after twelve years.\n\n"
+    "Marta Ilves will lead the Calder Harbor Authority from March 2025, the board said in Emberly.\n"
+)
+
+
+def test_paragraphs_keep_their_offsets() -> None:
+    for offset, para in paragraphs(TEXT):
+        assert TEXT[offset : offset + len(para)] == para
+    assert len(paragraphs(TEXT)) == 3
+
+
+def test_entity_offsets_cut_the_entity_out_of_the_article() -> None:
+    [ents] = find_entities([TEXT])
+    found = {(TEXT[e.start : e.end], e.label) for e in ents}
+    assert ("Jonas Brede", "PERSON") in found
+    assert any(label == "DATE" and "2025" in text for text, label in found)
+    # The repeated paragraph is read once but its entities are placed at both occurrences.
+    starts = [e.start for e in ents if TEXT[e.start : e.end] == "Emberly"]
+    assert len(starts) == 2 and starts[0] != starts[1]
+
+
+def test_within_shifts_entities_into_a_chunk() -> None:
+    ents = [Entity(start=5, end=9, label="GPE"), Entity(start=20, end=30, label="ORG")]
+    assert within(ents, 4, 15) == [Entity(start=1, end=5, label="GPE")]
