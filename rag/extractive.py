@@ -26,7 +26,7 @@ from rag.conversation import rewrite
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
 from rag.metadata_answers import answer_metadata
-from rag.questions import QuestionInfo, analyse
+from rag.questions import MetaKind, QuestionInfo, analyse, meta_kind
 from rag.settings import ExtractiveSettings
 from rag.text import content_terms, numbers
 
@@ -69,7 +69,16 @@ class ExtractiveGenerator(Generator):
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
         meta = answer_metadata(question, sources)
         if meta is not None:
-            yield meta
+            text, source = meta
+            yield text
+            if meta_kind(question) is MetaKind.LATEST:
+                # What that newest article says about the topic, after its date.
+                _, ranked = self.ranked(question, [s for s in sources if s.path == source.path])
+                if ranked:
+                    yield f" {ranked[0].text} [{ranked[0].source.n}]"
+            return
+        if meta_kind(question) in (MetaKind.AUTHOR, MetaKind.PUBLISHED):
+            yield prompts.NO_ANSWER
             return
         chosen = self.select(question, sources)
         if not chosen:

@@ -36,8 +36,10 @@ def header_line(source: Source, value: str | None) -> str | None:
     return next((s.text for s in split_sentences(source.text) if value in s.text and len(s.text) < 200), None)
 
 
-def answer_metadata(question: str, sources: Sequence[Source]) -> str | None:
-    """Text with ``[n]`` markers quoting byline/date lines, or None for other questions (or no such lines)."""
+def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Source] | None:
+    """Text with a ``[n]`` marker quoting the byline or date line, and the source it is from; None for
+    other questions, or when no source holds such a line. For "the latest on Z" it is the date line of
+    the newest article among the sources."""
     kind = meta_kind(question)
     if kind is None:
         return None
@@ -46,12 +48,13 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> str | None:
         if not dated:
             return None
         newest = max(dated, key=lambda s: (published_date(s.published), -s.n))
-        return f"{newest.title} [{newest.n}] {header_line(newest, newest.published)} [{newest.n}]"
+        return f"{header_line(newest, newest.published).rstrip('.')}. [{newest.n}]", newest
+    # The article asked about is the best-ranked one; another article's byline would answer a different question.
     field = "byline" if kind is MetaKind.AUTHOR else "published"
-    for source in sources:
+    for source in (s for s in sources if sources and s.path == sources[0].path):
         line = header_line(source, getattr(source, field))
         if line:
-            return f"{line} [{source.n}]"
+            return f"{line} [{source.n}]", source
     return None
 
 

@@ -100,3 +100,15 @@ def test_the_short_answer_is_in_the_json_output(tmp_path, cli, monkeypatch) -> N
     data = json.loads(out)
     assert data["short_answer"]["text"] == "Henrik Adaire"
     assert isinstance(data["short_answer"]["citation"], int)
+
+
+def test_the_latest_on_a_topic_quotes_the_newest_article_date_line(assistant) -> None:
+    answer = assistant.ask("What is the latest on the ferry crossing to Emberly?")
+    assert answer.short_answer is not None and answer.short_answer.text == "April 9, 2024"
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    assert cited.file == "ferry-rival.txt" and "April 9, 2024" in cited.quote
+
+
+def test_who_wrote_an_article_without_a_byline_is_not_answered_from_another_article(assistant) -> None:
+    answer = assistant.ask("Who wrote the article about the orchard festival in Greenvale?")
+    assert answer.abstained
