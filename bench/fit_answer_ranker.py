@@ -102,8 +102,8 @@ def _question(qid, suite, standalone, ref, facts, answerable, assistant, label_f
     return q
 
 
-def collect_rtqa(cache: Path, k: int) -> tuple[list[Question], object]:
-    suite = dataset.load_bench(dataset.REALTIMEQA_DIR)
+def collect_rtqa(cache: Path, k: int, folder: Path) -> tuple[list[Question], object]:
+    suite = dataset.load_bench(folder)
     assistant = open_assistant(eval_settings(cache / "corpus", cache / "store"))
     out = []
     for bq in suite.queries:
@@ -203,6 +203,7 @@ def main() -> None:
     ap.add_argument(
         "--rtqa-cache", type=Path, help="the --cache folder of `rag eval --suite realtimeqa` (omit: seed only)"
     )
+    ap.add_argument("--rtqa-dir", type=Path, default=dataset.REALTIMEQA_DIR, help="the benchmark folder")
     ap.add_argument("--seed-store", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker-seed")
     ap.add_argument("--features", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker.pkl")
     ap.add_argument("--refresh", action="store_true", help="retrieve again instead of reading --features")
@@ -216,11 +217,13 @@ def main() -> None:
     if args.features.exists() and not args.refresh:
         questions = pickle.loads(args.features.read_bytes())
     else:
-        rtqa, embedder = collect_rtqa(args.rtqa_cache, args.k) if args.rtqa_cache else ([], None)
+        rtqa, embedder = collect_rtqa(args.rtqa_cache, args.k, args.rtqa_dir) if args.rtqa_cache else ([], None)
         questions = collect_seed(args.seed_store, args.k) + rtqa
         args.features.write_bytes(pickle.dumps(questions))
     print(f"{len(questions)} questions, {sum(len(q.rows) for q in questions)} candidate sentences "
           f"({time.perf_counter() - t0:.0f} s to collect/load)")  # fmt: skip
+    # A question with no candidate sentence is scored as an abstention below, but has nothing to fit.
+    empty = [q for q in questions if not q.rows]
     questions = [q for q in questions if q.rows]
     x = np.array([r for q in questions for r in q.rows], dtype=float)
     y = np.array([lab for q in questions for lab in q.labels])
@@ -271,7 +274,9 @@ def main() -> None:
             if q.choices and chosen:
                 pick = choose(q.question, q.choices, [q.texts[j] for j in chosen], embedder)
                 mc += pick is not None and pick in q.answer_index
-        n = len(idx)
+        missing = sum(q.suite == suite for q in empty)
+        n = len(idx) + missing
+        abstained += missing
         report[suite] = {
             "questions": n,
             "contains_reference": round(contains / n, 3),

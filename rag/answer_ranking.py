@@ -45,6 +45,7 @@ FEATURES = (
     "context_overlap",
     "context_similarity",
     "name_coverage",
+    "stated_figures",
     "expected_type_present",
     "expected_type_missing",
     "position",
@@ -150,15 +151,9 @@ def _is_heading(text: str) -> bool:
 
 
 def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], embedder: Embedder) -> list[Candidate]:
-    """Every usable sentence of the sources, with its features (not yet scored). A figure the question
-    states ("Air Base 7", "the 1,500 troops") must be in the sentence: numbers are not paraphrased."""
+    """Every usable sentence of the sources, with its features (not yet scored)."""
     stated = {n for n in numbers(info.text) if not _YEAR.match(n)}
-    found = [
-        (src, s)
-        for src in sources
-        for s in split_sentences(src.text)
-        if _usable(s.text, src.title) and stated <= numbers(s.text)
-    ]
+    found = [(src, s) for src in sources for s in split_sentences(src.text) if _usable(s.text, src.title)]
     if not found:
         return []
     vectors, qvec = sentence_similarities(embedder, info.text, [s.text for _, s in found])
@@ -190,6 +185,8 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
             "context_overlap": len(c_terms & terms) / len(c_terms) if c_terms else 0.0,
             "context_similarity": float(csim),
             "name_coverage": exact_match(info.text, sent.text),
+            # A figure the question states ("Pier 39", "the 1,500 troops") is seldom paraphrased.
+            "stated_figures": len(stated & numbers(sent.text)) / len(stated) if stated else 1.0,
             "expected_type_present": float(typed),
             "expected_type_missing": float(bool(info.labels) and not typed),
             "position": math.log1p((src.start_char + sent.start) / 500),
