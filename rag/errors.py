@@ -48,5 +48,7 @@ class FetchError(RagError):
 
 class InputError(RagError):
     """A question, option or upload that cannot be used as given (empty, too long, out of range)."""
+
+
 class NLPModelError(RagError):
     """The spaCy English pipeline is missing."""

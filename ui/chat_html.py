@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from html import escape
 
 from rag.models import Answer, Citation
-from rag.rendering import MARKERS_RUN, answer_pieces, marker_numbers, meta_line, page_lines, provenance, split_short_answer
+from rag.rendering import (
+    MARKERS_RUN,
+    answer_pieces,
+    marker_numbers,
+    meta_line,
+    page_lines,
+    provenance,
+    split_short_answer,
+)
 
 
 @dataclass
