@@ -32,7 +32,7 @@ def answer_pieces(text: str, unsupported: Sequence[str]) -> list[tuple[str, bool
     """``text`` as (piece, is_unsupported) in order, finding each unsupported sentence verbatim.
 
     Searching for the sentences the verifier listed, instead of re-splitting the answer at full
-    stops, keeps "The U.S. base cost $1.5 million." whole.
+    stops, keeps "The N.Y. pier cost $1.5 million." whole.
     """
     spans: list[tuple[int, int]] = []
     for sentence in unsupported:
