@@ -119,7 +119,6 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
             published=article.published,
             page=page,
             page_line=lines.line_of(article.pages[page - 1]) if article.pages and page else None,
-            entities=within(entities, start, end),
-        )
+        ).with_entities(within(entities, start, end))
         for i, (start, end, page) in enumerate(spans)
     ]

@@ -6,9 +6,9 @@ the evals score it. JSON keys are snake_case and stable (see docs/architecture.m
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class Entity(BaseModel):
@@ -41,7 +41,17 @@ class Passage(BaseModel):
     published: str | None = None
     page: int | None = None
     page_line: int | None = None
-    entities: list[Entity] = Field(default_factory=list, exclude=True)
+    # Entities found at index time: private, so they stay out of JSON output and API schemas.
+    _entities: list[Entity] = PrivateAttr(default_factory=list)
+
+    @property
+    def entities(self) -> list[Entity]:
+        """Named entities of ``text`` (offsets into it), as the indexer's NER found them."""
+        return self._entities
+
+    def with_entities(self, entities: list[Entity]) -> Self:
+        self._entities = list(entities)
+        return self
 
 
 class Chunk(Passage):
@@ -122,7 +132,7 @@ class Source(RetrievedChunk):
 
     @classmethod
     def number(cls, hits: list[RetrievedChunk]) -> list[Source]:
-        return [cls(n=i + 1, entities=hit.entities, **hit.model_dump()) for i, hit in enumerate(hits)]
+        return [cls(n=i + 1, **hit.model_dump()).with_entities(hit.entities) for i, hit in enumerate(hits)]
 
 
 class SourceInfo(BaseModel):

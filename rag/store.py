@@ -523,8 +523,7 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         published=meta.get("published") or None,
         page=meta.get("page") or None,
         page_line=meta.get("page_line") or None,
-        entities=decode_entities(meta.get("entities")),
-    )
+    ).with_entities(decode_entities(meta.get("entities")))
 
 
 def encode_entities(entities: list[Entity]) -> str:
