@@ -55,7 +55,10 @@ class ExtractiveGenerator(Generator):
             return []
         model = load_model()
         qf = question_features(info, ranked, sources)
-        if qf["type_in_evidence"] == 0.0 or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
+        # A store indexed before entities were kept has none: the entity-kind rule cannot judge it.
+        typed_store = any(src.entities for src in sources)
+        no_type = typed_store and qf["type_in_evidence"] == 0.0
+        if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
         best = ranked[0]
         chosen = [best]
