@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,11 +23,13 @@ from rag import bm25
 from rag.embeddings import Embedder
 from rag.errors import CorpusError, IndexLockedError, StoreError
 from rag.models import Chunk, IndexSummary
+from rag.sentence_vectors import SentenceStore, sentences_of
 from rag.settings import Settings
 from rag.store import Store, lock_path, next_name, now_iso, probe_server, read_only_error, wipe_embedded_store
 from rag.store_files import orphan_segments, segment_dir, segment_problem, writable
 
 Progress = Callable[[int, int], None]
+_SEEN_MAX = 50_000  # texts whose vectors a run remembers for reuse (~80 MB)
 
 
 def acquire(settings: Settings, on_wait: Callable[[], None] | None = None) -> FileLock:
@@ -151,7 +154,7 @@ def _open_live(settings: Settings, rebuild: bool) -> Store | None:
 def _sync(
     store: Store, embedder: Embedder, articles: list[Article], settings: Settings, progress: Progress | None
 ) -> IndexSummary:
-    summary = IndexSummary()
+    summary, removed = IndexSummary(), []
     manifest = store.manifest()
     broken = [rec for rec in manifest.values() if not rec.complete]
     for rec in broken:
@@ -163,6 +166,7 @@ def _sync(
     for path, rec in sorted(manifest.items()):
         if path not in by_path:
             store.delete_ids(rec.ids)
+            removed += rec.ids
             summary.removed.append(path)
 
     todo: list[Article] = []
@@ -193,18 +197,30 @@ def _sync(
     done = 0
     if progress:
         progress(0, len(chunks))
-    # The same text (wire copy, boilerplate, a republished paragraph) is embedded once per run.
-    seen: dict[str, np.ndarray] = {}
+    sentence_store = SentenceStore.beside(settings.store.dir, settings.chroma.collection)
+    # The same text (wire copy, boilerplate, a republished paragraph, a sentence in two overlapping
+    # chunks) is embedded once; the memory of what was seen is bounded.
+    seen: OrderedDict[str, np.ndarray] = OrderedDict()
     for start in range(0, len(chunks), batch):
         part = chunks[start : start + batch]
-        new = list(dict.fromkeys(c.text for c in part if c.text not in seen))
+        per_chunk = [sentences_of(c.text) for c in part]
+        texts = [c.text for c in part] + [s.text for sents in per_chunk for s in sents]
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        summary.duplicates_reused += len(part) - len({c.text for c in part} & set(new))
         seen.update(zip(new, embedder.embed(new, bulk=bulk), strict=True))
-        vectors = np.stack([seen[c.text] for c in part])
-        summary.duplicates_reused += len(part) - len(new)
-        store.add_chunks(part, vectors, indexed_at)
+        for text in texts:
+            seen.move_to_end(text)
+        store.add_chunks(part, np.stack([seen[c.text] for c in part]), indexed_at)
+        sentence_store.put(
+            (c.id, c.content_hash, sents, np.array([seen[s.text] for s in sents]).reshape(len(sents), -1))
+            for c, sents in zip(part, per_chunk, strict=True)
+        )
+        while len(seen) > _SEEN_MAX:
+            seen.popitem(last=False)
         done += len(part)
         summary.chunks_embedded += len(part)
         if progress:
             progress(done, len(chunks))
     store.delete_ids(replaced)
+    sentence_store.delete(replaced + [cid for rec in broken for cid in rec.ids] + removed)
     return summary

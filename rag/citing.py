@@ -95,15 +95,30 @@ def support(claim: str, passage: str, claim_vec: np.ndarray, quote_vec: np.ndarr
     return round((0.5 * cosine + 0.5 * coverage) * (0.5 + 0.5 * name_share), 4)
 
 
-def _windows(passage: str) -> list[Sentence]:
-    """Candidate quotes: single sentences, and pairs of adjacent ones for claims that span two."""
+def _windows(passage: str) -> tuple[list[Sentence], int]:
+    """Candidate quotes: single sentences, then pairs of adjacent ones for claims that span two; and
+    how many of them are single sentences."""
     sentences = [q for q in split_sentences(passage) if len(q.text) > 3 and not looks_like_injection(q.text)]
     pairs = [
         Sentence(passage[a.start : b.end], a.start, b.end)
         for a, b in itertools.pairwise(sentences)
         if "\n\n" not in passage[a.start : b.end] and b.end - a.start < 600
     ]
-    return sentences + pairs
+    return sentences + pairs, len(sentences)
+
+
+def _scores(
+    claim: str, claim_vec: np.ndarray, windows: list[Sentence], singles: int, embedder: Embedder
+) -> list[float]:
+    """Support of each window: the ``singles`` sentences first, then the pairs. A sentence that fully
+    supports the claim (1.0, the most any window scores: the claim quotes it) cannot be beaten, so the
+    pairs, new texts to embed, are then skipped (scored 0): the best window is the same either way."""
+    scores: list[float] = []
+    for part in (windows[:singles], windows[singles:]):
+        if part and max(scores, default=0.0) < 1.0:
+            vecs = embedder.embed_cached([q.text for q in part])
+            scores += [support(claim, q.text, claim_vec, v) for q, v in zip(part, vecs, strict=True)]
+    return scores + [0.0] * (len(windows) - len(scores))
 
 
 def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support: float) -> Verified:
@@ -120,11 +135,10 @@ def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support
         markers: list[int] = []
         for n in claim.cited:
             source = by_n.get(n)
-            if source is None or not quotes.get(n):
+            if source is None or not quotes.get(n, ([], 0))[0]:
                 continue
-            qs = quotes[n]
-            qvecs = embedder.embed_cached([q.text for q in qs])
-            scores = [support(claim.text, q.text, claim_vecs[i], v) for q, v in zip(qs, qvecs, strict=True)]
+            qs, singles = quotes[n]
+            scores = _scores(claim.text, claim_vecs[i], qs, singles, embedder)
             best = int(np.argmax(scores))
             score = scores[best]
             if score < min_support:

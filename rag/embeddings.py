@@ -50,6 +50,17 @@ def cpu_has_native_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def release_freed_memory() -> None:
+    """Hand memory freed by a torch batch back to the OS (glibc keeps it otherwise, and an indexing
+    run's RSS then grows batch after batch: ~130 MB per batch of 500 texts here)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 _QUIET_OFFLINE = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
@@ -174,6 +185,8 @@ class Embedder:
                 convert_to_numpy=True,
                 show_progress_bar=show_progress,
             )
+        if bf16:
+            release_freed_memory()
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:
@@ -190,6 +203,15 @@ class Embedder:
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return np.stack([found[t] for t in texts])
+
+    def remember(self, texts: list[str], vectors: list[np.ndarray]) -> None:
+        """Seed the cache with vectors computed elsewhere (stored sentence vectors); known texts are kept."""
+        with self._cache_lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                if text not in self._cache:
+                    self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
 
 
 _SHARED: dict[tuple[str, str, int, str], Embedder] = {}

@@ -18,9 +18,10 @@ from rag import bm25
 from rag.embeddings import Embedder
 from rag.errors import EmbeddingError
 from rag.models import RetrievedChunk
+from rag.sentence_vectors import SentenceStore, sentence_vectors
 from rag.settings import RetrievalSettings
 from rag.store import Store
-from rag.text import content_terms, exact_match, split_sentences
+from rag.text import content_terms, exact_match
 
 
 def rrf(ranked_lists: list[list[RetrievedChunk]], k: int) -> list[RetrievedChunk]:
@@ -50,11 +51,12 @@ class Retriever:
         self.settings = settings
         self.store = store
         self.embedder = embedder
-        self._bm25: Any = None
+        self._bm25: bm25.KeywordIndex | None = None
         self._bm25_generation: int | None = None
         self._cross_encoder: Any = None
+        self.sentences = SentenceStore.beside(store.settings.store.dir, store.name)
 
-    def bm25(self) -> Any:
+    def bm25(self) -> bm25.KeywordIndex | None:
         """The keyword index for the store's generation (as read by ``reopen_if_changed`` in ``search``)."""
         generation = self.store.opened_generation
         if self._bm25 is None or generation != self._bm25_generation:
@@ -68,7 +70,7 @@ class Retriever:
         self.store.reopen_if_changed()
         qvec = self.embedder.embed_cached([query])[0]
         vector_hits = self.store.query(qvec.tolist(), n)
-        keyword_hits = bm25.search(self.bm25(), query, n)
+        keyword_hits = bm25.search(self.bm25(), self.store, query, n)
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
             return []
@@ -120,15 +122,11 @@ class Retriever:
 
     def _rerank(self, query: str, qvec: np.ndarray, hits: list[RetrievedChunk], vecs: np.ndarray) -> np.ndarray:
         q_terms = content_terms(query)
-        per_hit = [[s.text for s in split_sentences(h.text) if len(s.text) > 20] or [h.text] for h in hits]
-        # One call for every candidate sentence: sorted by length and batched together, far less padding
-        # than one small batch per chunk (new sentences are most of a new question's search time).
-        sims = self.embedder.embed_cached([t for texts in per_hit for t in texts]) @ qvec if hits else np.zeros(0)
-        ends = np.cumsum([len(texts) for texts in per_hit])
         scores = []
-        for hit, vec, end, texts in zip(hits, vecs, ends, per_hit, strict=True):
-            sent_sim = float(np.max(sims[end - len(texts) : end]))
+        for hit, vec, sents in zip(hits, vecs, sentence_vectors(hits, self.embedder, self.sentences), strict=True):
             chunk_sim = float(vec @ qvec)
+            long = [i for i, s in enumerate(sents.sentences) if len(s.text) > 20]
+            sent_sim = float(np.max(sents.vectors[long] @ qvec)) if long else chunk_sim
             overlap = len(q_terms & content_terms(hit.text)) / len(q_terms) if q_terms else 0.0
             scores.append(0.45 * sent_sim + 0.25 * chunk_sim + 0.15 * overlap + 0.15 * exact_match(query, hit.text))
         return np.array(scores)

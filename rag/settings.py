@@ -63,7 +63,7 @@ class CorpusSettings(BaseModel):
 
 
 class StoreSettings(BaseModel):
-    dir: Path = Field(Path(".rag"), description="Local store: embedded Chroma, BM25 index, lock.")
+    dir: Path = Field(Path(".rag"), description="Local store: embedded Chroma, BM25 index, sentence vectors, lock.")
     hnsw_sync_threshold: int = Field(
         1000,
         ge=2,

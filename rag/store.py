@@ -1,4 +1,5 @@
-"""The Chroma vector store, reached through llama-index's ``ChromaVectorStore``.
+"""The Chroma vector store, used through chromadb's own client (no llama-index on the query path:
+importing it cost ~1.9 s of a one-shot question's start-up).
 
 The store is the source of truth for what is indexed: every chunk carries its file, content
 hash and the number of chunks of its file, so the per-file manifest is read back from the
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -200,12 +200,6 @@ class Store:
                 f"Store at {self.location} is unreadable ({type(exc).__name__}: {short(exc)}); "
                 "run `rag index --rebuild`"
             ) from exc
-        if self.collection is None:
-            self.vector_store = None
-            return
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
 
     def _lookup(self, name: str) -> Any:
         from chromadb.errors import NotFoundError
@@ -391,23 +385,19 @@ class Store:
         return records
 
     def add_chunks(self, chunks: list[Chunk], vectors: Any, indexed_at: str) -> None:
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
-        nodes = []
-        for chunk, vector in zip(chunks, vectors, strict=True):
+        metadatas = []
+        for chunk in chunks:
             metadata = {key: getattr(chunk, key) for key in _CHUNK_FIELDS}
             metadata["indexed_at"] = indexed_at
             metadata["entities"] = encode_entities(chunk.entities)
-            node = TextNode(
-                id_=chunk.id,
-                text=chunk.text,
-                metadata=metadata,
-                embedding=[float(x) for x in vector],
-                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.path)},
+            metadatas.append({k: v for k, v in metadata.items() if v is not None})
+        if chunks:
+            self.collection.add(
+                ids=[c.id for c in chunks],
+                embeddings=np.asarray(vectors, dtype=np.float32),
+                documents=[c.text for c in chunks],
+                metadatas=metadatas,
             )
-            nodes.append(node)
-        if nodes:
-            self.vector_store.add(nodes)
 
     def first_chunks(self, paths: list[str]) -> list[RetrievedChunk]:
         """The opening chunk (title, byline, date lines) of each file in ``paths``."""
@@ -423,32 +413,28 @@ class Store:
         for start in range(0, len(ids), 5000):
             self.collection.delete(ids=ids[start : start + 5000])
 
-    def query(self, vector: list[float], k: int, exclude_paths: list[str] | None = None) -> list[RetrievedChunk]:
-        from llama_index.core.vector_stores.types import (
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-            VectorStoreQuery,
-        )
-
-        filters = None
+    def query(
+        self, vector: list[float], k: int, exclude_paths: list[str] | None = None, where: dict | None = None
+    ) -> list[RetrievedChunk]:
+        """Nearest chunks by cosine, optionally outside some files and within a Chroma ``where`` clause."""
+        clauses = [where] if where else []
         if exclude_paths:
-            filters = MetadataFilters(
-                filters=[MetadataFilter(key="path", value=exclude_paths, operator=FilterOperator.NIN)]
-            )
-        query = VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters)
+            clauses.append({"path": {"$nin": exclude_paths}})
+        combined = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         # No count() first: an empty collection answers with nothing, and a count per query costs time.
-        result = self._read("Vector search", lambda: self._vector_query(query))
+        result = self._read("Vector search", lambda: self._vector_query(vector, k, combined))
         if result is None:
             return []
-        hits = []
-        for node, sim in zip(result.nodes or [], result.similarities or [], strict=False):
-            cosine = 1.0 + math.log(max(sim, 1e-12))
-            hits.append(to_retrieved(node.node_id, node.metadata, node.get_content(), cosine, "vector"))
-        return hits
+        ids, metas, docs, dists = (result[key][0] for key in ("ids", "metadatas", "documents", "distances"))
+        rows = zip(ids, metas, docs, dists, strict=True)
+        return [to_retrieved(cid, meta or {}, doc or "", 1.0 - dist, "vector") for cid, meta, doc, dist in rows]
 
-    def _vector_query(self, query: Any) -> Any:
-        return self.vector_store.query(query) if self.vector_store is not None else None
+    def _vector_query(self, vector: list[float], k: int, where: dict | None) -> Any:
+        if self.collection is None:
+            return None
+        return self.collection.query(
+            query_embeddings=[vector], n_results=k, where=where, include=["documents", "metadatas", "distances"]
+        )
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of ``ids`` that are still in the store (a re-index may have removed some)."""

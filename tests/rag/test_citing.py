@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from rag.citing import conflicts, parse_claims, verify
+from rag.citing import _windows, conflicts, parse_claims, verify
 from rag.generator import Source
 
 
@@ -61,3 +61,30 @@ def test_conflicting_figures_get_a_note(bundled_corpus: Path, assistant_for) -> 
     assert "different figures" in answer.answer
     assert {c.file for c in answer.citations} >= {"000_66acf2913ab27397.txt", "001_d226fc9055a80bf1.txt"}
     assert conflicts(answer.citations)
+
+
+def test_a_quoted_sentence_is_cited_without_embedding_sentence_pairs(tiny_corpus: Path, assistant_for) -> None:
+    a = assistant_for(tiny_corpus)
+    a.index()
+    sources = _sources(a, "How much did the Harbor Bridge repairs cost?")
+    alpha = next(s for s in sources if s.file == "alpha.txt")
+    windows, singles = _windows(alpha.text)
+    pairs = {w.text for w in windows[singles:]}
+    quoted = "City engineer Maria Lopez said the repairs cost $42 million."
+    asked: list[str] = []
+    embed_cached = a.embedder.embed_cached
+
+    def spy(texts: list[str]):
+        asked.extend(texts)
+        return embed_cached(texts)
+
+    a.embedder.embed_cached = spy  # type: ignore[method-assign]
+    try:
+        checked = verify(f"{quoted} [{alpha.n}]", sources, a.embedder, 0.5)
+        asked_for_quote = set(asked)
+        verify(f"The bridge reopened after repairs that cost $42 million [{alpha.n}].", sources, a.embedder, 0.5)
+    finally:
+        del a.embedder.embed_cached
+    assert pairs and [c.quote for c in checked.citations] == [quoted] and checked.citations[0].support_score == 1.0
+    assert not asked_for_quote & pairs  # fully supported by one sentence: no pair embedded
+    assert set(asked) & pairs  # a claim no single sentence fully supports is checked against pairs too
