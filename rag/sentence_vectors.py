@@ -11,6 +11,7 @@ Chroma server, an older store) is embedded on the fly, as before.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -69,6 +70,19 @@ class SentenceStore:
     def beside(cls, store_dir: Path, collection: str) -> SentenceStore:
         return cls(store_dir / "sentences" / f"{collection}.sqlite3")
 
+    def _reader(self) -> sqlite3.Connection | None:
+        """A connection for reading, or None when the file cannot be opened (a read-only store whose WAL
+        files cannot be made): its sentences are then embedded on the fly."""
+        try:
+            if os.access(self.path.parent, os.W_OK):
+                return self._db()
+            db = getattr(self._local, "ro", None) or sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            db.execute("SELECT 1 FROM chunk_sentences LIMIT 1")
+        except sqlite3.Error:
+            return None
+        self._local.ro = db
+        return db
+
     def _db(self) -> sqlite3.Connection:
         """This thread's connection; reopened when the file was replaced (``rag index --rebuild`` elsewhere)."""
         db = getattr(self._local, "db", None)
@@ -110,7 +124,11 @@ class SentenceStore:
             return {}
         by_id = {c.id: c for c in chunks}
         marks = ",".join("?" * len(by_id))
-        rows = self._db().execute(f"SELECT * FROM chunk_sentences WHERE chunk_id IN ({marks})", list(by_id)).fetchall()
+        db = self._reader()
+        try:
+            rows = db.execute(f"SELECT * FROM chunk_sentences WHERE chunk_id IN ({marks})", list(by_id)).fetchall()
+        except (sqlite3.Error, AttributeError):  # no usable connection, or a damaged file
+            return {}
         out = {}
         for cid, content_hash, spans, scales, codes in rows:
             chunk = by_id[cid]

@@ -11,7 +11,7 @@ import pytest
 from rag import bm25
 from rag.models import Chunk
 from rag.settings import Settings
-from rag.store import META_GENERATION, Store
+from rag.store import Store
 
 WORDS = (
     "harbor bridge toll council vote river dam flood budget mayor school teacher strike hospital nurse "
@@ -36,9 +36,9 @@ def _chunks(n: int, seed: int, prefix: str = "f") -> list[Chunk]:
 
 
 def _store(chunks: list[Chunk]) -> Store:
-    store = Store(Settings())
+    store = Store(Settings(), create=True)
     store.add_chunks(chunks, np.random.default_rng(0).normal(size=(len(chunks), 8)), "2024-01-01T00:00:00+00:00")
-    store.set_meta(**{META_GENERATION: store.generation + 1})
+    store.stamp(generation=store.generation + 1)
     return store
 
 
@@ -107,7 +107,7 @@ def test_incremental_update_equals_a_full_rebuild() -> None:
     changed = _chunks(5, seed=5, prefix="f")[:5]  # files f0..f4 rewritten: same ids, new text
     store.delete_ids(removed)
     store.add_chunks(later + changed, np.ones((35, 8)), "2024-01-02T00:00:00+00:00")
-    store.set_meta(**{META_GENERATION: base + 1})
+    store.stamp(generation=base + 1)
     updated = bm25.update(store, base, removed, _texts(later + changed))
     assert updated.generation == base + 1 and updated.count == store.count() == 90
     rebuilt_from_store = bm25.build(store)
@@ -120,7 +120,7 @@ def test_incremental_update_equals_a_full_rebuild() -> None:
 def test_stale_base_falls_back_to_a_full_rebuild() -> None:
     store = _store(_chunks(40, seed=6))
     bm25.build(store)
-    store.set_meta(**{META_GENERATION: store.generation + 5})  # another machine indexed meanwhile
+    store.stamp(generation=store.generation + 5)  # another machine indexed meanwhile
     index = bm25.update(store, base_generation=1, removed=[], added=[])
     assert index.generation == store.generation and index.count == 40
 
@@ -131,7 +131,7 @@ def test_a_reader_keeps_its_generation_while_a_new_one_is_published() -> None:
     old = bm25.build(store)
     before = old.search("river dam flood", 5)
     store.delete_ids([c.id for c in chunks[:20]])
-    store.set_meta(**{META_GENERATION: store.generation + 1})
+    store.stamp(generation=store.generation + 1)
     new = bm25.update(store, old.generation, [c.id for c in chunks[:20]], [])
     assert new.folder != old.folder and bm25.current_generation(store) == new.generation
     assert not old.folder.exists()  # one generation on disk
@@ -140,6 +140,6 @@ def test_a_reader_keeps_its_generation_while_a_new_one_is_published() -> None:
 
 
 def test_empty_store_has_no_index() -> None:
-    store = Store(Settings())
+    store = Store(Settings(), create=True)
     assert bm25.load(store) is None
     assert bm25.search(None, store, "anything", 5) == []

@@ -89,12 +89,12 @@ def problems(checks: list[Check]) -> list[Check]:
 
 
 def bm25_files() -> list[str]:
-    return ["corpus.jsonl", "data.csc.index.npy", "vocab.index.json", "params.index.json", "rag_stamp.json"]
+    return ["ids.json", "data.csc.index.npy", "indptr.csc.index.npy", "vocab.index.json", "stamp.json"]
 
 
 def cases() -> list:
     names = ["chroma.sqlite3", *SEGMENT_FILES, *bm25_files(), *HARMLESS]
-    quick = {("data_level0.bin", "zero"), ("index_metadata.pickle", "truncate"), ("corpus.jsonl", "truncate")}
+    quick = {("data_level0.bin", "zero"), ("index_metadata.pickle", "truncate"), ("ids.json", "truncate")}
     return [
         pytest.param(name, mode, marks=() if (name, mode) in quick else pytest.mark.slow, id=f"{name}-{mode}")
         for name in names
