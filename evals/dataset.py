@@ -186,7 +186,10 @@ def load_bench(folder: Path, name: str | None = None) -> BenchSuite:
 
 
 def iter_bench_docs(corpus_path: Path):
-    """(doc_id, title, body) for every article; a malformed line raises with its number."""
+    """(doc_id, title, body, header) for every article; a malformed line raises with its number.
+
+    ``header`` is the article's dateline, "source | published_at" (empty when the benchmark gives neither),
+    which the loader reads as the article's outlet and publication date."""
     with open(corpus_path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -194,12 +197,14 @@ def iter_bench_docs(corpus_path: Path):
             raw = json.loads(line)
             if "doc_id" not in raw or "body" not in raw:
                 raise DatasetError(f"{corpus_path}:{n}: an article needs doc_id and body")
-            yield str(raw["doc_id"]), str(raw.get("title") or ""), str(raw["body"])
+            header = " | ".join(str(raw[key]).strip() for key in ("source", "published_at") if raw.get(key))
+            yield str(raw["doc_id"]), str(raw.get("title") or ""), str(raw["body"]), header
 
 
-def doc_text(title: str, body: str) -> str:
-    """The article file: title line first, a blank line, then the body."""
-    return f"{title.strip()}\n\n{body.strip()}\n" if title.strip() else f"{body.strip()}\n"
+def doc_text(title: str, body: str, header: str = "") -> str:
+    """The article file: title line first, the dateline (if any), a blank line, then the body."""
+    head = "\n".join(line for line in (title.strip(), header.strip()) if line)
+    return f"{head}\n\n{body.strip()}\n" if head else f"{body.strip()}\n"
 
 
 def doc_file(doc_id: str) -> str:
@@ -215,13 +220,13 @@ def materialise_corpus(corpus_path: Path, target: Path, doc_ids: set[str] | None
     target.mkdir(parents=True, exist_ok=True)
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     keep: set[str] = set()
-    for doc_id, title, body in iter_bench_docs(corpus_path):
+    for doc_id, title, body, header in iter_bench_docs(corpus_path):
         if doc_ids is not None and doc_id not in doc_ids:
             continue
         name = doc_file(doc_id)
         keep.add(name)
         path = target / name
-        text = doc_text(title, body)
+        text = doc_text(title, body, header)
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             counts["unchanged"] += 1
             continue

@@ -46,6 +46,7 @@ class EvalOptions:
     ids: list[str] = field(default_factory=list)
     sample: str = "first"  # external suites: "first" N by qid, or "random" (fixed seed 0)
     quiet: bool = False
+    as_of: bool = True  # external suites: ask each question as of its question_date
 
 
 @dataclass

@@ -129,9 +129,11 @@ def run_bench(folder: Path, name: str, ctx: harness.RunContext) -> tuple[BenchSu
         for q in queries:
             row = query_row(q)
             start = time.perf_counter()
+            # As a reader of that week's quiz would ask: nothing published after the question's date.
+            window = assistant.user_window(q.question_date) if options.as_of and q.question_date else None
             try:
-                answer = assistant.ask(q.query, k=k, generator=generator)
-                hits = assistant.search(q.query, k=SEARCH_K)
+                answer = assistant.ask(q.query, k=k, generator=generator, window=window)
+                hits = assistant.search(q.query, k=SEARCH_K, window=window)
             except Exception as exc:  # noqa: BLE001 - one failing question is a result, not the end of the run
                 harness.failed(row, exc)
             else:
@@ -150,6 +152,7 @@ def run_bench(folder: Path, name: str, ctx: harness.RunContext) -> tuple[BenchSu
         suite=name,
         suite_path=str(folder),
         search_k=SEARCH_K,
+        as_of="question_date" if options.as_of else "today",
         limit=options.limit,
         sample=sample_note(len(queries), len(suite.queries), options),
         questions=len(rows),

@@ -261,6 +261,7 @@ class Baselines(BaseModel):
 class BenchSummary(RunSummary):
     kind: Literal["bench"] = "bench"
     search_k: int
+    as_of: str = "question_date"  # each question asked as of its question_date, or "today" (--no-as-of)
     sample: str
     questions: int
     questions_in_suite: int | None = None

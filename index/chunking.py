@@ -119,6 +119,8 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
             published=article.published,
             page=page,
             page_line=lines.line_of(article.pages[page - 1]) if article.pages and page else None,
+            outlet=article.outlet,
+            date_source=article.date_source,
         ).with_entities(within(entities, start, end))
         for i, (start, end, page) in enumerate(spans)
     ]

@@ -183,6 +183,9 @@ def _sync(
             todo.append(article)
         else:
             summary.unchanged.append(article.rel_path)
+            if not rec.has_dates:
+                store.set_dates(rec.ids, article.published, article.outlet, article.date_source)
+                summary.dates_added += 1
 
     splitter = make_splitter(settings.index)
     t = time.perf_counter()

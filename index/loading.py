@@ -15,15 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import formats
+from index.dating import date_article, supplied
 from rag.errors import CorpusError, FormatError
 from rag.models import SkippedFile
 from rag.settings import CorpusSettings
 
-_DATE_RE = re.compile(
-    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|"
-    r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? "
-    r"\d{1,2}, \d{4}\b|\b\d{4}-\d{2}-\d{2}\b"
-)
 _BYLINE_RE = re.compile(r"^\s*By\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})\s*$")
 _HEADER_LINES = 12
 _BOILERPLATE = frozenset({"skip to content", "skip to main content", "menu", "advertisement", "share", "close"})
@@ -39,7 +35,9 @@ class Article:
     content_hash: str
     title: str
     byline: str | None = None
-    published: str | None = None
+    published: str | None = None  # ISO date from index.dating; None when the file states none
+    outlet: str | None = None
+    date_source: str = "none"
     warnings: list[str] = field(default_factory=list)
     url: str | None = None
     source: str | None = None
@@ -129,17 +127,15 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     return body, title
 
 
-def _header_metadata(text: str) -> tuple[str, str | None, str | None]:
+def _header_metadata(text: str) -> tuple[str, str | None]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     content = [line for line in lines if line.lower() not in _BOILERPLATE]
     title = (content or lines or [""])[0]
-    byline = published = None
+    byline = None
     for line in lines[1:_HEADER_LINES]:
         if byline is None and (m := _BYLINE_RE.match(line)):
             byline = m.group(1)
-        if published is None and len(line) < 80 and (m := _DATE_RE.search(line)):
-            published = m.group(0)
-    return title[:300], byline, published
+    return title[:300], byline
 
 
 def _extract(path: Path, data: bytes, corpus: CorpusSettings) -> formats.Extracted:
@@ -166,6 +162,9 @@ def _extract(path: Path, data: bytes, corpus: CorpusSettings) -> formats.Extract
     return found
 
 
+_META_SOURCE = {".html": "html_meta", ".htm": "html_meta", ".md": "front_matter"}
+
+
 def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings | None = None) -> Article | SkippedFile:
     rel = path.relative_to(root).as_posix()
     corpus = corpus or CorpusSettings(max_file_bytes=max_bytes)
@@ -185,15 +184,21 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     text = found.text
     if not text.strip():
         return SkippedFile(file=rel, reason="no readable text")
-    title, byline, published = _header_metadata(text)
+    title, byline = _header_metadata(text)
+    # The format's own metadata (HTML meta, front matter, PDF/DOCX properties) ranks below the text's dateline.
+    kind = _META_SOURCE.get(path.suffix.lower())
+    raw_html = decode(data)[0] if kind == "html_meta" else None
+    dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind))
     return Article(
         path=path,
         rel_path=rel,
         text=text,
         content_hash=content_hash(data),
         title=found.title or title,
-        byline=found.byline or byline,
-        published=found.published or published,
+        byline=found.byline or byline or dating.byline,
+        published=dating.iso,
+        outlet=dating.outlet,
+        date_source=dating.source,
         warnings=[f"{rel}: {w}" for w in found.warnings],
         url=found.url,
         source=found.source,

@@ -13,9 +13,10 @@ from collections.abc import Iterator, Sequence
 from rag import prompts
 from rag.citing import conflicts, verify
 from rag.conversation import strip_instructions
+from rag.dates import for_question
 from rag.embeddings import Embedder
 from rag.generator import Generator, Source
-from rag.models import Answer, AnswerDelta, RetrievedChunk
+from rag.models import Answer, AnswerDelta, DateWindow, RetrievedChunk
 from rag.questions import analyse
 from rag.retrieving import Retriever
 from rag.settings import AnswerSettings
@@ -39,6 +40,7 @@ def stream_answer(
     embedder: Embedder,
     settings: AnswerSettings,
     k: int,
+    window: DateWindow | None = None,
 ) -> Iterator[AnswerDelta | Answer]:
     """Yield text deltas as the generator produces them, then the verified ``Answer``."""
     t0 = time.perf_counter()
@@ -49,7 +51,8 @@ def stream_answer(
 
     t = time.perf_counter()
     info = analyse(standalone)
-    hits = retriever.search(standalone, k) if standalone else []
+    used = for_question(standalone or question, window)
+    hits = retriever.search(standalone, k, window=used) if standalone else []
     if info.meta is not None:
         hits = retriever.with_first_chunks(hits)
     timings["retrieve"] = _ms(t)
@@ -67,6 +70,7 @@ def stream_answer(
             model=generator.model,
             note=generator.note,
             retrieved=hits,
+            window=used,
             timings_ms=timings,
             **extra,
         )

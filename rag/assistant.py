@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from rag.models import (
     AnswerDelta,
     ArticleText,
     Check,
+    DateWindow,
     IndexSummary,
     RetrievedChunk,
     SkippedFile,
@@ -161,8 +163,10 @@ class Assistant:
         backend: str | None = None,
         k: int | None = None,
         generator: Generator | None = None,
+        window: DateWindow | None = None,
     ) -> Iterator[AnswerDelta | Answer]:
-        """Text deltas as they are produced, then the verified ``Answer``."""
+        """Text deltas as they are produced, then the verified ``Answer`` (which records the date window
+        used: ``window``'s as-of, default today, and since/until, plus what the question says about time)."""
         from rag.answering import stream_answer
 
         question = clean_question(question, self.settings.answer.max_question_chars)
@@ -171,7 +175,7 @@ class Assistant:
             corpus = self.settings.corpus.dir
             raise CorpusError(f"The index at {self.store.location} is empty: run `rag index` (corpus: {corpus})")
         gen = generator or self.generator(backend)
-        yield from stream_answer(question, history, self.retriever, gen, self.embedder, self.settings.answer, k)
+        yield from stream_answer(question, history, self.retriever, gen, self.embedder, self.settings.answer, k, window)
 
     def ask(
         self,
@@ -180,15 +184,35 @@ class Assistant:
         backend: str | None = None,
         k: int | None = None,
         generator: Generator | None = None,
+        window: DateWindow | None = None,
     ) -> Answer:
-        for item in self.stream(question, history, backend, k, generator):
+        for item in self.stream(question, history, backend, k, generator, window):
             if isinstance(item, Answer):
                 return item
         raise RagError("The answer pipeline ended without an answer")
 
-    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
+    def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
+        """Ranked chunks; nothing dated after the as-of date (default today) or outside since/until."""
         query = clean_question(query, self.settings.answer.max_question_chars)
-        return self.retriever.search(query, check_top_k(k, self.settings.retrieval.max_top_k))
+        k = check_top_k(k, self.settings.retrieval.max_top_k)
+        return self.retriever.search(query, k, window=self.window_for(query, window))
+
+    @staticmethod
+    def user_window(
+        as_of: str | date | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+    ) -> DateWindow:
+        """Dates as a user typed them (ISO, or "yesterday", "2 weeks ago"); as-of defaults to today."""
+        from rag.dates import user_window
+
+        return user_window(as_of, since, until)
+
+    def window_for(self, question: str, window: DateWindow | None = None) -> DateWindow:
+        """The window a question is answered in: the user's (as-of default today) plus its date phrase."""
+        from rag.dates import for_question
+
+        return for_question(question, window)
 
     def sources(self) -> list[SourceInfo]:
         return self.store.sources()

@@ -179,6 +179,8 @@ def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) 
         published=chunk.published,
         page=chunk.page,
         page_line=chunk.page_line,
+        outlet=chunk.outlet,
+        also_reported_by=chunk.also_reported_by,
     )
 
 

@@ -186,17 +186,33 @@ def search_cmd(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("-k", "--top-k", help="Number of chunks (1-100).")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """Show the chunks that retrieval ranks highest for a query."""
+    from rag.rendering import dateline, window_note
+
     with errors_as_lines():
         if not query.strip():
             fail("The query is empty")
-        hits = forwarded().search(query, k)
+        a, window = _with_dates(as_of, since, until)
+        if window is not None:
+            window = a.window_for(query, window)
+        hits = a.search(query, k, window=window) if window is not None else a.search(query, k)
         if as_json:
             from rag.rendering import chunk_json
 
-            emit_json({"query": query, "results": [chunk_json(h) for h in hits]})
+            emit_json(
+                {
+                    "query": query,
+                    "window": window.model_dump(mode="json") if window else None,
+                    "results": [chunk_json(h) for h in hits],
+                }
+            )
             return
+        if note := window_note(window):
+            out.print(f"[dim]{escape(note)}[/]")
         if not hits:
             out.print("No matching chunks.")
         for rank, hit in enumerate(hits, 1):
@@ -204,7 +220,7 @@ def search_cmd(
             snippet = snippet[:240] + ("…" if len(snippet) > 240 else "")
             out.print(
                 f"[bold]{rank}.[/] [cyan]{escape(hit.file)}[/]{_where(hit)}  "
-                f"score {hit.score:.3f}  ({'+'.join(hit.retrievers)})"
+                f"score {hit.score:.3f}  ({'+'.join(hit.retrievers)})  [dim]{escape(dateline(hit))}[/]"
             )
             out.print(f"   {escape(snippet)}")
 
@@ -221,10 +237,50 @@ def sources_cmd(
             return
         from rich.table import Table
 
-        table = Table("file", "title", "chunks", "indexed at")
+        from rag.rendering import source_date
+
+        table = Table()
+        table.add_column("file", overflow="fold")
+        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
+        table.add_column("published", no_wrap=True)
+        table.add_column("outlet", no_wrap=True, overflow="ellipsis", max_width=24)
+        table.add_column("chunks", no_wrap=True)
+        table.add_column("indexed at", overflow="fold")
         for s in sources:
-            table.add_row(escape(s.path), escape(s.title[:70]), str(s.chunks), s.indexed_at)
+            table.add_row(
+                escape(s.path),
+                escape(s.title[:60]),
+                escape(source_date(s)),
+                escape(s.outlet or ""),
+                str(s.chunks),
+                s.indexed_at,
+            )
         out.print(table)
+
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Answer as of this date: nothing published later is used (default today).", show_default=False
+    ),
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Only articles published on or after this date.", show_default=False)
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Only articles published on or before this date.", show_default=False)
+]
+
+
+def _with_dates(as_of: str | None, since: str | None, until: str | None) -> tuple[Any, Any]:
+    """(assistant, window): the dates as typed, read before anything is indexed so a bad date costs nothing,
+    and the in-process Assistant for them (a running server answers as of today); no dates: (forwarded(), None)."""
+    if not (as_of or since or until):
+        return forwarded(), None
+    from rag.assistant import Assistant
+
+    window = Assistant.user_window(as_of, since, until)
+    return ensure_index(), window
 
 
 BackendOpt = Annotated[
@@ -235,7 +291,15 @@ BackendOpt = Annotated[
 def print_answer(answer: Any) -> None:
     from rich.text import Text
 
-    from rag.rendering import MARKERS_RUN, answer_pieces, meta_line, provenance, split_short_answer
+    from rag.rendering import (
+        MARKERS_RUN,
+        also_reported,
+        answer_pieces,
+        meta_line,
+        provenance,
+        split_short_answer,
+        window_note,
+    )
 
     text = Text()
     lead, rest = split_short_answer(answer)
@@ -257,6 +321,10 @@ def print_answer(answer: Any) -> None:
                 f"  [bold cyan][{c.n}][/] [cyan]{escape(c.path)}[/]{_where(c)}{dated}  "
                 f"“{escape(' '.join(c.quote.split()))}”"
             )
+            if c.also_reported_by:
+                out.print(f"      [dim]{escape(also_reported(c))}[/]")
+    if note := window_note(answer.window):
+        out.print(f"[dim]{escape(note)}[/]")
     meta = meta_line(answer) + (f" · {answer.note}" if answer.note else "")
     out.print(f"[dim]{escape(meta)}[/]")
 
@@ -278,12 +346,17 @@ def ask_cmd(
     backend: BackendOpt = None,
     k: Annotated[int | None, typer.Option("-k", "--top-k", help="Chunks to read (1-100).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as one JSON object.")] = False,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """Answer one question with cited sources."""
     with errors_as_lines():
         if not question.strip():
             fail("The question is empty")
-        answer = forwarded().ask(question, backend=backend, k=k)
+        a, window = _with_dates(as_of, since, until)
+        dated = {"window": window} if window is not None else {}
+        answer = a.ask(question, backend=backend, k=k, **dated)
         if as_json:
             emit_json(_answer_json(answer))
         else:
@@ -295,10 +368,13 @@ def chat_cmd(
     backend: BackendOpt = None,
     k: Annotated[int | None, typer.Option("-k", "--top-k", help="Chunks to read (1-100).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One Answer JSON object per line.")] = False,
+    as_of: AsOfOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """Chat with follow-up questions. Piped input: one question per line, one conversation."""
     with errors_as_lines():
-        a = forwarded()
+        a, window = _with_dates(as_of, since, until)
         interactive = sys.stdin.isatty() and not as_json
         if interactive:
             out.print(
@@ -336,7 +412,7 @@ def chat_cmd(
                     out.print("[dim]No sources yet.[/]")
                 continue
             try:
-                answer = _chat_turn(a, question, history, generator, backend, k, stream=interactive)
+                answer = _chat_turn(a, question, history, generator, backend, k, window, stream=interactive)
             except Exception as exc:  # one bad line never ends the session
                 if STATE.debug and not isinstance(exc, RagError):
                     raise
@@ -353,18 +429,26 @@ def chat_cmd(
 
 
 def _chat_turn(
-    a: Any, question: str, history: list[Any], generator: Any, backend: str | None, k: int | None, stream: bool
+    a: Any,
+    question: str,
+    history: list[Any],
+    generator: Any,
+    backend: str | None,
+    k: int | None,
+    window: Any,
+    stream: bool,
 ) -> Any:
     from rich.live import Live
     from rich.text import Text
 
     from rag.models import Answer
 
+    dated = {"window": window} if window is not None else {}
     if not stream:
-        return a.ask(question, history, backend=backend, k=k, generator=generator)
+        return a.ask(question, history, backend=backend, k=k, generator=generator, **dated)
     shown = Text()
     with Live(shown, console=out, transient=True, refresh_per_second=12) as live:
-        for item in a.stream(question, history, backend=backend, k=k, generator=generator):
+        for item in a.stream(question, history, backend=backend, k=k, generator=generator, **dated):
             if isinstance(item, Answer):
                 answer = item
             else:
@@ -424,6 +508,13 @@ def eval_cmd(
         str, typer.Option("--sample", help="External suites with --limit: first (by qid) or random (fixed seed 0).")
     ] = "first",
     item: Annotated[list[str] | None, typer.Option("--item", help="Seed item id to run (repeatable).")] = None,
+    as_of: Annotated[
+        bool,
+        typer.Option(
+            "--as-of/--no-as-of",
+            help="External suites: ask each question as of its question_date (default), or as of today.",
+        ),
+    ] = True,
 ) -> None:
     """Run an eval suite; write results.jsonl, summary.json and report.html; exit 1 below the gate thresholds."""
     from evals.report import print_summary  # import-graph: dispatch (the CLI hands over to the eval shell)
@@ -436,7 +527,7 @@ def eval_cmd(
     with errors_as_lines():
         options = EvalOptions(
             suite=suite, backend=backend, limit=limit, out=out_dir, k=k, cache=cache,
-            thresholds=thresholds, gate=not no_gate, ids=list(item or []), sample=sample,
+            thresholds=thresholds, gate=not no_gate, ids=list(item or []), sample=sample, as_of=as_of,
         )  # fmt: skip
         try:
             result = run(options, settings=settings(), console=err)

@@ -52,3 +52,7 @@ class InputError(RagError):
 
 class NLPModelError(RagError):
     """The spaCy English pipeline is missing."""
+
+
+class DateError(RagError):
+    """A date the user typed could not be read, or a date range is empty."""

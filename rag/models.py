@@ -6,9 +6,10 @@ the evals score it. JSON keys are snake_case and stable (see docs/architecture.m
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 
 class Entity(BaseModel):
@@ -17,6 +18,30 @@ class Entity(BaseModel):
     start: int
     end: int
     label: str
+
+
+class DateWindow(BaseModel):
+    """The dates a question may draw on.
+
+    Hard limits (the user's): nothing dated after ``as_of`` is retrieved, nor anything outside
+    ``since``/``until``. Soft (read from the question by ``rag.dates.resolve``): the window its date
+    ``phrase`` names (``phrase_since``/``phrase_until``) boosts what falls in it, and ``present`` ("latest",
+    "now") prefers recent evidence.
+    """
+
+    as_of: date | None = None
+    since: date | None = None
+    until: date | None = None
+    phrase: str | None = None
+    phrase_since: date | None = None
+    phrase_until: date | None = None
+    present: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateWindow:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"empty date range: since {self.since} is after until {self.until}")
+        return self
 
 
 class Passage(BaseModel):
@@ -38,7 +63,9 @@ class Passage(BaseModel):
     end_line: int
     content_hash: str
     byline: str | None = None
-    published: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD), None when the article states none
+    outlet: str | None = None
+    date_source: str | None = None  # header, html_meta, front_matter or none
     page: int | None = None
     page_line: int | None = None
     # Entities found at index time: private, so they stay out of JSON output and API schemas.
@@ -52,6 +79,14 @@ class Passage(BaseModel):
     def with_entities(self, entities: list[Entity]) -> Self:
         self._entities = list(entities)
         return self
+
+    @property
+    def published_date(self) -> date | None:
+        """The publication date, e.g. for a ranker's "days between question and article" feature."""
+        try:
+            return date.fromisoformat(self.published) if self.published else None
+        except ValueError:
+            return None
 
 
 class Chunk(Passage):
@@ -76,13 +111,14 @@ class IndexSummary(BaseModel):
     repaired_chunks: int = 0
     chunks_embedded: int = 0
     duplicates_reused: int = 0
+    dates_added: int = 0  # unchanged files indexed before dates were stored: their chunks got dates in place
     embedding_precision: str | None = None
     ner_seconds: float = 0.0
     seconds: float = 0.0
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.repaired_chunks)
+        return bool(self.added or self.updated or self.removed or self.repaired_chunks or self.dates_added)
 
     def to_json(self) -> dict:
         data = self.model_dump()
@@ -118,11 +154,23 @@ class WatchBatch(BaseModel):
     error: str | None = None
 
 
+class StoryCopy(BaseModel):
+    """Another article of the same story (a wire copy or an update), grouped under its representative."""
+
+    file: str
+    path: str
+    title: str
+    outlet: str | None = None
+    published: str | None = None
+
+
 class RetrievedChunk(Passage):
     """A chunk as retrieval ranked it; ``retrievers`` says which retrievers found it."""
 
     score: float
     retrievers: list[str] = Field(default_factory=list)
+    date_boost: float = 0.0  # added to ``score`` for ranking: the question's date window / recency
+    also_reported_by: list[StoryCopy] = Field(default_factory=list)
 
 
 class Source(RetrievedChunk):
@@ -144,6 +192,8 @@ class SourceInfo(BaseModel):
     indexed_at: str
     byline: str | None = None
     published: str | None = None
+    outlet: str | None = None
+    date_source: str | None = None
 
 
 class StoreStatus(BaseModel):
@@ -172,6 +222,8 @@ class Citation(BaseModel):
     published: str | None = None
     page: int | None = None
     page_line: int | None = None
+    outlet: str | None = None
+    also_reported_by: list[StoryCopy] = Field(default_factory=list)
 
 
 class ShortAnswer(BaseModel):
@@ -194,6 +246,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     unsupported_sentences: list[str] = Field(default_factory=list)
     retrieved: list[RetrievedChunk] = Field(default_factory=list)
+    window: DateWindow | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 

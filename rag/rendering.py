@@ -8,9 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
-from rag.models import AddSummary, Answer, Citation, IndexSummary, Passage, RetrievedChunk, WatchBatch
+from rag.dates import describe
+from rag.models import (
+    AddSummary,
+    Answer,
+    Citation,
+    DateWindow,
+    IndexSummary,
+    Passage,
+    RetrievedChunk,
+    SourceInfo,
+    StoryCopy,
+    WatchBatch,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -99,9 +112,9 @@ def quote_block(text: str) -> str:
     return " ".join(text.split())
 
 
-def provenance(citation: Citation) -> str:
-    """ "by Jane Doe, May 3, 2024" when the article states them: who reported it, and when."""
-    parts = [f"by {citation.byline}" if citation.byline else "", citation.published or ""]
+def provenance(citation: Citation | Passage) -> str:
+    """ "Reuters, by Jane Doe, 2024-05-03" when the article states them: who reported it, and when."""
+    parts = [citation.outlet or "", f"by {citation.byline}" if citation.byline else "", citation.published or ""]
     return ", ".join(p for p in parts if p)
 
 
@@ -154,11 +167,44 @@ def watch_line(batch: WatchBatch, at: str) -> str:
     return f"{head}: {index_line(batch.index)}{skipped}"
 
 
+def dateline(hit: Passage) -> str:
+    """Outlet and date of a search hit; "no date" when its article states none."""
+    return ", ".join(p for p in (hit.outlet, hit.published or "no date") if p)
+
+
+def source_date(source: SourceInfo) -> str:
+    """The publication date of an indexed file and where it was read, or that the file states none."""
+    if not source.published:
+        return "no date found"
+    where = {"header": "byline", "html_meta": "HTML meta", "front_matter": "front matter"}.get(source.date_source or "")
+    return f"{source.published} ({where})" if where else source.published
+
+
+def copy_label(copy: StoryCopy) -> str:
+    return ", ".join(p for p in (copy.outlet or copy.path, copy.published) if p)
+
+
+def also_reported(citation: Citation) -> str:
+    """ "also reported by: AP, 2022-06-03; example.com, 2022-06-04" for a story grouped with its copies."""
+    return "also reported by: " + "; ".join(copy_label(c) for c in citation.also_reported_by)
+
+
+def window_note(window: DateWindow | None) -> str | None:
+    """The "Dates: …" line shells show under a question, or None when nothing narrowed the dates (no
+    phrase, no range, as of today)."""
+    if window is None:
+        return None
+    if window.phrase or window.since or window.until or window.present or window.as_of != date.today():
+        return f"Dates: {describe(window)}"
+    return None
+
+
 def sources_lines(answer: Answer) -> list[str]:
     return [
         f"[{c.n}] {c.path}, {lines_label(c)}"
         + (f" ({dated})" if (dated := provenance(c)) else "")
         + f": “{quote_block(c.quote)}”"
+        + (f" ({also_reported(c)})" if c.also_reported_by else "")
         for c in answer.citations
     ]
 
@@ -197,5 +243,7 @@ def conversation_markdown(turns: Sequence[Answer], title: str = "Conversation") 
         lines += [f"## Q{i}: {turn.question}", ""]
         if turn.standalone_question and turn.standalone_question != turn.question:
             lines += [f"_Understood as: {turn.standalone_question}_", ""]
+        if note := window_note(turn.window):
+            lines += [f"_{note}_", ""]
         lines += [answer_markdown(turn), ""]
     return "\n".join(lines).rstrip() + "\n"

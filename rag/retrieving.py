@@ -14,14 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from rag import bm25
+from rag import bm25, stories, time_ranking
 from rag.embeddings import Embedder
 from rag.errors import EmbeddingError
-from rag.models import RetrievedChunk
+from rag.models import DateWindow, RetrievedChunk
 from rag.sentence_vectors import SentenceStore, sentence_vectors
 from rag.settings import RetrievalSettings
 from rag.store import Store
 from rag.text import content_terms, exact_match
+
+KEYWORD_OVERFETCH = 4  # keyword hits are filtered by date after retrieval: fetch more so n survive
 
 
 def rrf(ranked_lists: list[list[RetrievedChunk]], k: int) -> list[RetrievedChunk]:
@@ -64,25 +66,61 @@ class Retriever:
             self._bm25_generation = generation
         return self._bm25
 
-    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
+    def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
+        """The top k chunks for ``query``; with a ``window``, nothing dated after its as-of date (or outside
+        the user's own range) is considered, and the question's date phrase boosts what fits it."""
         k = k or self.settings.top_k
+        pool, relevance, chunk_vecs = self.candidates(query, k, window)
+        return self.rank(pool, relevance, chunk_vecs, window, k)
+
+    def rank(
+        self,
+        pool: list[RetrievedChunk],
+        relevance: np.ndarray,
+        vecs: np.ndarray,
+        window: DateWindow | None,
+        k: int,
+        weights: time_ranking.TimeWeights | None = None,
+    ) -> list[RetrievedChunk]:
+        """Relevance plus the date boost, same-story groups shown once, then MMR with a per-file cap."""
+        if not pool:
+            return []
+        date_boost = time_ranking.boost(pool, window, weights)
+        for hit, score, extra in zip(pool, relevance, date_boost, strict=True):
+            hit.score = round(float(score), 4)
+            hit.date_boost = round(float(extra), 4)
+        order = relevance + date_boost
+        keep = stories.group(pool, order, vecs, self.settings.story_similarity, self.settings.story_overlap)
+        return self._diversify([pool[i] for i in keep], order[keep], vecs[keep], k)
+
+    def candidates(
+        self, query: str, k: int, window: DateWindow | None = None
+    ) -> tuple[list[RetrievedChunk], np.ndarray, np.ndarray]:
+        """The rerank pool within the window's hard filter: chunks, their relevance (before any date
+        boost) and their stored vectors. ``bench/fit_time_weights.py`` fits the date boost on these."""
         n = max(self.settings.candidates, k)
         self.store.reopen_if_changed()
         qvec = self.embedder.embed_cached([query])[0]
-        vector_hits = self.store.query(qvec.tolist(), n)
-        keyword_hits = bm25.search(self.bm25(), self.store, query, n)
+        where = time_ranking.chroma_where(window, self.store.latest_day)
+        vector_hits = self._vector(qvec, n, where, window)
+        filtered = where is not None or time_ranking.phrase_where(window) is not None
+        all_keyword = bm25.search(self.bm25(), self.store, query, n * KEYWORD_OVERFETCH if filtered else n)
+        keyword_hits = [h for h in all_keyword if time_ranking.allowed(h.published_date, window)][:n]
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
-            return []
+            return [], np.zeros(0), np.zeros((0, 0))
         size = max(3 * k, 12)
         pool = self._pool(fused, size)
         if len(pool) < size:
             seen = {h.id for h in pool}
-            extra = self.store.query(qvec.tolist(), size - len(pool), exclude_paths=sorted(_crowded(fused, seen)))
+            extra = self.store.query(
+                qvec.tolist(), size - len(pool), exclude_paths=sorted(_crowded(fused, seen)), where=where
+            )
             pool += [h for h in extra if h.id not in seen]
+        pool += self._in_phrase_window(qvec, all_keyword, window, {h.id for h in pool}, size // 2)
         pool, chunk_vecs = self._with_vectors(pool)
         if not pool:
-            return []
+            return [], np.zeros(0), np.zeros((0, 0))
         if self.settings.rerank and self.settings.cross_encoder:
             relevance = self._cross_encode(query, pool)
         elif self.settings.rerank:
@@ -91,9 +129,38 @@ class Retriever:
             relevance = (1 - blend) * self._rerank(query, qvec, pool, chunk_vecs) + blend * fused_rank
         else:
             relevance = np.array([float(chunk_vecs[i] @ qvec) for i in range(len(pool))])
-        for hit, score in zip(pool, relevance, strict=True):
-            hit.score = round(float(score), 4)
-        return self._diversify(pool, relevance, chunk_vecs, k)
+        return pool, relevance, chunk_vecs
+
+    def _vector(self, qvec: np.ndarray, n: int, where: dict | None, window: DateWindow | None) -> list[RetrievedChunk]:
+        """Nearest chunks within the hard date filter. Chroma's metadata filter scans every chunk's metadata
+        (about half a second at 100k chunks), so the unfiltered neighbours are fetched first and filtered
+        here; only when too few of them pass is the filtered query run."""
+        if where is None:
+            return self.store.query(qvec.tolist(), n)
+        near = self.store.query(qvec.tolist(), n * KEYWORD_OVERFETCH)
+        kept = [h for h in near if time_ranking.allowed(h.published_date, window)]
+        if len(kept) >= n or len(near) < n * KEYWORD_OVERFETCH:
+            return kept[:n]
+        return self.store.query(qvec.tolist(), n, where=where)
+
+    def _in_phrase_window(
+        self,
+        qvec: np.ndarray,
+        keyword_hits: list[RetrievedChunk],
+        window: DateWindow | None,
+        seen: set[str],
+        limit: int,
+    ) -> list[RetrievedChunk]:
+        """Candidates from inside the question's phrase window ("this week") that the whole-corpus lists
+        missed: a vector query restricted to the window and the keyword hits dated in it, fused."""
+        where = time_ranking.phrase_where(window, self.store.latest_day)
+        if where is None or limit <= 0:
+            return []
+        n = self.settings.candidates
+        vector_hits = self.store.query(qvec.tolist(), n, where=where)
+        inside = [h for h in keyword_hits if time_ranking.in_phrase_window(h.published_date, window)][:n]
+        fused = rrf([vector_hits, inside], self.settings.rrf_k)
+        return [h for h in fused if h.id not in seen][:limit]
 
     def with_first_chunks(self, hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
         """``hits`` plus the opening chunk of each of their files, for questions about bylines and dates."""

@@ -126,6 +126,12 @@ class RetrievalSettings(BaseModel):
     cross_encoder: str | None = Field(None, description="Path to a sentence-transformers CrossEncoder to rerank with.")
     rerank: bool = Field(True, description="Rerank fused candidates (sentence similarity, overlap, names).")
     fusion_weight: float = Field(0.3, description="Weight of the fusion rank blended into the rerank score.")
+    story_similarity: float = Field(
+        0.97, description="Cosine at which chunks of two articles count as the same story (grouped, shown once)."
+    )
+    story_overlap: float = Field(
+        0.8, description="Share of the shorter chunk's word trigrams found in the other: the same story as well."
+    )
 
 
 class AnswerSettings(BaseModel):

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from rag.dates import date_of, to_day
 from rag.errors import ModelMismatchError, StoreError
 from rag.models import Chunk, Entity, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
@@ -36,6 +37,7 @@ META_MODEL = "rag_embedding_model"
 META_DIM = "rag_embedding_dim"
 META_GENERATION = "rag_generation"
 META_LAST_INDEXED = "rag_last_indexed"
+META_LATEST_DAY = "rag_latest_day"  # the latest published_day ever written: an as-of after it filters nothing
 _CHUNK_FIELDS = (
     "file",
     "path",
@@ -51,7 +53,11 @@ _CHUNK_FIELDS = (
     "published",
     "page",
     "page_line",
+    "outlet",
+    "date_source",
 )
+DAY_KEY = "published_day"  # days since 1970-01-01, present on dated chunks only (Chroma compares numbers)
+DATED_KEY = "dated"
 
 
 def now_iso() -> str:
@@ -70,6 +76,9 @@ class FileRecord:
     indexed_at: str = ""
     byline: str | None = None
     published: str | None = None
+    outlet: str | None = None
+    date_source: str | None = None
+    has_dates: bool = True  # False for chunks written before dates were stored (see ``Store.set_dates``)
     hashes: set[str] = field(default_factory=set)
 
     @property
@@ -176,6 +185,11 @@ class Store:
         self._checked_at = 0.0
         self._open()
         self.opened_generation = self.generation
+        self.latest_day = self._latest_day()
+
+    def _latest_day(self) -> int | None:
+        value = self.meta().get(META_LATEST_DAY)
+        return int(value) if value is not None else None
 
     def _open(self) -> None:
         self.client, self.read_only = _connect(self.settings)
@@ -263,6 +277,7 @@ class Store:
             else:
                 self._restart_client()
             self.opened_generation = generation
+            self.latest_day = self._latest_day()
         return True
 
     def _read(self, what: str, read: Callable[[], T]) -> T:
@@ -314,9 +329,16 @@ class Store:
         dim: int | None = None,
         generation: int | None = None,
         last_indexed: str | None = None,
+        latest_day: int | None = None,
     ) -> None:
         """Record what built the store; a new ``generation`` tells every reader to reopen."""
-        values = {META_MODEL: model, META_DIM: dim, META_GENERATION: generation, META_LAST_INDEXED: last_indexed}
+        values = {
+            META_MODEL: model,
+            META_DIM: dim,
+            META_GENERATION: generation,
+            META_LAST_INDEXED: last_indexed,
+            META_LATEST_DAY: latest_day,
+        }
         meta = self.meta()
         meta.update({key: value for key, value in values.items() if value is not None})
         self.collection.modify(metadata=meta)
@@ -379,9 +401,12 @@ class Store:
                     indexed_at=str(meta.get("indexed_at", "")),
                     byline=meta.get("byline") or None,
                     published=meta.get("published") or None,
+                    outlet=meta.get("outlet") or None,
+                    date_source=meta.get("date_source") or None,
                 )
             rec.ids.append(cid)
             rec.hashes.add(str(meta.get("content_hash", "")))
+            rec.has_dates = rec.has_dates and DATED_KEY in meta
         return records
 
     def add_chunks(self, chunks: list[Chunk], vectors: Any, indexed_at: str) -> None:
@@ -390,6 +415,10 @@ class Store:
             metadata = {key: getattr(chunk, key) for key in _CHUNK_FIELDS}
             metadata["indexed_at"] = indexed_at
             metadata["entities"] = encode_entities(chunk.entities)
+            day = chunk.published_date
+            metadata[DATED_KEY] = day is not None
+            if day is not None:
+                metadata[DAY_KEY] = to_day(day)
             metadatas.append({k: v for k, v in metadata.items() if v is not None})
         if chunks:
             self.collection.add(
@@ -398,6 +427,29 @@ class Store:
                 documents=[c.text for c in chunks],
                 metadatas=metadatas,
             )
+            self._raise_latest_day([to_day(d) for c in chunks if (d := c.published_date)])
+
+    def _raise_latest_day(self, days: list[int]) -> None:
+        if days and (self.latest_day is None or max(days) > self.latest_day):
+            self.latest_day = max(days)
+            self.stamp(latest_day=self.latest_day)
+
+    def set_dates(self, ids: list[str], published: str | None, outlet: str | None, date_source: str) -> None:
+        """Write an article's date fields onto its stored chunks in place (a store indexed before dates were
+        stored), so the date filter sees them without re-embedding anything."""
+        got = self.collection.get(ids=ids, include=["metadatas"])
+        day = date_of(published)
+        metas = []
+        for meta in got["metadatas"]:
+            meta = {k: v for k, v in (meta or {}).items() if k != DAY_KEY}
+            meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
+            meta[DATED_KEY] = day is not None
+            if day is not None:
+                meta[DAY_KEY] = to_day(day)
+            metas.append(meta)
+        self.collection.update(ids=got["ids"], metadatas=metas)
+        if day is not None:
+            self._raise_latest_day([to_day(day)])
 
     def first_chunks(self, paths: list[str]) -> list[RetrievedChunk]:
         """The opening chunk (title, byline, date lines) of each file in ``paths``."""
@@ -455,6 +507,8 @@ class Store:
                 indexed_at=rec.indexed_at,
                 byline=rec.byline,
                 published=rec.published,
+                outlet=rec.outlet,
+                date_source=rec.date_source,
             )
             for rec in sorted(self.manifest().values(), key=lambda r: r.path)
         ]
@@ -509,6 +563,8 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         published=meta.get("published") or None,
         page=meta.get("page") or None,
         page_line=meta.get("page_line") or None,
+        outlet=meta.get("outlet") or None,
+        date_source=meta.get("date_source") or None,
     ).with_entities(decode_entities(meta.get("entities")))
 
 

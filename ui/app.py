@@ -170,8 +170,17 @@ class Handlers:
         return message, status, sources, url
 
     # ---- chat -------------------------------------------------------------------------------
-    def ask(self, question: str, history: list[Answer], k: float | None) -> Iterator[tuple[Any, ...]]:
-        """Stream one turn: (conversation HTML, history, question box, export button)."""
+    def ask(
+        self,
+        question: str,
+        history: list[Answer],
+        k: float | None,
+        as_of: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one turn: (conversation HTML, history, question box, export button). The side panel's
+        dates (as-of, default today; since; until) bound what the answer may use."""
         history = list(history or [])
         question = self.assistant.tidy(question or "")  # what is echoed must be valid, printable text
         if not question:
@@ -181,10 +190,11 @@ class Handlers:
         yield conversation_html(history, pending), history, "", gr.skip()
         final: Answer | None = None
         try:
+            window = self.assistant.user_window(as_of, since, until)
             if self.assistant.is_empty():
                 raise RagError(EMPTY_INDEX)
             last = time.monotonic()
-            for item in self.assistant.stream(question, history, k=int(k) if k else None):
+            for item in self.assistant.stream(question, history, k=int(k) if k else None, window=window):
                 if isinstance(item, Answer):
                     final = item
                     continue
@@ -203,8 +213,16 @@ class Handlers:
         history = [*history, final]
         yield conversation_html(history), history, "", self.export(history)
 
-    def ask_example(self, history: list[Answer], k: float | None, evt: gr.EventData) -> Iterator[tuple[Any, ...]]:
-        yield from self.ask(str(getattr(evt, "question", "") or ""), history, k)
+    def ask_example(
+        self,
+        history: list[Answer],
+        k: float | None,
+        as_of: str | None,
+        since: str | None,
+        until: str | None,
+        evt: gr.EventData,
+    ) -> Iterator[tuple[Any, ...]]:
+        yield from self.ask(str(getattr(evt, "question", "") or ""), history, k, as_of, since, until)
 
     def export(self, history: list[Answer]) -> Any:
         """The export button: disabled for an empty conversation, else serving a fresh Markdown file."""
@@ -288,6 +306,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         with gr.Sidebar(width=330, label="Library"):
             _heading("Answering with")
             backend = gr.HTML(loading_html("Checking for Ollama…"), apply_default_css=False)
+            _heading("Dates")
+            with gr.Row(elem_id="date-range", equal_height=True):
+                since = gr.Textbox(label="Since", placeholder="any", max_lines=1, min_width=90, elem_id="date-since")
+                until = gr.Textbox(label="Until", placeholder="any", max_lines=1, min_width=90, elem_id="date-until")
+            as_of = gr.Textbox(
+                label="As of (nothing later is used)", placeholder="today", max_lines=1, elem_id="date-as-of"
+            )
             _heading("Index")
             status = gr.HTML(loading_html("Reading the index…"), apply_default_css=False, elem_id="index-status")
             reindex = gr.Button("Re-index", size="sm", variant="secondary", elem_id="reindex")
@@ -347,11 +372,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     apply_default_css=False, elem_id="viewer",
                 )  # fmt: skip
 
-        turn_io = {"inputs": [question, history, top_k], "outputs": [conversation, history, question, export]}
+        dates = [as_of, since, until]
+        turn_io = {
+            "inputs": [question, history, top_k, *dates],
+            "outputs": [conversation, history, question, export],
+        }
         ask.click(h.ask, **turn_io, api_name="ask", show_progress="hidden")
         question.submit(h.ask, **turn_io, api_visibility="private", show_progress="hidden")
         conversation.example(
-            h.ask_example, inputs=[history, top_k], outputs=turn_io["outputs"],
+            h.ask_example, inputs=[history, top_k, *dates], outputs=turn_io["outputs"],
             api_visibility="private", show_progress="hidden",
         )  # fmt: skip
         conversation.cite(h.open_citation, inputs=[history], outputs=[viewer], api_visibility="private")

@@ -33,7 +33,7 @@ CONVERSATION_JS = (
     SCROLL_HELPER
     + """
 element.addEventListener('click', (event) => {
-  const cite = event.target.closest('button.cite');
+  const cite = event.target.closest('button.cite, .tl-point');
   if (cite && element.contains(cite)) {
     event.preventDefault();
     element.querySelectorAll('button.cite.active').forEach((b) => b.classList.remove('active'));
@@ -45,6 +45,13 @@ element.addEventListener('click', (event) => {
   if (example && element.contains(example)) {
     event.preventDefault();
     trigger('example', {question: example.dataset.example});
+  }
+});
+element.addEventListener('keydown', (event) => {
+  const point = event.target.closest('.tl-point');
+  if (point && (event.key === 'Enter' || event.key === ' ')) {
+    event.preventDefault();
+    trigger('cite', {turn: Number(point.dataset.turn), n: Number(point.dataset.n)});
   }
 });
 watch('value', () => {
@@ -102,6 +109,19 @@ CONVERSATION_CSS = """
 .error-label::before { content: "⚠ "; }
 .hint { font-size: 13px; color: var(--body-text-color-subdued); }
 .understood { font-size: 12.5px; color: var(--body-text-color-subdued); margin-bottom: 6px; font-style: italic; }
+.dates-understood { font-size: 12.5px; color: var(--body-text-color-subdued); margin-bottom: 6px; }
+.also { font-size: 12px; color: var(--body-text-color-subdued); margin-top: 2px; }
+.timeline { margin-top: 8px; }
+.timeline svg.tl { width: 100%; max-width: 600px; height: auto; display: block; }
+.tl-axis { stroke: var(--body-text-color-subdued); stroke-width: 1.5; }
+.tl-window { fill: var(--color-accent-soft, #e0e7ff); opacity: 0.8; }
+.tl-asof { stroke: #dc2626; stroke-width: 2; stroke-dasharray: 3 2; }
+.tl-tick { font-size: 10px; fill: var(--body-text-color-subdued); font-family: var(--font-mono); }
+.tl-point { cursor: pointer; }
+.tl-point circle { fill: var(--color-accent, #4f46e5); stroke: white; stroke-width: 1.5; }
+.tl-point text { font-size: 9px; fill: white; font-weight: 600; pointer-events: none; }
+.tl-point:hover circle, .tl-point:focus circle { fill: #312e81; }
+.tl-undated { font-size: 11.5px; color: var(--body-text-color-subdued); }
 .cites { white-space: nowrap; }
 button.cite { display: inline-flex; align-items: center; justify-content: center; min-width: 1.55em; height: 1.45em;
   margin: 0 1px; padding: 0 5px; border-radius: 6px; border: 1px solid rgba(79, 70, 229, .35);

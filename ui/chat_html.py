@@ -16,13 +16,16 @@ from html import escape
 from rag.models import Answer, Citation
 from rag.rendering import (
     MARKERS_RUN,
+    also_reported,
     answer_pieces,
     marker_numbers,
     meta_line,
     page_lines,
     provenance,
     split_short_answer,
+    window_note,
 )
+from ui.timeline_html import timeline_html
 
 
 @dataclass
@@ -117,7 +120,8 @@ def _sources_block(answer: Answer, turn: int) -> str:
             + (f" · {escape(dated)}" if (dated := provenance(c)) else "")
             + "</div>"
             f'<blockquote class="quote">“{escape(quote)}”</blockquote>'
-            "</div></li>"
+            + (f'<div class="also">{escape(also_reported(c))}</div>' if c.also_reported_by else "")
+            + "</div></li>"
         )
     return f'<div class="sources"><div class="sources-label">Sources</div><ol>{"".join(items)}</ol></div>'
 
@@ -132,6 +136,8 @@ def answer_html(answer: Answer, turn: int) -> str:
     understood = ""
     if answer.standalone_question and answer.standalone_question.strip() != answer.question.strip():
         understood = f'<div class="understood">Understood as: {escape(answer.standalone_question)}</div>'
+    if note := window_note(answer.window):
+        understood += f'<div class="dates-understood">{escape(note)}</div>'
     if answer.abstained:
         drafts = ""
         if answer.unsupported_sentences:
@@ -159,7 +165,8 @@ def answer_html(answer: Answer, turn: int) -> str:
             )
         parts.append(
             '<div class="bubble answer">'
-            f"{understood}{_answer_body(answer, turn)}{warning}{_sources_block(answer, turn)}{_meta(answer)}</div>"
+            f"{understood}{_answer_body(answer, turn)}{warning}{_sources_block(answer, turn)}"
+            f"{timeline_html(answer, turn)}{_meta(answer)}</div>"
         )
     return f'<div class="turn" data-turn="{turn}">{"".join(parts)}</div>'
 

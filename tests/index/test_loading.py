@@ -40,7 +40,7 @@ def test_walks_subfolders_and_reads_metadata(tiny_corpus: Path) -> None:
     alpha = by_path["alpha.txt"]
     assert alpha.title == "Harbor Bridge Reopens After Repairs"
     assert alpha.byline == "Jane Porter"
-    assert alpha.published == "March 4, 2024"
+    assert alpha.published == "2024-03-04"
     assert by_path["sub/gamma.txt"].byline is None
 
 

@@ -1,0 +1,224 @@
+"""Fit the weights of the time features (rag/time_ranking.py) on RealTime QA dev, with grouped cross-validation.
+
+For every question the retriever's rerank pool is collected once, within the question's hard as-of
+filter (its ``question_date``), with each candidate's relevance and time features. A logistic regression
+on [relevance, window, recency] -> "chunk of a gold article" gives weights in units of relevance
+(coefficient / relevance coefficient). Cross-validation is grouped by question: each fold's weights are
+fitted on the other folds' questions and the fold is ranked with them (same-story grouping and MMR
+included), so the figures printed are held-out ones. ``--save`` then fits on all questions and writes
+``rag/data/time_weights.json``.
+
+It also prints the same metrics with no as-of date (the default "today", which filters nothing in this
+corpus), and why gold articles are missed: gold articles outside the question's phrase window, gold
+articles not in the candidate pool.
+
+Usage::
+
+    .venv/bin/python bench/fit_time_weights.py --cache /tmp/rtqa [--bench ../shared/benchmarks/realtimeqa-news]
+                                               [--folds 5] [--save]
+
+The cache folder is the one ``rag eval --suite realtimeqa --cache DIR`` uses (corpus/ and store/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from evals import dataset, metrics
+from evals.harness import eval_settings
+from rag.assistant import Assistant
+from rag.models import DateWindow, RetrievedChunk
+from rag.settings import Settings
+from rag.time_ranking import TimeWeights, feature_matrix, load_weights, save_weights
+
+SEARCH_K = 10
+
+
+@dataclass
+class Pool:
+    qid: str
+    gold: set[str]
+    window: DateWindow
+    hits: list[RetrievedChunk]
+    relevance: np.ndarray
+    vecs: np.ndarray
+
+
+def doc_id(path: str) -> str:
+    return Path(path).stem
+
+
+def collect(assistant, queries, with_as_of: bool) -> list[Pool]:
+    pools = []
+    for q in queries:
+        given = DateWindow(as_of=date.fromisoformat(q.question_date)) if with_as_of and q.question_date else None
+        window = assistant.window_for(q.query, given)
+        hits, rel, vecs = assistant.retriever.candidates(q.query, SEARCH_K, window=window)
+        pools.append(Pool(q.qid, set(q.evidence_doc_ids), window, hits, rel, vecs))
+    return pools
+
+
+def ranked(assistant, pool: Pool, weights: TimeWeights) -> list[RetrievedChunk]:
+    hits = [h.model_copy(deep=True) for h in pool.hits]
+    return assistant.retriever.rank(hits, pool.relevance, pool.vecs, pool.window, SEARCH_K, weights)
+
+
+def scores(assistant, pools: list[Pool], weights_for) -> dict[str, float]:
+    h4, h10, rr = [], [], []
+    for i, pool in enumerate(pools):
+        top = ranked(assistant, pool, weights_for(i))
+        flags = [doc_id(h.path) in pool.gold for h in top]
+        h4.append(metrics.hits_at_k(flags, 4))
+        h10.append(metrics.hits_at_k(flags, SEARCH_K))
+        rr.append(metrics.reciprocal_rank(flags, SEARCH_K))
+    return {"hits@4": float(np.mean(h4)), "hits@10": float(np.mean(h10)), "mrr@10": float(np.mean(rr))}
+
+
+def design(pools: list[Pool]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    xs, ys, groups = [], [], []
+    for g, pool in enumerate(pools):
+        if not pool.hits:
+            continue
+        feats = feature_matrix(pool.hits, pool.window)
+        xs.append(np.column_stack([pool.relevance, feats]))
+        ys.append(np.array([doc_id(h.path) in pool.gold for h in pool.hits], dtype=int))
+        groups.append(np.full(len(pool.hits), g))
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(groups)
+
+
+def fit(x: np.ndarray, y: np.ndarray, note: str) -> TimeWeights:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    coef = model.coef_[0]
+    scale = coef[0] if coef[0] > 1e-6 else 1.0
+    window, recency = (max(0.0, float(c / scale)) for c in coef[1:])
+    return TimeWeights(window=round(window, 4), recency=round(recency, 4), fitted_on=note)
+
+
+def cross_validate(assistant, pools: list[Pool], folds: int) -> tuple[dict[str, float], list[TimeWeights]]:
+    from sklearn.model_selection import GroupKFold
+
+    x, y, groups = design(pools)
+    fold_of = np.zeros(len(pools), dtype=int)
+    fitted = []
+    for f, (train, test) in enumerate(GroupKFold(n_splits=folds).split(x, y, groups)):
+        fitted.append(fit(x[train], y[train], f"fold {f}"))
+        for g in set(groups[test].tolist()):
+            fold_of[g] = f
+    return scores(assistant, pools, lambda i: fitted[fold_of[i]]), fitted
+
+
+def _fold_index(pools: list[Pool], folds: int) -> list[int]:
+    """The CV fold of each question, as ``cross_validate`` assigns them."""
+    from sklearn.model_selection import GroupKFold
+
+    x, y, groups = design(pools)
+    fold_of = [0] * len(pools)
+    for f, (_, test) in enumerate(GroupKFold(n_splits=folds).split(x, y, groups)):
+        for g in set(groups[test].tolist()):
+            fold_of[g] = f
+    return fold_of
+
+
+def gold_diagnostics(pools: list[Pool], docs_date: dict[str, str]) -> dict[str, float]:
+    n = len(pools)
+    in_pool = sum(any(doc_id(h.path) in p.gold for h in p.hits) for p in pools)
+    with_phrase = [p for p in pools if p.window.phrase_since or p.window.phrase_until]
+    outside = 0
+    for p in with_phrase:
+        for g in p.gold:
+            d = date.fromisoformat(docs_date[g]) if docs_date.get(g) else None
+            if d and (
+                (p.window.phrase_since and d < p.window.phrase_since)
+                or (p.window.phrase_until and d > p.window.phrase_until)
+            ):
+                outside += 1
+                break
+    after = sum(
+        all(docs_date.get(g) and date.fromisoformat(docs_date[g]) > p.window.as_of for g in p.gold) for p in pools
+    )
+    return {
+        "questions": n,
+        "gold_in_candidate_pool": in_pool / n,
+        "questions_with_date_phrase": len(with_phrase),
+        "of_those_gold_outside_phrase_window": outside,
+        "questions_whose_gold_is_dated_after_as_of": after,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cache", type=Path, required=True)
+    ap.add_argument("--bench", type=Path, default=dataset.REALTIMEQA_DIR)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--save", action="store_true")
+    ap.add_argument("--pools", type=Path, help="cache the collected pools in this pickle file (re-used when present)")
+    args = ap.parse_args()
+
+    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = next((ln.split(":", 1)[1].strip() for ln in cpu.splitlines() if ln.startswith("Model name")), "?")
+    print(f"cpu: {model}; python {platform.python_version()}; load average (1 min) {os.getloadavg()[0]:.1f}")
+    suite = dataset.load_bench(args.bench, "realtimeqa")
+    docs_date = {}
+    with open(suite.corpus_path, encoding="utf-8") as fh:
+        for line in fh:
+            raw = json.loads(line)
+            docs_date[raw["doc_id"]] = raw.get("published_at")
+    assistant = Assistant(eval_settings(Settings(), args.cache / "corpus", args.cache / "store"))
+    assistant.search("warm up", k=1)
+    t = time.perf_counter()
+    if args.pools and args.pools.exists():
+        pools, plain = pickle.loads(args.pools.read_bytes())
+    else:
+        pools = collect(assistant, suite.queries, with_as_of=True)
+        plain = collect(assistant, suite.queries, with_as_of=False)
+        if args.pools:
+            args.pools.write_bytes(pickle.dumps((pools, plain)))
+    print(f"pools collected in {time.perf_counter() - t:.0f} s for {len(pools)} questions")
+    zero = TimeWeights()
+    current = load_weights()
+    print("no as-of (today), current weights:", json.dumps(scores(assistant, plain, lambda i: current)))
+    print("as-of, filter only (zero weights):", json.dumps(scores(assistant, pools, lambda i: zero)))
+    print("as-of, current weights in rag/data:", json.dumps(scores(assistant, pools, lambda i: current)))
+    cv, fitted = cross_validate(assistant, pools, args.folds)
+    print(f"as-of, {args.folds}-fold CV grouped by question (held-out):", json.dumps(cv))
+    fold_of = _fold_index(pools, args.folds)
+    for label, keep in (
+        ("with a date phrase", lambda p: bool(p.window.phrase)),
+        ("without a date phrase", lambda p: not p.window.phrase),
+    ):
+        part = [p for p in pools if keep(p)]
+        idx = [i for i, p in enumerate(pools) if keep(p)]
+        print(
+            f"  CV, questions {label} ({len(part)}):",
+            json.dumps(scores(assistant, part, lambda j, idx=idx: fitted[fold_of[idx[j]]])),
+        )
+    print("fold weights:", [(w.window, w.recency) for w in fitted])
+    print("diagnostics:", json.dumps(gold_diagnostics(pools, docs_date)))
+    print(f"load average (1 min) at the end {os.getloadavg()[0]:.1f}")
+    if args.save:
+        x, y, _ = design(pools)
+        note = (
+            f"RealTime QA dev ({len(pools)} questions, as-of = question_date); "
+            f"{args.folds}-fold CV grouped by question: hits@4 {cv['hits@4']:.3f}, hits@10 {cv['hits@10']:.3f}, "
+            f"mrr@10 {cv['mrr@10']:.3f}"
+        )
+        weights = fit(x, y, note)
+        save_weights(weights)
+        print("saved:", weights.model_dump_json())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Time in ranking: the hard date filter (nothing after the as-of date, the user's own range) and the
+soft boost (a question's date phrase, a question about the present).
+
+The filter is a Chroma ``where`` clause on the chunks' ``published_day`` (days since 1970-01-01), and
+the same predicate on keyword hits. The boost adds ``weights · features`` to a candidate's relevance;
+the weights are fitted by ``bench/fit_time_weights.py`` (grouped cross-validation on RealTime QA dev)
+and read from ``rag/data/time_weights.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from rag.dates import to_day
+from rag.models import DateWindow, Passage
+from rag.store import DATED_KEY, DAY_KEY
+
+WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "time_weights.json"
+FEATURES = ("window", "recency")
+WINDOW_DECAY_DAYS = 7.0  # outside a phrase window, the boost halves roughly every 5 days
+RECENCY_DECAY_DAYS = 30.0  # "latest"/"now": a month-old article keeps ~37 % of the boost
+
+
+class TimeWeights(BaseModel):
+    """The fitted weights of the time features, in units of the rerank score."""
+
+    window: float = Field(0.0, description="boost for an article inside the question's date window")
+    recency: float = Field(0.0, description="boost for a recent article when the question speaks of the present")
+    fitted_on: str = Field("", description="what the weights were fitted on, and how they were validated")
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: Path = WEIGHTS_PATH) -> TimeWeights:
+    """The fitted weights; zero weights (no boost, the hard filter still applies) if the file is missing."""
+    try:
+        return TimeWeights.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return TimeWeights()
+
+
+def save_weights(weights: TimeWeights, path: Path = WEIGHTS_PATH) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(weights.model_dump(), indent=2) + "\n", encoding="utf-8")
+    load_weights.cache_clear()
+
+
+def chroma_where(window: DateWindow | None, latest_day: int | None = None) -> dict | None:
+    """The hard filter as a Chroma ``where`` clause: dated no later than as-of (undated articles pass,
+    since they cannot be shown to be from the future) and inside the user's own since/until (which an
+    undated article cannot be shown to be). An upper bound at or after ``latest_day`` (the store's latest
+    publication day) excludes nothing and is left out, so the default as-of (today) costs nothing."""
+    if window is None:
+        return None
+    clauses: list[dict] = []
+    upper = min((d for d in (window.as_of, window.until) if d), default=None)
+    if upper is not None and latest_day is not None and to_day(upper) >= latest_day:
+        upper = None
+    if window.since or window.until:
+        if window.since:
+            clauses.append({DAY_KEY: {"$gte": to_day(window.since)}})
+        if upper:
+            clauses.append({DAY_KEY: {"$lte": to_day(upper)}})
+    elif upper:
+        clauses.append({"$or": [{DAY_KEY: {"$lte": to_day(upper)}}, {DATED_KEY: False}]})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def phrase_where(window: DateWindow | None, latest_day: int | None = None) -> dict | None:
+    """The question's phrase window (within the hard filter) as a Chroma clause; None without one."""
+    if window is None or not (window.phrase_since or window.phrase_until):
+        return None
+    clauses = [c for c in (chroma_where(window, latest_day),) if c]
+    if window.phrase_since:
+        clauses.append({DAY_KEY: {"$gte": to_day(window.phrase_since)}})
+    if window.phrase_until:
+        clauses.append({DAY_KEY: {"$lte": to_day(window.phrase_until)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def in_phrase_window(published: date | None, window: DateWindow | None) -> bool:
+    if window is None or published is None or not (window.phrase_since or window.phrase_until):
+        return False
+    if window.phrase_since and published < window.phrase_since:
+        return False
+    if window.phrase_until and published > window.phrase_until:
+        return False
+    return allowed(published, window)
+
+
+def allowed(published: date | None, window: DateWindow | None) -> bool:
+    """The same hard filter for one article (keyword hits, tests)."""
+    if window is None:
+        return True
+    if window.since or window.until:
+        if published is None:
+            return False
+        if window.since and published < window.since:
+            return False
+    if published is None:
+        return True
+    upper = min((d for d in (window.as_of, window.until) if d), default=None)
+    return upper is None or published <= upper
+
+
+def features(published: date | None, window: DateWindow | None) -> list[float]:
+    """[window, recency] for one article: closeness to the question's phrase window (1 inside, decaying
+    with the days outside), and, for a question about the present with no window, recency before as-of."""
+    if window is None or published is None:
+        return [0.0, 0.0]
+    f_window = f_recent = 0.0
+    if window.phrase_since or window.phrase_until:
+        outside = 0
+        if window.phrase_since and published < window.phrase_since:
+            outside = (window.phrase_since - published).days
+        elif window.phrase_until and published > window.phrase_until:
+            outside = (published - window.phrase_until).days
+        f_window = math.exp(-outside / WINDOW_DECAY_DAYS)
+    elif window.present and window.as_of:
+        age = max(0, (window.as_of - published).days)
+        f_recent = math.exp(-age / RECENCY_DECAY_DAYS)
+    return [f_window, f_recent]
+
+
+def feature_matrix(hits: Sequence[Passage], window: DateWindow | None) -> np.ndarray:
+    return np.array([features(h.published_date, window) for h in hits], dtype=np.float64).reshape(-1, len(FEATURES))
+
+
+def boost(hits: Sequence[Passage], window: DateWindow | None, weights: TimeWeights | None = None) -> np.ndarray:
+    """``weights · features`` per hit (zeros without a window)."""
+    w = weights or load_weights()
+    return feature_matrix(hits, window) @ np.array([w.window, w.recency], dtype=np.float64)

@@ -1,0 +1,47 @@
+"""Dates stored on every chunk (numbers Chroma can filter on), and a store indexed before dates were stored
+gets them in place on the next `rag index`, without re-embedding."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rag.models import DateWindow
+from rag.store import DATED_KEY, DAY_KEY
+from tests.conftest import write_corpus
+
+ARTICLES = {
+    "dated.txt": "Dam Opens\nNorthwire | 2022-06-03\n\nThe river dam opened to traffic on Friday.\n",
+    "undated.txt": "Dam History\n\nThe river dam was planned for decades before it opened.\n",
+}
+
+
+def test_every_chunk_has_its_date_and_undated_says_so(tmp_path: Path, assistant_for) -> None:
+    a = assistant_for(write_corpus(tmp_path / "c", ARTICLES))
+    a.index()
+    metas = {m["path"]: m for m in a.store.collection.get(include=["metadatas"])["metadatas"]}
+    assert metas["dated.txt"][DAY_KEY] == (date(2022, 6, 3) - date(1970, 1, 1)).days
+    assert metas["dated.txt"][DATED_KEY] is True and metas["dated.txt"]["outlet"] == "Northwire"
+    assert metas["undated.txt"][DATED_KEY] is False and DAY_KEY not in metas["undated.txt"]
+    by_path = {s.path: s for s in a.sources()}
+    assert (by_path["dated.txt"].published, by_path["dated.txt"].date_source) == ("2022-06-03", "header")
+    assert by_path["undated.txt"].published is None
+
+
+def test_old_store_gets_dates_in_place(tmp_path: Path, assistant_for) -> None:
+    a = assistant_for(write_corpus(tmp_path / "c", ARTICLES))
+    a.index()
+    col = a.store.collection
+    got = col.get(include=["metadatas", "documents", "embeddings"])
+    old = [
+        {k: v for k, v in m.items() if k not in (DAY_KEY, DATED_KEY, "outlet", "date_source")} for m in got["metadatas"]
+    ]
+    col.delete(ids=got["ids"])
+    col.add(ids=got["ids"], metadatas=old, documents=got["documents"], embeddings=got["embeddings"])
+    assert a.store.manifest()["dated.txt"].has_dates is False
+
+    summary = a.index()
+    assert summary.dates_added == 2 and summary.chunks_embedded == 0
+    hits = a.search("river dam", k=2, window=DateWindow(as_of=date(2030, 1, 1)))
+    assert {h.path for h in hits} == {"dated.txt", "undated.txt"}
+    assert a.search("river dam", k=2, window=DateWindow(as_of=date(2022, 6, 2)))[0].path == "undated.txt"

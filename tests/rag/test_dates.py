@@ -1,0 +1,102 @@
+"""Date phrases resolved against a fixed as-of date (incl. month and year edges), and user-typed dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rag.dates import describe, for_question, parse_date, parse_user_date, resolve, user_window
+from rag.errors import DateError
+from rag.models import DateWindow
+
+AS_OF = date(2023, 8, 16)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of", "since", "until"),
+    [
+        ("What did the court rule this week?", AS_OF, date(2023, 8, 10), AS_OF),
+        ("Who resigned last week?", AS_OF, date(2023, 8, 3), date(2023, 8, 9)),
+        ("What changed this month?", AS_OF, date(2023, 8, 1), AS_OF),
+        ("What happened in June?", AS_OF, date(2023, 6, 1), date(2023, 6, 30)),
+        ("What happened in June 2022?", AS_OF, date(2022, 6, 1), date(2022, 6, 30)),
+        ("Who won yesterday?", AS_OF, date(2023, 8, 15), date(2023, 8, 15)),
+        ("What has the junta done since the coup in July 2023?", AS_OF, date(2023, 7, 1), AS_OF),
+        ("Which records fell in 2023?", AS_OF, date(2023, 1, 1), AS_OF),
+        ("Which records fell in 2021?", AS_OF, date(2021, 1, 1), date(2021, 12, 31)),
+        # month and year edges
+        ("What happened last month?", date(2024, 1, 3), date(2023, 12, 1), date(2023, 12, 31)),
+        ("What happened in December?", date(2024, 1, 3), date(2023, 12, 1), date(2023, 12, 31)),
+        ("What happened in January?", date(2024, 1, 3), date(2024, 1, 1), date(2024, 1, 3)),
+        ("What happened this week?", date(2024, 1, 2), date(2023, 12, 27), date(2024, 1, 2)),
+        ("Who won yesterday?", date(2024, 3, 1), date(2024, 2, 29), date(2024, 2, 29)),
+        ("What changed this month?", date(2023, 3, 1), date(2023, 3, 1), date(2023, 3, 1)),
+        ("What happened in June?", date(2023, 5, 20), date(2022, 6, 1), date(2022, 6, 30)),
+        ("What happened last year?", date(2024, 1, 1), date(2023, 1, 1), date(2023, 12, 31)),
+    ],
+)
+def test_phrase_resolves_to_window(question: str, as_of: date, since: date, until: date) -> None:
+    phrase, got_since, got_until = resolve(question, as_of)
+    assert phrase is not None and phrase.lower() in question.lower()
+    assert (got_since, got_until) == (since, until)
+
+
+def test_no_phrase_no_window_and_present_words() -> None:
+    w = for_question("Who leads the party?", DateWindow(as_of=AS_OF))
+    assert (w.phrase, w.phrase_since, w.phrase_until, w.present) == (None, None, None, False)
+    assert for_question("Who is the latest leader of the party?", DateWindow(as_of=AS_OF)).present
+    assert for_question("What is the rate now?", DateWindow(as_of=AS_OF)).present
+
+
+def test_default_as_of_is_today_and_window_is_described() -> None:
+    w = for_question("What happened this week?", today=date(2023, 8, 16))
+    assert w.as_of == date(2023, 8, 16)
+    assert describe(w) == '"this week" = 2023-08-10 to 2023-08-16; nothing after 2023-08-16'
+
+
+def test_phrase_window_is_clipped_to_the_users_range() -> None:
+    w = for_question("What happened this month?", DateWindow(as_of=AS_OF, since=date(2023, 8, 10)))
+    assert (w.phrase_since, w.phrase_until) == (date(2023, 8, 10), AS_OF)
+    outside = for_question("What happened in 2020?", DateWindow(as_of=AS_OF, since=date(2023, 1, 1)))
+    assert outside.phrase is None
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_windows_never_reach_past_as_of(as_of: date) -> None:
+    for q in ("this week", "this month", "in 2023", "in June", "this year", "since March 2020", "yesterday"):
+        _, since, until = resolve(f"What happened {q}?", as_of)
+        assert until is None or until <= as_of
+        assert since is None or until is None or since <= until
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022-06-03", date(2022, 6, 3)),
+        ("2022-06-03T10:15:00+02:00", date(2022, 6, 3)),
+        ("June 3, 2022", date(2022, 6, 3)),
+        ("Updated 3 June 2022 at 10:00", date(2022, 6, 3)),
+        ("Sept. 14, 2021", date(2021, 9, 14)),
+        ("June 2022", None),
+        ("no date here", None),
+        ("", None),
+    ],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_user_dates() -> None:
+    today = date(2023, 8, 16)
+    assert parse_user_date("2022-06-16", today) == date(2022, 6, 16)
+    assert parse_user_date("yesterday", today) == date(2023, 8, 15)
+    assert parse_user_date("2 weeks ago", today) == date(2023, 8, 2)
+    w = user_window(None, "2023-08-01", "2023-08-10", today=today)
+    assert (w.as_of, w.since, w.until) == (today, date(2023, 8, 1), date(2023, 8, 10))
+    with pytest.raises(DateError, match="Could not read the date 'soonish'"):
+        user_window("soonish", today=today)
+    with pytest.raises(DateError, match="empty"):
+        user_window(None, "2023-08-10", "2023-08-01", today=today)
