@@ -21,13 +21,15 @@ pytestmark = [
     needs_chromium,
 ]
 
+CUT = (
+    "The Port Elms council voted to cut the harbor tax to 2 percent on Monday. Shipping firms had asked for the "
+    "cut for two years, and the mayor said the lower rate would keep the container terminal busy through winter."
+)
 ARTICLES = {
     "tax_2021.txt": "Harbor Tax Raised\nNorthwire | 2021-03-10\n\nThe Port Elms council voted to raise the harbor "
     "tax to 3 percent on Tuesday.\n",
-    "tax_2023.txt": "Harbor Tax Cut\nValley Courier | 2023-08-14\n\nThe Port Elms council voted to cut the harbor "
-    "tax to 2 percent on Monday.\n",
-    "tax_2023_copy.txt": "Harbor Tax Cut\nNorthwire | 2023-08-15\n\nThe Port Elms council voted to cut the harbor "
-    "tax to 2 percent on Monday.\n",
+    "tax_2023.txt": f"Harbor Tax Cut\nValley Courier | 2023-08-14\n\n{CUT}\n",
+    "tax_2023_copy.txt": f"Harbor Tax Cut\nNorthwire | 2023-08-15\n\n{CUT}\n",
     "tax_2024.txt": "Harbor Tax Abolished\nNorthwire | 2024-02-01\n\nThe Port Elms council voted to abolish the "
     "harbor tax on Thursday.\n",
 }
