@@ -8,25 +8,10 @@ the citation points at the line the byline or date came from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from rag.models import Source
 from rag.questions import MetaKind, meta_kind
 from rag.text import split_sentences
-
-_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%Y-%m-%dT%H:%M:%S")
-
-
-def published_date(text: str | None) -> datetime | None:
-    """The date an article's header gave, or None when it gave none or one we cannot read."""
-    if not text:
-        return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt)
-        except ValueError:
-            continue
-    return None
 
 
 def header_line(source: Source, value: str | None) -> str | None:
@@ -44,15 +29,15 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
     if kind is None:
         return None
     if kind is MetaKind.LATEST:
-        dated = [s for s in sources if published_date(s.published) and header_line(s, s.published)]
+        dated = [s for s in sources if s.published_date and header_line(s, stated_date(s))]
         if not dated:
             return None
-        newest = max(dated, key=lambda s: (published_date(s.published), -s.n))
-        return f"{header_line(newest, newest.published).rstrip('.')}. [{newest.n}]", newest
+        newest = max(dated, key=lambda s: (s.published_date, -s.n))
+        return f"{header_line(newest, stated_date(newest)).rstrip('.')}. [{newest.n}]", newest
     # The article asked about is the best-ranked one; another article's byline would answer a different question.
     field = "byline" if kind is MetaKind.AUTHOR else "published"
     for source in (s for s in sources if sources and s.path == sources[0].path):
-        line = header_line(source, getattr(source, field))
+        line = header_line(source, source.byline if field == "byline" else stated_date(source))
         if line:
             return f"{line} [{source.n}]", source
     return None
@@ -64,5 +49,17 @@ def metadata_value(question: str, source: Source) -> str | None:
     if kind is MetaKind.AUTHOR:
         return source.byline
     if kind in (MetaKind.PUBLISHED, MetaKind.LATEST):
-        return source.published
+        return stated_date(source)
     return None
+
+
+def stated_date(source: Source) -> str | None:
+    """The publication date as the article writes it ("April 9, 2024"), so it can be quoted; the stored
+    ISO date when the passage does not contain it in words."""
+    from rag.dates import DATE_IN_TEXT_RE, parse_date
+
+    day = source.published_date
+    if day is None:
+        return None
+    written = (m.group(0) for m in DATE_IN_TEXT_RE.finditer(source.text))
+    return next((w for w in written if parse_date(w) == day), source.published)
