@@ -21,12 +21,13 @@ from rag.answer_ranking import (
     load_model,
     question_features,
     score,
+    topic_terms,
 )
-from rag.conversation import rewrite
+from rag.conversation import context_of, rewrite
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
 from rag.metadata_answers import answer_metadata
-from rag.questions import MetaKind, QuestionInfo, analyse, meta_kind
+from rag.questions import MetaKind, QuestionInfo, analyse, head_noun, meta_kind
 from rag.settings import ExtractiveSettings
 from rag.text import content_terms, numbers
 
@@ -60,6 +61,8 @@ class ExtractiveGenerator(Generator):
         no_type = typed_store and qf["type_in_evidence"] == 0.0
         if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
+        if _nothing_to_look_for(info, question):
+            return []
         best = ranked[0]
         chosen = [best]
         for cand in ranked[1:]:
@@ -89,6 +92,15 @@ class ExtractiveGenerator(Generator):
             return
         for i, cand in enumerate(chosen):
             yield ("" if i == 0 else " ") + f"{cand.text} [{cand.source.n}]"
+
+
+def _nothing_to_look_for(info: QuestionInfo, question: str) -> bool:
+    """A question that names only the kind of answer it wants ("Which city?"), with no conversation to lend
+    it a subject, matches any passage that mentions such a thing: it cannot be answered from the articles."""
+    if context_of(question) or info.names:
+        return False
+    head = head_noun(info.text)
+    return not (topic_terms(info.text) - (topic_terms(head) if head else frozenset()))
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

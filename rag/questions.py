@@ -154,6 +154,11 @@ def _head_noun(q: str) -> str | None:
     return None
 
 
+def head_noun(question: str) -> str | None:
+    """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
+    return _head_noun(main_question(question).lower())
+
+
 def meta_kind(question: str) -> MetaKind | None:
     q = main_question(question)
     return next((kind for kind, pattern in _META if pattern.search(q)), None)

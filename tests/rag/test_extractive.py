@@ -112,3 +112,15 @@ def test_the_latest_on_a_topic_quotes_the_newest_article_date_line(assistant) ->
 def test_who_wrote_an_article_without_a_byline_is_not_answered_from_another_article(assistant) -> None:
     answer = assistant.ask("Who wrote the article about the orchard festival in Greenvale?")
     assert answer.abstained
+
+
+@pytest.mark.parametrize("question", ["Which city?", "Which towns?", "Who?"])
+def test_a_question_that_names_only_its_answer_kind_is_not_answered(assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.answer == prompts.NO_ANSWER
+
+
+def test_the_same_short_question_is_answered_when_the_conversation_gives_it_a_subject(assistant) -> None:
+    first = assistant.ask("Where were tickets for the ferry crossing sold?")
+    follow_up = assistant.ask("Which town?", history=[first])
+    assert not follow_up.abstained and "Port Calder" in follow_up.answer
