@@ -429,7 +429,5 @@ def search(index: KeywordIndex | None, store: Store, query: str, k: int) -> list
         ) from exc
     if not hits:
         return []
-    got = store.collection.get(ids=[cid for cid, _ in hits], include=["documents", "metadatas"])
-    rows = zip(got["ids"], got["metadatas"], got["documents"], strict=True)
-    found = {cid: (meta or {}, doc or "") for cid, meta, doc in rows}
+    found = store.records([cid for cid, _ in hits])
     return [to_retrieved(cid, *found[cid], score, "bm25") for cid, score in hits if cid in found]

@@ -235,27 +235,13 @@ def sources_cmd(
         if as_json:
             emit_json({"sources": [s.model_dump() for s in sources]})
             return
-        from rich.table import Table
-
         from rag.rendering import source_date
 
-        table = Table()
-        table.add_column("file", overflow="fold")
-        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
-        table.add_column("published", no_wrap=True)
-        table.add_column("outlet", no_wrap=True, overflow="ellipsis", max_width=24)
-        table.add_column("chunks", no_wrap=True)
-        table.add_column("indexed at", overflow="fold")
+        # One line per article (no table): long titles and file names are never cut or folded mid-word.
         for s in sources:
-            table.add_row(
-                escape(s.path),
-                escape(s.title[:60]),
-                escape(source_date(s)),
-                escape(s.outlet or ""),
-                str(s.chunks),
-                s.indexed_at,
-            )
-        out.print(table)
+            parts = [source_date(s), s.outlet, f"{s.chunks} chunks", f"indexed {s.indexed_at[:16]}"]
+            details = " · ".join(p for p in parts if p)
+            out.print(f"[cyan]{escape(s.path)}[/]  {escape(s.title[:80])}  [dim]{escape(details)}[/]")
 
 
 AsOfOpt = Annotated[

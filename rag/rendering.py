@@ -113,7 +113,7 @@ def quote_block(text: str) -> str:
 
 
 def provenance(citation: Citation | Passage) -> str:
-    """ "Reuters, by Jane Doe, 2024-05-03" when the article states them: who reported it, and when."""
+    """ "Valley Post, by Jane Doe, 2024-05-03" when the article states them: who reported it, and when."""
     parts = [citation.outlet or "", f"by {citation.byline}" if citation.byline else "", citation.published or ""]
     return ", ".join(p for p in parts if p)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rag import prompts
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, ShortAnswer, Source
-from rag.questions import FIGURE, QuestionInfo
+from rag.questions import FIGURE, QuestionInfo, head_noun
 from rag.text import STOPWORDS, content_terms, term, words
 
 
@@ -22,13 +22,16 @@ def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
     return next((s for s in sources if s.path == cit.path and s.start_char <= cit.quote_start_char < s.end_char), None)
 
 
-def _typed(cit: Citation, source: Source, info: QuestionInfo) -> list[tuple[str, frozenset[str], str]]:
-    """(entity text, the terms within four words of it, label) for expected-kind entities in the quote."""
+def _typed(
+    cit: Citation, source: Source, info: QuestionInfo, any_label: bool = False
+) -> list[tuple[str, frozenset[str], str]]:
+    """(entity text, the terms within four words of it, label) for expected-kind entities in the quote
+    (every entity with ``any_label``)."""
     lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
     asked = content_terms(info.text)
     out = []
     for e in source.entities:
-        if e.label not in info.labels or e.start < lo or e.end > hi:
+        if (e.label not in info.labels and not any_label) or e.start < lo or e.end > hi:
             continue
         text = source.text[e.start : e.end]
         if content_terms(text) <= asked:
@@ -42,6 +45,10 @@ def _typed(cit: Citation, source: Source, info: QuestionInfo) -> list[tuple[str,
 def short_answer(info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source]) -> ShortAnswer | None:
     """The first expected-kind entity in the cited quotes, in citation order; the byline or date for a
     question about the articles themselves."""
+    head = head_noun(info.text)
+    kind = {term(w) for w in words(head)} if head else set()
+    typed: list[tuple[Citation, str, str]] = []
+    named: list[tuple[Citation, str, str]] = []
     for cit in citations:
         source = _source_of(cit, sources)
         if source is None:
@@ -49,10 +56,20 @@ def short_answer(info: QuestionInfo, citations: Sequence[Citation], sources: Seq
         if info.meta is not None:
             value = metadata_value(info.text, source)
             return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
-        typed = _typed(cit, source, info)
-        if typed:
-            return ShortAnswer(text=typed[0][0], citation=cit.n, label=typed[0][2])
-    return None
+        typed += [(cit, text, label) for text, _, label in _typed(cit, source, info)]
+        if info.labels and kind:
+            named += [
+                (cit, text, label)
+                for text, _, label in _typed(cit, source, info, any_label=True)
+                if kind & {term(w) for w in words(text)}
+            ]
+    # "Which bridge…?" is answered first by a name that says it is a bridge ("Calder Bridge"), whatever label the
+    # small NER model gave it, then by the first entity of the expected kind.
+    best = (named or typed or [None])[0]
+    if best is None:
+        return None
+    cit, text, label = best
+    return ShortAnswer(text=text, citation=cit.n, label=label)
 
 
 def entity_conflicts(info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source]) -> str | None:

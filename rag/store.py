@@ -496,6 +496,15 @@ class Store:
         got = self._read("Reading vectors", lambda: self.collection.get(ids=ids, include=["embeddings"]))
         return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
 
+    def records(self, ids: list[str]) -> dict[str, tuple[dict, str]]:
+        """Metadata and text of the ``ids`` still in the store, read through the generation check and retry."""
+        self.reopen_if_changed()
+        if self.collection is None or not ids:
+            return {}
+        got = self._read("Reading chunks", lambda: self.collection.get(ids=ids, include=["documents", "metadatas"]))
+        rows = zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+        return {cid: (meta or {}, doc or "") for cid, meta, doc in rows}
+
     def sources(self) -> list[SourceInfo]:
         return [
             SourceInfo(
