@@ -109,6 +109,8 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     """Readable text of an HTML page, one block per line, and its <title>."""
     from bs4 import BeautifulSoup
 
+    # A lone surrogate (text that never was valid UTF-8) would make the parser raise: it becomes U+FFFD.
+    html = html.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     soup = BeautifulSoup(html, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(["script", "style", "noscript", "template", "head", "nav", "footer", "svg"]):

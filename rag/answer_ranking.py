@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +23,7 @@ from rag.embeddings import Embedder
 from rag.models import Entity, Source
 from rag.questions import QuestionInfo
 from rag.text import (
+    YEAR_RE,
     content_terms,
     exact_match,
     looks_like_injection,
@@ -34,7 +34,6 @@ from rag.text import (
     words,
 )
 
-_YEAR = re.compile(r"^(19|20)\d\d$")
 WEIGHTS_FILE = Path(__file__).with_name("data") / "answer_ranker.json"
 FEATURES = (
     "similarity",
@@ -152,7 +151,7 @@ def _is_heading(text: str) -> bool:
 
 def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], embedder: Embedder) -> list[Candidate]:
     """Every usable sentence of the sources, with its features (not yet scored)."""
-    stated = {n for n in numbers(info.text) if not _YEAR.match(n)}
+    stated = {n for n in numbers(info.text) if not YEAR_RE.match(n)}
     found = [(src, s) for src in sources for s in split_sentences(src.text) if _usable(s.text, src.title)]
     if not found:
         return []

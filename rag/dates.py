@@ -20,13 +20,14 @@ from datetime import date, datetime, timedelta
 
 from rag.errors import DateError
 from rag.models import DateWindow
+from rag.text import YEAR_PATTERN
 
 EPOCH = date(1970, 1, 1)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
 }
 _MONTH_RE = r"(?P<month>" + "|".join(sorted((m for m in _MONTHS if m != "may"), key=len, reverse=True)) + r"|May)"
-_YEAR_RE = r"(?P<year>(?:19|20)\d{2})"
+_YEAR_RE = rf"(?P<year>{YEAR_PATTERN})"
 
 # Dates as they appear in bylines, meta tags and front matter.
 DATE_IN_TEXT_RE = re.compile(

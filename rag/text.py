@@ -29,15 +29,9 @@ _NUMBER_WORDS = {
     "hundred": "100", "thousand": "1000",
 }  # fmt: skip
 _CAP_SEQ = re.compile(r"\b(?:[A-Z][a-zA-Z’'.-]*|[A-Z]{2,})(?:\s+(?:of\s+|de\s+|al\s+)?(?:[A-Z][a-zA-Z’'.-]*|\d+))*")
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-DATE_RE = re.compile(
-    r"\b(?:(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?(?:\s+\d{4})?"
-    r"|\d{4}-\d{2}-\d{2}|(?:19|20)\d{2}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    r"|(?:last|next|this)\s+(?:week|month|year)|(?:early|mid|late)-?\s*[A-Z][a-z]+)\b"
-)
+YEAR_PATTERN = r"(?:19|20)\d{2}"
+"""A year as articles write one; the one year pattern (``rag.dates`` builds on it)."""
+YEAR_RE = re.compile(rf"^{YEAR_PATTERN}$")
 
 
 @dataclass(frozen=True)
@@ -226,7 +220,6 @@ def mentioned(tokens: set[str], text: str) -> set[str]:
 
 
 _AMOUNT = re.compile(r"(?<![\w.$])(\$?\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)")
-_YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 def amounts(sentence: str) -> list[str]:
@@ -244,7 +237,7 @@ def amount_spans(sentence: str) -> list[tuple[str, tuple[int, int]]]:
         if named and not counted and not match.group(1).startswith("$"):
             continue
         value = normalize_number(match.group(1))
-        if not _YEAR.match(value):
+        if not YEAR_RE.match(value):
             out.append((value, match.span(1)))
     return out
 
