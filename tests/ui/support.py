@@ -55,16 +55,22 @@ class UIServer:
 
 
 def start_server(tmp: Path, embedder, **overrides: object) -> UIServer:
+    """The bundled corpus plus a hostile article, served by a real UI."""
+    corpus = tmp / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    (corpus / HOSTILE_NAME).write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    return serve_corpus(corpus, tmp / "store", embedder, **overrides)
+
+
+def serve_corpus(corpus: Path, store: Path, embedder, **overrides: object) -> UIServer:
+    """Index ``corpus`` into ``store`` and serve the UI over it on a free port (Ollama deliberately absent)."""
     from rag.assistant import Assistant
     from rag.settings import Settings
     from ui.app import build_app, serve
 
-    corpus = tmp / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    (corpus / HOSTILE_NAME).write_text(HOSTILE_ARTICLE, encoding="utf-8")
     settings = Settings()
     settings.corpus.dir = corpus
-    settings.store.dir = tmp / "store"
+    settings.store.dir = store
     settings.llm.ollama_url = "http://127.0.0.1:9"  # nothing listens: auto falls back to extractive
     for dotted, value in overrides.items():
         group, field = dotted.split("__")

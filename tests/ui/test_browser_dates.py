@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_corpus
-from tests.ui.support import ANSWER_TIMEOUT_MS, free_port, needs_chromium
+from tests.ui.support import ANSWER_TIMEOUT_MS, needs_chromium, serve_corpus
 
 pytestmark = [
     pytest.mark.slow,
@@ -37,23 +37,12 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def dated_url(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[str]:
-    from rag.assistant import Assistant
-    from rag.settings import Settings
-    from ui.app import build_app, serve
-
     tmp = tmp_path_factory.mktemp("ui-dates")
-    settings = Settings()
-    settings.corpus.dir = write_corpus(tmp / "corpus", ARTICLES)
-    settings.store.dir = tmp / "store"
-    settings.llm.ollama_url = "http://127.0.0.1:9"
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.index()
-    demo = build_app(assistant)
-    _, url, _ = serve(demo, settings, port=free_port(), block=False, quiet=True)
+    server = serve_corpus(write_corpus(tmp / "corpus", ARTICLES), tmp / "store", embedder)
     try:
-        yield url
+        yield server.url
     finally:
-        demo.close()
+        server.demo.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.format_fixtures import SEAWALL, news_page, write_format_corpus
-from tests.ui.support import ANSWER_TIMEOUT_MS, UIServer, ask, free_port, needs_chromium
+from tests.ui.support import ANSWER_TIMEOUT_MS, UIServer, ask, needs_chromium, serve_corpus
 from tests.web_server import LocalSite, local_site
 
 pytestmark = [
@@ -26,27 +26,16 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def formats_server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[UIServer]:
-    from rag.assistant import Assistant
-    from rag.settings import Settings
-    from ui.app import build_app, serve
-
     with pytest.MonkeyPatch.context() as mp:
         for key in [k for k in os.environ if k.startswith("RAG_")]:
             mp.delenv(key)
         tmp = tmp_path_factory.mktemp("ui-formats")
         mp.chdir(tmp)
-        settings = Settings()
-        settings.corpus.dir = write_format_corpus(tmp / "corpus")
-        settings.store.dir = tmp / "store"
-        settings.llm.ollama_url = "http://127.0.0.1:9"
-        assistant = Assistant(settings, embedder=embedder)
-        assistant.index()
-        demo = build_app(assistant)
-        _, url, _ = serve(demo, settings, port=free_port(), block=False, quiet=True)
+        server = serve_corpus(write_format_corpus(tmp / "corpus"), tmp / "store", embedder)
         try:
-            yield UIServer(url=url, assistant=assistant, demo=demo, corpus=settings.corpus.dir)
+            yield server
         finally:
-            demo.close()
+            server.demo.close()
 
 
 @pytest.fixture
