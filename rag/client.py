@@ -73,8 +73,9 @@ class RemoteAssistant:
             raise RagError(detail)
         return conn, response
 
-    def _get_json(self, path: str, timeout: float | None = None) -> bytes:
-        conn, response = self._request("GET", path, timeout=timeout)
+    def _read(self, method: str, path: str, body: str | None = None, timeout: float | None = None) -> bytes:
+        """The whole response body of one request; the connection is closed either way."""
+        conn, response = self._request(method, path, body, timeout=timeout)
         try:
             return response.read()
         finally:
@@ -82,7 +83,7 @@ class RemoteAssistant:
 
     def health(self) -> Health:
         """A server that accepted the connection is alive: give it time to answer even on a busy CPU."""
-        return Health.model_validate_json(self._get_json("/health", timeout=HEALTH_READ_TIMEOUT_S))
+        return Health.model_validate_json(self._read("GET", "/health", timeout=HEALTH_READ_TIMEOUT_S))
 
     def stream(
         self,
@@ -121,18 +122,14 @@ class RemoteAssistant:
         generator: Any = None,
     ) -> Answer:
         request = AskRequest(question=question, history=list(history), backend=backend, k=k)
-        conn, response = self._request("POST", "/ask", request.model_dump_json())
-        try:
-            return Answer.model_validate_json(response.read())
-        finally:
-            conn.close()
+        return Answer.model_validate_json(self._read("POST", "/ask", request.model_dump_json()))
 
     def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
         params = {"q": query} | ({"k": str(k)} if k else {})
-        return SearchResponse.model_validate_json(self._get_json(f"/search?{urlencode(params)}")).results
+        return SearchResponse.model_validate_json(self._read("GET", f"/search?{urlencode(params)}")).results
 
     def sources(self) -> list[SourceInfo]:
-        return SourcesResponse.model_validate_json(self._get_json("/sources")).sources
+        return SourcesResponse.model_validate_json(self._read("GET", "/sources")).sources
 
 
 def _detail(body: bytes, status: int) -> str:

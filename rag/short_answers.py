@@ -56,13 +56,11 @@ def short_answer(info: QuestionInfo, citations: Sequence[Citation], sources: Seq
         if info.meta is not None:
             value = metadata_value(info.text, source)
             return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
-        typed += [(cit, text, label) for text, _, label in _typed(cit, source, info)]
-        if info.labels and kind:
-            named += [
-                (cit, text, label)
-                for text, _, label in _typed(cit, source, info, any_label=True)
-                if kind & {term(w) for w in words(text)}
-            ]
+        for text, _, label in _typed(cit, source, info, any_label=bool(info.labels and kind)):
+            if label in info.labels:
+                typed.append((cit, text, label))
+            if info.labels and kind & {term(w) for w in words(text)}:
+                named.append((cit, text, label))
     # "Which bridge…?" is answered first by a name that says it is a bridge ("Calder Bridge"), whatever label the
     # small NER model gave it, then by the first entity of the expected kind.
     best = (named or typed or [None])[0]
