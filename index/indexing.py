@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 from index.chunking import chunk_article, make_splitter
 from index.entities import find_entities
 from index.loading import Article, load_corpus
-from rag import bm25
+from rag import bm25, window_search
 from rag.embeddings import Embedder
 from rag.errors import CorpusError, IndexLockedError, StoreError
 from rag.models import Chunk, IndexSummary
@@ -108,6 +108,7 @@ def run_index(
             summary.warnings.insert(0, f"the vector index was damaged ({damaged}): rebuilt from the articles")
         if summary.changed or store is not live:
             bm25.build(store, generation + 1)
+            window_search.build(store, generation + 1)
             store.stamp(
                 model=embedder.model_id,
                 dim=embedder.dimension if summary.chunks_embedded else store.dimension,
@@ -117,8 +118,10 @@ def run_index(
             if store is not live:
                 store.replace(settings.chroma.collection)
                 _remove_orphans(settings)
-        elif why := bm25.ensure(store):
-            summary.warnings.append(f"the keyword index was {why}: rebuilt")
+        else:
+            if why := bm25.ensure(store):
+                summary.warnings.append(f"the keyword index was {why}: rebuilt")
+            window_search.ensure(store)
     finally:
         lock.release()
     summary.seconds = round(time.perf_counter() - start, 3)

@@ -172,7 +172,8 @@ class KeywordIndex:
         stems = _stemmer(Stemmer).stemWords(kept) if kept else []
         return [self.vocab[t] for t in stems if t in self.vocab]
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The top ``k`` rows by BM25; with ``allowed`` (a boolean per row), only those rows (a date window)."""
         terms = self.terms(query)
         if not self.ids or k <= 0 or not terms:
             return []
@@ -181,6 +182,8 @@ class KeywordIndex:
         scores = np.bincount(
             rows, weights=np.concatenate([self.data[a:b] for a, b in spans]), minlength=len(self.ids)
         ).astype(np.float32)
+        if allowed is not None:
+            scores[~allowed] = 0.0
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(self.ids) else np.arange(len(self.ids))
         top = top[np.lexsort((top, -scores[top]))]
@@ -417,12 +420,15 @@ def load(store: Store) -> KeywordIndex | None:
     return _write(Path(tempfile.mkdtemp(prefix="rag-bm25-")), postings, store.generation)
 
 
-def search(index: KeywordIndex | None, store: Store, query: str, k: int) -> list[RetrievedChunk]:
-    """Top-k chunks by BM25, with their text and metadata read from Chroma by id."""
+def search(
+    index: KeywordIndex | None, store: Store, query: str, k: int, allowed: np.ndarray | None = None
+) -> list[RetrievedChunk]:
+    """Top-k chunks by BM25 (among the ``allowed`` rows, if given), with their text and metadata read from
+    Chroma by id."""
     if index is None:
         return []
     try:
-        hits = index.search(query, k)
+        hits = index.search(query, k, allowed)
     except (OSError, ValueError, IndexError) as exc:  # damaged arrays
         raise StoreError(
             f"The keyword index is damaged ({type(exc).__name__}: {short(exc)}); run `rag index --rebuild`"

@@ -14,14 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from rag import bm25, stories, time_ranking
+from rag import bm25, stories, time_ranking, window_search
 from rag.embeddings import Embedder
 from rag.errors import EmbeddingError
 from rag.models import DateWindow, RetrievedChunk
 from rag.sentence_vectors import SentenceStore, sentence_vectors
 from rag.settings import RetrievalSettings
-from rag.store import Store
+from rag.store import Store, to_retrieved
 from rag.text import content_terms, exact_match
+from rag.time_ranking import DayRange
 
 KEYWORD_OVERFETCH = 4  # keyword hits are filtered by date after retrieval: fetch more so n survive
 
@@ -56,6 +57,9 @@ class Retriever:
         self._bm25: bm25.KeywordIndex | None = None
         self._bm25_generation: int | None = None
         self._cross_encoder: Any = None
+        self._table: window_search.WindowTable | None = None
+        self._table_generation: int | None = None
+        self._keyword_rows: tuple[bm25.KeywordIndex, np.ndarray] | None = None
         self.sentences = SentenceStore.beside(store.settings.store.dir, store.name)
 
     def bm25(self) -> bm25.KeywordIndex | None:
@@ -65,6 +69,18 @@ class Retriever:
             self._bm25 = bm25.load(self.store)
             self._bm25_generation = generation
         return self._bm25
+
+    def window_table(self) -> window_search.WindowTable | None:
+        """The day-sorted table of chunk vectors for the store's generation (loaded once per generation), or
+        None: switched off, or no table for this generation (Chroma's filter is used then)."""
+        if not self.settings.window_search:
+            return None
+        generation = self.store.opened_generation
+        if generation != self._table_generation:
+            self._table = window_search.load(self.store)
+            self._table_generation = generation
+            self._keyword_rows = None
+        return self._table
 
     def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
         """The top k chunks for ``query``; with a ``window``, nothing dated after its as-of date (or outside
@@ -101,10 +117,14 @@ class Retriever:
         n = max(self.settings.candidates, k)
         self.store.reopen_if_changed()
         qvec = self.embedder.embed_cached([query])[0]
-        where = time_ranking.chroma_where(window, self.store.latest_day)
-        vector_hits = self._vector(qvec, n, where, window)
-        filtered = where is not None or time_ranking.phrase_where(window) is not None
-        all_keyword = bm25.search(self.bm25(), self.store, query, n * KEYWORD_OVERFETCH if filtered else n)
+        days = time_ranking.day_range(window, self.store.latest_day)
+        phrase_days = time_ranking.phrase_range(window, self.store.latest_day)
+        table = self.window_table() if days is not None or phrase_days is not None else None
+        vector_hits = self._vector(qvec, n, days, window, table)
+        filtered = days is not None or phrase_days is not None
+        allowed = self._keyword_allowed(table, days) if table is not None and days is not None else None
+        k_keyword = n * KEYWORD_OVERFETCH if filtered else n
+        all_keyword = bm25.search(self.bm25(), self.store, query, k_keyword, allowed)
         keyword_hits = [h for h in all_keyword if time_ranking.allowed(h.published_date, window)][:n]
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
@@ -113,11 +133,14 @@ class Retriever:
         pool = self._pool(fused, size)
         if len(pool) < size:
             seen = {h.id for h in pool}
-            extra = self.store.query(
-                qvec.tolist(), size - len(pool), exclude_paths=sorted(_crowded(fused, seen)), where=where
-            )
+            crowded = sorted(_crowded(fused, seen))
+            if table is not None and days is not None:
+                extra = self._exact(table, qvec, days, size - len(pool), crowded)
+            else:
+                where = time_ranking.where_of(days)
+                extra = self.store.query(qvec.tolist(), size - len(pool), exclude_paths=crowded, where=where)
             pool += [h for h in extra if h.id not in seen]
-        pool += self._in_phrase_window(qvec, all_keyword, window, {h.id for h in pool}, size // 2)
+        pool += self._in_phrase_window(qvec, all_keyword, window, phrase_days, table, {h.id for h in pool}, size // 2)
         pool, chunk_vecs = self._with_vectors(pool)
         if not pool:
             return [], np.zeros(0), np.zeros((0, 0))
@@ -131,33 +154,75 @@ class Retriever:
             relevance = np.array([float(chunk_vecs[i] @ qvec) for i in range(len(pool))])
         return pool, relevance, chunk_vecs
 
-    def _vector(self, qvec: np.ndarray, n: int, where: dict | None, window: DateWindow | None) -> list[RetrievedChunk]:
-        """Nearest chunks within the hard date filter. Chroma's metadata filter scans every chunk's metadata
-        (about half a second at 100k chunks), so the unfiltered neighbours are fetched first and filtered
-        here; only when too few of them pass is the filtered query run."""
-        if where is None:
+    def _vector(
+        self,
+        qvec: np.ndarray,
+        n: int,
+        days: DayRange | None,
+        window: DateWindow | None,
+        table: window_search.WindowTable | None,
+    ) -> list[RetrievedChunk]:
+        """Nearest chunks within the hard date filter. A window of few chunks is searched exactly in the
+        window table. Otherwise the unfiltered neighbours are fetched first and filtered here; only when
+        too few of them pass is the window searched exactly (or, without a table, by Chroma's metadata
+        filter, which scans every chunk: about a quarter of a second at 100k chunks)."""
+        if days is None:
             return self.store.query(qvec.tolist(), n)
+        if table is not None and table.size(days) <= self.settings.window_exact_max:
+            return self._exact(table, qvec, days, n)
         near = self.store.query(qvec.tolist(), n * KEYWORD_OVERFETCH)
         kept = [h for h in near if time_ranking.allowed(h.published_date, window)]
         if len(kept) >= n or len(near) < n * KEYWORD_OVERFETCH:
             return kept[:n]
-        return self.store.query(qvec.tolist(), n, where=where)
+        if table is not None:
+            return self._exact(table, qvec, days, n)
+        return self.store.query(qvec.tolist(), n, where=time_ranking.where_of(days))
+
+    def _exact(
+        self,
+        table: window_search.WindowTable,
+        qvec: np.ndarray,
+        days: DayRange,
+        n: int,
+        exclude_paths: list[str] | None = None,
+    ) -> list[RetrievedChunk]:
+        """The window's nearest chunks by exact cosine, read from Chroma by id (as vector hits)."""
+        ranked = table.nearest(qvec, days, n, exclude_paths or ())
+        found = self.store.records([cid for cid, _ in ranked])
+        return [to_retrieved(cid, *found[cid], score, "vector") for cid, score in ranked if cid in found]
+
+    def _keyword_allowed(self, table: window_search.WindowTable, days: DayRange) -> np.ndarray | None:
+        """The keyword index's rows inside ``days`` as a mask (the table's rows mapped once per generation)."""
+        index = self.bm25()
+        if index is None:
+            return None
+        if self._keyword_rows is None or self._keyword_rows[0] is not index:
+            row_of = {cid: i for i, cid in enumerate(index.ids)}
+            self._keyword_rows = (index, np.array([row_of.get(cid, -1) for cid in table.ids], dtype=np.int64))
+        rows = self._keyword_rows[1][table.rows(days)]
+        mask = np.zeros(len(index.ids), dtype=bool)
+        mask[rows[rows >= 0]] = True
+        return mask
 
     def _in_phrase_window(
         self,
         qvec: np.ndarray,
         keyword_hits: list[RetrievedChunk],
         window: DateWindow | None,
+        days: DayRange | None,
+        table: window_search.WindowTable | None,
         seen: set[str],
         limit: int,
     ) -> list[RetrievedChunk]:
         """Candidates from inside the question's phrase window ("this week") that the whole-corpus lists
         missed: a vector query restricted to the window and the keyword hits dated in it, fused."""
-        where = time_ranking.phrase_where(window, self.store.latest_day)
-        if where is None or limit <= 0:
+        if days is None or limit <= 0:
             return []
         n = self.settings.candidates
-        vector_hits = self.store.query(qvec.tolist(), n, where=where)
+        if table is not None:
+            vector_hits = self._exact(table, qvec, days, n)
+        else:
+            vector_hits = self.store.query(qvec.tolist(), n, where=time_ranking.where_of(days))
         inside = [h for h in keyword_hits if time_ranking.in_phrase_window(h.published_date, window)][:n]
         fused = rrf([vector_hits, inside], self.settings.rrf_k)
         return [h for h in fused if h.id not in seen][:limit]

@@ -132,6 +132,17 @@ class RetrievalSettings(BaseModel):
     story_overlap: float = Field(
         0.8, description="Share of the shorter chunk's word trigrams found in the other: the same story as well."
     )
+    window_search: bool = Field(
+        True,
+        description="Search inside a date window exactly, with numpy over the index's table of chunk days and "
+        "vectors, instead of Chroma's metadata filter (which scans every chunk).",
+    )
+    window_exact_max: int = Field(
+        20_000,
+        ge=0,
+        description="A date window of at most this many chunks is searched exactly at once; a larger one first "
+        "tries the unfiltered nearest neighbours and is searched exactly only when too few of them fall inside.",
+    )
 
 
 class AnswerSettings(BaseModel):

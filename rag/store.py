@@ -370,7 +370,8 @@ class Store:
     def count(self) -> int:
         return self._read("Counting chunks", lambda: int(self.collection.count()) if self.collection is not None else 0)
 
-    def iter_records(self, include: list[str], batch: int = 5000) -> Iterator[tuple[str, dict, str | None]]:
+    def _pages(self, include: list[str], batch: int) -> Iterator[dict[str, Any]]:
+        """The collection's rows page by page, each page as chromadb returns it."""
         self.reopen_if_changed()
         offset = 0
         while self.collection is not None:
@@ -378,14 +379,24 @@ class Store:
                 "Reading chunks",
                 lambda offset=offset: self.collection.get(include=include, limit=batch, offset=offset),
             )
-            ids = page["ids"]
-            if not ids:
+            if not page["ids"]:
                 return
+            yield page
+            offset += len(page["ids"])
+
+    def iter_records(self, include: list[str], batch: int = 5000) -> Iterator[tuple[str, dict, str | None]]:
+        for page in self._pages(include, batch):
+            ids = page["ids"]
             docs = page.get("documents") or [None] * len(ids)
             metas = page.get("metadatas") or [{}] * len(ids)
             for cid, meta, doc in zip(ids, metas, docs, strict=True):
                 yield cid, meta or {}, doc
-            offset += len(ids)
+
+    def iter_vectors(self, batch: int = 5000) -> Iterator[tuple[list[str], list[dict], np.ndarray]]:
+        """(ids, metadatas, float32 vectors) page by page: what the window table is built from."""
+        for page in self._pages(["metadatas", "embeddings"], batch):
+            metas = [m or {} for m in (page.get("metadatas") or [{}] * len(page["ids"]))]
+            yield page["ids"], metas, np.asarray(page["embeddings"], dtype=np.float32)
 
     def manifest(self) -> dict[str, FileRecord]:
         records: dict[str, FileRecord] = {}

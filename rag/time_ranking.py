@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -52,39 +53,68 @@ def save_weights(weights: TimeWeights, path: Path = WEIGHTS_PATH) -> None:
     load_weights.cache_clear()
 
 
-def chroma_where(window: DateWindow | None, latest_day: int | None = None) -> dict | None:
-    """The hard filter as a Chroma ``where`` clause: dated no later than as-of (undated articles pass,
-    since they cannot be shown to be from the future) and inside the user's own since/until (which an
-    undated article cannot be shown to be). An upper bound at or after ``latest_day`` (the store's latest
-    publication day) excludes nothing and is left out, so the default as-of (today) costs nothing."""
+@dataclass(frozen=True)
+class DayRange:
+    """The hard filter as days (``published_day``): ``since``..``until`` inclusive, each optional, and
+    whether undated chunks pass. ``chroma_where`` and the exact window search (``rag.window_search``)
+    both read it, so the two paths select the same chunks."""
+
+    since: int | None
+    until: int | None
+    undated: bool
+
+
+def day_range(window: DateWindow | None, latest_day: int | None = None) -> DayRange | None:
+    """Dated no later than as-of (undated articles pass, since they cannot be shown to be from the future)
+    and inside the user's own since/until (which an undated article cannot be shown to be). An upper bound
+    at or after ``latest_day`` (the store's latest publication day) excludes nothing and is left out, so the
+    default as-of (today) costs nothing; None when nothing is filtered."""
     if window is None:
         return None
-    clauses: list[dict] = []
     upper = min((d for d in (window.as_of, window.until) if d), default=None)
     if upper is not None and latest_day is not None and to_day(upper) >= latest_day:
         upper = None
+    until = to_day(upper) if upper else None
     if window.since or window.until:
-        if window.since:
-            clauses.append({DAY_KEY: {"$gte": to_day(window.since)}})
-        if upper:
-            clauses.append({DAY_KEY: {"$lte": to_day(upper)}})
-    elif upper:
-        clauses.append({"$or": [{DAY_KEY: {"$lte": to_day(upper)}}, {DATED_KEY: False}]})
-    if not clauses:
+        since = to_day(window.since) if window.since else None
+        return DayRange(since, until, undated=False) if since is not None or until is not None else None
+    return DayRange(None, until, undated=True) if until is not None else None
+
+
+def phrase_range(window: DateWindow | None, latest_day: int | None = None) -> DayRange | None:
+    """The question's phrase window within the hard filter (dated chunks only); None without one."""
+    if window is None or not (window.phrase_since or window.phrase_until):
         return None
+    hard = day_range(window, latest_day)
+    bounds_since = [to_day(d) for d in (window.phrase_since,) if d] + ([hard.since] if hard and hard.since else [])
+    bounds_until = [to_day(d) for d in (window.phrase_until,) if d] + ([hard.until] if hard and hard.until else [])
+    return DayRange(max(bounds_since, default=None), min(bounds_until, default=None), undated=False)
+
+
+def where_of(days: DayRange | None) -> dict | None:
+    """A day range as a Chroma ``where`` clause (a clause on ``published_day`` leaves undated chunks out)."""
+    if days is None:
+        return None
+    clauses: list[dict] = []
+    if days.since is not None:
+        clauses.append({DAY_KEY: {"$gte": days.since}})
+    if days.until is not None:
+        clauses.append({DAY_KEY: {"$lte": days.until}})
+    if days.undated:
+        clauses = [{"$or": [*clauses, {DATED_KEY: False}]}] if clauses else []
+    if not clauses:
+        return None if days.undated else {DATED_KEY: True}
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def chroma_where(window: DateWindow | None, latest_day: int | None = None) -> dict | None:
+    """The hard filter as a Chroma ``where`` clause (see ``day_range``)."""
+    return where_of(day_range(window, latest_day))
 
 
 def phrase_where(window: DateWindow | None, latest_day: int | None = None) -> dict | None:
     """The question's phrase window (within the hard filter) as a Chroma clause; None without one."""
-    if window is None or not (window.phrase_since or window.phrase_until):
-        return None
-    clauses = [c for c in (chroma_where(window, latest_day),) if c]
-    if window.phrase_since:
-        clauses.append({DAY_KEY: {"$gte": to_day(window.phrase_since)}})
-    if window.phrase_until:
-        clauses.append({DAY_KEY: {"$lte": to_day(window.phrase_until)}})
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return where_of(phrase_range(window, latest_day))
 
 
 def in_phrase_window(published: date | None, window: DateWindow | None) -> bool:
