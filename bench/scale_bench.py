@@ -15,6 +15,9 @@ Each step runs in its own process, so each memory figure is that process's own p
 ``query``   a fresh process, as a one-shot ``rag ask`` would be: opens the store, then asks
             ~45 distinct questions it has never seen (real query embeddings, ONNX):
             ``Assistant.search`` and ``Assistant.ask`` (extractive) p50/p95, and RSS after.
+``windows`` (``--windows``, on a kept store only) warm ``Assistant.search`` p50/p95 with no date
+            window, an as-of date only, and 1-week, 1-month and quarter windows, each before
+            (Chroma's metadata filter) and after (``rag.window_search``) in one process.
 
 Results go to ``bench/results/scale_bench.json`` (merged by size) and the growth curves to
 ``scale_bench.png`` / ``.svg`` beside it. CPU model, core count and load averages are printed
@@ -25,6 +28,7 @@ Usage::
     .venv/bin/python bench/scale_bench.py [--sizes 10000,100000,1000000] [--dir /tmp/rag-scale]
                                           [--keep] [--plot-only]
     .venv/bin/python bench/scale_bench.py --requery --sizes 100000 --dir /tmp/rag-scale/n100000
+    .venv/bin/python bench/scale_bench.py --windows --sizes 100000 --dir /tmp/rag-scale/n100000
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ def _rss_mb() -> float:
 
 
 def worker_build(store_dir: Path, n: int) -> dict[str, Any]:
-    from rag import bm25
+    from rag import bm25, window_search
     from rag.sentence_vectors import SentenceStore, sentences_of
     from rag.store import Store
 
@@ -124,6 +128,9 @@ def worker_build(store_dir: Path, n: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         keywords.commit()
         spent["bm25_commit"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        window_search.build(store, store.generation)
+        spent["window_table"] = time.perf_counter() - t0
     total = time.perf_counter() - start - spent["generate"]
     per_10k = 10_000 / n
     return {
@@ -137,6 +144,7 @@ def worker_build(store_dir: Path, n: int) -> dict[str, Any]:
         "disk_chroma_mb": _size_mb(store_dir / "chroma"),
         "disk_bm25_mb": _size_mb(bm25.root(store)),
         "disk_sentences_mb": _size_mb(sentences.path),
+        "disk_window_table_mb": _size_mb(window_search.root(store)),
     }
 
 
@@ -198,6 +206,91 @@ def worker_query(store_dir: Path) -> dict[str, Any]:
         "questions": len(questions),
         "query_load_1min": os.getloadavg()[0],
     }
+
+
+WINDOW_AS_OF = "2023-06-30"  # the synthetic chunks are dated 2022-01-01 .. 2023-12-31, three files in four
+WINDOWS = {  # name: (since, until) on top of the as-of date; None: no window at all (default as-of, today)
+    "none": None,
+    "as_of_only": (None, None),
+    "1_week": ("2022-11-01", "2022-11-07"),
+    "1_month": ("2022-11-01", "2022-11-30"),
+    "quarter": ("2022-10-01", "2022-12-31"),
+}
+SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
+
+
+def cpu_flags() -> list[str]:
+    """The SIMD flags that matter for numpy's dot products (the rest of /proc/cpuinfo's list is left out)."""
+    try:
+        line = next(x for x in Path("/proc/cpuinfo").read_text().splitlines() if x.startswith("flags"))
+    except (OSError, StopIteration):
+        return []
+    have = set(line.split(":", 1)[1].split())
+    return [f for f in SIMD_FLAGS if f in have]
+
+
+def worker_windows(store_dir: Path, repeat: int = 5) -> dict[str, Any]:
+    """Warm ``Assistant.search`` p50/p95 with no window, an as-of only and 1-week/1-month/quarter windows,
+    before (Chroma's metadata filter: ``retrieval.window_search`` off) and after (the exact window table),
+    in one process on the kept store. Writes the window table first if the store has none."""
+    from datetime import date
+
+    from rag import window_search
+    from rag.assistant import Assistant
+    from rag.models import DateWindow
+    from rag.time_ranking import day_range
+
+    settings = make_settings(store_dir, CORPUS)
+    assistant = Assistant(settings)
+    assistant.search("warm up: open the store, load the keyword index and the model")
+    out: dict[str, Any] = {"cpu_flags": " ".join(cpu_flags())}
+    if window_search.load(assistant.store) is None:
+        t = time.perf_counter()
+        window_search.build(assistant.store, assistant.store.generation)
+        out["window_table_build_s"] = round(time.perf_counter() - t, 1)
+    out["disk_window_table_mb"] = _size_mb(window_search.root(assistant.store))
+    retriever = assistant.retriever
+    table = retriever.window_table()
+    questions = list(dict.fromkeys(QUERIES))
+    for name, span in WINDOWS.items():
+        window = None
+        if span is not None:
+            since, until = (date.fromisoformat(d) if d else None for d in span)
+            window = DateWindow(as_of=date.fromisoformat(WINDOW_AS_OF), since=since, until=until)
+            days = day_range(window, assistant.store.latest_day)
+            out[f"window_{name}_chunks"] = table.size(days) if days else assistant.store.count()
+        for q in questions:  # cold pass (sentence vectors of new candidates read, query embedded)
+            for on in (False, True):
+                retriever.settings.window_search = on
+                assistant.search(q, window=window)
+        timings: dict[bool, list[float]] = {False: [], True: []}
+        same = 0
+        for _ in range(repeat):
+            for q in questions:
+                ids = {}
+                for on in (False, True):
+                    retriever.settings.window_search = on
+                    t = time.perf_counter()
+                    hits = assistant.search(q, window=window)
+                    timings[on].append(time.perf_counter() - t)
+                    ids[on] = [h.id for h in hits]
+                same += ids[False] == ids[True]
+        for on, label in ((False, "before"), (True, "after")):
+            out[f"window_{name}_{label}_p50_ms"] = ms(pct(timings[on], 50))
+            out[f"window_{name}_{label}_p95_ms"] = ms(pct(timings[on], 95))
+        out[f"window_{name}_same_top5_share"] = round(same / (repeat * len(questions)), 3)
+        out[f"window_{name}_load_1min"] = os.getloadavg()[0]
+        print(
+            f"  {name:>10}: before p50 {out[f'window_{name}_before_p50_ms']} ms, "
+            f"after p50 {out[f'window_{name}_after_p50_ms']} ms (load {os.getloadavg()[0]:.1f})",
+            file=sys.stderr,
+            flush=True,
+        )
+    retriever.settings.window_search = True
+    out["window_questions"] = len(questions)
+    out["window_repeat"] = repeat
+    out["window_measured_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
+    return out
 
 
 def run_worker(kind: str, store_dir: Path, n: int) -> dict[str, Any]:
@@ -281,7 +374,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the query step, on the kept store --dir (one size); its figures replace that size's query figures",
     )
-    parser.add_argument("--worker", choices=("build", "bm25", "query"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--windows",
+        action="store_true",
+        help="only the date-window search step on the kept store --dir (one size): before/after p50/p95",
+    )
+    parser.add_argument("--worker", choices=("build", "bm25", "query", "windows"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -290,16 +388,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         store_dir = args.dir
         work = {"build": lambda: worker_build(store_dir, sizes[0]), "bm25": lambda: worker_bm25(store_dir),
-                "query": lambda: worker_query(store_dir)}[args.worker]  # fmt: skip
+                "query": lambda: worker_query(store_dir), "windows": lambda: worker_windows(store_dir)}[
+                    args.worker]  # fmt: skip
         print(json.dumps(work()), flush=True)
         return 0
 
     results = load_results()
     results["machine"] = machine_info()
-    if args.requery:
+    if args.requery or args.windows:
+        kind = "windows" if args.windows else "query"
         figures = results["sizes"].setdefault(str(sizes[0]), {})
-        figures.update(run_worker("query", args.dir, sizes[0]))
-        figures["query_measured_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
+        figures.update(run_worker(kind, args.dir, sizes[0]))
+        figures[f"{kind}_measured_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
         for key, value in figures.items():
             print(f"{sizes[0]}.{key}: {value}", flush=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")

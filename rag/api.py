@@ -28,8 +28,12 @@ from fastapi_offline import FastAPIOffline
 
 from rag import discovery
 from rag.api_models import (
+    AS_OF,
+    SINCE,
+    UNTIL,
     AnswerEvent,
     AskRequest,
+    DateFields,
     DeltaEvent,
     ErrorEvent,
     ErrorResponse,
@@ -39,7 +43,7 @@ from rag.api_models import (
     SourcesResponse,
 )
 from rag.errors import CorpusError, EmbeddingError, IndexLockedError, LLMError, RagError, StoreError
-from rag.models import Answer, AnswerDelta, IndexSummary, RetrievedChunk, SourceInfo
+from rag.models import Answer, AnswerDelta, DateWindow, IndexSummary, RetrievedChunk, SourceInfo
 
 if TYPE_CHECKING:
     from rag.settings import Settings
@@ -66,10 +70,21 @@ class Assistant(Protocol):
     settings: Settings
 
     def stream(
-        self, question: str, history: Sequence[Answer] = (), backend: str | None = None, k: int | None = None
+        self,
+        question: str,
+        history: Sequence[Answer] = (),
+        backend: str | None = None,
+        k: int | None = None,
+        *,
+        window: DateWindow | None = None,
     ) -> Iterator[AnswerDelta | Answer]: ...
 
-    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]: ...
+    def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]: ...
+
+    @staticmethod
+    def user_window(as_of: str | None = None, since: str | None = None, until: str | None = None) -> DateWindow: ...
+
+    def window_for(self, question: str, window: DateWindow | None = None) -> DateWindow: ...
 
     def sources(self) -> list[SourceInfo]: ...
 
@@ -146,8 +161,10 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
         responses={200: {"content": {NDJSON: {"schema": {"description": "delta events, then one answer event"}}}}},
     )
     def ask(request: AskRequest) -> Any:
-        """One answer with verified citations: the JSON of `rag ask --json`, or NDJSON events with `stream`."""
-        items = assistant.stream(request.question, request.history, request.backend, request.k)
+        """One answer with verified citations: the JSON of `rag ask --json`, or NDJSON events with `stream`.
+        With `as_of`/`since`/`until` nothing outside those dates is used; the answer's `window` records them."""
+        window = user_window(assistant, request)
+        items = assistant.stream(request.question, request.history, request.backend, request.k, window=window)
         if not request.stream:
             for item in items:
                 if isinstance(item, Answer):
@@ -162,11 +179,15 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
     def search(
         q: Annotated[str, Query(min_length=1, description="What to look for.")],
         k: Annotated[int, Query(ge=1, le=100, description="Number of chunks.")] = 5,
+        as_of: Annotated[str | None, Query(description=AS_OF)] = None,
+        since: Annotated[str | None, Query(description=SINCE)] = None,
+        until: Annotated[str | None, Query(description=UNTIL)] = None,
     ) -> SearchResponse:
-        """The chunks retrieval ranks highest (hybrid vectors + BM25, reranked)."""
+        """The chunks retrieval ranks highest (hybrid vectors + BM25, reranked), within the dates given."""
         if not q.strip():
             raise RagError("The query is empty")
-        return SearchResponse(query=q, results=assistant.search(q, k))
+        window = assistant.window_for(q, user_window(assistant, DateFields(as_of=as_of, since=since, until=until)))
+        return SearchResponse(query=q, window=window, results=assistant.search(q, k, window=window))
 
     @router.get("/sources", response_model=SourcesResponse)
     def sources() -> SourcesResponse:
@@ -181,6 +202,11 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
 
     app.include_router(router)
     return app
+
+
+def user_window(assistant: Assistant, dates: DateFields) -> DateWindow | None:
+    """The window the request names, read as the CLI reads its options; None when it names no dates."""
+    return assistant.user_window(dates.as_of, dates.since, dates.until) if dates.given else None
 
 
 def _events(items: Iterator[Any]) -> Iterator[str]:

@@ -12,12 +12,34 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from rag.models import Answer, RetrievedChunk, SourceInfo
+from rag.models import Answer, DateWindow, RetrievedChunk, SourceInfo
 
 Backend = Literal["auto", "ollama", "extractive"]
+AS_OF = "Answer as of this date (ISO, or text like 'yesterday'): nothing published later is used. Default: today."
+SINCE = "Only articles published on or after this date (ISO, or text like '2 weeks ago')."
+UNTIL = "Only articles published on or before this date."
 
 
-class AskRequest(BaseModel):
+class DateFields(BaseModel):
+    """The dates a user types, as ``rag ask --as-of/--since/--until`` takes them; the server reads them."""
+
+    as_of: str | None = Field(None, description=AS_OF)
+    since: str | None = Field(None, description=SINCE)
+    until: str | None = Field(None, description=UNTIL)
+
+    @classmethod
+    def of(cls, window: DateWindow | None) -> DateFields:
+        """A window's own limits (not its date phrase: the server reads that from the question again)."""
+        if window is None:
+            return cls()
+        return cls(**{key: d.isoformat() for key in ("as_of", "since", "until") if (d := getattr(window, key))})
+
+    @property
+    def given(self) -> bool:
+        return bool(self.as_of or self.since or self.until)
+
+
+class AskRequest(DateFields):
     question: str = Field(min_length=1, description="The question, or a follow-up to the answers in `history`.")
     history: list[Answer] = Field(
         default_factory=list, description="Earlier answers of the conversation, oldest first (as /ask returned them)."
@@ -56,6 +78,7 @@ class ErrorEvent(BaseModel):
 
 class SearchResponse(BaseModel):
     query: str
+    window: DateWindow | None = Field(None, description="The dates searched within (as-of, since/until, phrase).")
     results: list[RetrievedChunk]
 
 

@@ -260,9 +260,13 @@ UntilOpt = Annotated[
 
 def _with_dates(as_of: str | None, since: str | None, until: str | None) -> tuple[Any, Any]:
     """(assistant, window): the dates as typed, read before anything is indexed so a bad date costs nothing,
-    and the in-process Assistant for them (a running server answers as of today); no dates: (forwarded(), None)."""
+    and a server announced on the store (it receives them with each request) or the in-process Assistant."""
     if not (as_of or since or until):
         return forwarded(), None
+    from rag.client import connect
+
+    if (remote := connect(settings())) is not None:
+        return remote, remote.user_window(as_of, since, until)
     from rag.assistant import Assistant
 
     window = Assistant.user_window(as_of, since, until)

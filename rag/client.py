@@ -16,9 +16,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from rag import discovery
-from rag.api_models import AnswerEvent, AskRequest, DeltaEvent, ErrorEvent, Health, SearchResponse, SourcesResponse
+from rag.api_models import (
+    AnswerEvent,
+    AskRequest,
+    DateFields,
+    DeltaEvent,
+    ErrorEvent,
+    Health,
+    SearchResponse,
+    SourcesResponse,
+)
 from rag.errors import RagError
-from rag.models import Answer, AnswerDelta, RetrievedChunk, SourceInfo
+from rag.models import Answer, AnswerDelta, DateWindow, RetrievedChunk, SourceInfo
 
 if TYPE_CHECKING:
     from rag.settings import Settings
@@ -92,9 +101,13 @@ class RemoteAssistant:
         backend: str | None = None,
         k: int | None = None,
         generator: Any = None,
+        window: DateWindow | None = None,
     ) -> Iterator[AnswerDelta | Answer]:
-        """Text deltas, then the verified ``Answer``, as ``Assistant.stream`` yields them."""
-        request = AskRequest(question=question, history=list(history), backend=backend, k=k, stream=True)
+        """Text deltas, then the verified ``Answer``, as ``Assistant.stream`` yields them; the window's
+        dates travel with the question (the server reads its date phrase again)."""
+        request = AskRequest(
+            question=question, history=list(history), backend=backend, k=k, stream=True, **_dates(window)
+        )
         conn, response = self._request("POST", "/ask", request.model_dump_json())
         try:
             for line in response:
@@ -120,16 +133,35 @@ class RemoteAssistant:
         backend: str | None = None,
         k: int | None = None,
         generator: Any = None,
+        window: DateWindow | None = None,
     ) -> Answer:
-        request = AskRequest(question=question, history=list(history), backend=backend, k=k)
+        request = AskRequest(question=question, history=list(history), backend=backend, k=k, **_dates(window))
         return Answer.model_validate_json(self._read("POST", "/ask", request.model_dump_json()))
 
-    def search(self, query: str, k: int | None = None) -> list[RetrievedChunk]:
-        params = {"q": query} | ({"k": str(k)} if k else {})
+    def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
+        params = {"q": query} | ({"k": str(k)} if k else {}) | _dates(window)
         return SearchResponse.model_validate_json(self._read("GET", f"/search?{urlencode(params)}")).results
 
     def sources(self) -> list[SourceInfo]:
         return SourcesResponse.model_validate_json(self._read("GET", "/sources")).sources
+
+    @staticmethod
+    def user_window(as_of: str | None = None, since: str | None = None, until: str | None = None) -> DateWindow:
+        """Dates as typed, read here as ``Assistant.user_window`` reads them (a bad date fails before any request)."""
+        from rag.dates import user_window
+
+        return user_window(as_of, since, until)
+
+    def window_for(self, question: str, window: DateWindow | None = None) -> DateWindow:
+        """The window with the question's date phrase, as the server will read it."""
+        from rag.dates import for_question
+
+        return for_question(question, window)
+
+
+def _dates(window: DateWindow | None) -> dict[str, str]:
+    """A window's as-of/since/until as request fields (ISO dates), none for no window."""
+    return DateFields.of(window).model_dump(exclude_none=True)
 
 
 def _detail(body: bytes, status: int) -> str:

@@ -19,8 +19,9 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
+from rag.api_models import AS_OF, SINCE, UNTIL
 from rag.errors import RagError
-from rag.models import Answer, Citation, RetrievedChunk, Source, SourceInfo
+from rag.models import Answer, Citation, DateWindow, RetrievedChunk, Source, SourceInfo
 from rag.prompts import fence, format_sources
 
 if TYPE_CHECKING:
@@ -37,10 +38,12 @@ class AskResult(BaseModel):
     citations: list[Citation] = Field(description="Each [n] marker: file, lines and the exact quote (fenced).")
     unsupported_sentences: list[str]
     note: str | None = None
+    window: DateWindow | None = Field(None, description="The dates the answer drew on (as-of, since/until, phrase).")
 
 
 class SearchResult(BaseModel):
     query: str
+    window: DateWindow | None = Field(None, description="The dates searched within (as-of, since/until, phrase).")
     results: list[Source] = Field(description="Ranked passages; `n` matches the <source n> of the text (fenced).")
 
 
@@ -66,6 +69,7 @@ def ask_result(answer: Answer) -> CallToolResult:
         citations=[c.model_copy(update={"quote": fence(c.quote)}) for c in answer.citations],
         unsupported_sentences=[fence(s) for s in answer.unsupported_sentences],
         note=answer.note,
+        window=answer.window,
     )
     text = result.answer
     if answer.citations:
@@ -75,9 +79,11 @@ def ask_result(answer: Answer) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=result.model_dump())
 
 
-def search_result(query: str, hits: list[RetrievedChunk]) -> CallToolResult:
+def search_result(query: str, hits: list[RetrievedChunk], window: DateWindow | None = None) -> CallToolResult:
     numbered = Source.number(hits)
-    result = SearchResult(query=query, results=[s.model_copy(update={"text": fence(s.text)}) for s in numbered])
+    result = SearchResult(
+        query=query, window=window, results=[s.model_copy(update={"text": fence(s.text)}) for s in numbered]
+    )
     text = f"{DATA_NOTE}\n{format_sources(numbered)}" if hits else "No matching passages."
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=result.model_dump())
 
@@ -117,17 +123,43 @@ def build_server(assistant: Assistant) -> MCPServer:
                     indexed.append(True)
             return method(assistant)
 
-    @server.tool()
-    def search(query: str, k: int = 5) -> Annotated[CallToolResult, SearchResult]:
-        """The passages of the articles that rank highest for a query (hybrid vector + keyword search)."""
-        if not query.strip():
-            raise ToolError("The query is empty")
-        return call(lambda a: search_result(query, a.search(query, max(1, min(k, 50)))))
+    def dated(a: Assistant, as_of: str | None, since: str | None, until: str | None) -> DateWindow | None:
+        return a.user_window(as_of, since, until) if as_of or since or until else None
 
     @server.tool()
-    def ask(question: str, k: int | None = None) -> Annotated[CallToolResult, AskResult]:
-        """Answer a question from the articles; every sentence cites [n] with file, lines and quote."""
-        return call(lambda a: ask_result(a.ask(question, k=max(1, min(k, 50)) if k else None)))
+    def search(
+        query: str,
+        k: int = 5,
+        as_of: Annotated[str | None, Field(description=AS_OF)] = None,
+        since: Annotated[str | None, Field(description=SINCE)] = None,
+        until: Annotated[str | None, Field(description=UNTIL)] = None,
+    ) -> Annotated[CallToolResult, SearchResult]:
+        """The passages of the articles that rank highest for a query (hybrid vector + keyword search),
+        optionally within dates: nothing published after `as_of`, or outside `since`..`until`."""
+        if not query.strip():
+            raise ToolError("The query is empty")
+
+        def run(a: Assistant) -> CallToolResult:
+            window = a.window_for(query, dated(a, as_of, since, until))
+            return search_result(query, a.search(query, max(1, min(k, 50)), window=window), window)
+
+        return call(run)
+
+    @server.tool()
+    def ask(
+        question: str,
+        k: int | None = None,
+        as_of: Annotated[str | None, Field(description=AS_OF)] = None,
+        since: Annotated[str | None, Field(description=SINCE)] = None,
+        until: Annotated[str | None, Field(description=UNTIL)] = None,
+    ) -> Annotated[CallToolResult, AskResult]:
+        """Answer a question from the articles; every sentence cites [n] with file, lines and quote. With
+        `as_of` the answer uses nothing published later (as a reader on that day); `since`/`until` limit it."""
+        return call(
+            lambda a: ask_result(
+                a.ask(question, k=max(1, min(k, 50)) if k else None, window=dated(a, as_of, since, until))
+            )
+        )
 
     @server.tool()
     def sources() -> Annotated[CallToolResult, SourcesResult]:

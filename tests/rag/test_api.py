@@ -82,6 +82,25 @@ def test_search_sources_health(api: TestClient, indexed) -> None:
     assert health["status"] == "ok" and health["store"].startswith(str(indexed.settings.store.dir.resolve()))
 
 
+def test_dates_limit_ask_and_search_and_are_recorded(api: TestClient) -> None:
+    before = api.post("/ask", json={"question": QUESTION, "as_of": "2024-03-01"}).json()
+    assert before["window"]["as_of"] == "2024-03-01", "the answer records the window"
+    assert all(c["file"] != "alpha.txt" for c in before["citations"]) and "$42 million" not in before["answer"]
+    after = api.post("/ask", json={"question": QUESTION, "as_of": "2024-03-04"}).json()
+    assert after["window"]["as_of"] == "2024-03-04" and after["citations"][0]["file"] == "alpha.txt"
+
+    ranged = api.get("/search", params={"q": "bridge repairs", "since": "2024-03-01", "until": "2024-03-31"}).json()
+    assert (ranged["window"]["since"], ranged["window"]["until"]) == ("2024-03-01", "2024-03-31")
+    assert [h["file"] for h in ranged["results"]] == ["alpha.txt"], "undated articles are outside a range"
+    plain = api.get("/search", params={"q": "bridge repairs"}).json()
+    assert plain["window"]["as_of"] and plain["window"]["since"] is None and len(plain["results"]) > 1
+
+    bad = api.get("/search", params={"q": "bridge", "as_of": "not a date at all"})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("Could not read the date 'not a date at all'")
+    empty = api.post("/ask", json={"question": QUESTION, "since": "2024-04-01", "until": "2024-03-01"})
+    assert empty.status_code == 400 and "\n" not in empty.json()["detail"]
+
+
 def test_index_indexes_the_configured_corpus(api: TestClient, tiny_corpus: Path) -> None:
     (tiny_corpus / "delta.txt").write_text(
         "Tram Line Opens\n\nThe new tram line of Greenvale carried 5,100 riders on its first day.\n", encoding="utf-8"

@@ -83,6 +83,27 @@ def test_ask_search_sources_forward_to_a_live_server(indexed, cli, no_local) -> 
         assert [s["path"] for s in json.loads(out)["sources"]] == ["alpha.txt", "beta.md", "sub/gamma.txt"]
 
 
+def test_dates_forward_to_the_server_and_the_answer_records_them(indexed, cli, no_local) -> None:
+    with live_server(indexed) as info:
+        served = httpx.post(f"{info.url}/ask", json={"question": QUESTION, "as_of": "2024-03-01"}).json()
+        code, out, err = cli("ask", QUESTION, "--as-of", "2024-03-01", "--json")
+        assert code == 0, err
+        forwarded = json.loads(out)
+        assert forwarded["window"]["as_of"] == "2024-03-01" and "$42 million" not in forwarded["answer"]
+        assert {k: v for k, v in forwarded.items() if k != "timings_ms"} == {
+            k: v for k, v in served.items() if k != "timings_ms"
+        }
+        code, out, err = cli("search", "bridge repairs", "--since", "2024-03-01", "--until", "2024-03-31", "--json")
+        assert code == 0, err
+        found = json.loads(out)
+        assert found["window"]["since"] == "2024-03-01" and [h["file"] for h in found["results"]] == ["alpha.txt"]
+        code, out, err = cli("chat", "--json", "--as-of", "2024-03-05", input=f"{QUESTION}\n")
+        assert code == 0, err
+        assert json.loads(out)["window"]["as_of"] == "2024-03-05" and "$42 million" in json.loads(out)["answer"]
+        code, out, err = cli("ask", QUESTION, "--as-of", "not a date at all")
+        assert code != 0 and "Could not read the date 'not a date at all'" in err and len(err.strip().splitlines()) == 1
+
+
 def test_remote_stream_yields_deltas_then_the_answer(indexed) -> None:
     from rag.models import Answer, AnswerDelta
 

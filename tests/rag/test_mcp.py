@@ -34,6 +34,11 @@ async def session_calls(params: StdioServerParameters) -> dict[str, object]:
         results["search"] = await session.call_tool("search", {"query": "harbor ferry north pier", "k": 2})
         results["sources"] = await session.call_tool("sources", {})
         results["empty"] = await session.call_tool("ask", {"question": "   "})
+        before = {"question": "How much did the bridge repairs cost?", "as_of": "2024-03-01"}
+        results["ask_before"] = await session.call_tool("ask", before)
+        ranged = {"query": "bridge repairs cost", "k": 3, "since": "2024-03-01", "until": "2024-03-31"}
+        results["search_ranged"] = await session.call_tool("search", ranged)
+        results["bad_date"] = await session.call_tool("search", {"query": "bridge", "as_of": "not a date at all"})
     return results
 
 
@@ -85,3 +90,13 @@ def test_mcp_tools_through_the_sdk_client(tmp_path: Path) -> None:
 
     empty = results["empty"]
     assert empty.is_error and "The question is empty" in text_of(empty)
+
+    # Dates: as of a day before the bridge article, it cannot be cited; the window is recorded.
+    before = results["ask_before"].structured_content
+    assert before["window"]["as_of"] == "2024-03-01"
+    assert all(c["file"] != "alpha.txt" for c in before["citations"]) and "$42 million" not in before["answer"]
+    ranged = results["search_ranged"].structured_content
+    assert ranged["window"]["since"] == "2024-03-01" and ranged["window"]["until"] == "2024-03-31"
+    assert [h["file"] for h in ranged["results"]] == ["alpha.txt"], "undated articles are outside a range"
+    bad = results["bad_date"]
+    assert bad.is_error and "Could not read the date 'not a date at all'" in text_of(bad)
