@@ -420,19 +420,26 @@ def load(store: Store) -> KeywordIndex | None:
     return _write(Path(tempfile.mkdtemp(prefix="rag-bm25-")), postings, store.generation)
 
 
+def ranked(
+    index: KeywordIndex | None, query: str, k: int, allowed: np.ndarray | None = None
+) -> list[tuple[str, float]]:
+    """Top-k ``(chunk id, score)`` by BM25, among the ``allowed`` rows if given; nothing read from Chroma."""
+    if index is None:
+        return []
+    try:
+        return index.search(query, k, allowed)
+    except (OSError, ValueError, IndexError) as exc:  # damaged arrays
+        raise StoreError(
+            f"The keyword index is damaged ({type(exc).__name__}: {short(exc)}); run `rag index --rebuild`"
+        ) from exc
+
+
 def search(
     index: KeywordIndex | None, store: Store, query: str, k: int, allowed: np.ndarray | None = None
 ) -> list[RetrievedChunk]:
     """Top-k chunks by BM25 (among the ``allowed`` rows, if given), with their text and metadata read from
     Chroma by id."""
-    if index is None:
-        return []
-    try:
-        hits = index.search(query, k, allowed)
-    except (OSError, ValueError, IndexError) as exc:  # damaged arrays
-        raise StoreError(
-            f"The keyword index is damaged ({type(exc).__name__}: {short(exc)}); run `rag index --rebuild`"
-        ) from exc
+    hits = ranked(index, query, k, allowed)
     if not hits:
         return []
     found = store.records([cid for cid, _ in hits])

@@ -120,11 +120,19 @@ class Retriever:
         days = time_ranking.day_range(window, self.store.latest_day)
         phrase_days = time_ranking.phrase_range(window, self.store.latest_day)
         table = self.window_table() if days is not None or phrase_days is not None else None
-        vector_hits = self._vector(qvec, n, days, window, table)
-        filtered = days is not None or phrase_days is not None
         allowed = self._keyword_allowed(table, days) if table is not None and days is not None else None
-        k_keyword = n * KEYWORD_OVERFETCH if filtered else n
-        all_keyword = bm25.search(self.bm25(), self.store, query, k_keyword, allowed)
+        if table is not None and days is not None and table.size(days) <= self.settings.window_exact_max:
+            # A small window: both retrievers exact within it, their hits read from Chroma in one call.
+            ranked = table.nearest(qvec, days, n), bm25.ranked(self.bm25(), query, n, allowed)
+            vector_hits, all_keyword = self._fetch((ranked[0], "vector"), (ranked[1], "bm25"))
+        else:
+            vector_hits = self._vector(qvec, n, days, window, table)
+            # Keyword hits filtered afterwards (by date, or to find the phrase window's) are fetched in excess;
+            # with the window table they are masked to the window, and to the phrase window in
+            # ``_in_phrase_window``.
+            filtered_after = (days is not None and allowed is None) or (phrase_days is not None and table is None)
+            k_keyword = n * KEYWORD_OVERFETCH if filtered_after else n
+            all_keyword = bm25.search(self.bm25(), self.store, query, k_keyword, allowed)
         keyword_hits = [h for h in all_keyword if time_ranking.allowed(h.published_date, window)][:n]
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
@@ -140,8 +148,9 @@ class Retriever:
                 where = time_ranking.where_of(days)
                 extra = self.store.query(qvec.tolist(), size - len(pool), exclude_paths=crowded, where=where)
             pool += [h for h in extra if h.id not in seen]
-        pool += self._in_phrase_window(qvec, all_keyword, window, phrase_days, table, {h.id for h in pool}, size // 2)
-        pool, chunk_vecs = self._with_vectors(pool)
+        seen = {h.id for h in pool}
+        pool += self._in_phrase_window(query, qvec, all_keyword, window, phrase_days, table, seen, size // 2)
+        pool, chunk_vecs = self._with_vectors(pool, table)
         if not pool:
             return [], np.zeros(0), np.zeros((0, 0))
         if self.settings.rerank and self.settings.cross_encoder:
@@ -162,14 +171,12 @@ class Retriever:
         window: DateWindow | None,
         table: window_search.WindowTable | None,
     ) -> list[RetrievedChunk]:
-        """Nearest chunks within the hard date filter. A window of few chunks is searched exactly in the
-        window table. Otherwise the unfiltered neighbours are fetched first and filtered here; only when
-        too few of them pass is the window searched exactly (or, without a table, by Chroma's metadata
-        filter, which scans every chunk: about a quarter of a second at 100k chunks)."""
+        """Nearest chunks within the hard date filter (a small window is searched exactly in ``candidates``).
+        The unfiltered neighbours are fetched first and filtered here; only when too few of them pass is
+        the window searched exactly in the window table (or, without one, by Chroma's metadata filter,
+        which scans every chunk: about a third of a second at 100k chunks)."""
         if days is None:
             return self.store.query(qvec.tolist(), n)
-        if table is not None and table.size(days) <= self.settings.window_exact_max:
-            return self._exact(table, qvec, days, n)
         near = self.store.query(qvec.tolist(), n * KEYWORD_OVERFETCH)
         kept = [h for h in near if time_ranking.allowed(h.published_date, window)]
         if len(kept) >= n or len(near) < n * KEYWORD_OVERFETCH:
@@ -187,9 +194,16 @@ class Retriever:
         exclude_paths: list[str] | None = None,
     ) -> list[RetrievedChunk]:
         """The window's nearest chunks by exact cosine, read from Chroma by id (as vector hits)."""
-        ranked = table.nearest(qvec, days, n, exclude_paths or ())
-        found = self.store.records([cid for cid, _ in ranked])
-        return [to_retrieved(cid, *found[cid], score, "vector") for cid, score in ranked if cid in found]
+        return self._fetch((table.nearest(qvec, days, n, exclude_paths or ()), "vector"))[0]
+
+    def _fetch(self, *ranked: tuple[list[tuple[str, float]], str]) -> list[list[RetrievedChunk]]:
+        """Ranked ``(id, score)`` lists of retrievers, read from Chroma in one call: one list of hits per
+        retriever label (a chunk a concurrent re-index removed is left out)."""
+        found = self.store.records(list(dict.fromkeys(cid for hits, _ in ranked for cid, _ in hits)))
+        return [
+            [to_retrieved(cid, *found[cid], score, label) for cid, score in hits if cid in found]
+            for hits, label in ranked
+        ]
 
     def _keyword_allowed(self, table: window_search.WindowTable, days: DayRange) -> np.ndarray | None:
         """The keyword index's rows inside ``days`` as a mask (the table's rows mapped once per generation)."""
@@ -206,6 +220,7 @@ class Retriever:
 
     def _in_phrase_window(
         self,
+        query: str,
         qvec: np.ndarray,
         keyword_hits: list[RetrievedChunk],
         window: DateWindow | None,
@@ -215,15 +230,17 @@ class Retriever:
         limit: int,
     ) -> list[RetrievedChunk]:
         """Candidates from inside the question's phrase window ("this week") that the whole-corpus lists
-        missed: a vector query restricted to the window and the keyword hits dated in it, fused."""
+        missed: a vector query restricted to the window and the keyword hits dated in it (masked to it
+        with the window table; else those of ``keyword_hits``), fused."""
         if days is None or limit <= 0:
             return []
         n = self.settings.candidates
         if table is not None:
-            vector_hits = self._exact(table, qvec, days, n)
+            keyword = bm25.ranked(self.bm25(), query, n, self._keyword_allowed(table, days))
+            vector_hits, inside = self._fetch((table.nearest(qvec, days, n), "vector"), (keyword, "bm25"))
         else:
             vector_hits = self.store.query(qvec.tolist(), n, where=time_ranking.where_of(days))
-        inside = [h for h in keyword_hits if time_ranking.in_phrase_window(h.published_date, window)][:n]
+            inside = [h for h in keyword_hits if time_ranking.in_phrase_window(h.published_date, window)][:n]
         fused = rrf([vector_hits, inside], self.settings.rrf_k)
         return [h for h in fused if h.id not in seen][:limit]
 
@@ -245,9 +262,13 @@ class Retriever:
                     break
         return pool
 
-    def _with_vectors(self, hits: list[RetrievedChunk]) -> tuple[list[RetrievedChunk], np.ndarray]:
-        """The hits still in the store, with their stored vectors (a concurrent re-index may have removed some)."""
-        by_id = self.store.vectors([h.id for h in hits])
+    def _with_vectors(
+        self, hits: list[RetrievedChunk], table: window_search.WindowTable | None = None
+    ) -> tuple[list[RetrievedChunk], np.ndarray]:
+        """The hits still in the store, with their stored vectors (a concurrent re-index may have removed some);
+        read from the window table of the store's generation when one is loaded."""
+        ids = [h.id for h in hits]
+        by_id = table.vectors_of(ids) if table is not None else self.store.vectors(ids)
         kept = [h for h in hits if h.id in by_id]
         vectors = np.stack([by_id[h.id] for h in kept]) if kept else np.zeros((0, 0))
         return kept, vectors

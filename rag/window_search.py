@@ -57,6 +57,7 @@ class WindowTable:
         if not (len(self.ids) == len(self.days) == len(self.files) == len(self.vectors) == int(stamp["count"])):
             raise ValueError("arrays of different lengths")
         self._path_index = {p: i for i, p in enumerate(self.paths)}
+        self._row_of: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -78,6 +79,13 @@ class WindowTable:
         """Row numbers of the chunks in ``days``."""
         return np.concatenate([np.arange(a, b) for a, b in self.spans(days)] or [np.zeros(0, dtype=np.int64)])
 
+    def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored (normalised) vectors of those ``ids`` in the table, read locally instead of from Chroma."""
+        if self._row_of is None:
+            self._row_of = {cid: i for i, cid in enumerate(self.ids)}
+        rows = {cid: row for cid in ids if (row := self._row_of.get(cid)) is not None}
+        return {cid: np.array(self.vectors[row]) for cid, row in rows.items()}
+
     def nearest(
         self, qvec: np.ndarray, days: DayRange, k: int, exclude_paths: Sequence[str] = ()
     ) -> list[tuple[str, float]]:
@@ -89,7 +97,9 @@ class WindowTable:
         q = np.asarray(qvec, dtype=np.float32)
         q = q / (np.linalg.norm(q) or 1.0)
         rows = np.concatenate([np.arange(a, b) for a, b in spans])
-        scores = np.concatenate([self.vectors[a:b] @ q for a, b in spans])
+        # einsum, not BLAS: OpenBLAS threads its matrix-vector product, and on a busy CPU its threads
+        # wait for each other (15 ms instead of 1 for 3,000 rows at load 12 on 2 cores).
+        scores = np.concatenate([np.einsum("ij,j->i", self.vectors[a:b], q) for a, b in spans])
         if exclude_paths:
             excluded = [self._path_index[p] for p in exclude_paths if p in self._path_index]
             if excluded:
