@@ -596,7 +596,7 @@ def serve_cmd(
         from rag.discovery import check_bind
 
         s = settings()
-        host = host or s.api.host
+        host = s.api.host = host or s.api.host  # the bound host decides whether local URLs may be fetched
         check_bind(host, s.api.token.get_secret_value() if s.api.token else None)
         a = assistant()
 

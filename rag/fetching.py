@@ -13,7 +13,9 @@ name, its own suffix) once the format readers accept it.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from index import formats
+from rag.discovery import is_loopback
 from rag.errors import FetchError, FormatError
 from rag.models import AddedArticle, SkippedFile
 from rag.settings import Settings
@@ -74,6 +77,40 @@ def normalise(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
+def refuses_private(settings: Settings) -> bool:
+    """Whether private and local addresses are refused: as set, else when the UI or API is reachable from
+    other machines (a host other than loopback)."""
+    if settings.fetch.private_addresses is not None:
+        return not settings.fetch.private_addresses
+    return not (is_loopback(settings.ui.host) and is_loopback(settings.api.host))
+
+
+def _local_address(host: str) -> str | None:
+    """The first private, loopback, link-local or otherwise non-public address ``host`` resolves to, or None
+    (an unresolvable name is left to the request, which reports it)."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    for info in infos:
+        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        ip = getattr(ip, "ipv4_mapped", None) or ip
+        local = ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+        if local or ip.is_unspecified:
+            return str(ip)
+    return None
+
+
+def check_address(url: str, requested: str, settings: Settings) -> None:
+    """FetchError when ``url``'s host is a local address and those are refused (``refuses_private``)."""
+    host = urlsplit(url).hostname or ""
+    if refuses_private(settings) and (ip := _local_address(host)):
+        raise FetchError(
+            f"{requested[:100]}: refused, {host} is a private or local address ({ip}); "
+            "set RAG_FETCH_PRIVATE_ADDRESSES=true to allow it"
+        )
+
+
 def client(settings: Settings) -> httpx.Client:
     return httpx.Client(
         follow_redirects=False,
@@ -88,6 +125,7 @@ def fetch(http: httpx.Client, url: str, settings: Settings) -> Page:
     cap = settings.fetch.max_bytes
     current = normalise(url)
     for _ in range(settings.fetch.max_redirects + 1):
+        check_address(current, url, settings)
         try:
             with http.stream("GET", current) as response:
                 if response.is_redirect:

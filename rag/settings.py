@@ -200,6 +200,12 @@ class FetchSettings(BaseModel):
     max_feed_items: int = Field(50, description="Items of one feed that are fetched; the rest are left out.")
     folder: str = Field("web", description="Subfolder of the corpus where fetched articles are saved as Markdown.")
     user_agent: str = Field("rag-news/0.1 (+offline research assistant)", description="User-Agent header sent.")
+    private_addresses: bool | None = Field(
+        None,
+        description="Fetch URLs whose host is a private, loopback or link-local address (checked at each redirect). "
+        "Unset: allowed while the UI and the API bind loopback only, refused when either binds another address, "
+        "so a visitor cannot make the server fetch from its own network.",
+    )
 
 
 class WatchSettings(BaseModel):

@@ -144,3 +144,35 @@ def test_a_pdf_at_a_url_is_saved_as_a_pdf_and_cited_with_its_page(
     answer = a.ask("How much water did the Kestrel reservoir hold at the end of June?", backend="extractive")
     assert answer.citations[0].path == result.saved[0].path and answer.citations[0].page == 2
     assert [s.status for s in a.add([site.base + "/reports/water.pdf"]).saved] == ["unchanged"]
+
+
+def test_local_addresses_are_refused_in_one_line_when_set_or_when_served_to_other_machines(
+    site: LocalSite, assistant_for, tiny_corpus
+) -> None:
+    url = site.page("/tram/3", _story(3))
+    refused = assistant_for(tiny_corpus, fetch__private_addresses=False).add([url])
+    assert not refused.saved and len(refused.rejected) == 1
+    reason = refused.rejected[0].reason
+    assert "refused, 127.0.0.1 is a private or local address" in reason and "\n" not in reason
+    # Unset: refused once the UI (or the API) binds an address other machines reach.
+    public_ui = assistant_for(tiny_corpus, ui__host="0.0.0.0")
+    assert "private or local address" in public_ui.add([url]).rejected[0].reason
+    public_api = assistant_for(tiny_corpus, api__host="192.0.2.10")
+    assert "private or local address" in public_api.add([site.redirect("/hop", url)]).rejected[0].reason
+    # Set explicitly, local fetches work on any host; unset on loopback they work too (the default).
+    allowed = assistant_for(tiny_corpus, ui__host="0.0.0.0", fetch__private_addresses=True).add([url])
+    assert [s.url for s in allowed.saved] == [url]
+    assert assistant_for(tiny_corpus).add([site.page("/tram/4", _story(4))]).saved
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "192.168.0.1", "[::1]", "0.0.0.0"])
+def test_each_kind_of_local_address_is_refused(host: str) -> None:
+    from rag.fetching import check_address
+    from rag.settings import Settings
+
+    settings = Settings()
+    settings.fetch.private_addresses = False
+    with pytest.raises(FetchError, match="private or local address"):
+        check_address(f"http://{host}/x", f"http://{host}/x", settings)
+    settings.fetch.private_addresses = True
+    check_address(f"http://{host}/x", f"http://{host}/x", settings)
