@@ -229,6 +229,31 @@ def cpu_flags() -> list[str]:
     return [f for f in SIMD_FLAGS if f in have]
 
 
+def _agreement(assistant: Any, table: Any, days: Any, questions: list[str], name: str) -> dict[str, Any]:
+    """How the two paths' candidate lists compare inside one window, per question: the share of the exact
+    30 nearest chunks that Chroma's filtered HNSW query returns, and the in-window keyword hits each path
+    yields (before: the whole-corpus top 120 filtered by date; after: BM25 masked to the window, up to 30)."""
+    from rag import bm25
+    from rag.time_ranking import where_of
+
+    n = assistant.settings.retrieval.candidates
+    recall, kw_before, kw_after = [], [], []
+    index = assistant.retriever.bm25()
+    inside = {table.ids[row] for start, end in table.spans(days) for row in range(start, end)}
+    for q in questions:
+        qvec = assistant.embedder.embed_cached([q])[0]
+        exact = {cid for cid, _ in table.nearest(qvec, days, n)}
+        chroma = {h.id for h in assistant.store.query(qvec.tolist(), n, where=where_of(days))}
+        recall.append(len(exact & chroma) / max(1, len(exact)))
+        kw_before.append(min(n, sum(cid in inside for cid, _ in bm25.ranked(index, q, n * 4))))
+        kw_after.append(len(bm25.ranked(index, q, n, assistant.retriever._keyword_allowed(table, days))))
+    return {
+        f"window_{name}_chroma_filter_recall_at_{n}": round(float(np.mean(recall)), 3),
+        f"window_{name}_keyword_hits_before_mean": round(float(np.mean(kw_before)), 1),
+        f"window_{name}_keyword_hits_after_mean": round(float(np.mean(kw_after)), 1),
+    }
+
+
 def worker_windows(store_dir: Path, repeat: int = 5) -> dict[str, Any]:
     """Warm ``Assistant.search`` p50/p95 with no window, an as-of only and 1-week/1-month/quarter windows,
     before (Chroma's metadata filter: ``retrieval.window_search`` off) and after (the exact window table),
@@ -259,6 +284,10 @@ def worker_windows(store_dir: Path, repeat: int = 5) -> dict[str, Any]:
             window = DateWindow(as_of=date.fromisoformat(WINDOW_AS_OF), since=since, until=until)
             days = day_range(window, assistant.store.latest_day)
             out[f"window_{name}_chunks"] = table.size(days) if days else assistant.store.count()
+        else:
+            days = None
+        if days is not None:
+            out.update(_agreement(assistant, table, days, questions, name))
         for q in questions:  # cold pass (sentence vectors of new candidates read, query embedded)
             for on in (False, True):
                 retriever.settings.window_search = on
