@@ -120,19 +120,18 @@ class Retriever:
         days = time_ranking.day_range(window, self.store.latest_day)
         phrase_days = time_ranking.phrase_range(window, self.store.latest_day)
         table = self.window_table() if days is not None or phrase_days is not None else None
-        allowed = self._keyword_allowed(table, days) if table is not None and days is not None else None
-        if table is not None and days is not None and table.size(days) <= self.settings.window_exact_max:
-            # A small window: both retrievers exact within it, their hits read from Chroma in one call.
-            ranked = table.nearest(qvec, days, n), bm25.ranked(self.bm25(), query, n, allowed)
-            vector_hits, all_keyword = self._fetch((ranked[0], "vector"), (ranked[1], "bm25"))
+        if table is not None and days is not None:
+            # Both retrievers inside the window (exact, or the unfiltered neighbours that fall in it; BM25
+            # masked to it), their hits read from Chroma in one call.
+            keyword = bm25.ranked(self.bm25(), query, n, self._keyword_allowed(table, days))
+            vector_hits, all_keyword = self._fetch(
+                (self._window_nearest(qvec, n, days, table), "vector"), (keyword, "bm25")
+            )
         else:
-            vector_hits = self._vector(qvec, n, days, window, table)
-            # Keyword hits filtered afterwards (by date, or to find the phrase window's) are fetched in excess;
-            # with the window table they are masked to the window, and to the phrase window in
-            # ``_in_phrase_window``.
-            filtered_after = (days is not None and allowed is None) or (phrase_days is not None and table is None)
-            k_keyword = n * KEYWORD_OVERFETCH if filtered_after else n
-            all_keyword = bm25.search(self.bm25(), self.store, query, k_keyword, allowed)
+            vector_hits = self._vector(qvec, n, days, window)
+            # Keyword hits are filtered afterwards (by date, and to find the phrase window's): fetch extra.
+            filtered = days is not None or (phrase_days is not None and table is None)
+            all_keyword = bm25.search(self.bm25(), self.store, query, n * KEYWORD_OVERFETCH if filtered else n)
         keyword_hits = [h for h in all_keyword if time_ranking.allowed(h.published_date, window)][:n]
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
@@ -164,26 +163,32 @@ class Retriever:
         return pool, relevance, chunk_vecs
 
     def _vector(
-        self,
-        qvec: np.ndarray,
-        n: int,
-        days: DayRange | None,
-        window: DateWindow | None,
-        table: window_search.WindowTable | None,
+        self, qvec: np.ndarray, n: int, days: DayRange | None, window: DateWindow | None
     ) -> list[RetrievedChunk]:
-        """Nearest chunks within the hard date filter (a small window is searched exactly in ``candidates``).
-        The unfiltered neighbours are fetched first and filtered here; only when too few of them pass is
-        the window searched exactly in the window table (or, without one, by Chroma's metadata filter,
-        which scans every chunk: about a third of a second at 100k chunks)."""
+        """Nearest chunks within the hard date filter, without a window table: the unfiltered neighbours are
+        fetched first and filtered here; only when too few of them pass is Chroma's metadata filter used
+        (it scans every chunk: about a third of a second at 100k chunks)."""
         if days is None:
             return self.store.query(qvec.tolist(), n)
         near = self.store.query(qvec.tolist(), n * KEYWORD_OVERFETCH)
         kept = [h for h in near if time_ranking.allowed(h.published_date, window)]
         if len(kept) >= n or len(near) < n * KEYWORD_OVERFETCH:
             return kept[:n]
-        if table is not None:
-            return self._exact(table, qvec, days, n)
         return self.store.query(qvec.tolist(), n, where=time_ranking.where_of(days))
+
+    def _window_nearest(
+        self, qvec: np.ndarray, n: int, days: DayRange, table: window_search.WindowTable
+    ) -> list[tuple[str, float]]:
+        """The ``n`` nearest chunks inside ``days`` as ``(id, cosine)``: exact over the window's rows when it
+        holds at most ``window_exact_max`` chunks; else the unfiltered neighbours (ids only) that fall inside,
+        and the exact search only when too few of them do."""
+        if table.size(days) <= self.settings.window_exact_max:
+            return table.nearest(qvec, days, n)
+        near = self.store.nearest_ids(qvec.tolist(), n * KEYWORD_OVERFETCH)
+        kept = [(cid, score) for cid, score in near if table.holds(cid, days)]
+        if len(kept) >= n or len(near) < n * KEYWORD_OVERFETCH:
+            return kept[:n]
+        return table.nearest(qvec, days, n)
 
     def _exact(
         self,

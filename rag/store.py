@@ -492,11 +492,21 @@ class Store:
         rows = zip(ids, metas, docs, dists, strict=True)
         return [to_retrieved(cid, meta or {}, doc or "", 1.0 - dist, "vector") for cid, meta, doc, dist in rows]
 
-    def _vector_query(self, vector: list[float], k: int, where: dict | None) -> Any:
+    def nearest_ids(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """The nearest chunks as ``(id, cosine)`` only, nothing else read (the caller filters, then reads few)."""
+        result = self._read("Vector search", lambda: self._vector_query(vector, k, None, ["distances"]))
+        if result is None:
+            return []
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def _vector_query(self, vector: list[float], k: int, where: dict | None, include: list[str] | None = None) -> Any:
         if self.collection is None:
             return None
         return self.collection.query(
-            query_embeddings=[vector], n_results=k, where=where, include=["documents", "metadatas", "distances"]
+            query_embeddings=[vector],
+            n_results=k,
+            where=where,
+            include=include or ["documents", "metadatas", "distances"],
         )
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:

@@ -79,11 +79,24 @@ class WindowTable:
         """Row numbers of the chunks in ``days``."""
         return np.concatenate([np.arange(a, b) for a, b in self.spans(days)] or [np.zeros(0, dtype=np.int64)])
 
+    def row_of(self, cid: str) -> int | None:
+        if self._row_of is None:
+            self._row_of = {c: i for i, c in enumerate(self.ids)}
+        return self._row_of.get(cid)
+
+    def holds(self, cid: str, days: DayRange) -> bool:
+        """Whether chunk ``cid`` is in the table and inside ``days`` (the same test as ``spans``)."""
+        row = self.row_of(cid)
+        if row is None:
+            return False
+        if row >= self.n_dated:
+            return days.undated
+        day = int(self.days[row])
+        return (days.since is None or day >= days.since) and (days.until is None or day <= days.until)
+
     def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored (normalised) vectors of those ``ids`` in the table, read locally instead of from Chroma."""
-        if self._row_of is None:
-            self._row_of = {cid: i for i, cid in enumerate(self.ids)}
-        rows = {cid: row for cid in ids if (row := self._row_of.get(cid)) is not None}
+        rows = {cid: row for cid in ids if (row := self.row_of(cid)) is not None}
         return {cid: np.array(self.vectors[row]) for cid, row in rows.items()}
 
     def nearest(
