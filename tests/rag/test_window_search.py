@@ -168,6 +168,9 @@ def test_a_store_without_a_table_falls_back_and_rag_index_writes_it(tmp_path, as
     a.retriever._table_generation = None  # a process that opens the store now finds no table
     assert a.retriever.window_table() is None
     assert [h.id for h in a.search("harbor tax", k=4, window=window)] == before
+    doctor = {c.name: c for c in a.doctor()}["date-window table"]
+    assert doctor.status == "warn" and "slower" in doctor.detail and "rag index" in (doctor.fix or "")
     a.index()  # nothing changed: the table of the current generation is written
     a.retriever._table_generation = None
     assert a.retriever.window_table() is not None
+    assert {c.name: c for c in a.doctor()}["date-window table"].status == "ok"
