@@ -10,6 +10,7 @@ used instead when one is configured by path.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from rag.store import Store, to_retrieved
 from rag.text import content_terms, exact_match
 from rag.time_ranking import DayRange
 
+TABLE_RETRY_S = 30.0
 KEYWORD_OVERFETCH = 4  # keyword hits are filtered by date after retrieval: fetch more so n survive
 
 
@@ -59,6 +61,7 @@ class Retriever:
         self._cross_encoder: Any = None
         self._table: window_search.WindowTable | None = None
         self._table_generation: int | None = None
+        self._table_tried = 0.0
         self._keyword_rows: tuple[bm25.KeywordIndex, np.ndarray] | None = None
         self.sentences = SentenceStore.beside(store.settings.store.dir, store.name)
 
@@ -76,9 +79,13 @@ class Retriever:
         if not self.settings.window_search:
             return None
         generation = self.store.opened_generation
-        if generation != self._table_generation:
+        # A missing table is looked for again now and then: `rag index` writes one for an older store
+        # without publishing a new generation.
+        retry = self._table is None and time.monotonic() - self._table_tried > TABLE_RETRY_S
+        if generation != self._table_generation or retry:
             self._table = window_search.load(self.store)
             self._table_generation = generation
+            self._table_tried = time.monotonic()
             self._keyword_rows = None
         return self._table
 

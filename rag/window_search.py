@@ -44,11 +44,11 @@ class WindowTable:
     """One generation's chunks in day order: ids, days, file of each row, vectors (memory-mapped)."""
 
     def __init__(self, folder: Path) -> None:
-        stamp = json.loads((folder / "stamp.json").read_text())
+        stamp = json.loads((folder / "table.json").read_text())
         if stamp.get("version") != _VERSION:
             raise ValueError(f"table version {stamp.get('version')}")
         self.generation = int(stamp["generation"])
-        self.ids: list[str] = json.loads((folder / "ids.json").read_text())
+        self.ids: list[str] = json.loads((folder / "row_ids.json").read_text())
         self.paths: list[str] = json.loads((folder / "paths.json").read_text())
         self.days = np.load(folder / "days.npy", mmap_mode="r")
         self.files = np.load(folder / "files.npy", mmap_mode="r")
@@ -164,9 +164,9 @@ def build(store: Store, generation: int) -> Path | None:
     np.save(tmp / "days.npy", day_arr[order])
     np.save(tmp / "files.npy", np.array(files, dtype=np.int32)[order])
     np.save(tmp / "vectors.npy", np.concatenate(vectors)[order])
-    (tmp / "ids.json").write_text(json.dumps([ids[i] for i in order]))
+    (tmp / "row_ids.json").write_text(json.dumps([ids[i] for i in order]))
     (tmp / "paths.json").write_text(json.dumps(list(paths)))
-    (tmp / "stamp.json").write_text(json.dumps({"version": _VERSION, "generation": generation, "count": len(ids)}))
+    (tmp / "table.json").write_text(json.dumps({"version": _VERSION, "generation": generation, "count": len(ids)}))
     final = folder_for(store, generation)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
