@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rag import window_search
 from rag.dates import to_day
@@ -174,3 +176,27 @@ def test_a_store_without_a_table_falls_back_and_rag_index_writes_it(tmp_path, as
     a.retriever._table_generation = None
     assert a.retriever.window_table() is not None
     assert {c.name: c for c in a.doctor()}["date-window table"].status == "ok"
+
+
+@given(
+    as_of=st.dates(date(2022, 12, 1), date(2024, 3, 1)),
+    since=st.none() | st.dates(date(2022, 12, 1), date(2024, 3, 1)),
+    until=st.none() | st.dates(date(2022, 12, 1), date(2024, 3, 1)),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_table_selects_exactly_what_the_filter_allows(dated, as_of: date, since, until) -> None:
+    """Property: for any as-of/since/until, the table's rows are the chunks ``allowed`` lets through."""
+    from hypothesis import assume
+
+    from rag.dates import from_day
+    from rag.time_ranking import allowed
+
+    assume(not (since and until and since > until))
+    window = DateWindow(as_of=as_of, since=since, until=until)
+    table = dated.retriever.window_table()
+    days = day_range(window, dated.store.latest_day)
+    assume(days is not None)  # no range: nothing is filtered on the vector side, by either path
+    published = [None if day == window_search.UNDATED else from_day(day) for day in table.days.tolist()]
+    chosen = set(table.rows(days).tolist())
+    assert chosen == {row for row, pub in enumerate(published) if allowed(pub, window)}
+    assert all(table.holds(table.ids[row], days) == (row in chosen) for row in range(len(table)))
