@@ -273,10 +273,11 @@ def user_window(
             return value
         return parse_user_date(value, today) if value.strip() else None
 
-    as_of_d = read(as_of) or today
+    given = read(as_of)
+    as_of_d = given or today
     since_d, until_d = read(since), read(until)
     if since_d and until_d and since_d > until_d:
         raise DateError(f"The date range is empty: since {since_d} is after until {until_d}")
     if since_d and since_d > as_of_d:
         raise DateError(f"--since {since_d} is after the as-of date {as_of_d}: nothing could match")
-    return DateWindow(as_of=as_of_d, since=since_d, until=until_d)
+    return DateWindow(as_of=as_of_d, as_of_given=given is not None, since=since_d, until=until_d)

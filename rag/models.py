@@ -26,10 +26,12 @@ class DateWindow(BaseModel):
     Hard limits (the user's): nothing dated after ``as_of`` is retrieved, nor anything outside
     ``since``/``until``. Soft (read from the question by ``rag.dates.resolve``): the window its date
     ``phrase`` names (``phrase_since``/``phrase_until``) boosts what falls in it, and ``present`` ("latest",
-    "now") prefers recent evidence.
+    "now") prefers recent evidence. ``as_of_given``: the user (or the benchmark) chose the as-of day, so the
+    question is asked as a reader of that day would ask it, and articles close before it are preferred.
     """
 
     as_of: date | None = None
+    as_of_given: bool = False
     since: date | None = None
     until: date | None = None
     phrase: str | None = None

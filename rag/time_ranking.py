@@ -2,7 +2,9 @@
 soft boost (a question's date phrase, a question about the present).
 
 The filter is a Chroma ``where`` clause on the chunks' ``published_day`` (days since 1970-01-01), and
-the same predicate on keyword hits. The boost adds ``weights · features`` to a candidate's relevance;
+the same predicate on keyword hits. The boost adds ``weights · features`` to a candidate's relevance
+(closeness to the question's phrase window; recency for a question about the present; closeness before a
+chosen as-of day, since a question asked as of a day is about the news up to it);
 the weights are fitted by ``bench/fit_time_weights.py`` (grouped cross-validation on RealTime QA dev)
 and read from ``rag/data/time_weights.json``.
 """
@@ -25,7 +27,7 @@ from rag.models import DateWindow, Passage
 from rag.store import DATED_KEY, DAY_KEY
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "time_weights.json"
-FEATURES = ("window", "recency")
+FEATURES = ("window", "recency", "as_of")
 WINDOW_DECAY_DAYS = 7.0  # outside a phrase window, the boost halves roughly every 5 days
 RECENCY_DECAY_DAYS = 30.0  # "latest"/"now": a month-old article keeps ~37 % of the boost
 
@@ -35,6 +37,8 @@ class TimeWeights(BaseModel):
 
     window: float = Field(0.0, description="boost for an article inside the question's date window")
     recency: float = Field(0.0, description="boost for a recent article when the question speaks of the present")
+    as_of: float = Field(0.0, description="boost for an article published shortly before an as-of day the user chose")
+    as_of_decay_days: float = Field(30.0, gt=0, description="days before as-of after which that boost falls to 1/e")
     fitted_on: str = Field("", description="what the weights were fitted on, and how they were validated")
 
 
@@ -142,12 +146,13 @@ def allowed(published: date | None, window: DateWindow | None) -> bool:
     return upper is None or published <= upper
 
 
-def features(published: date | None, window: DateWindow | None) -> list[float]:
-    """[window, recency] for one article: closeness to the question's phrase window (1 inside, decaying
-    with the days outside), and, for a question about the present with no window, recency before as-of."""
+def features(published: date | None, window: DateWindow | None, as_of_decay_days: float = 30.0) -> list[float]:
+    """[window, recency, as_of] for one article: closeness to the question's phrase window (1 inside, decaying
+    with the days outside); for a question about the present with no window, recency before as-of; and, when
+    the as-of day was chosen (not today by default), closeness before it, decaying over ``as_of_decay_days``."""
     if window is None or published is None:
-        return [0.0, 0.0]
-    f_window = f_recent = 0.0
+        return [0.0, 0.0, 0.0]
+    f_window = f_recent = f_as_of = 0.0
     if window.phrase_since or window.phrase_until:
         outside = 0
         if window.phrase_since and published < window.phrase_since:
@@ -158,14 +163,17 @@ def features(published: date | None, window: DateWindow | None) -> list[float]:
     elif window.present and window.as_of:
         age = max(0, (window.as_of - published).days)
         f_recent = math.exp(-age / RECENCY_DECAY_DAYS)
-    return [f_window, f_recent]
+    if window.as_of_given and window.as_of:
+        f_as_of = math.exp(-max(0, (window.as_of - published).days) / as_of_decay_days)
+    return [f_window, f_recent, f_as_of]
 
 
-def feature_matrix(hits: Sequence[Passage], window: DateWindow | None) -> np.ndarray:
-    return np.array([features(h.published_date, window) for h in hits], dtype=np.float64).reshape(-1, len(FEATURES))
+def feature_matrix(hits: Sequence[Passage], window: DateWindow | None, as_of_decay_days: float = 30.0) -> np.ndarray:
+    rows = [features(h.published_date, window, as_of_decay_days) for h in hits]
+    return np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
 
 
 def boost(hits: Sequence[Passage], window: DateWindow | None, weights: TimeWeights | None = None) -> np.ndarray:
     """``weights · features`` per hit (zeros without a window)."""
     w = weights or load_weights()
-    return feature_matrix(hits, window) @ np.array([w.window, w.recency], dtype=np.float64)
+    return feature_matrix(hits, window, w.as_of_decay_days) @ np.array([w.window, w.recency, w.as_of], dtype=np.float64)

@@ -144,3 +144,41 @@ def test_an_as_of_after_the_latest_article_filters_nothing(dated) -> None:
     assert dated.store.latest_day == to_day(date(2024, 2, 1))
     assert chroma_where(DateWindow(as_of=date(2030, 1, 1)), dated.store.latest_day) is None
     assert chroma_where(DateWindow(as_of=date(2024, 1, 31)), dated.store.latest_day) is not None
+
+
+def test_a_chosen_as_of_day_prefers_articles_just_before_it() -> None:
+    def dated_hit(day: str) -> RetrievedChunk:
+        return RetrievedChunk(
+            id=day, text="", file=day, path=day, title="", start_char=0, end_char=0, start_line=1, end_line=1,
+            content_hash="h", score=0.0, published=day,
+        )  # fmt: skip
+
+    hits = [dated_hit(d) for d in ("2023-08-15", "2023-07-17", "2021-03-10")]
+    w = TimeWeights(as_of=1.0, as_of_decay_days=30.0)
+    chosen = DateWindow(as_of=date(2023, 8, 16), as_of_given=True)
+    b = boost(hits, chosen, w)
+    assert b[0] > b[1] > b[2] > 0
+    assert b[1] == pytest.approx(np.exp(-1.0)), "30 days before as-of: one decay length"
+    assert not boost(hits, DateWindow(as_of=date(2023, 8, 16)), w).any(), "the default as-of (today) adds no prior"
+
+
+def test_user_window_marks_a_chosen_as_of_day() -> None:
+    from rag.dates import user_window
+
+    assert user_window("2023-08-16").as_of_given
+    assert not user_window(None, since="2023-01-01").as_of_given
+
+
+def test_as_of_closeness_reorders_a_stale_story_behind_the_weeks_article(dated) -> None:
+    q = "What did the council do to the harbor tax?"
+    window = dated.window_for(q, dated.user_window("2023-08-16"))
+    pool, rel, vecs = dated.retriever.candidates(q, 5, window=window)
+    # The 2021 article is made the most relevant: the as-of feature must still put the week's article first.
+    rel = rel.copy()
+    rel[[h.path for h in pool].index("tax_2021.txt")] = rel.max() + 0.05
+
+    def top(weights: TimeWeights) -> str:
+        return dated.retriever.rank([h.model_copy(deep=True) for h in pool], rel, vecs, window, 5, weights)[0].path
+
+    assert top(TimeWeights()) == "tax_2021.txt"
+    assert top(TimeWeights(as_of=1.0, as_of_decay_days=30.0)) == "tax_2023.txt"
