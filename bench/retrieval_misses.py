@@ -10,7 +10,7 @@ would return (as of the question's date, or with ``--no-as-of`` as of today), th
 4. ``behind another week``: the gold article is ranked (or falls off the top k) behind an article on the same
    story from another week (cosine of the best chunks >= ``--story-cosine``, dated more than 7 days from the
    gold article);
-5. ``behind same week``: behind other articles only (same week, or another story).
+5. ``behind others``: behind other articles only (of the same week, or on another story).
 
 Independently it counts the questions whose gold article lies outside the question's date-phrase window and
 whose gold text lacks the reference answer (normalised, loose). The ceiling is the share of questions whose gold
@@ -49,7 +49,7 @@ from rag.assistant import Assistant
 from rag.settings import Settings
 from rag.time_ranking import load_weights
 
-REASONS = ("after as-of", "not in pool", "hidden as a copy", "behind another week", "behind same week")
+REASONS = ("after as-of", "not in pool", "hidden as a copy", "behind another week", "behind others")
 SAME_WEEK_DAYS = 7
 
 
@@ -78,7 +78,7 @@ def classify(assistant, pool: Pool, k: int, docs_date: dict[str, str | None], st
         far = gold_day and other_day and abs((other_day - gold_day).days) > SAME_WEEK_DAYS
         if far and float(vec_of[h.id] @ pool.vecs[best]) >= story_cosine:
             return "behind another week"
-    return "behind same week"
+    return "behind others"
 
 
 def outside_phrase(pool: Pool, docs_date: dict[str, str | None]) -> bool:
