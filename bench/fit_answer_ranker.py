@@ -29,6 +29,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,19 +39,47 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench.answer_failures import bucket, mc_bucket
 from evals import dataset, metrics
 from evals.realtimeqa import choose
-from evals.runner import eval_settings, open_assistant
+from evals.harness import eval_settings
+from rag.assistant import Assistant
 from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candidates, question_features
 from rag.answering import weak_retrieval
 from rag.conversation import rewrite, strip_instructions
 from rag.models import Source
 from rag.questions import analyse
-from rag.settings import BUNDLED_CORPUS
-from rag.text import mentioned, question_name_tokens
+from rag.settings import BUNDLED_CORPUS, Settings
+from rag.text import mentioned, question_name_tokens, split_sentences
 
 FOLDS = 5
 C = 1.0  # inverse L2 strength; the default of scikit-learn, not tuned
+
+
+@dataclass
+class Retrieved:
+    """One question as the answerer sees it: the standalone question and the k passages it reads."""
+
+    qid: str
+    suite: str
+    question: str
+    reference: str
+    facts: list[str]
+    quotes: list[str]
+    answerable: bool
+    weak: bool
+    sources: list[Source]
+    choices: list[str] = field(default_factory=list)
+    answer_index: list[int] = field(default_factory=list)
+
+    def holds_answer(self, text: str) -> bool:
+        """The label of a sentence: RealTime QA, the reference string; seed, a reference fact or gold quote."""
+        if not self.answerable:
+            return False
+        if self.suite == "realtimeqa":
+            return metrics.contains(text, self.reference, loose=True)
+        in_quote = any(text in g or (len(g) > 40 and g in text) for g in self.quotes)
+        return in_quote or any(metrics.contains(text, f) for f in self.facts)
 
 
 @dataclass
@@ -72,78 +101,102 @@ class Question:
     choices: list[str] = field(default_factory=list)
     answer_index: list[int] = field(default_factory=list)
     in_context: bool = False
+    in_passages: bool = False
+    in_sentence: bool = False
 
 
-def _question(qid, suite, standalone, ref, facts, answerable, assistant, label_fn, k) -> Question:
-    hits = assistant.search(standalone, k=k) if standalone else []
-    sources = Source.number(hits)
-    info = analyse(standalone)
-    cands = candidates(info, standalone, sources, assistant.embedder)
+class CachedEmbedder:
+    """The vectors of an earlier run, so refitting after a feature change embeds only new texts."""
+
+    def __init__(self, vectors: dict[str, np.ndarray], fallback=None) -> None:
+        self.vectors, self.fallback = vectors, fallback
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            if self.fallback is None:
+                from rag.embeddings import get_embedder
+                from rag.settings import Settings
+
+                self.fallback = get_embedder(Settings().embedding)
+            self.vectors.update(zip(missing, self.fallback.embed_cached(missing), strict=True))
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def featurise(r: Retrieved, embedder) -> Question:
+    """The ranker's features and labels for every candidate sentence of one retrieved question."""
+    info = analyse(r.question)
+    cands = candidates(info, r.question, r.sources, embedder)
     wanted = question_name_tokens(info.text)
-    evidence = " ".join(s.text for s in sources)
+    evidence = " ".join(s.text for s in r.sources)
     q = Question(
-        qid=qid,
-        suite=suite,
-        question=standalone,
-        reference=ref,
-        facts=facts,
-        answerable=answerable,
-        weak=weak_retrieval(standalone, hits, assistant.settings.answer),
+        qid=r.qid,
+        suite=r.suite,
+        question=r.question,
+        reference=r.reference,
+        facts=r.facts,
+        answerable=r.answerable,
+        weak=r.weak,
         names_in_evidence=len(mentioned(wanted, evidence)) / len(wanted) if wanted else 1.0,
         type_in_evidence=float(any(c.features["expected_type_present"] for c in cands)) if info.labels else 1.0,
-        top_chunk_score=max((s.score for s in sources), default=0.0),
-        topic_in_evidence=question_features(info, cands, sources)["topic_in_evidence"],
+        top_chunk_score=max((s.score for s in r.sources), default=0.0),
+        topic_in_evidence=question_features(info, cands, r.sources)["topic_in_evidence"],
+        choices=r.choices,
+        answer_index=r.answer_index,
     )
     for c in cands:
         q.texts.append(c.text)
         q.rows.append([c.features[f] for f in FEATURES])
-        q.labels.append(int(answerable and label_fn(c.text)))
+        q.labels.append(int(r.holds_answer(c.text)))
     q.in_context = any(q.labels)
+    q.in_passages = any(r.holds_answer(s.text) for s in r.sources)
+    q.in_sentence = any(r.holds_answer(s.text) for src in r.sources for s in split_sentences(src.text))
     return q
 
 
-def collect_rtqa(cache: Path, k: int, folder: Path) -> tuple[list[Question], object]:
+def _retrieve(assistant, k: int, window=None, **fields) -> Retrieved:
+    standalone = fields["question"]
+    hits = assistant.search(standalone, k=k, window=window) if standalone else []
+    return Retrieved(
+        **fields,
+        weak=weak_retrieval(standalone, hits, assistant.settings.answer),
+        sources=Source.number(hits),
+    )
+
+
+def collect_rtqa(cache: Path, k: int, folder: Path) -> tuple[list[Retrieved], object]:
     suite = dataset.load_bench(folder)
-    assistant = open_assistant(eval_settings(cache / "corpus", cache / "store"))
+    assistant = Assistant(eval_settings(Settings(), cache / "corpus", cache / "store"))
     out = []
     for bq in suite.queries:
-        q = _question(
-            bq.qid, "realtimeqa", strip_instructions(bq.query), bq.answer, [bq.answer], True, assistant,
-            lambda t, a=bq.answer: metrics.contains(t, a, loose=True), k,
+        # As `rag eval` asks it: nothing published after the question's date.
+        window = assistant.user_window(bq.question_date) if bq.question_date else None
+        out.append(
+            _retrieve(
+                assistant, k, window, qid=bq.qid, suite="realtimeqa", question=strip_instructions(bq.query),
+                reference=bq.answer, facts=[bq.answer], quotes=[], answerable=True,
+                choices=bq.choices, answer_index=bq.answer_index,
+            )
         )  # fmt: skip
-        q.choices, q.answer_index = bq.choices, bq.answer_index
-        out.append(q)
     return out, assistant.embedder
 
 
-def collect_seed(store: Path, k: int) -> list[Question]:
+def collect_seed(store: Path, k: int) -> list[Retrieved]:
     items = dataset.load_seed()
-    assistant = open_assistant(eval_settings(BUNDLED_CORPUS, store))
+    assistant = Assistant(eval_settings(Settings(), BUNDLED_CORPUS, store))
     assistant.index(BUNDLED_CORPUS)
     out = []
     for item in items:
         history: list[tuple[str, str]] = []
         for i, turn in enumerate(item.turns):
             standalone = strip_instructions(rewrite(turn.question, history) if history else turn.question)
-            quotes = [g.quote for g in turn.gold_quotes]
-
-            def label(text: str, facts=turn.facts, quotes=quotes) -> bool:
-                in_quote = any(text in g or (len(g) > 40 and g in text) for g in quotes)
-                return in_quote or any(metrics.contains(text, f) for f in facts)
-
             out.append(
-                _question(
-                    f"{item.id}#{i}",
-                    "seed",
-                    standalone,
-                    turn.reference_answer,
-                    turn.facts,
-                    turn.answerable,
-                    assistant,
-                    label,
-                    k,
+                _retrieve(
+                    assistant, k, qid=f"{item.id}#{i}", suite="seed", question=standalone,
+                    reference=turn.reference_answer, facts=turn.facts, quotes=[g.quote for g in turn.gold_quotes],
+                    answerable=turn.answerable,
                 )
-            )
+            )  # fmt: skip
             history.append((turn.question, turn.reference_answer))
     return out
 
@@ -198,6 +251,64 @@ def _select(probs: np.ndarray, keep: float, max_sentences: int = 3) -> list[int]
     return chosen
 
 
+MAX_SENTENCES = 3  # ExtractiveSettings.max_sentences
+
+
+def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder) -> dict:
+    """The answer each question would get from out-of-fold scores, scored as `rag eval` scores it."""
+    report = {}
+    for suite in ("realtimeqa", "seed"):
+        idx = [i for i, q in enumerate(questions) if q.suite == suite]
+        if not idx:
+            continue
+        contains = mc = abstained = hard = correct = 0
+        buckets: Counter = Counter()
+        for i in idx:
+            q, p = questions[i], per_q[i]
+            rules = q.weak or q.type_in_evidence == 0.0 or q.topic_in_evidence == 0.0
+            abstain = rules or q_oof[i] >= abstain_t
+            hard += rules
+            abstained += abstain
+            chosen = [] if abstain else _select(p, keep, max_sentences)
+            text = " ".join(q.texts[j] for j in chosen)
+            has = bool(chosen) and metrics.contains(text, q.reference, loose=True)
+            contains += has
+            if q.answerable:
+                correct += bool(chosen) and all(metrics.contains(text, f) for f in q.facts)
+            else:
+                correct += abstain
+            picked = False
+            if q.choices and chosen:
+                pick = choose(q.question, q.choices, [q.texts[j] for j in chosen], embedder)
+                picked = pick is not None and pick in q.answer_index
+                mc += picked
+            if suite == "realtimeqa":
+                b = bucket(
+                    abstained=abstain, contains=has, in_passages=q.in_passages, in_sentence=q.in_sentence,
+                    in_chosen=any(q.labels[j] for j in chosen),
+                )  # fmt: skip
+                buckets[b] += 1
+                buckets[f"mc: {mc_bucket(b, picked)}"] += 1
+        missing = [q for q in empty if q.suite == suite]
+        n = len(idx) + len(missing)
+        abstained += len(missing)
+        for q in missing:
+            buckets[f"abstained, reference {'in' if q.in_passages else 'not in'} read passages"] += 1
+        report[suite] = {
+            "questions": n,
+            "contains_reference": round(contains / n, 3),
+            "mc_accuracy": round(mc / n, 3) if suite == "realtimeqa" else None,
+            "abstention": round(abstained / n, 3),
+            "abstention_by_rules": round(hard / n, 3),
+            "fact_accuracy": round(correct / n, 3),
+            "ceiling_reference_in_read_passages": round(sum(questions[i].in_passages for i in idx) / n, 3),
+            "ceiling_reference_in_a_candidate_sentence": round(sum(questions[i].in_context for i in idx) / n, 3),
+            "top1_contains": round(sum(bool(questions[i].labels[int(np.argmax(per_q[i]))]) for i in idx) / n, 3),
+            "failure_buckets": {k: round(v / n, 3) for k, v in sorted(buckets.items())},
+        }
+    return report
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -213,13 +324,15 @@ def main() -> None:
     from sklearn.model_selection import GroupKFold
 
     t0 = time.perf_counter()
-    embedder = None
     if args.features.exists() and not args.refresh:
-        questions = pickle.loads(args.features.read_bytes())
+        retrieved, vectors = pickle.loads(args.features.read_bytes())
+        embedder = CachedEmbedder(vectors)
     else:
-        rtqa, embedder = collect_rtqa(args.rtqa_cache, args.k, args.rtqa_dir) if args.rtqa_cache else ([], None)
-        questions = collect_seed(args.seed_store, args.k) + rtqa
-        args.features.write_bytes(pickle.dumps(questions))
+        rtqa, real = collect_rtqa(args.rtqa_cache, args.k, args.rtqa_dir) if args.rtqa_cache else ([], None)
+        retrieved = collect_seed(args.seed_store, args.k) + rtqa
+        embedder = CachedEmbedder({}, real)
+    questions = [featurise(r, embedder) for r in retrieved]
+    args.features.write_bytes(pickle.dumps((retrieved, embedder.vectors)))
     print(f"{len(questions)} questions, {sum(len(q.rows) for q in questions)} candidate sentences "
           f"({time.perf_counter() - t0:.0f} s to collect/load)")  # fmt: skip
     # A question with no candidate sentence is scored as an abstention below, but has nothing to fit.
@@ -247,47 +360,16 @@ def main() -> None:
         q_oof[test] = _predict(_fit(qx[train], qy[train]), qx[test])
     abstain_t, ab_acc, ab_p, ab_r = _best(q_oof, qy, objective="accuracy")
 
-    if embedder is None:
-        from rag.embeddings import get_embedder
-        from rag.settings import Settings
+    def evaluate(keep_t: float, max_sentences: int) -> dict:
+        return report_of(questions, empty, per_q, q_oof, abstain_t, keep_t, max_sentences, embedder)
 
-        embedder = get_embedder(Settings().embedding)
-    report = {}
-    for suite in ("realtimeqa", "seed"):
-        idx = [i for i, q in enumerate(questions) if q.suite == suite]
-        if not idx:
-            continue
-        contains = mc = abstained = hard = correct = 0
-        for i in idx:
-            q, p = questions[i], per_q[i]
-            rules = q.weak or q.type_in_evidence == 0.0 or q.topic_in_evidence == 0.0
-            abstain = rules or q_oof[i] >= abstain_t
-            hard += rules
-            abstained += abstain
-            chosen = [] if abstain else _select(p, keep)
-            text = " ".join(q.texts[j] for j in chosen)
-            contains += bool(chosen) and metrics.contains(text, q.reference, loose=True)
-            if q.answerable:
-                correct += bool(chosen) and all(metrics.contains(text, f) for f in q.facts)
-            else:
-                correct += abstain
-            if q.choices and chosen:
-                pick = choose(q.question, q.choices, [q.texts[j] for j in chosen], embedder)
-                mc += pick is not None and pick in q.answer_index
-        missing = sum(q.suite == suite for q in empty)
-        n = len(idx) + missing
-        abstained += missing
-        report[suite] = {
-            "questions": n,
-            "contains_reference": round(contains / n, 3),
-            "mc_accuracy": round(mc / n, 3) if suite == "realtimeqa" else None,
-            "abstention": round(abstained / n, 3),
-            "abstention_by_rules": round(hard / n, 3),
-            "fact_accuracy": round(correct / n, 3),
-            "ceiling_reference_in_read_passages": round(sum(questions[i].in_context for i in idx) / n, 3),
-            "top1_contains": round(sum(bool(questions[i].labels[int(np.argmax(per_q[i]))]) for i in idx) / n, 3),
-        }
-
+    report = evaluate(keep, MAX_SENTENCES)
+    for n_max in (1, 2, 3, 4, 5):
+        r = evaluate(0.0, n_max)
+        print(
+            f"always {n_max} sentence(s): RealTime QA contains {r['realtimeqa']['contains_reference']}, "
+            f"MC {r['realtimeqa']['mc_accuracy']}; seed facts {r['seed']['fact_accuracy']}"
+        )
     final = _fit(x, y)
     final_q = _fit(np.array([_qrow(q, _predict(final, np.array(q.rows))) for q in questions]), qy)
     scaler, model = final

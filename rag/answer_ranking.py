@@ -133,20 +133,17 @@ def sentence_similarities(embedder: Embedder, question: str, sentences: Sequence
 def _usable(text: str, title: str) -> bool:
     return (
         len(text.split()) >= 5
-        and not _is_heading(text)
+        and _ends_a_sentence(text)
         and text != title.strip()
         and not text.rstrip('"”’)').endswith("?")
         and not looks_like_injection(text)
     )
 
 
-def _is_heading(text: str) -> bool:
-    """Title-like lines carry little evidence."""
-    if text.rstrip()[-1:] in '.!?"”’)':
-        return False
-    tokens = text.split()
-    capitalised = sum(1 for t in tokens if t[:1].isupper() or not t[:1].isalpha())
-    return capitalised / len(tokens) > 0.6
+def _ends_a_sentence(text: str) -> bool:
+    """Headings, title and date lines, captions and list items end without a full stop: they carry little
+    evidence, and quoting one would fail the citation check (its words run into the next line)."""
+    return text.rstrip().rstrip('"”’)]').endswith((".", "!", "?"))
 
 
 def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], embedder: Embedder) -> list[Candidate]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rag.conversation import main_question
-from rag.text import name_phrases
+from rag.text import name_phrases, split_sentences
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -72,6 +72,9 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
 )  # fmt: skip
 _WH_OPEN = re.compile(r"\b(?:which|what|(?:name|names|title) of)\b")
 _HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" and heads for h in heads)
+# Auxiliaries and modals: after "what"/"which" they mean the wh-word is the object ("What did the images
+# show?"), so the words after it are no head noun. Closed-class English, not tied to any articles.
+_AUXILIARIES = frozenset("is are was were be been do does did has have had will would can could should may might must".split())
 _HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
 
 
@@ -117,8 +120,14 @@ def expected_labels(question: str) -> frozenset[str]:
     Only the first wh-word counts: in "What is the name of the official who spoke?" the "who" opens a
     relative clause, and the question asks for the official's name.
     """
-    full = main_question(question).lower()
-    first = _WH.search(full)
+    sentence = asked_sentence(main_question(question))
+    full = sentence.lower()
+    found = list(_WH.finditer(full))
+    # "Kanye West, who changed his name, bought which platform?": a "who" after a name or a comma opens a
+    # relative clause; the question word is a later one.
+    while len(found) > 1 and found[0].group(0).startswith("who") and _relative(sentence, found[0].start()):
+        found.pop(0)
+    first = found[0] if found else None
     if not first:
         return frozenset()
     q = full[first.start() :]
@@ -141,22 +150,39 @@ def expected_labels(question: str) -> frozenset[str]:
     return frozenset()
 
 
+def _relative(sentence: str, at: int) -> bool:
+    before = sentence[:at].rstrip()
+    return bool(before) and (before.endswith(",") or before.split()[-1][:1].isupper())
+
+
 def _stems_in(heads: tuple[str, ...], q: str) -> bool:
     return any(re.search(rf"\b{re.escape(h)}\w*\b", q) for h in heads)
 
 
 def _head_noun(q: str) -> str | None:
-    """The noun a "which"/"what" phrase asks about: "which European country" -> "country"."""
+    """The noun a "which"/"what" phrase asks about: "which European country" -> "country", "which
+    country's leader" -> "country"; none when an auxiliary follows ("what did the images show")."""
     for m in _WH_OPEN.finditer(q):
-        found = next((w for w in re.findall(r"[\w’'-]+", q[m.end() :])[:6] if w in _HEADS), None)
-        if found:
-            return found
+        for w in re.findall(r"[\w’'-]+", q[m.end() :])[:6]:
+            if w in _AUXILIARIES:
+                break
+            w = re.sub(r"[’']s$", "", w)
+            if w in _HEADS:
+                return w
     return None
+
+
+def asked_sentence(question: str) -> str:
+    """The sentence that asks: "A storm hit the coast. Which state declared an emergency?" -> the second.
+    The statements before it set the scene; their wh-words ("officials who said") ask nothing."""
+    sentences = [s.text for s in split_sentences(question)]
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return (asking or sentences or [question])[-1]
 
 
 def head_noun(question: str) -> str | None:
     """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
-    return _head_noun(main_question(question).lower())
+    return _head_noun(asked_sentence(main_question(question)).lower())
 
 
 def meta_kind(question: str) -> MetaKind | None:
