@@ -31,6 +31,7 @@ from rag.text import (
     numbers,
     question_name_tokens,
     split_sentences,
+    term,
     words,
 )
 
@@ -47,6 +48,9 @@ FEATURES = (
     "stated_figures",
     "expected_type_present",
     "expected_type_missing",
+    "type_agreement",
+    "type_proximity",
+    "neighbour_similarity",
     "position",
     "chunk_rank",
     "chunk_score",
@@ -162,8 +166,9 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
     bm25 = _bm25(list(q_terms), [content_terms(s.text) for _, s in found])
     top_bm25 = max(bm25.max(), 1e-9)
     best_sim = float(sims.max())
+    evidence = [src.text.lower() for src in sources]
     out = []
-    for (src, sent), vec, sim, csim, b in zip(found, vectors, sims, context_sims, bm25, strict=True):
+    for i, ((src, sent), vec, sim, csim, b) in enumerate(zip(found, vectors, sims, context_sims, bm25, strict=True)):
         ents = [
             Entity(start=e.start - sent.start, end=e.end - sent.start, label=e.label)
             for e in src.entities
@@ -171,7 +176,8 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
         ]
         cand = Candidate(src, sent.text, sent.start, ents, vec)
         terms = content_terms(sent.text)
-        typed = bool(info.labels) and bool(cand.typed_entities(info.labels, info.text))
+        typed_texts = cand.typed_entities(info.labels, info.text) if info.labels else []
+        typed = bool(typed_texts)
         cand.features = {
             "similarity": float(sim),
             "similarity_gap": float(sim) - best_sim,
@@ -185,6 +191,16 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
             "stated_figures": len(stated & numbers(sent.text)) / len(stated) if stated else 1.0,
             "expected_type_present": float(typed),
             "expected_type_missing": float(bool(info.labels) and not typed),
+            # An answer tends to recur: the share of read passages that mention its expected-kind entity.
+            "type_agreement": max((sum(t.lower() in e for e in evidence) for t in typed_texts), default=0)
+            / len(sources),
+            "type_proximity": _proximity(sent.text, typed_texts, q_terms),
+            # The sentence before or after may be the one that matches the question ("… said Tuesday. It
+            # will cost $5 million.").
+            "neighbour_similarity": max(
+                (float(sims[j]) for j in (i - 1, i + 1) if 0 <= j < len(found) and found[j][0] is src),
+                default=0.0,
+            ),
             "position": math.log1p((src.start_char + sent.start) / 500),
             "chunk_rank": math.log(src.n),
             "chunk_score": float(src.score),
@@ -192,6 +208,21 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
         }
         out.append(cand)
     return out
+
+
+def _proximity(sentence: str, typed: list[str], asked: frozenset[str]) -> float:
+    """1 / (1 + the fewest words between an expected-kind entity and a question term), 0 without either."""
+    tokens = words(sentence)
+    near = [i for i, w in enumerate(tokens) if term(w) in asked]
+    spots = [i for t in typed for i in _find(tokens, words(t))]
+    if not near or not spots:
+        return 0.0
+    return 1.0 / (1 + min(abs(a - b) for a in near for b in spots))
+
+
+def _find(tokens: list[str], needle: list[str]) -> list[int]:
+    n = len(needle)
+    return [i for i in range(len(tokens) - n + 1) if n and tokens[i : i + n] == needle]
 
 
 def topic_terms(question: str) -> frozenset[str]:

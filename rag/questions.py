@@ -74,7 +74,9 @@ _WH_OPEN = re.compile(r"\b(?:which|what|(?:name|names|title) of)\b")
 _HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" and heads for h in heads)
 # Auxiliaries and modals: after "what"/"which" they mean the wh-word is the object ("What did the images
 # show?"), so the words after it are no head noun. Closed-class English, not tied to any articles.
-_AUXILIARIES = frozenset("is are was were be been do does did has have had will would can could should may might must".split())
+_AUXILIARIES = frozenset(
+    "is are was were be been do does did has have had will would can could should may might must".split()
+)
 _HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
 
 

@@ -214,9 +214,15 @@ _NOT_NAME_FIRST = STOPWORDS | QUESTION_WORDS | _CONNECTIVES
 
 
 def mentioned(tokens: set[str], text: str) -> set[str]:
-    """Which of ``tokens`` (lower-case words or normalised numbers) occur in ``text``."""
+    """Which of ``tokens`` (lower-case words or normalised numbers) occur in ``text``; a possessive or a
+    hyphenated compound counts by its first part too ("Malcolm X's" is in "Malcolm X", "Covid" in "Covid-19")."""
     have = set(words(text)) | numbers(text)
-    return {t for t in tokens if t in have}
+    have |= {_base(w) for w in have}
+    return {t for t in tokens if t in have or _base(t) in have}
+
+
+def _base(word: str) -> str:
+    return re.sub(r"['’]s$", "", word).split("-")[0] or word
 
 
 _AMOUNT = re.compile(r"(?<![\w.$])(\$?\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)")
