@@ -41,8 +41,29 @@ def rewrite(question: str, history: Sequence[tuple[str, str]]) -> str:
         return question
     previous, previous_answer = history[-1]
     resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer)
+    if _asks_about_the_answer(question):
+        resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
     carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
     return f"{resolved}{CONTEXT_MARK}{carried.strip()[:300]})"
+
+
+_BARE_DEMONSTRATIVE = re.compile(r"\b(that|this)\s*[?.!]?\s*$", re.I)
+_MARKER = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]\.?")
+
+
+def _asks_about_the_answer(question: str) -> bool:
+    """ "Who said that?", "When was this?": a question whose only object is "that"/"this" at its end and that
+    has no words of its own to search with points at the previous answer's claim."""
+    short = len(_WORD.findall(question)) <= 4  # a wh-word, perhaps an auxiliary, one verb, "that"
+    return short and bool(_BARE_DEMONSTRATIVE.search(question)) and len(content_terms(question)) <= 1
+
+
+def _claim(previous_question: str, previous_answer: str) -> str:
+    """What "that" stands for: the previous question with the short value that opened its answer ("How much
+    did the repairs cost: $42 million"); a quoted sentence is left out, since its names are not asked for."""
+    lead = _MARKER.split(previous_answer, maxsplit=1)[0].strip().strip('"“”')
+    short = lead if 0 < len(lead.split()) <= 6 else ""
+    return f"{previous_question.rstrip(' ?')}: {short}" if short else previous_question.rstrip(" ?")
 
 
 _PERSONAL = {"he", "him", "his", "she", "her"}

@@ -84,11 +84,6 @@ def test_extractive_abstains_when_the_articles_do_not_say(tiny, question: str) -
     assert answer.abstained and answer.answer == NO_ANSWER and not answer.citations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the fitted ranker scores 'Who said that?' against the bare follow-up, whose similarity "
-    "to every sentence is low, so the question model abstains; known regression, see the branch report",
-)
 def test_follow_up_retrieves_the_right_file_only_through_history(tiny) -> None:
     alone = tiny.search("Who said that?", k=1)
     first = tiny.ask("How much did the Harbor Bridge repairs cost?", backend="extractive")

@@ -37,11 +37,6 @@ def test_ask_prints_answer_and_sources(cli, corpus_env) -> None:
     assert code == 0 and NO_ANSWER in out and "Sources" not in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: the fitted ranker scores 'Who said that?' against the bare follow-up, whose similarity "
-    "to every sentence is low, so the question model abstains; known regression, see the branch report",
-)
 def test_chat_reads_piped_questions_as_one_conversation(cli, corpus_env) -> None:
     script = "How much did the Harbor Bridge repairs cost?\nWho said that?\n/reset\nWho said that?\n"
     code, out, err = cli("chat", "--json", input=script)
