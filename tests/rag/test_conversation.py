@@ -79,7 +79,9 @@ def test_instructions_are_stripped_from_a_question() -> None:
 
 
 def test_a_bare_that_points_at_the_previous_answer() -> None:
-    history = [("How many lanterns did the Quillmere fair sell?", "4,200 [1]. Organiser Tomas Reyl said 4,200 sold. [1]")]
+    history = [
+        ("How many lanterns did the Quillmere fair sell?", "4,200 [1]. Organiser Tomas Reyl said 4,200 sold. [1]")
+    ]
     standalone = rewrite("Who said that?", history)
     assert main_question(standalone) == "Who said that (How many lanterns did the Quillmere fair sell: 4,200)?"
     # "that" with a noun, or a question with words of its own, is not about the previous answer's claim.
