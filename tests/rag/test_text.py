@@ -1,5 +1,3 @@
-
-
 def test_a_name_is_mentioned_through_its_possessive_and_hyphenated_forms() -> None:
     from rag.text import mentioned
 
