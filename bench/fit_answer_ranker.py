@@ -50,6 +50,7 @@ from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candid
 from rag.answering import weak_retrieval
 from rag.assistant import Assistant
 from rag.conversation import rewrite, strip_instructions
+from rag.extractive import no_figure_of_the_topic, nothing_to_look_for
 from rag.models import Source
 from rag.questions import analyse
 from rag.settings import BUNDLED_CORPUS, Settings
@@ -106,6 +107,8 @@ class Question:
     in_context: bool = False
     in_passages: bool = False
     in_sentence: bool = False
+    # The answerer's other parameter-free abstention rules (rag.extractive), so the CV answers are its answers.
+    other_rules: bool = False
 
 
 class CachedEmbedder:
@@ -152,6 +155,8 @@ def featurise(r: Retrieved, embedder) -> Question:
         q.rows.append([c.features[f] for f in FEATURES])
         q.labels.append(int(r.holds_answer(c.text)))
     q.in_context = any(q.labels)
+    typed_store = any(s.entities for s in r.sources)
+    q.other_rules = nothing_to_look_for(info, r.question) or (typed_store and no_figure_of_the_topic(info, cands))
     q.in_passages = any(r.holds_answer(s.text) for s in r.sources)
     q.in_sentence = any(r.holds_answer(s.text) for src in r.sources for s in split_sentences(src.text))
     return q
@@ -270,7 +275,7 @@ def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, em
         buckets: Counter = Counter()
         for i in idx:
             q, p = questions[i], per_q[i]
-            rules = q.weak or q.type_in_evidence == 0.0 or q.topic_in_evidence == 0.0
+            rules = q.weak or q.type_in_evidence == 0.0 or q.topic_in_evidence == 0.0 or q.other_rules
             abstain = rules or q_oof[i] >= abstain_t
             hard += rules
             abstained += abstain

@@ -27,9 +27,9 @@ from rag.conversation import context_of, rewrite
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
 from rag.metadata_answers import answer_metadata
-from rag.questions import MetaKind, QuestionInfo, analyse, head_noun, meta_kind
+from rag.questions import FIGURE, TIMESPAN, MetaKind, QuestionInfo, analyse, counted_terms, head_noun, meta_kind
 from rag.settings import ExtractiveSettings
-from rag.text import content_terms, numbers
+from rag.text import content_terms, numbers, term, words
 
 
 class ExtractiveGenerator(Generator):
@@ -61,7 +61,7 @@ class ExtractiveGenerator(Generator):
         no_type = typed_store and qf["type_in_evidence"] == 0.0
         if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
-        if _nothing_to_look_for(info, question):
+        if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
             return []
         best = ranked[0]
         chosen = [best]
@@ -94,13 +94,34 @@ class ExtractiveGenerator(Generator):
             yield ("" if i == 0 else " ") + f"{cand.text} [{cand.source.n}]"
 
 
-def _nothing_to_look_for(info: QuestionInfo, question: str) -> bool:
+def nothing_to_look_for(info: QuestionInfo, question: str) -> bool:
     """A question that names only the kind of answer it wants ("Which city?"), with no conversation to lend
     it a subject, matches any passage that mentions such a thing: it cannot be answered from the articles."""
     if context_of(question) or info.names:
         return False
     head = head_noun(info.text)
     return not (topic_terms(info.text) - (topic_terms(head) if head else frozenset()))
+
+
+def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
+    """ "How many fighters …?" over passages whose figures all count other things ("six coups", "60 troops"):
+    the question names what it counts, and no figure in the read sentences has that within four words of it,
+    nor a span of time in it ("12 years" for "how many years")."""
+    counted = counted_terms(info.text)
+    if not counted or not info.labels <= FIGURE:
+        return False
+    for cand in ranked:
+        for e in cand.entities:
+            inside = words(cand.text[e.start : e.end])
+            if e.label in FIGURE:
+                near = words(cand.text[: e.start])[-4:] + inside + words(cand.text[e.end :])[:4]
+            elif e.label in TIMESPAN:
+                near = inside
+            else:
+                continue
+            if counted & {term(w) for w in near}:
+                return False
+    return True
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rag.conversation import main_question
-from rag.text import name_phrases, split_sentences
+from rag.text import STOPWORDS, name_phrases, split_sentences, term, words
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -21,6 +21,7 @@ EVENT, LAW, PRODUCT, WORK, LANGUAGE, ORDINAL = "EVENT", "LAW", "PRODUCT", "WORK_
 PLACE = frozenset({GPE, LOC, FAC})
 AGENT = frozenset({PERSON, ORG, NORP})
 FIGURE = frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})
+TIMESPAN = frozenset({DATE, TIME})  # "six months", "187 minutes": spans of time are counted too
 
 # One table: (question phrase, head nouns that may follow "which"/"what" or None, expected labels).
 # Rows are tried in order; the first that matches wins. Head nouns are common English nouns for kinds.
@@ -185,6 +186,24 @@ def asked_sentence(question: str) -> str:
 def head_noun(question: str) -> str | None:
     """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
     return _head_noun(asked_sentence(main_question(question)).lower())
+
+
+_COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,3})", re.I)
+
+
+def counted_terms(question: str) -> frozenset[str]:
+    """What a "how many/much" question counts: "How many Wagner Group fighters are in Niger?" -> {"fighter"};
+    none when a verb follows ("How much did it cost?") or the counted words are all names."""
+    found = _COUNTED.search(asked_sentence(main_question(question)))
+    if not found:
+        return frozenset()
+    kept: list[str] = []
+    for w in found.group(1).split():
+        if w.lower() in _AUXILIARIES:
+            break
+        kept.append(w)
+    names = {w for n in name_phrases(question) for w in words(n)}
+    return frozenset(term(w) for w in words(" ".join(kept)) if w not in STOPWORDS and w not in names)
 
 
 def meta_kind(question: str) -> MetaKind | None:

@@ -124,3 +124,10 @@ def test_the_same_short_question_is_answered_when_the_conversation_gives_it_a_su
     first = assistant.ask("Where were tickets for the ferry crossing sold?")
     follow_up = assistant.ask("Which town?", history=[first])
     assert not follow_up.abstained and "Port Calder" in follow_up.answer
+
+
+def test_a_count_of_something_no_figure_counts_abstains(assistant) -> None:
+    # The articles count ships and years, never passengers: quoting "fourteen ships" would answer another question.
+    assert assistant.ask("How many passengers queued for the first sailings to Emberly?").abstained
+    answer = assistant.ask("How many ships would serve the crossing to Emberly?")
+    assert not answer.abstained and "fourteen" in answer.answer

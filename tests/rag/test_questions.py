@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.questions import MetaKind, analyse, expected_labels, meta_kind
+from rag.questions import MetaKind, analyse, counted_terms, expected_labels, meta_kind
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,18 @@ def test_questions_about_the_articles_themselves(question: str, kind: MetaKind |
 def test_the_question_names_include_nationalities_and_acronyms() -> None:
     info = analyse("What did the Chinese embassy tell the UN about the Zorvian ferry?")
     assert {"Chinese", "UN", "Zorvian"} <= {w for n in info.names for w in n.split()}
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many Ostrel Guard fighters are in Velmora?", {"fight"}),
+        ("How much military hardware is still at the depot?", {"military", "hardware"}),
+        ("How many months was the ban extended?", {"month"}),
+        ("How much did the bridge cost?", set()),  # a verb follows: nothing named to count
+        ("How many Velmorans are in the valley?", set()),  # the counted word is a name
+        ("How far away is the depot?", set()),
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, counted: set) -> None:
+    assert counted_terms(question) == counted
