@@ -192,7 +192,7 @@ _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’
 
 
 def counted_terms(question: str) -> frozenset[str]:
-    """What a "how many/much" question counts: "How many Wagner Group fighters are in Niger?" -> {"fighter"};
+    """What a "how many/much" question counts: "How many Ostrel Guard fighters are in Velmora?" -> {"fight"};
     none when a verb follows ("How much did it cost?") or the counted words are all names."""
     found = _COUNTED.search(asked_sentence(main_question(question)))
     if not found:
