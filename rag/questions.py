@@ -126,7 +126,7 @@ def expected_labels(question: str) -> frozenset[str]:
     sentence = asked_sentence(main_question(question))
     full = sentence.lower()
     found = list(_WH.finditer(full))
-    # "Kanye West, who changed his name, bought which platform?": a "who" after a name or a comma opens a
+    # "Tomas Reyl, who founded the fair, moved to which city?": a "who" after a name or a comma opens a
     # relative clause; the question word is a later one.
     while len(found) > 1 and found[0].group(0).startswith("who") and _relative(sentence, found[0].start()):
         found.pop(0)
@@ -164,7 +164,7 @@ def _stems_in(heads: tuple[str, ...], q: str) -> bool:
 
 def _head_noun(q: str) -> str | None:
     """The noun a "which"/"what" phrase asks about: "which European country" -> "country", "which
-    country's leader" -> "country"; none when an auxiliary follows ("what did the images show")."""
+    country's leader" -> "country"; none when an auxiliary follows ("what did the pictures show")."""
     for m in _WH_OPEN.finditer(q):
         for w in re.findall(r"[\w’'-]+", q[m.end() :])[:6]:
             if w in _AUXILIARIES:

@@ -40,7 +40,7 @@ def test_wh_word_and_head_noun_map_to_entity_labels(question: str, must_have: se
         "Is the bridge open again?",
         # "show" and "act" are kinds in the table, but here the wh-word is an object: no head noun follows it.
         "A probe sent pictures home this week. What did the pictures show?",
-        "The singer began what could be her final act on Sunday. Why did she stop?",
+        "The choir began what could be its last act on Sunday. Why did it stop?",
     ],
 )
 def test_questions_that_ask_for_no_entity_have_no_expected_type(question: str) -> None:
