@@ -254,3 +254,82 @@ def test_rag_serve_end_to_end(tiny_corpus: Path, tmp_path: Path) -> None:
     assert server.returncode == 0, stderr
     assert "Serving" in stderr and "Server stopped." in stderr
     assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["ask", "Q?"], ("Q?", False, None, None, False)),
+        (["--debug", "ask", "--json", "Q?", "-k", "3", "--backend=extractive"], ("Q?", True, 3, "extractive", True)),
+        (["ask", "--top-k=7", "-b", "ollama", "--", "-Q?"], ("-Q?", False, 7, "ollama", False)),
+        (["ask", "Q?", "--as-of", "2024-01-01"], None),  # dates: the in-process path
+        (["ask", "Q?", "-k", "three"], None),  # Typer reports the bad value
+        (["ask", "Q?", "-k"], None),
+        (["ask", "Q?", "--help"], None),
+        (["ask", "Q?", "more"], None),
+        (["ask", "  "], None),
+        (["search", "Q?"], None),
+        ([], None),
+    ],
+)
+def test_only_the_plain_ask_form_is_read_before_the_cli(argv, expected) -> None:
+    from rag.oneshot import plain_ask
+
+    got = plain_ask(argv)
+    assert (tuple(got) if got else None) == expected
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    """``rag.oneshot.main`` in-process, as the ``rag`` console script runs it: (exit code, stdout, stderr)."""
+    from rag.oneshot import main
+
+    monkeypatch.setattr(cli_module, "STATE", cli_module.State())
+    code = 0
+    try:
+        main(list(argv))
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_entry_point_forwards_the_same_json_as_in_process(indexed, cli, monkeypatch, capsys) -> None:
+    def drop_timings(answer: dict) -> dict:
+        return {k: v for k, v in answer.items() if k != "timings_ms"}
+
+    real = cli_module.ensure_index
+    with live_server(indexed):
+        monkeypatch.setattr(cli_module, "ensure_index", lambda *a: pytest.fail("ran in-process"))
+        code, out, err = run_main(monkeypatch, capsys, "ask", QUESTION, "--json", "-k", "3")
+        assert code == 0, err
+        forwarded = json.loads(out)
+        code, text, err = run_main(monkeypatch, capsys, "ask", QUESTION)
+        assert code == 0 and "$42 million" in text and "alpha.txt:6-6" in text
+        code, _, bad = run_main(monkeypatch, capsys, "ask", QUESTION, "-k", "500")
+        _, _, typer_bad = cli("ask", QUESTION, "-k", "500")
+        assert code == 2 and bad.strip() == typer_bad.strip() and bad.startswith("Error: ")
+    monkeypatch.setattr(cli_module, "ensure_index", real)
+    monkeypatch.setenv("RAG_API_FORWARD", "false")
+    code, out, err = cli("ask", QUESTION, "--json", "-k", "3")
+    assert code == 0, err
+    assert drop_timings(forwarded) == drop_timings(json.loads(out))
+
+
+def test_entry_point_runs_in_process_when_the_server_is_dead(indexed, monkeypatch, capsys) -> None:
+    write_file(indexed.settings, pid=dead_pid())
+    code, out, err = run_main(monkeypatch, capsys, "ask", QUESTION, "--json")
+    assert code == 0, err
+    assert "$42 million" in json.loads(out)["answer"]
+
+
+def test_entry_point_forwarding_loads_neither_typer_nor_rich(indexed, tmp_path: Path) -> None:
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    with live_server(indexed):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "rag", "ask", QUESTION, "--json"],
+            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "$42 million" in json.loads(proc.stdout)["answer"]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    assert "rag" in imported and not imported & {"typer", "rich", "click", *HEAVY}

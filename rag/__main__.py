@@ -1,0 +1,5 @@
+"""``python -m rag``: the ``rag`` command (see ``rag.oneshot``)."""
+
+from rag.oneshot import main
+
+main()
