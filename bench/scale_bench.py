@@ -408,6 +408,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the date-window search step on the kept store --dir (one size): before/after p50/p95",
     )
+    parser.add_argument(
+        "--steps",
+        default="build,bm25,query",
+        help="which steps to run per size (the BM25 rebuild is optional: the build already publishes BM25)",
+    )
     parser.add_argument("--worker", choices=("build", "bm25", "query", "windows"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -438,16 +443,16 @@ def main(argv: list[str] | None = None) -> int:
             figures: dict[str, Any] = {"measured_at": datetime.now(UTC).replace(microsecond=0).isoformat()}
             figures["load_1min_start"] = os.getloadavg()[0]
             print(f"== {n:,} chunks (1-min load {figures['load_1min_start']:.1f})", flush=True)
-            for kind in ("build", "bm25", "query"):
+            results["sizes"][str(n)] = figures
+            for kind in args.steps.split(","):
                 figures.update(run_worker(kind, store_dir, n))
-            figures["disk_total_mb"] = _size_mb(store_dir)
-            figures["free_disk_gb_after"] = round(shutil.disk_usage(args.dir).free / 2**30, 1)
-            figures["load_1min_end"] = os.getloadavg()[0]
+                figures["disk_total_mb"] = _size_mb(store_dir)
+                figures["free_disk_gb_after"] = round(shutil.disk_usage(args.dir).free / 2**30, 1)
+                figures["load_1min_end"] = os.getloadavg()[0]
+                RESULTS.parent.mkdir(parents=True, exist_ok=True)
+                RESULTS.write_text(json.dumps(results, indent=2) + "\n")  # each step saved as soon as it is done
             for key, value in figures.items():
                 print(f"{n}.{key}: {value}", flush=True)
-            results["sizes"][str(n)] = figures
-            RESULTS.parent.mkdir(parents=True, exist_ok=True)
-            RESULTS.write_text(json.dumps(results, indent=2) + "\n")
             if not args.keep:
                 shutil.rmtree(store_dir, ignore_errors=True)
     print(f"CPU: {results['machine'].get('cpu')} · {results['machine'].get('cores')} cores", flush=True)
