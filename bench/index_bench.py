@@ -79,6 +79,8 @@ from typing import Any
 import numpy as np
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's rag/index, not an installed copy
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 RESULTS = ROOT / "bench" / "results" / "index_bench.json"
