@@ -62,6 +62,16 @@ def doc_id(path: str) -> str:
     return Path(path).stem
 
 
+def cached_pools(assistant, queries, path: Path | None) -> tuple[list[Pool], list[Pool]]:
+    """The pools with and without as-of: read from ``path`` when it exists, else collected (and written there)."""
+    if path and path.exists():
+        return pickle.loads(path.read_bytes())
+    pools = (collect(assistant, queries, with_as_of=True), collect(assistant, queries, with_as_of=False))
+    if path:
+        path.write_bytes(pickle.dumps(pools))
+    return pools
+
+
 def collect(assistant, queries, with_as_of: bool) -> list[Pool]:
     pools = []
     for q in queries:
@@ -211,13 +221,7 @@ def main() -> None:
     assistant = Assistant(eval_settings(Settings(), args.cache / "corpus", args.cache / "store"))
     assistant.search("warm up", k=1)
     t = time.perf_counter()
-    if args.pools and args.pools.exists():
-        pools, plain = pickle.loads(args.pools.read_bytes())
-    else:
-        pools = collect(assistant, suite.queries, with_as_of=True)
-        plain = collect(assistant, suite.queries, with_as_of=False)
-        if args.pools:
-            args.pools.write_bytes(pickle.dumps((pools, plain)))
+    pools, plain = cached_pools(assistant, suite.queries, args.pools)
     print(f"pools collected in {time.perf_counter() - t:.0f} s for {len(pools)} questions")
     zero = TimeWeights()
     current = load_weights()

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import platform
 import subprocess
 import sys
@@ -41,7 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fit_time_weights import SEARCH_K, Pool, collect, doc_id, ranked
+from fit_time_weights import SEARCH_K, Pool, cached_pools, doc_id, ranked
 
 from evals import dataset, metrics
 from evals.harness import eval_settings
@@ -114,13 +113,7 @@ def main() -> None:
             docs_date[raw["doc_id"]] = raw.get("published_at")
             docs_text[raw["doc_id"]] = raw["body"]
     assistant = Assistant(eval_settings(Settings(), args.cache / "corpus", args.cache / "store"))
-    if args.pools and args.pools.exists():
-        with_as_of, plain = pickle.loads(args.pools.read_bytes())
-    else:
-        with_as_of = collect(assistant, suite.queries, with_as_of=True)
-        plain = collect(assistant, suite.queries, with_as_of=False)
-        if args.pools:
-            args.pools.write_bytes(pickle.dumps((with_as_of, plain)))
+    with_as_of, plain = cached_pools(assistant, suite.queries, args.pools)
     pools = plain if args.no_as_of else with_as_of
     answers = {q.qid: q.answer for q in suite.queries}
     n = len(pools)

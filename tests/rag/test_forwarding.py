@@ -212,16 +212,21 @@ def test_file_removed_on_exit_unless_another_server_replaced_it(indexed) -> None
     assert json.loads(path.read_text())["url"] == "http://127.0.0.1:4321"
 
 
-def test_forwarding_client_imports_no_heavy_library(indexed, tmp_path: Path) -> None:
+def forwarded_imports(indexed, tmp_path: Path, module: str) -> set[str]:
+    """Top-level packages a fresh ``python -m MODULE ask … --json`` imports while a server answers it."""
     env = os.environ | {"PYTHONPATH": str(ROOT)}
     with live_server(indexed):
         proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "rag.cli", "ask", QUESTION, "--json"],
+            [sys.executable, "-X", "importtime", "-m", module, "ask", QUESTION, "--json"],
             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
         )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "$42 million" in json.loads(proc.stdout)["answer"]
-    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    return {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+
+
+def test_forwarding_client_imports_no_heavy_library(indexed, tmp_path: Path) -> None:
+    imported = forwarded_imports(indexed, tmp_path, "rag.cli")
     assert imported and not imported & set(HEAVY), imported & set(HEAVY)
 
 
@@ -323,13 +328,5 @@ def test_entry_point_runs_in_process_when_the_server_is_dead(indexed, monkeypatc
 
 
 def test_entry_point_forwarding_loads_neither_typer_nor_rich(indexed, tmp_path: Path) -> None:
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    with live_server(indexed):
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "rag", "ask", QUESTION, "--json"],
-            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
-        )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "$42 million" in json.loads(proc.stdout)["answer"]
-    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    imported = forwarded_imports(indexed, tmp_path, "rag")
     assert "rag" in imported and not imported & {"typer", "rich", "click", *HEAVY}
