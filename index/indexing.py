@@ -116,8 +116,10 @@ def run_index(
                 last_indexed=now_iso(),
             )
             if store is not live:
+                kept = [cid for cid, _, _ in store.iter_records([])]
                 store.replace(settings.chroma.collection)
                 _remove_orphans(settings)
+                SentenceStore.beside(settings.store.dir, settings.chroma.collection).keep_only(kept)
         else:
             if why := bm25.ensure(store):
                 summary.warnings.append(f"the keyword index was {why}: rebuilt")

@@ -118,6 +118,18 @@ class SentenceStore:
                 part = ids[start : start + 500]
                 db.execute(f"DELETE FROM chunk_sentences WHERE chunk_id IN ({','.join('?' * len(part))})", part)
 
+    def keep_only(self, ids: Iterable[str]) -> None:
+        """Delete every row whose chunk is not in ``ids``: a ``--rebuild`` never lists the files it dropped."""
+        if not self.path.exists():
+            return
+        db = self._db()
+        with db:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (chunk_id TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM kept")
+            db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((cid,) for cid in ids))
+            db.execute("DELETE FROM chunk_sentences WHERE chunk_id NOT IN (SELECT chunk_id FROM kept)")
+            db.execute("DELETE FROM kept")
+
     def get(self, chunks: Sequence[Passage]) -> dict[str, SentenceVectors]:
         """The stored vectors of the chunks whose row matches their content hash and text."""
         if not chunks or not self.path.exists():

@@ -89,6 +89,18 @@ def test_a_changed_file_invalidates_its_sentence_vectors(tmp_path: Path, assista
     assert ids == {c.id for c in _all_chunks(a)}  # the removed file's rows were deleted
 
 
+def test_a_rebuild_drops_the_rows_of_files_no_longer_in_the_corpus(tmp_path: Path, assistant_for) -> None:
+    corpus = write_corpus(tmp_path / "c", TINY_ARTICLES)
+    a = assistant_for(corpus)
+    a.index()
+    (corpus / "beta.md").unlink()
+    a.index(rebuild=True)
+    with __import__("sqlite3").connect(_sentence_store(a).path) as db:
+        ids = {row[0] for row in db.execute("SELECT chunk_id FROM chunk_sentences")}
+    assert ids == {c.id for c in _all_chunks(a)}
+    assert not any(c.path == "beta.md" for c in _all_chunks(a))
+
+
 def test_a_stale_or_missing_row_is_embedded_on_the_fly(tiny_corpus: Path, assistant_for, embedder) -> None:
     a = assistant_for(tiny_corpus)
     a.index()
