@@ -62,7 +62,7 @@ def release_freed_memory() -> None:
 
 
 _M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
-_MMAP_THRESHOLD_BYTES = 128 * 1024
+_MMAP_THRESHOLD_BYTES = 8 * 1024 * 1024
 
 
 def bound_native_memory() -> None:
@@ -72,8 +72,11 @@ def bound_native_memory() -> None:
     and each padded batch length is a new shape: a long indexing run grew ~13 MB per embed call here. Eight
     entries still cover the layer shapes of one batch. glibc's dynamic mmap threshold rises to the size of
     the largest freed block, after which torch's activations come from the heap and stay mapped: a fixed
-    threshold gives them back on free (peak RSS of an embed call ~100 MB lower here). Neither changes a
-    vector: they decide where memory comes from, not what is computed.
+    threshold gives the large ones back on free. ``bench/index_bench.py --mode synthetic`` (2,000 articles,
+    one session, load ~1.8): 8 MiB gives peak RSS 1,375-1,397 MB and 74-78 s of indexing; 128 KiB mapped
+    and faulted in every mid-sized tensor (1,294 MB but 97 s, a third of the CPU in page faults); 32 MiB
+    1,442-1,523 MB in 65-67 s. Neither changes a vector: they decide where memory comes from, not what is
+    computed.
     """
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
     try:
