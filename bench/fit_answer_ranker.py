@@ -323,6 +323,18 @@ def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, em
     return report
 
 
+def _weights(features, fitted) -> dict:
+    """A fitted (scaler, logistic model) as the JSON the run time applies with numpy."""
+    scaler, model = fitted
+    return {
+        "features": list(features),
+        "mean": scaler.mean_.round(6).tolist(),
+        "scale": scaler.scale_.round(6).tolist(),
+        "coef": model.coef_[0].round(6).tolist(),
+        "intercept": round(float(model.intercept_[0]), 6),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -432,24 +444,10 @@ def main() -> None:
         )
     final = _fit(x, y)
     final_q = _fit(np.array([_qrow(q, _predict(final, np.array(q.rows))) for q in questions]), qy)
-    scaler, model = final
-    qscaler, qmodel = final_q
     data = {
         "fitted_by": "bench/fit_answer_ranker.py",
-        "sentence": {
-            "features": list(FEATURES),
-            "mean": scaler.mean_.round(6).tolist(),
-            "scale": scaler.scale_.round(6).tolist(),
-            "coef": model.coef_[0].round(6).tolist(),
-            "intercept": round(float(model.intercept_[0]), 6),
-        },
-        "question": {
-            "features": list(QUESTION_FEATURES),
-            "mean": qscaler.mean_.round(6).tolist(),
-            "scale": qscaler.scale_.round(6).tolist(),
-            "coef": qmodel.coef_[0].round(6).tolist(),
-            "intercept": round(float(qmodel.intercept_[0]), 6),
-        },
+        "sentence": _weights(FEATURES, final),
+        "question": _weights(QUESTION_FEATURES, final_q),
         "keep_threshold": round(keep, 4),
         "abstain_threshold": round(abstain_t, 4),
         "cv": {
