@@ -79,6 +79,21 @@ def embedder():
     return get_embedder(EmbeddingSettings())
 
 
+def indexed_assistant(root: Path, articles: dict[str, str], embedder, **llm: object):
+    """An Assistant over ``articles`` written to ``root/corpus``, indexed into ``root/store`` (module fixtures)."""
+    from rag.assistant import Assistant
+    from rag.settings import Settings
+
+    s = Settings()
+    s.corpus.dir = write_corpus(root / "corpus", articles)
+    s.store.dir = root / "store"
+    for field, value in llm.items():
+        setattr(s.llm, field, value)
+    a = Assistant(s, embedder=embedder)
+    a.index()
+    return a
+
+
 @pytest.fixture
 def settings_for(temp_store: Path):
     """Build Settings for a corpus folder, with the per-test store."""

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from index.loading import Article, decode, html_to_text, looks_binary, read_article
 from rag.errors import RagError
 from rag.models import Answer, SkippedFile
-from tests.conftest import TINY_ARTICLES, write_corpus
+from tests.conftest import TINY_ARTICLES, indexed_assistant
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -37,17 +37,7 @@ def one_line(exc: RagError) -> None:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory, embedder):
-    from rag.assistant import Assistant
-    from rag.settings import Settings
-
-    root = tmp_path_factory.mktemp("props")
-    s = Settings()
-    s.corpus.dir = write_corpus(root / "corpus", TINY_ARTICLES)
-    s.store.dir = root / "store"
-    s.llm.ollama_url = "http://127.0.0.1:9"
-    a = Assistant(s, embedder=embedder)
-    a.index()
-    return a
+    return indexed_assistant(tmp_path_factory.mktemp("props"), TINY_ARTICLES, embedder, ollama_url="http://127.0.0.1:9")
 
 
 @FAST

@@ -11,7 +11,7 @@ import pytest
 from rag.models import DateWindow, RetrievedChunk
 from rag.stories import group
 from rag.time_ranking import TimeWeights, allowed, boost, chroma_where
-from tests.conftest import write_corpus
+from tests.conftest import indexed_assistant
 
 WIRE = (
     "Port Elms council approves new ferry terminal after long debate over costs and the harbour "
@@ -34,16 +34,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def dated(tmp_path_factory: pytest.TempPathFactory, embedder):
-    from rag.assistant import Assistant
-    from rag.settings import Settings
-
-    root = tmp_path_factory.mktemp("dated")
-    s = Settings()
-    s.corpus.dir = write_corpus(root / "corpus", ARTICLES)
-    s.store.dir = root / "store"
-    a = Assistant(s, embedder=embedder)
-    a.index()
-    return a
+    return indexed_assistant(tmp_path_factory.mktemp("dated"), ARTICLES, embedder)
 
 
 def paths(hits: list[RetrievedChunk]) -> list[str]:

@@ -13,7 +13,7 @@ from rag import window_search
 from rag.dates import to_day
 from rag.models import DateWindow, RetrievedChunk
 from rag.time_ranking import DayRange, day_range, where_of
-from tests.conftest import write_corpus
+from tests.conftest import indexed_assistant, write_corpus
 
 TOPICS = [
     ("harbor tax", "raised the harbor tax to {n} percent after a long council debate"),
@@ -43,16 +43,7 @@ def _articles() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def dated(tmp_path_factory: pytest.TempPathFactory, embedder):
-    from rag.assistant import Assistant
-    from rag.settings import Settings
-
-    root = tmp_path_factory.mktemp("windows")
-    s = Settings()
-    s.corpus.dir = write_corpus(root / "corpus", _articles())
-    s.store.dir = root / "store"
-    a = Assistant(s, embedder=embedder)
-    a.index()
-    return a
+    return indexed_assistant(tmp_path_factory.mktemp("windows"), _articles(), embedder)
 
 
 WINDOWS = [
