@@ -90,14 +90,20 @@ def test_read_only_store_reads_and_refuses_to_index_in_one_line(indexed_cli, tem
         assert "FAIL" not in out.replace("FAIL ollama", "")
 
 
-def test_doctor_names_an_empty_hnsw_id_map_without_a_traceback(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, temp_store: Path
-) -> None:
+def _indexed_hnsw_file(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, temp_store: Path, name: str) -> str:
+    """Index enough notes that Chroma writes its HNSW files to disk; the path of the one called ``name``."""
     corpus = write_corpus(tmp_path / "many", NOTES)
     monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus))
     monkeypatch.setenv("RAG_STORE_HNSW_SYNC_THRESHOLD", "10")
     assert cli("index")[0] == 0
-    (pickled,) = glob.glob(str(temp_store / "chroma" / "*" / "index_metadata.pickle"))
+    (path,) = glob.glob(str(temp_store / "chroma" / "*" / name))
+    return path
+
+
+def test_doctor_names_an_empty_hnsw_id_map_without_a_traceback(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, temp_store: Path
+) -> None:
+    pickled = _indexed_hnsw_file(cli, tmp_path, monkeypatch, temp_store, "index_metadata.pickle")
     Path(pickled).write_bytes(b"")
     code, out, err = cli("doctor")
     assert code == 1 and "Traceback" not in out + err
@@ -115,11 +121,7 @@ def test_doctor_names_an_empty_hnsw_id_map_without_a_traceback(
 def test_zeroed_hnsw_data_is_a_clear_error_and_rag_index_repairs_it(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, temp_store: Path
 ) -> None:
-    corpus = write_corpus(tmp_path / "many", NOTES)
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("RAG_STORE_HNSW_SYNC_THRESHOLD", "10")
-    assert cli("index")[0] == 0
-    (data,) = glob.glob(str(temp_store / "chroma" / "*" / "data_level0.bin"))
+    data = _indexed_hnsw_file(cli, tmp_path, monkeypatch, temp_store, "data_level0.bin")
     Path(data).write_bytes(bytes(Path(data).stat().st_size))
     code, _, err = cli("ask", "How many coins does item 7 cost?")
     assert code == 1 and "data_level0.bin is damaged" in err and "rag index" in err
