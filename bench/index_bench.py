@@ -397,15 +397,15 @@ def index_and_report(report: Report, mode: str, assistant: Any, corpus_dir: Path
 
 
 def wrap_search_stages(stages: Stages) -> None:
-    from rag import bm25
+    from rag import bm25, relevance_ranking
     from rag.retrieving import Retriever
     from rag.store import Store
 
     stages.wrap(Store, "query", "vector_query")
     stages.wrap(bm25, "search", "bm25_search")
     stages.wrap(Retriever, "bm25", "bm25_generation_check")
-    stages.wrap(Retriever, "_chunk_vectors", "chunk_vectors_get")
-    stages.wrap(Retriever, "_rerank", "rerank")
+    stages.wrap(Retriever, "_with_vectors", "chunk_vectors_get")
+    stages.wrap(relevance_ranking, "feature_matrix", "rerank")
     stages.wrap(Retriever, "_diversify", "mmr_diversify")
 
 

@@ -20,7 +20,7 @@ Usage::
 
     .venv/bin/python bench/retrieval_misses.py --cache /tmp/rtqa [--no-as-of] [--pools /tmp/pools.pkl] [--list]
 
-``--pools`` reuses (or writes) the candidate pools ``bench/fit_time_weights.py --pools`` caches.
+``--pools`` reuses (or writes) the candidate pools ``bench/fit_retrieval_weights.py --pools`` caches.
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fit_time_weights import SEARCH_K, Pool, cached_pools, doc_id, ranked
+from fit_retrieval_weights import SEARCH_K, Pool, cached_pools, doc_id, ranked
 
 from evals import dataset, metrics
 from evals.harness import eval_settings
+from rag import relevance_ranking, time_ranking
 from rag.assistant import Assistant
 from rag.settings import Settings
-from rag.time_ranking import load_weights
 
 REASONS = ("after as-of", "not in pool", "hidden as a copy", "behind another week", "behind others")
 SAME_WEEK_DAYS = 7
@@ -58,7 +58,7 @@ def _date(iso: str | None) -> date | None:
 
 def classify(assistant, pool: Pool, k: int, docs_date: dict[str, str | None], story_cosine: float) -> str | None:
     """The reason the gold article is not in the top ``k`` (None when it is)."""
-    top = ranked(assistant, pool, load_weights())
+    top = ranked(assistant, pool)
     if any(doc_id(h.path) in pool.gold for h in top[:k]):
         return None
     if all(_date(docs_date.get(g)) and _date(docs_date.get(g)) > pool.window.as_of for g in pool.gold):
@@ -68,7 +68,8 @@ def classify(assistant, pool: Pool, k: int, docs_date: dict[str, str | None], st
         return "not in pool"
     if any(doc_id(c.path) in pool.gold for h in top for c in h.also_reported_by):
         return "hidden as a copy"
-    best = max(gold_idx, key=lambda i: pool.relevance[i])
+    relevance = pool.relevance()
+    best = max(gold_idx, key=lambda i: relevance[i])
     gold_day = pool.hits[best].published_date
     above = top[:k]
     vec_of = {h.id: pool.vecs[i] for i, h in enumerate(pool.hits)}
@@ -113,11 +114,15 @@ def main() -> None:
             docs_date[raw["doc_id"]] = raw.get("published_at")
             docs_text[raw["doc_id"]] = raw["body"]
     assistant = Assistant(eval_settings(Settings(), args.cache / "corpus", args.cache / "store"))
-    with_as_of, plain = cached_pools(assistant, suite.queries, args.pools)
-    pools = plain if args.no_as_of else with_as_of
+    collected = cached_pools(assistant, suite.queries, args.pools)
+    pools = collected.plain if args.no_as_of else collected.dated
     answers = {q.qid: q.answer for q in suite.queries}
     n = len(pools)
-    print(f"{n} questions, as of {'today' if args.no_as_of else 'question_date'}; weights {load_weights().fitted_on}")
+    print(f"{n} questions, as of {'today' if args.no_as_of else 'question_date'}")
+    print(
+        f"weights: relevance {relevance_ranking.load_weights().fitted_on!r};",
+        f"time {time_ranking.load_weights().fitted_on!r}",
+    )
 
     lacking = sum(not any(metrics.contains(docs_text[g], answers[p.qid], loose=True) for g in p.gold) for p in pools)
     in_pool = sum(any(doc_id(h.path) in p.gold for h in p.hits) for p in pools)
@@ -138,7 +143,7 @@ def main() -> None:
             r4 = classify(assistant, p, 4, docs_date, args.story_cosine)
             if r4 is None:
                 continue
-            order = np.argsort(-p.relevance)
+            order = np.argsort(-p.relevance())
             rank = next((int(j) + 1 for j, i in enumerate(order) if doc_id(p.hits[i].path) in p.gold), None)
             lacks = not any(metrics.contains(docs_text[g], answers[p.qid], loose=True) for g in p.gold)
             gdates = ",".join(str(docs_date.get(g)) for g in p.gold)

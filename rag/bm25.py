@@ -35,7 +35,9 @@ from rag.store_files import short
 
 CURRENT = "CURRENT"
 K1, B = 1.5, 0.75
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+# Words of two or more characters, and single digits ("phase 4", "Category 5"): bm25s's default pattern
+# drops every one-character token.
+TOKEN_PATTERN = r"(?u)\b(?:\w\w+|\d)\b"
 _PAGE = 2000
 _TF_MAX = np.iinfo(np.uint16).max
 
@@ -49,7 +51,14 @@ def _tokenize(texts: list[str]) -> list[list[str]]:
     import bm25s
     import Stemmer
 
-    return bm25s.tokenize(texts, stopwords="english", stemmer=_stemmer(Stemmer), return_ids=False, show_progress=False)
+    return bm25s.tokenize(
+        texts,
+        stopwords="english",
+        stemmer=_stemmer(Stemmer),
+        token_pattern=TOKEN_PATTERN,
+        return_ids=False,
+        show_progress=False,
+    )
 
 
 _STEMMERS: dict[str, Any] = {}

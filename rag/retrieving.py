@@ -15,14 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from rag import bm25, stories, time_ranking, window_search
+from rag import bm25, relevance_ranking, stories, time_ranking, window_search
 from rag.embeddings import Embedder
 from rag.errors import EmbeddingError
 from rag.models import DateWindow, RetrievedChunk
 from rag.sentence_vectors import SentenceStore, sentence_vectors
 from rag.settings import RetrievalSettings
 from rag.store import Store, to_retrieved
-from rag.text import content_terms, exact_match
 from rag.time_ranking import DayRange
 
 TABLE_RETRY_S = 30.0
@@ -120,7 +119,24 @@ class Retriever:
         self, query: str, k: int, window: DateWindow | None = None
     ) -> tuple[list[RetrievedChunk], np.ndarray, np.ndarray]:
         """The rerank pool within the window's hard filter: chunks, their relevance (before any date
-        boost) and their stored vectors. ``bench/fit_time_weights.py`` fits the date boost on these."""
+        boost) and their stored vectors."""
+        pool, features, chunk_vecs = self.candidate_features(query, k, window)
+        if not pool:
+            return pool, np.zeros(0), chunk_vecs
+        if self.settings.rerank and self.settings.cross_encoder:
+            relevance = self._cross_encode(query, pool)
+        elif self.settings.rerank:
+            relevance = relevance_ranking.relevance(features)
+        else:
+            relevance = features[:, relevance_ranking.FEATURES.index("chunk_similarity")]
+        return pool, relevance, chunk_vecs
+
+    def candidate_features(
+        self, query: str, k: int, window: DateWindow | None = None
+    ) -> tuple[list[RetrievedChunk], np.ndarray, np.ndarray]:
+        """The rerank pool (fused order, extra candidates after it), its relevance features
+        (``rag.relevance_ranking.FEATURES``) and stored vectors. ``bench/fit_retrieval_weights.py`` fits the
+        relevance and date-boost weights on these."""
         n = max(self.settings.candidates, k)
         self.store.reopen_if_changed()
         qvec = self.embedder.embed_cached([query])[0]
@@ -142,7 +158,7 @@ class Retriever:
         keyword_hits = [h for h in all_keyword if time_ranking.allowed(h.published_date, window)][:n]
         fused = rrf([vector_hits, keyword_hits], self.settings.rrf_k)
         if not fused:
-            return [], np.zeros(0), np.zeros((0, 0))
+            return [], np.zeros((0, len(relevance_ranking.FEATURES))), np.zeros((0, 0))
         size = max(3 * k, 12)
         pool = self._pool(fused, size)
         if len(pool) < size:
@@ -158,16 +174,9 @@ class Retriever:
         pool += self._in_phrase_window(query, qvec, all_keyword, window, phrase_days, table, seen, size // 2)
         pool, chunk_vecs = self._with_vectors(pool, table)
         if not pool:
-            return [], np.zeros(0), np.zeros((0, 0))
-        if self.settings.rerank and self.settings.cross_encoder:
-            relevance = self._cross_encode(query, pool)
-        elif self.settings.rerank:
-            fused_rank = np.array([1.0 / (1 + i) ** 0.5 for i in range(len(pool))])
-            blend = self.settings.fusion_weight
-            relevance = (1 - blend) * self._rerank(query, qvec, pool, chunk_vecs) + blend * fused_rank
-        else:
-            relevance = np.array([float(chunk_vecs[i] @ qvec) for i in range(len(pool))])
-        return pool, relevance, chunk_vecs
+            return [], np.zeros((0, len(relevance_ranking.FEATURES))), np.zeros((0, 0))
+        sents = sentence_vectors(pool, self.embedder, self.sentences)
+        return pool, relevance_ranking.feature_matrix(query, qvec, pool, chunk_vecs, sents), chunk_vecs
 
     def _vector(
         self, qvec: np.ndarray, n: int, days: DayRange | None, window: DateWindow | None
@@ -284,17 +293,6 @@ class Retriever:
         kept = [h for h in hits if h.id in by_id]
         vectors = np.stack([by_id[h.id] for h in kept]) if kept else np.zeros((0, 0))
         return kept, vectors
-
-    def _rerank(self, query: str, qvec: np.ndarray, hits: list[RetrievedChunk], vecs: np.ndarray) -> np.ndarray:
-        q_terms = content_terms(query)
-        scores = []
-        for hit, vec, sents in zip(hits, vecs, sentence_vectors(hits, self.embedder, self.sentences), strict=True):
-            chunk_sim = float(vec @ qvec)
-            long = [i for i, s in enumerate(sents.sentences) if len(s.text) > 20]
-            sent_sim = float(np.max(sents.vectors[long] @ qvec)) if long else chunk_sim
-            overlap = len(q_terms & content_terms(hit.text)) / len(q_terms) if q_terms else 0.0
-            scores.append(0.45 * sent_sim + 0.25 * chunk_sim + 0.15 * overlap + 0.15 * exact_match(query, hit.text))
-        return np.array(scores)
 
     def _cross_encode(self, query: str, hits: list[RetrievedChunk]) -> np.ndarray:
         if self._cross_encoder is None:

@@ -124,8 +124,11 @@ class RetrievalSettings(BaseModel):
     per_file_cap: int = Field(2, description="At most this many passages from one file in the final k.")
     mmr_lambda: float = Field(0.75, description="MMR trade-off between relevance (1) and diversity (0).")
     cross_encoder: str | None = Field(None, description="Path to a sentence-transformers CrossEncoder to rerank with.")
-    rerank: bool = Field(True, description="Rerank fused candidates (sentence similarity, overlap, names).")
-    fusion_weight: float = Field(0.3, description="Weight of the fusion rank blended into the rerank score.")
+    rerank: bool = Field(
+        True,
+        description="Rerank fused candidates with the fitted relevance weights (rag/data/relevance_weights.json); "
+        "off: chunk cosine only.",
+    )
     story_similarity: float = Field(
         0.97, description="Cosine at which chunks of two articles count as the same story (grouped, shown once)."
     )

@@ -47,7 +47,8 @@ def _texts(chunks: list[Chunk]) -> list[tuple[str, str]]:
 
 
 def _llama_ranking(store: Store, query: str, k: int) -> list[tuple[str, float]]:
-    """The former implementation: llama-index ``BM25Retriever`` over nodes built from the store."""
+    """The former implementation: llama-index ``BM25Retriever`` over nodes built from the store (with our token
+    pattern, which keeps single digits)."""
     import Stemmer
     from llama_index.core.schema import QueryBundle, TextNode
     from llama_index.retrievers.bm25 import BM25Retriever
@@ -62,8 +63,9 @@ def _llama_ranking(store: Store, query: str, k: int) -> list[tuple[str, float]]:
             )
         )  # fmt: skip
     retriever = BM25Retriever.from_defaults(
-        nodes=nodes, similarity_top_k=k, stemmer=Stemmer.Stemmer("english"), language="english"
-    )
+        nodes=nodes, similarity_top_k=k, stemmer=Stemmer.Stemmer("english"), language="english",
+        token_pattern=bm25.TOKEN_PATTERN,
+    )  # fmt: skip
     return [(h.node.node_id, h.score) for h in retriever.retrieve(QueryBundle(query_str=query)) if h.score > 0]
 
 
@@ -143,3 +145,14 @@ def test_empty_store_has_no_index() -> None:
     store = Store(Settings(), create=True)
     assert bm25.load(store) is None
     assert bm25.search(None, store, "anything", 5) == []
+
+
+def test_a_single_digit_is_a_search_term() -> None:
+    """ "phase 4" must find the chunk about phase 4: bm25s's default pattern drops one-character tokens."""
+    chunks = _chunks(20, seed=4)
+    for i, chunk in enumerate(chunks):
+        chunk.text = f"The harbor bridge toll changes in phase {i % 10}."
+    index = bm25.build(_store(chunks))
+    top = index.search("toll phase 4", 3)
+    assert top and top[0][0] in {"f4", "f14"}
+    assert {cid for cid, _ in top[:2]} == {"f4", "f14"}
