@@ -169,7 +169,8 @@ class KeywordIndex:
         self.indptr = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
         tokenizer = json.loads((folder / "tokenizer.json").read_text())
         self._stopwords = frozenset(tokenizer["stopwords"])
-        self._pattern = re.compile(tokenizer["pattern"])
+        self.pattern: str = tokenizer["pattern"]
+        self._pattern = re.compile(self.pattern)
 
     def terms(self, text: str) -> list[int]:
         """The query's term ids, tokenised as bm25s tokenised the chunks (lower case, pattern, stop
@@ -329,7 +330,10 @@ class Update:
                 current = KeywordIndex(folder) if folder else None
             except (OSError, ValueError, KeyError):
                 current = None
-            self.stale = current is not None and current.generation != self.base_generation
+            # An index tokenised with another pattern (an older version's) is rebuilt whole, not extended.
+            self.stale = current is not None and (
+                current.generation != self.base_generation or current.pattern != TOKEN_PATTERN
+            )
             self._postings = Postings.empty()
             if current is not None and not self.stale:
                 self._postings = current.postings()

@@ -127,6 +127,19 @@ def test_stale_base_falls_back_to_a_full_rebuild() -> None:
     assert index.generation == store.generation and index.count == 40
 
 
+def test_an_index_tokenised_by_an_older_pattern_is_rebuilt_not_extended(monkeypatch) -> None:
+    chunks = _chunks(30, seed=7)
+    chunks[3].text = "The toll changes in phase 4."
+    store = _store(chunks)
+    with monkeypatch.context() as m:
+        m.setattr(bm25, "TOKEN_PATTERN", r"(?u)\b\w\w+\b")  # an older version's: no one-character tokens
+        assert bm25.build(store).search("4", 1) == []
+    store.stamp(generation=store.generation + 1)
+    index = bm25.update(store, base_generation=store.generation - 1, removed=[], added=[])
+    assert index.pattern == bm25.TOKEN_PATTERN and index.count == 30
+    assert index.search("4", 1)[0][0] == "f3"
+
+
 def test_a_reader_keeps_its_generation_while_a_new_one_is_published() -> None:
     chunks = _chunks(50, seed=7)
     store = _store(chunks)
