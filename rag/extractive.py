@@ -4,7 +4,9 @@ Each sentence of the retrieved chunks is scored by the fitted ranker (``rag.answ
 question-level model decides whether the evidence answers at all. A question that asks for a kind of
 entity no retrieved passage holds, or whose topic words (besides its names) occur in none of them, is not
 answered (the pipeline already refused questions whose names occur in none). The best
-sentence comes first, then up to two more that the ranker keeps, each followed by its citation.
+sentence comes first, then the next ones whose probability comes within the fitted keep ratio of the
+best one's (a confident best sentence is quoted alone, an unsure one with company), each followed by
+its citation.
 Questions about the articles themselves (who wrote it, when it was published, the latest on a topic)
 are answered from the byline and date lines. Nothing is generated, so nothing can be invented.
 """
@@ -63,14 +65,7 @@ class ExtractiveGenerator(Generator):
             return []
         if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
             return []
-        best = ranked[0]
-        chosen = [best]
-        for cand in ranked[1:]:
-            if len(chosen) >= self.settings.max_sentences or cand.probability < model.keep_threshold:
-                break
-            if not any(_redundant(cand, c) for c in chosen):
-                chosen.append(cand)
-        return chosen
+        return quoted(ranked, model.keep_ratio, self.settings.max_sentences)
 
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
         meta = answer_metadata(question, sources)
@@ -92,6 +87,22 @@ class ExtractiveGenerator(Generator):
             return
         for i, cand in enumerate(chosen):
             yield ("" if i == 0 else " ") + f"{cand.text} [{cand.source.n}]"
+
+
+def quoted(ranked: Sequence[Candidate], keep_ratio: float, most: int) -> list[Candidate]:
+    """The best sentence, then the next ones (best first, at most ``most`` in all) whose probability is at least
+    ``keep_ratio`` times the best one's: a sure answer is quoted alone, an unsure one with the sentences that
+    come close to it. Near-duplicates of a quoted sentence are skipped."""
+    if not ranked:
+        return []
+    chosen = [ranked[0]]
+    floor = keep_ratio * ranked[0].probability
+    for cand in ranked[1:]:
+        if len(chosen) >= most or cand.probability < floor:
+            break
+        if not any(_redundant(cand, c) for c in chosen):
+            chosen.append(cand)
+    return chosen
 
 
 def nothing_to_look_for(info: QuestionInfo, question: str) -> bool:
