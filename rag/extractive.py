@@ -29,7 +29,18 @@ from rag.conversation import context_of, rewrite
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
 from rag.metadata_answers import answer_metadata
-from rag.questions import FIGURE, TIMESPAN, MetaKind, QuestionInfo, analyse, counted_terms, head_noun, meta_kind
+from rag.questions import (
+    FIGURE,
+    PERSON,
+    TIMESPAN,
+    MetaKind,
+    QuestionInfo,
+    analyse,
+    counted_terms,
+    head_noun,
+    meta_kind,
+    role_noun,
+)
 from rag.settings import ExtractiveSettings
 from rag.text import content_terms, numbers, term, words
 
@@ -64,6 +75,8 @@ class ExtractiveGenerator(Generator):
         if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
         if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
+            return []
+        if typed_store and no_person_for_the_role(info, ranked):
             return []
         return quoted(ranked, model.keep_ratio, self.settings.max_sentences)
 
@@ -131,6 +144,25 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
             else:
                 continue
             if counted & {term(w) for w in near}:
+                return False
+    return True
+
+
+def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
+    """ "What is the name of the general who …?" over passages that mention the general but name no one
+    beside the word: an article naming someone in a role puts the name next to it ("Dmitry Peskov, a
+    spokesperson", "spokesperson Dmitry Peskov"), so no person within four words of the role in any read
+    sentence means the name is not there."""
+    role = role_noun(info.text)
+    if role is None or PERSON not in info.labels:
+        return False
+    wanted = term(role)
+    for cand in ranked:
+        for e in cand.entities:
+            if e.label != PERSON:
+                continue
+            near = words(cand.text[: e.start])[-4:] + words(cand.text[e.end :])[:4]
+            if wanted in {term(w) for w in near}:
                 return False
     return True
 

@@ -188,6 +188,20 @@ def head_noun(question: str) -> str | None:
     return _head_noun(asked_sentence(main_question(question)).lower())
 
 
+_ROLES = next(frozenset(heads) for phrase, heads, labels in ANSWER_TYPES if heads and labels == {PERSON})
+_ROLE = "(" + "|".join(sorted(_ROLES)) + r")\b"
+# "the name of the general …", "who is the leader of …": a position held by one person, not a category
+# ("Which star announced …?" asks which of many stars, whose name need not stand beside the word).
+_ROLE_ASKED = re.compile(r"\b(?:name of|who (?:is|was|will be)) (?:the|a|an|this|that)\s+(?:[\w’'-]+\s+){0,3}?" + _ROLE)
+
+
+def role_noun(question: str) -> str | None:
+    """The position a question asks the holder's name of: "What is the name of the general who …?" and "Who
+    is the leader of …?" -> "general", "leader"; none for "Which star …?" or "Who won …?"."""
+    found = _ROLE_ASKED.search(asked_sentence(main_question(question)).lower())
+    return found.group(1) if found else None
+
+
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,3})", re.I)
 
 
