@@ -150,8 +150,8 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
 
 def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
     """ "What is the name of the general who …?" over passages that mention the general but name no one
-    beside the word: an article naming someone in a role puts the name next to it ("Dmitry Peskov, a
-    spokesperson", "spokesperson Dmitry Peskov"), so no person within four words of the role in any read
+    beside the word: an article naming someone in a role puts the name next to it ("Ilse Brandvik, a
+    spokesperson", "spokesperson Ilse Brandvik"), so no person within four words of the role in any read
     sentence means the name is not there."""
     role = role_noun(info.text)
     if role is None or PERSON not in info.labels:
