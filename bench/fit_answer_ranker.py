@@ -52,7 +52,12 @@ from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candid
 from rag.answering import weak_retrieval
 from rag.assistant import Assistant
 from rag.conversation import rewrite, strip_instructions
-from rag.extractive import no_figure_of_the_topic, no_person_for_the_role, nothing_to_look_for
+from rag.extractive import (
+    no_figure_of_the_topic,
+    no_person_for_the_role,
+    not_about_the_numbered_thing,
+    nothing_to_look_for,
+)
 from rag.models import Source
 from rag.questions import analyse
 from rag.settings import BUNDLED_CORPUS, Settings
@@ -171,7 +176,12 @@ def featurise(r: Retrieved, embedder) -> Question:
     q.in_context = any(q.labels)
     typed_store = any(s.entities for s in r.sources)
     q.other_rules = nothing_to_look_for(info, r.question) or (
-        typed_store and (no_figure_of_the_topic(info, cands) or no_person_for_the_role(info, cands))
+        typed_store
+        and (
+            no_figure_of_the_topic(info, cands)
+            or no_person_for_the_role(info, cands)
+            or not_about_the_numbered_thing(info, cands)
+        )
     )
     q.in_passages = any(r.holds_answer(s.text) for s in r.sources)
     q.in_sentence = any(r.holds_answer(s.text) for src in r.sources for s in split_sentences(src.text))

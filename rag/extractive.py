@@ -38,6 +38,7 @@ from rag.questions import (
     analyse,
     counted_terms,
     head_noun,
+    identifiers,
     meta_kind,
     role_noun,
 )
@@ -76,7 +77,7 @@ class ExtractiveGenerator(Generator):
             return []
         if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
             return []
-        if typed_store and no_person_for_the_role(info, ranked):
+        if typed_store and (no_person_for_the_role(info, ranked) or not_about_the_numbered_thing(info, ranked)):
             return []
         return quoted(ranked, model.keep_ratio, self.settings.max_sentences)
 
@@ -165,6 +166,15 @@ def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
             if wanted in {term(w) for w in near}:
                 return False
     return True
+
+
+def not_about_the_numbered_thing(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
+    """ "How much did Gate 12 cost?" over passages that give only Gate 14's cost: when the question tells its
+    subject by a number, an answer of the expected kind must sit in a sentence that holds that number."""
+    wanted = identifiers(info.text)
+    if not wanted or not info.labels:
+        return False
+    return not any(wanted <= numbers(c.text) and c.typed_entities(info.labels, info.text) for c in ranked)
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.questions import MetaKind, analyse, counted_terms, expected_labels, meta_kind, role_noun
+from rag.questions import MetaKind, analyse, counted_terms, expected_labels, identifiers, meta_kind, role_noun
 
 
 @pytest.mark.parametrize(
@@ -95,3 +95,19 @@ def test_what_a_how_many_question_counts(question: str, counted: set) -> None:
 )
 def test_role_noun_is_the_position_whose_holder_is_asked(question: str, role: str | None) -> None:
     assert role_noun(question) == role
+
+
+@pytest.mark.parametrize(
+    ("question", "numbers"),
+    [
+        ("How much did the council spend on Pier 39 last year?", {"39"}),
+        ("Which firm rebuilt Gate 12 at Velmora airport?", {"12"}),
+        # A day, an ordinal, a year, a scaled amount or the question's first word: no number naming a thing.
+        ("What did the mayor announce on March 14?", set()),
+        ("Who hosted the 74th Lantern Awards?", set()),
+        ("What opened at Greenvale in 2031?", set()),
+        ("Roughly 3 million visitors came to which festival?", set()),
+    ],
+)
+def test_identifiers_are_the_numbers_that_name_a_thing(question: str, numbers: set) -> None:
+    assert identifiers(question) == numbers
