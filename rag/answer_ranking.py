@@ -120,7 +120,7 @@ def load_model(path: Path = WEIGHTS_FILE) -> RankerModel:
     data = json.loads(path.read_text())
     s, q = data["sentence"], data["question"]
     if tuple(s["features"]) != FEATURES or tuple(q["features"]) != QUESTION_FEATURES or "keep_ratio" not in data:
-        raise ValueError(f"{path} was fitted for other features; re-run bench/fit_answer_ranker.py")
+        raise ValueError(f"{path} was fitted for other features or keep rule; re-run bench/fit_answer_ranker.py")
     arr = np.asarray
     return RankerModel(
         arr(s["mean"]), arr(s["scale"]), arr(s["coef"]), float(s["intercept"]),

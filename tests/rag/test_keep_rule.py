@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
-from rag.answer_ranking import Candidate, load_model
+from rag.answer_ranking import WEIGHTS_FILE, Candidate, load_model
 from rag.extractive import quoted
 from rag.models import Source
 from tests.conftest import write_corpus
@@ -61,6 +63,15 @@ def test_no_candidates_quote_nothing() -> None:
 def test_the_fitted_model_carries_a_keep_ratio_between_zero_and_one() -> None:
     model = load_model()
     assert 0.0 <= model.keep_ratio < 1.0
+
+
+def test_weights_fitted_for_the_old_keep_threshold_ask_for_a_refit(tmp_path) -> None:
+    data = json.loads(WEIGHTS_FILE.read_text())
+    data["keep_threshold"] = data.pop("keep_ratio")
+    old = tmp_path / "answer_ranker.json"
+    old.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="keep rule"):
+        load_model(old)
 
 
 ARTICLES = {
