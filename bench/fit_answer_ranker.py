@@ -480,8 +480,8 @@ def main() -> None:
             f"seed facts {sd['fact_accuracy']:.3f}, quotes {sd['quote_precision_per_answer']:.3f}, "
             f"gold P {sd['gold_judge_precision']:.3f} ({sd['quotes_per_answer']:.2f})"
         )
-    for n_max in sorted({3, 4, 5, MAX_SENTENCES}):
-        keep_n, r = cross_validated(n_max)
+    by_cap = {n_max: cross_validated(n_max) for n_max in sorted({3, 4, 5, MAX_SENTENCES})}
+    for n_max, (keep_n, r) in by_cap.items():
         rt, sd = r["realtimeqa"], r["seed"]
         print(
             f"up to {n_max} sentences, ratio chosen per fold {sorted(set(keep_n.values()))}: RealTime QA contains "
@@ -489,7 +489,7 @@ def main() -> None:
             f"seed facts {sd['fact_accuracy']}, quotes {sd['quote_precision_per_answer']}, "
             f"gold P {sd['gold_judge_precision']}"
         )
-    keep_of, report = cross_validated(MAX_SENTENCES)
+    keep_of, report = by_cap[MAX_SENTENCES]
     keep = choose_ratio(list(range(len(questions))), MAX_SENTENCES)
     print(f"keep ratio chosen per fold: {sorted(set(keep_of.values()))}; on all questions: {keep}")
     for n_max in (1, 2, 3, 4, 5):
