@@ -9,8 +9,10 @@ abstention model.
 
 5-fold cross-validation grouped by question (a question's sentences never sit on both sides): every
 figure printed under "CV" comes from models fitted without that question. The abstention threshold is
-chosen on the out-of-fold predictions (fewest errors on the unanswerable labels); the keep threshold (how
-many sentences an answer quotes) is chosen for each fold on the other folds (see ``holds`` below). The
+chosen on the out-of-fold predictions (fewest errors on the unanswerable labels); the keep ratio (how
+close to the best sentence's probability another must come to be quoted, hence how many sentences an
+answer quotes) is chosen for each fold on the other folds (see ``choose_ratio`` below), and the printed
+trade-off curve shows what every ratio on the grid would give. The
 printout splits RealTime QA misses into the buckets of ``bench/answer_failures.py``. The final weights,
 fitted on all questions, go to rag/data/answer_ranker.json with the CV figures; run time applies them with
 numpy.
@@ -50,7 +52,12 @@ from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candid
 from rag.answering import weak_retrieval
 from rag.assistant import Assistant
 from rag.conversation import rewrite, strip_instructions
-from rag.extractive import no_figure_of_the_topic, nothing_to_look_for
+from rag.extractive import (
+    no_figure_of_the_topic,
+    no_person_for_the_role,
+    not_about_the_numbered_thing,
+    nothing_to_look_for,
+)
 from rag.models import Source
 from rag.questions import analyse
 from rag.settings import BUNDLED_CORPUS, Settings
@@ -82,8 +89,17 @@ class Retrieved:
             return False
         if self.suite == "realtimeqa":
             return metrics.contains(text, self.reference, loose=True)
-        in_quote = any(text in g or (len(g) > 40 and g in text) for g in self.quotes)
-        return in_quote or any(metrics.contains(text, f) for f in self.facts)
+        return self._in_quote(text) or any(metrics.contains(text, f) for f in self.facts)
+
+    def supports_all(self, text: str) -> bool:
+        """What ``metrics.gold_judge`` accepts for a sentence quoting ``text`` alone: it lies in a gold quote or
+        holds every reference fact (RealTime QA: the reference)."""
+        if not self.answerable or self.suite == "realtimeqa":
+            return self.holds_answer(text)
+        return self._in_quote(text) or (bool(self.facts) and all(metrics.contains(text, f) for f in self.facts))
+
+    def _in_quote(self, text: str) -> bool:
+        return any(text in g or (len(g) > 40 and g in text) for g in self.quotes)
 
 
 @dataclass
@@ -102,6 +118,8 @@ class Question:
     texts: list[str] = field(default_factory=list)
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
+    # What the seed's gold judge accepts for a quote: inside a gold quote, or every reference fact in it.
+    gold: list[int] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
     answer_index: list[int] = field(default_factory=list)
     in_context: bool = False
@@ -154,9 +172,17 @@ def featurise(r: Retrieved, embedder) -> Question:
         q.texts.append(c.text)
         q.rows.append([c.features[f] for f in FEATURES])
         q.labels.append(int(r.holds_answer(c.text)))
+        q.gold.append(int(r.supports_all(c.text)))
     q.in_context = any(q.labels)
     typed_store = any(s.entities for s in r.sources)
-    q.other_rules = nothing_to_look_for(info, r.question) or (typed_store and no_figure_of_the_topic(info, cands))
+    q.other_rules = nothing_to_look_for(info, r.question) or (
+        typed_store
+        and (
+            no_figure_of_the_topic(info, cands)
+            or no_person_for_the_role(info, cands)
+            or not_about_the_numbered_thing(info, cands)
+        )
+    )
     q.in_passages = any(r.holds_answer(s.text) for s in r.sources)
     q.in_sentence = any(r.holds_answer(s.text) for src in r.sources for s in split_sentences(src.text))
     return q
@@ -249,29 +275,42 @@ def _qrow(q: Question, probs: np.ndarray) -> list[float]:
     return [float(probs[best]), q.top_chunk_score, q.topic_in_evidence, q.rows[best][_TOPIC]]
 
 
-def _select(probs: np.ndarray, keep: float, max_sentences: int = 3) -> list[int]:
+def _select(probs: np.ndarray, ratio: float, max_sentences: int) -> list[int]:
+    """As ``rag.extractive`` chooses: the best sentence, then the next ones while their probability is at
+    least ``ratio`` times the best one's."""
     order = list(np.argsort(-probs))
     chosen = order[:1]
+    floor = ratio * probs[order[0]]
     for i in order[1:]:
-        if len(chosen) >= max_sentences or probs[i] < keep:
+        if len(chosen) >= max_sentences or probs[i] < floor:
             break
         chosen.append(i)
     return chosen
 
 
-MAX_SENTENCES = 3  # ExtractiveSettings.max_sentences
-KEEP_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(19))  # 0.05 … 0.5
+MAX_SENTENCES = Settings().extractive.max_sentences
+RATIO_GRID = tuple(round(0.05 * i, 2) for i in range(19))  # 0 … 0.9
+REFERENCE_SENTENCES = 3  # the keep rule must reach as many answers as quoting this many, every time
 
 
-def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder) -> dict:
-    """The answer each question would get from out-of-fold scores, scored as `rag eval` scores it."""
+def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, mc=True) -> dict:
+    """The answer each question would get from out-of-fold scores, scored as `rag eval` scores it.
+
+    ``keep`` is the keep ratio, or a dict of it by question index (chosen per fold). Besides containment and
+    multiple choice: the share of quoted sentences that hold the answer (pooled, and per answer as the
+    gold judge averages it), and the seed's gold-judge citation precision as the fit can simulate it (a
+    quote is right when it lies in a gold quote or holds every reference fact; the short-answer line cites
+    the first quote with an expected-kind entity; an answered unanswerable turn scores 0).
+    """
     report = {}
     for suite in ("realtimeqa", "seed"):
         idx = [i for i, q in enumerate(questions) if q.suite == suite]
         if not idx:
             continue
-        contains = mc = abstained = hard = correct = 0
+        contains = mc_right = abstained = hard = correct = 0
         quoted = holding = 0
+        per_answer: list[float] = []
+        gold: list[float] = []
         buckets: Counter = Counter()
         for i in idx:
             q, p = questions[i], per_q[i]
@@ -281,20 +320,21 @@ def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, em
             abstained += abstain
             chosen = [] if abstain else _select(p, keep[i] if isinstance(keep, dict) else keep, max_sentences)
             text = " ".join(q.texts[j] for j in chosen)
-            if q.answerable:
+            if q.answerable and chosen:
                 quoted += len(chosen)
                 holding += sum(q.labels[j] for j in chosen)
+                per_answer.append(float(np.mean([q.labels[j] for j in chosen])))
+            if chosen:
+                gold.append(_gold_precision(q, chosen))
             has = bool(chosen) and metrics.contains(text, q.reference, loose=True)
             contains += has
-            if q.answerable:
-                correct += bool(chosen) and all(metrics.contains(text, f) for f in q.facts)
-            else:
-                correct += abstain
+            right = bool(chosen) and all(metrics.contains(text, f) for f in q.facts) if q.answerable else abstain
+            correct += right
             picked = False
-            if q.choices and chosen:
+            if mc and q.choices and chosen:
                 pick = choose(q.question, q.choices, [q.texts[j] for j in chosen], embedder)
                 picked = pick is not None and pick in q.answer_index
-                mc += picked
+                mc_right += picked
             if suite == "realtimeqa":
                 b = bucket(
                     abstained=abstain, contains=has, in_passages=q.in_passages, in_sentence=q.in_sentence,
@@ -310,17 +350,32 @@ def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, em
         report[suite] = {
             "questions": n,
             "contains_reference": round(contains / n, 3),
-            "mc_accuracy": round(mc / n, 3) if suite == "realtimeqa" else None,
+            "mc_accuracy": round(mc_right / n, 3) if suite == "realtimeqa" and mc else None,
             "abstention": round(abstained / n, 3),
             "abstention_by_rules": round(hard / n, 3),
             "fact_accuracy": round(correct / n, 3),
             "quote_precision": round(holding / quoted, 3) if quoted else 0.0,
+            "quote_precision_per_answer": round(float(np.mean(per_answer)), 3) if per_answer else 0.0,
+            "gold_judge_precision": round(float(np.mean(gold)), 3) if gold else 0.0,
+            "quotes_per_answer": round(quoted / max(len(per_answer), 1), 2),
             "ceiling_reference_in_read_passages": round(sum(questions[i].in_passages for i in idx) / n, 3),
             "ceiling_reference_in_a_candidate_sentence": round(sum(questions[i].in_context for i in idx) / n, 3),
             "top1_contains": round(sum(bool(questions[i].labels[int(np.argmax(per_q[i]))]) for i in idx) / n, 3),
             "failure_buckets": {k: round(v / n, 3) for k, v in sorted(buckets.items())},
         }
     return report
+
+
+_TYPED = FEATURES.index("expected_type_present")
+
+
+def _gold_precision(q: Question, chosen: list[int]) -> float:
+    """One answer's gold-judge citation precision as simulated here (see ``report_of``)."""
+    right = [q.gold[j] for j in chosen]
+    typed = [j for j in chosen if q.rows[j][_TYPED]]
+    if typed:
+        right.append(q.gold[typed[0]])
+    return float(np.mean(right))
 
 
 def _weights(features, fitted) -> dict:
@@ -346,9 +401,6 @@ def main() -> None:
     ap.add_argument("--refresh", action="store_true", help="retrieve again instead of reading --features")
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
-    ap.add_argument(
-        "--parsimonious", action="store_true", help="fewest sentences within one standard error of the best reach"
-    )
     args = ap.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -388,54 +440,58 @@ def main() -> None:
         q_oof[test] = _predict(_fit(qx[train], qy[train]), qx[test])
     abstain_t, ab_acc, ab_p, ab_r = _best(q_oof, qy, objective="accuracy")
 
-    def evaluate(keep_t: float, max_sentences: int) -> dict:
-        return report_of(questions, empty, per_q, q_oof, abstain_t, keep_t, max_sentences, embedder)
+    def evaluate(keep, max_sentences: int = MAX_SENTENCES, with_mc: bool = True) -> dict:
+        return report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, with_mc)
 
-    # How many sentences an answer quotes: the keep threshold that makes the most answers hold the reference
-    # (RealTime QA) or every reference fact (seed). More sentences also quote more that hold nothing: the
-    # share of quoted sentences holding it is printed beside it (the seed's gold-judge citation precision
-    # falls with it). With --parsimonious the one-standard-error rule picks the highest threshold (fewest
-    # sentences) whose reach is within one standard error of the best. Chosen for each fold on the other
-    # folds' questions, so the figures printed are out-of-fold for it too; the final one on all questions.
-    def choose_keep(reports: dict) -> float:
-        def reach(t: float) -> float:
-            r = reports[t]
+    # How many sentences an answer quotes: the best one, then the next ones while their probability is at
+    # least `keep_ratio` times the best one's (a confident best sentence quotes alone, an unsure one brings
+    # company). The rule: the highest ratio (fewest quotes, the most of them holding the answer) whose reach,
+    # the share of answers holding the reference (RealTime QA) plus the share holding every reference fact
+    # (seed), is no lower than that of quoting the top REFERENCE_SENTENCES sentences every time (the
+    # answerer before this rule) on the same questions. Chosen for each fold on the other folds' questions,
+    # so the figures printed are out-of-fold for it too; the final one on all questions.
+    def choose_ratio(sub: list[int], max_sentences: int) -> float:
+        qs, probs = [questions[i] for i in sub], [per_q[i] for i in sub]
+
+        def reach(t: float, n: int = max_sentences) -> float:
+            r = report_of(qs, [], probs, q_oof[sub], abstain_t, t, n, embedder, mc=False)
             return sum(r[s]["contains_reference" if s == "realtimeqa" else "fact_accuracy"] for s in r)
 
-        best = max(KEEP_GRID, key=reach)  # the lowest threshold among equals
-        if not args.parsimonious:
-            return best
-        r = reports[best]
-        shares = [(r[s]["contains_reference" if s == "realtimeqa" else "fact_accuracy"], r[s]["questions"]) for s in r]
-        se = float(np.sqrt(sum(p * (1 - p) / n for p, n in shares)))
-        return max(t for t in KEEP_GRID if reach(t) >= reach(best) - se)
+        floor = reach(0.0, REFERENCE_SENTENCES)
+        return max((t for t in RATIO_GRID if reach(t) >= floor), default=0.0)
 
     fold_of = {int(i): f for f, (_, test) in enumerate(GroupKFold(n_splits=FOLDS).split(qx, qy, q_item)) for i in test}
-    keep_by_fold = {}
-    for f in range(FOLDS):
-        others = [i for i in range(len(questions)) if fold_of[i] != f]
-        sub = [questions[i] for i in others]
-        keep_by_fold[f] = choose_keep(
-            {
-                t: report_of(sub, [], [per_q[i] for i in others], q_oof[others], abstain_t, t, MAX_SENTENCES, embedder)
-                for t in KEEP_GRID
-            }
-        )
-    keep_of = {i: keep_by_fold[fold_of[i]] for i in range(len(questions))}
-    keep = choose_keep({t: evaluate(t, MAX_SENTENCES) for t in KEEP_GRID})
-    for t in KEEP_GRID:
-        r = evaluate(t, MAX_SENTENCES)
+
+    def cross_validated(max_sentences: int) -> tuple[dict[int, float], dict]:
+        by_fold = {
+            f: choose_ratio([i for i in range(len(questions)) if fold_of[i] != f], max_sentences) for f in range(FOLDS)
+        }
+        keep_of = {i: by_fold[fold_of[i]] for i in range(len(questions))}
+        return keep_of, evaluate(keep_of, max_sentences)
+
+    print(f"trade-off, up to {MAX_SENTENCES} sentences (out-of-fold probabilities; rows are fixed ratios):")
+    for t in RATIO_GRID:
+        r = evaluate(t)
         rt, sd = r["realtimeqa"], r["seed"]
         print(
-            f"keep >= {t}: RealTime QA contains {rt['contains_reference']}, MC {rt['mc_accuracy']}, quotes "
-            f"holding it {rt['quote_precision']}; seed facts {sd['fact_accuracy']}, quotes {sd['quote_precision']}"
+            f"  keep p >= {t:.2f} x best: RealTime QA contains {rt['contains_reference']:.3f}, "
+            f"MC {rt['mc_accuracy']:.3f}, quotes holding it {rt['quote_precision_per_answer']:.3f} "
+            f"({rt['quotes_per_answer']:.2f} an answer); "
+            f"seed facts {sd['fact_accuracy']:.3f}, quotes {sd['quote_precision_per_answer']:.3f}, "
+            f"gold P {sd['gold_judge_precision']:.3f} ({sd['quotes_per_answer']:.2f})"
         )
-    print(f"keep threshold chosen per fold: {sorted(set(keep_of.values()))}; on all questions: {keep}")
-    report = evaluate(keep_of, MAX_SENTENCES)
-    kept = oof >= keep
-    keep_p = float((kept & (y == 1)).sum() / max(kept.sum(), 1))
-    keep_r = float((kept & (y == 1)).sum() / max((y == 1).sum(), 1))
-    keep_f1 = 2 * keep_p * keep_r / (keep_p + keep_r) if keep_p + keep_r else 0.0
+    by_cap = {n_max: cross_validated(n_max) for n_max in sorted({3, 4, 5, MAX_SENTENCES})}
+    for n_max, (keep_n, r) in by_cap.items():
+        rt, sd = r["realtimeqa"], r["seed"]
+        print(
+            f"up to {n_max} sentences, ratio chosen per fold {sorted(set(keep_n.values()))}: RealTime QA contains "
+            f"{rt['contains_reference']}, MC {rt['mc_accuracy']}, quotes {rt['quote_precision_per_answer']}; "
+            f"seed facts {sd['fact_accuracy']}, quotes {sd['quote_precision_per_answer']}, "
+            f"gold P {sd['gold_judge_precision']}"
+        )
+    keep_of, report = by_cap[MAX_SENTENCES]
+    keep = choose_ratio(list(range(len(questions))), MAX_SENTENCES)
+    print(f"keep ratio chosen per fold: {sorted(set(keep_of.values()))}; on all questions: {keep}")
     for n_max in (1, 2, 3, 4, 5):
         r = evaluate(0.0, n_max)
         print(
@@ -448,13 +504,13 @@ def main() -> None:
         "fitted_by": "bench/fit_answer_ranker.py",
         "sentence": _weights(FEATURES, final),
         "question": _weights(QUESTION_FEATURES, final_q),
-        "keep_threshold": round(keep, 4),
+        "keep_ratio": round(keep, 4),
         "abstain_threshold": round(abstain_t, 4),
         "cv": {
             "folds": FOLDS,
+            "max_sentences": MAX_SENTENCES,
             "sentences": len(y),
             "positives": int(y.sum()),
-            "keep_threshold_f1_precision_recall": [round(keep_f1, 3), round(keep_p, 3), round(keep_r, 3)],
             "abstain_accuracy_precision_recall": [round(ab_acc, 3), round(ab_p, 3), round(ab_r, 3)],
             **report,
         },

@@ -2,8 +2,9 @@
 
 Every candidate sentence gets the features below; a logistic model whose weights were fitted by
 ``bench/fit_answer_ranker.py`` (grouped 5-fold cross-validation on the seed suite and RealTime QA dev)
-turns them into a probability that the sentence holds the answer. The weights and the thresholds
-(keep a second sentence, abstain) live in ``rag/data/answer_ranker.json`` and are applied with numpy.
+turns them into a probability that the sentence holds the answer. The weights, the keep ratio (how
+close to the best sentence's probability another must come to be quoted too) and the abstention
+threshold live in ``rag/data/answer_ranker.json`` and are applied with numpy.
 No weight in this module is set by hand.
 """
 
@@ -100,7 +101,7 @@ class RankerModel:
     q_scale: np.ndarray
     q_coef: np.ndarray
     q_intercept: float
-    keep_threshold: float
+    keep_ratio: float
     abstain_threshold: float
 
     def sentence_probabilities(self, rows: np.ndarray) -> np.ndarray:
@@ -118,13 +119,13 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def load_model(path: Path = WEIGHTS_FILE) -> RankerModel:
     data = json.loads(path.read_text())
     s, q = data["sentence"], data["question"]
-    if tuple(s["features"]) != FEATURES or tuple(q["features"]) != QUESTION_FEATURES:
-        raise ValueError(f"{path} was fitted for other features; re-run bench/fit_answer_ranker.py")
+    if tuple(s["features"]) != FEATURES or tuple(q["features"]) != QUESTION_FEATURES or "keep_ratio" not in data:
+        raise ValueError(f"{path} was fitted for other features or keep rule; re-run bench/fit_answer_ranker.py")
     arr = np.asarray
     return RankerModel(
         arr(s["mean"]), arr(s["scale"]), arr(s["coef"]), float(s["intercept"]),
         arr(q["mean"]), arr(q["scale"]), arr(q["coef"]), float(q["intercept"]),
-        float(data["keep_threshold"]), float(data["abstain_threshold"]),
+        float(data["keep_ratio"]), float(data["abstain_threshold"]),
     )  # fmt: skip
 
 

@@ -4,7 +4,9 @@ Each sentence of the retrieved chunks is scored by the fitted ranker (``rag.answ
 question-level model decides whether the evidence answers at all. A question that asks for a kind of
 entity no retrieved passage holds, or whose topic words (besides its names) occur in none of them, is not
 answered (the pipeline already refused questions whose names occur in none). The best
-sentence comes first, then up to two more that the ranker keeps, each followed by its citation.
+sentence comes first, then the next ones whose probability comes within the fitted keep ratio of the
+best one's (a confident best sentence is quoted alone, an unsure one with company), each followed by
+its citation.
 Questions about the articles themselves (who wrote it, when it was published, the latest on a topic)
 are answered from the byline and date lines. Nothing is generated, so nothing can be invented.
 """
@@ -27,7 +29,19 @@ from rag.conversation import context_of, rewrite
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
 from rag.metadata_answers import answer_metadata
-from rag.questions import FIGURE, TIMESPAN, MetaKind, QuestionInfo, analyse, counted_terms, head_noun, meta_kind
+from rag.questions import (
+    FIGURE,
+    PERSON,
+    TIMESPAN,
+    MetaKind,
+    QuestionInfo,
+    analyse,
+    counted_terms,
+    head_noun,
+    identifiers,
+    meta_kind,
+    role_noun,
+)
 from rag.settings import ExtractiveSettings
 from rag.text import content_terms, numbers, term, words
 
@@ -63,14 +77,9 @@ class ExtractiveGenerator(Generator):
             return []
         if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
             return []
-        best = ranked[0]
-        chosen = [best]
-        for cand in ranked[1:]:
-            if len(chosen) >= self.settings.max_sentences or cand.probability < model.keep_threshold:
-                break
-            if not any(_redundant(cand, c) for c in chosen):
-                chosen.append(cand)
-        return chosen
+        if typed_store and (no_person_for_the_role(info, ranked) or not_about_the_numbered_thing(info, ranked)):
+            return []
+        return quoted(ranked, model.keep_ratio, self.settings.max_sentences)
 
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
         meta = answer_metadata(question, sources)
@@ -92,6 +101,22 @@ class ExtractiveGenerator(Generator):
             return
         for i, cand in enumerate(chosen):
             yield ("" if i == 0 else " ") + f"{cand.text} [{cand.source.n}]"
+
+
+def quoted(ranked: Sequence[Candidate], keep_ratio: float, most: int) -> list[Candidate]:
+    """The best sentence, then the next ones (best first, at most ``most`` in all) whose probability is at least
+    ``keep_ratio`` times the best one's: a sure answer is quoted alone, an unsure one with the sentences that
+    come close to it. Near-duplicates of a quoted sentence are skipped."""
+    if not ranked:
+        return []
+    chosen = [ranked[0]]
+    floor = keep_ratio * ranked[0].probability
+    for cand in ranked[1:]:
+        if len(chosen) >= most or cand.probability < floor:
+            break
+        if not any(_redundant(cand, c) for c in chosen):
+            chosen.append(cand)
+    return chosen
 
 
 def nothing_to_look_for(info: QuestionInfo, question: str) -> bool:
@@ -122,6 +147,34 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
             if counted & {term(w) for w in near}:
                 return False
     return True
+
+
+def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
+    """ "What is the name of the general who …?" over passages that mention the general but name no one
+    beside the word: an article naming someone in a role puts the name next to it ("Ilse Brandvik, a
+    spokesperson", "spokesperson Ilse Brandvik"), so no person within four words of the role in any read
+    sentence means the name is not there."""
+    role = role_noun(info.text)
+    if role is None or PERSON not in info.labels:
+        return False
+    wanted = term(role)
+    for cand in ranked:
+        for e in cand.entities:
+            if e.label != PERSON:
+                continue
+            near = words(cand.text[: e.start])[-4:] + words(cand.text[e.end :])[:4]
+            if wanted in {term(w) for w in near}:
+                return False
+    return True
+
+
+def not_about_the_numbered_thing(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
+    """ "How much did Gate 12 cost?" over passages that give only Gate 14's cost: when the question tells its
+    subject by a number, an answer of the expected kind must sit in a sentence that holds that number."""
+    wanted = identifiers(info.text)
+    if not wanted or not info.labels:
+        return False
+    return not any(wanted <= numbers(c.text) and c.typed_entities(info.labels, info.text) for c in ranked)
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

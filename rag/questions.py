@@ -8,12 +8,13 @@ The entities of the passages were found at index time, so matching labels costs 
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from rag.conversation import main_question
-from rag.text import STOPWORDS, name_phrases, split_sentences, term, words
+from rag.text import STOPWORDS, YEAR_RE, name_phrases, split_sentences, term, words
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -186,6 +187,37 @@ def asked_sentence(question: str) -> str:
 def head_noun(question: str) -> str | None:
     """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
     return _head_noun(asked_sentence(main_question(question)).lower())
+
+
+_ROLES = next(frozenset(heads) for phrase, heads, labels in ANSWER_TYPES if heads and labels == {PERSON})
+_ROLE = "(" + "|".join(sorted(_ROLES)) + r")\b"
+# "the name of the general …", "who is the leader of …": a position held by one person, not a category
+# ("Which star announced …?" asks which of many stars, whose name need not stand beside the word).
+_ROLE_ASKED = re.compile(r"\b(?:name of|who (?:is|was|will be)) (?:the|a|an|this|that)\s+(?:[\w’'-]+\s+){0,3}?" + _ROLE)
+
+
+def role_noun(question: str) -> str | None:
+    """The position a question asks the holder's name of: "What is the name of the general who …?" and "Who
+    is the leader of …?" -> "general", "leader"; none for "Which star …?" or "Who won …?"."""
+    found = _ROLE_ASKED.search(asked_sentence(main_question(question)).lower())
+    return found.group(1) if found else None
+
+
+_MONTH_NAMES = frozenset(m.lower() for m in calendar.month_name if m)
+# A capitalised word (not the first of the question) and a plain number: "Gate 12", "Pier 39". Not an
+# ordinal ("74th"), a scaled amount ("Approximately 1 billion") or a day ("January 6", filtered below).
+_IDENTIFIER = re.compile(
+    r"(?<=\S )([A-Z][A-Za-z]*)[ -](\d+)\b(?![-’'.,]?\w| (?:million|billion|thousand|percent|per cent)\b)"
+)
+
+
+def identifiers(question: str) -> frozenset[str]:
+    """Numbers that tell one named thing from another ("Gate 12" and "Gate 14"): an answer about
+    the thing must come from a sentence that names it with its number."""
+    found = _IDENTIFIER.finditer(main_question(question))
+    return frozenset(
+        m.group(2) for m in found if m.group(1).lower() not in _MONTH_NAMES and not YEAR_RE.fullmatch(m.group(2))
+    )
 
 
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,3})", re.I)

@@ -165,7 +165,9 @@ class ExtractiveSettings(BaseModel):
     """Knobs of the extractive answerer only; its ranking weights and abstention thresholds are fitted
     (rag/data/answer_ranker.json, written by bench/fit_answer_ranker.py), not set here."""
 
-    max_sentences: int = Field(3, description="Quoted sentences in an answer.")
+    max_sentences: int = Field(
+        5, description="Most sentences an answer quotes (the fitted keep ratio quotes fewer when the best one is sure)."
+    )
 
 
 class LLMSettings(BaseModel):

@@ -131,3 +131,43 @@ def test_a_count_of_something_no_figure_counts_abstains(assistant) -> None:
     assert assistant.ask("How many passengers queued for the first sailings to Emberly?").abstained
     answer = assistant.ask("How many ships would serve the crossing to Emberly?")
     assert not answer.abstained and "fourteen" in answer.answer
+
+
+ROLE_ARTICLES = {
+    "quay.txt": (
+        "Quay Repairs Approved\n\n"
+        "The Velmora harbour board approved repairs to the northern quay on Monday.\n"
+        "The board's new director, a former dredging engineer, said the work would take two years.\n"
+        "Fishing crews welcomed the decision after years of complaints about silt.\n"
+        "Tomas Reyl, who has fished from the northern quay for thirty years, said the silt had cost him nets.\n"
+    ),
+}
+
+
+def test_the_name_of_a_role_nobody_is_named_beside_abstains(tmp_path, assistant_for) -> None:
+    a = assistant_for(write_corpus(tmp_path / "corpus", ROLE_ARTICLES), answer__backend="extractive")
+    a.index()
+    # The director is mentioned, never named: "Tomas Reyl" is a person, but no director.
+    assert a.ask("What is the name of the director of the Velmora harbour board?").abstained
+    assert a.ask("Who is the director of the Velmora harbour board?").abstained
+    # The same kind of question is answered where a name stands beside the role (see the spokesperson test).
+    assert not a.ask("When did the Velmora harbour board approve the quay repairs?").abstained
+
+
+GATE_ARTICLES = {
+    "gates.txt": (
+        "Velmora Airport Expands\n\n"
+        "Gate 14 at Velmora airport was rebuilt last year for $12 million, the airport authority said.\n"
+        "Gate 12 will close in the spring while engineers inspect its roof.\n"
+        "Passengers praised the new seating and the wider windows of the terminal.\n"
+    ),
+}
+
+
+def test_a_question_about_a_numbered_thing_is_not_answered_from_its_neighbour(tmp_path, assistant_for) -> None:
+    a = assistant_for(write_corpus(tmp_path / "corpus", GATE_ARTICLES), answer__backend="extractive")
+    a.index()
+    # Only Gate 14's cost is given: "$12 million" would answer another question.
+    assert a.ask("How much did it cost to rebuild Gate 12 at Velmora airport?").abstained
+    answer = a.ask("How much did it cost to rebuild Gate 14 at Velmora airport?")
+    assert not answer.abstained and "12 million" in answer.answer

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.questions import MetaKind, analyse, counted_terms, expected_labels, meta_kind
+from rag.questions import MetaKind, analyse, counted_terms, expected_labels, identifiers, meta_kind, role_noun
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,35 @@ def test_the_question_names_include_nationalities_and_acronyms() -> None:
 )
 def test_what_a_how_many_question_counts(question: str, counted: set) -> None:
     assert counted_terms(question) == counted
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("What is the name of the harbour director who signed the lease?", "director"),
+        ("Who is the spokesperson for the Ostrel ferry union?", "spokesperson"),
+        ("Who was the first mayor of Greenvale?", "mayor"),
+        # A category asked by "which", or no role at all: nothing to look beside.
+        ("Which singer opened the lantern festival?", None),
+        ("Who won the Greenvale regatta?", None),
+        ("Who is the owner of the mill?", None),
+    ],
+)
+def test_role_noun_is_the_position_whose_holder_is_asked(question: str, role: str | None) -> None:
+    assert role_noun(question) == role
+
+
+@pytest.mark.parametrize(
+    ("question", "numbers"),
+    [
+        ("How much did the council spend on Pier 39 last year?", {"39"}),
+        ("Which firm rebuilt Gate 12 at Velmora airport?", {"12"}),
+        # A day, an ordinal, a year, a scaled amount or the question's first word: no number naming a thing.
+        ("What did the mayor announce on March 14?", set()),
+        ("Who hosted the 74th Lantern Awards?", set()),
+        ("What opened at Greenvale in 2031?", set()),
+        ("Roughly 3 million visitors came to which festival?", set()),
+    ],
+)
+def test_identifiers_are_the_numbers_that_name_a_thing(question: str, numbers: set) -> None:
+    assert identifiers(question) == numbers
