@@ -5,7 +5,7 @@ The filter is a Chroma ``where`` clause on the chunks' ``published_day`` (days s
 the same predicate on keyword hits. The boost adds ``weights · features`` to a candidate's relevance
 (closeness to the question's phrase window; recency for a question about the present; closeness before a
 chosen as-of day, since a question asked as of a day is about the news up to it);
-the weights are fitted by ``bench/fit_time_weights.py`` (grouped cross-validation on RealTime QA dev)
+the weights are fitted by ``bench/fit_retrieval_weights.py`` (grouped cross-validation on RealTime QA dev)
 and read from ``rag/data/time_weights.json``.
 """
 
