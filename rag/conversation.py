@@ -160,21 +160,44 @@ _INSTRUCTION = re.compile(
     r"^\W*(ignore|disregard|forget|pretend|imagine|act as|you are|you must|print|reveal|repeat|output|"
     r"just say|say that|respond with|reply with|answer with|do not cite|don't cite|make up|invent)\b|"
     r"\b(system prompt|previous instructions|your instructions|your rules|make up|fabricate|invent a|"
-    r"state it as fact|plausible name)\b",
+    r"state it as fact|plausible name|override)\b",
     re.I,
 )
+# An order to assert something ("so answer that …", "just confirm that …", "Tell me that …"): an imperative
+# verb of saying, at the start of a sentence or clause or after an adverb of insistence, followed by "that".
+# "Officials say that …" is a report, not an order: a subject stands before the verb.
+_ORDER_TO_ASSERT = re.compile(
+    r"(?:^|[,:;]\s*|\b(?:so|and|then|just|simply|please|now)\s+)"
+    r"(?:answer|confirm|say|state|claim|assert|write|report|agree|tell\s+\w+)\s+that\b",
+    re.I,
+)
+_FIGURE = re.compile(r"[$€£]?\s?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?", re.I)
+
+
+def _is_instruction(sentence: str) -> bool:
+    if _INSTRUCTION.search(sentence):
+        return True
+    return not sentence.rstrip().endswith("?") and bool(_ORDER_TO_ASSERT.search(sentence))
 
 
 def strip_instructions(question: str) -> str:
     """Keep the actual question; drop sentences that try to instruct the assistant.
 
     Returns "" when the whole input is an instruction (e.g. "make up a name"), which the
-    pipeline answers with the no-answer sentence.
+    pipeline answers with the no-answer sentence. A kept question that points back with a pronoun
+    ("How much did it cost?") takes its referent from the dropped sentences, as a follow-up takes it from
+    the previous turn, but never their figures: a figure the instruction asserts is not evidence.
     """
     from rag.text import split_sentences
 
     sentences = [s.text for s in split_sentences(question)]
-    kept = [s for s in sentences if not _INSTRUCTION.search(s)]
-    if len(kept) == len(sentences):
+    dropped = [s for s in sentences if _is_instruction(s)]
+    if not dropped:
         return question
-    return " ".join(kept).strip()
+    kept = " ".join(s for s in sentences if s not in dropped).strip()
+    if kept and is_followup(kept):
+        # A sentence's capitalised first word ("Forget", "Ignore") is the order's verb, not a name.
+        openers = {s.split()[0].strip(":,") for s in dropped if s.split()}
+        names = [n for n in name_phrases(" ".join(dropped)) if n not in openers and not _FIGURE.fullmatch(n)]
+        kept = resolve_pronouns(kept, ". ".join(names), "") if names else kept
+    return kept
