@@ -48,7 +48,15 @@ from bench.answer_failures import bucket, mc_bucket
 from evals import dataset, metrics
 from evals.harness import eval_settings
 from evals.realtimeqa import choose
-from rag.answer_ranking import FEATURES, QUESTION_FEATURES, WEIGHTS_FILE, candidates, question_features
+from rag.answer_ranking import (
+    FEATURES,
+    QUESTION_FEATURES,
+    WEIGHTS_FILE,
+    candidates,
+    dissenting,
+    question_features,
+    slot_values,
+)
 from rag.answering import weak_retrieval
 from rag.assistant import Assistant
 from rag.conversation import rewrite, strip_instructions
@@ -127,6 +135,9 @@ class Question:
     in_sentence: bool = False
     # The answerer's other parameter-free abstention rules (rag.extractive), so the CV answers are its answers.
     other_rules: bool = False
+    # Each candidate's file and the values it gives for the asked slot (the disagreement rule).
+    files: list[str] = field(default_factory=list)
+    values: list[frozenset[tuple[str, frozenset[str]]]] | None = None
 
 
 class CachedEmbedder:
@@ -168,7 +179,9 @@ def featurise(r: Retrieved, embedder) -> Question:
         choices=r.choices,
         answer_index=r.answer_index,
     )
+    q.values = [slot_values(c, info.labels, info.text) for c in cands] if info.labels else None
     for c in cands:
+        q.files.append(c.source.path)
         q.texts.append(c.text)
         q.rows.append([c.features[f] for f in FEATURES])
         q.labels.append(int(r.holds_answer(c.text)))
@@ -275,9 +288,12 @@ def _qrow(q: Question, probs: np.ndarray) -> list[float]:
     return [float(probs[best]), q.top_chunk_score, q.topic_in_evidence, q.rows[best][_TOPIC]]
 
 
-def _select(probs: np.ndarray, ratio: float, max_sentences: int) -> list[int]:
+def _select(
+    probs: np.ndarray, ratio: float, max_sentences: int, q: Question | None = None, dissent: float | None = None
+) -> list[int]:
     """As ``rag.extractive`` chooses: the best sentence, then the next ones while their probability is at
-    least ``ratio`` times the best one's."""
+    least ``ratio`` times the best one's, then (``dissent``) a sentence from another file that fills the
+    asked slot differently."""
     order = list(np.argsort(-probs))
     chosen = order[:1]
     floor = ratio * probs[order[0]]
@@ -285,15 +301,20 @@ def _select(probs: np.ndarray, ratio: float, max_sentences: int) -> list[int]:
         if len(chosen) >= max_sentences or probs[i] < floor:
             break
         chosen.append(i)
+    if q is not None and q.values is not None and len(chosen) < max_sentences:
+        other = dissenting(list(probs), q.files, q.values, chosen, dissent)
+        if other is not None:
+            chosen.append(other)
     return chosen
 
 
 MAX_SENTENCES = Settings().extractive.max_sentences
 RATIO_GRID = tuple(round(0.05 * i, 2) for i in range(19))  # 0 … 0.9
+DISSENT_GRID = tuple(round(0.05 * i, 2) for i in range(1, 12))  # 0.05 … 0.55
 REFERENCE_SENTENCES = 3  # the keep rule must reach as many answers as quoting this many, every time
 
 
-def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, mc=True) -> dict:
+def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, mc=True, dissent=None) -> dict:
     """The answer each question would get from out-of-fold scores, scored as `rag eval` scores it.
 
     ``keep`` is the keep ratio, or a dict of it by question index (chosen per fold). Besides containment and
@@ -318,7 +339,9 @@ def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, em
             abstain = rules or q_oof[i] >= abstain_t
             hard += rules
             abstained += abstain
-            chosen = [] if abstain else _select(p, keep[i] if isinstance(keep, dict) else keep, max_sentences)
+            ratio = keep[i] if isinstance(keep, dict) else keep
+            d = dissent.get(i) if isinstance(dissent, dict) else dissent
+            chosen = [] if abstain else _select(p, ratio, max_sentences, q, d)
             text = " ".join(q.texts[j] for j in chosen)
             if q.answerable and chosen:
                 quoted += len(chosen)
@@ -401,6 +424,12 @@ def main() -> None:
     ap.add_argument("--refresh", action="store_true", help="retrieve again instead of reading --features")
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    ap.add_argument(
+        "--ratios-only",
+        action="store_true",
+        help="keep the sentence and question models already in --out and write only the keep and dissent "
+        "ratios chosen here (their choice rests on out-of-fold probabilities, not on the final models)",
+    )
     args = ap.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -440,8 +469,8 @@ def main() -> None:
         q_oof[test] = _predict(_fit(qx[train], qy[train]), qx[test])
     abstain_t, ab_acc, ab_p, ab_r = _best(q_oof, qy, objective="accuracy")
 
-    def evaluate(keep, max_sentences: int = MAX_SENTENCES, with_mc: bool = True) -> dict:
-        return report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, with_mc)
+    def evaluate(keep, max_sentences: int = MAX_SENTENCES, with_mc: bool = True, dissent=None) -> dict:
+        return report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, with_mc, dissent)
 
     # How many sentences an answer quotes: the best one, then the next ones while their probability is at
     # least `keep_ratio` times the best one's (a confident best sentence quotes alone, an unsure one brings
@@ -492,6 +521,42 @@ def main() -> None:
     keep_of, report = by_cap[MAX_SENTENCES]
     keep = choose_ratio(list(range(len(questions))), MAX_SENTENCES)
     print(f"keep ratio chosen per fold: {sorted(set(keep_of.values()))}; on all questions: {keep}")
+
+    # The disagreement rule: a sentence from another file giving a different value of the asked kind is quoted
+    # when its probability is at least `dissent` times the best one's. The rule for `dissent`, like the keep
+    # ratio's: the highest ratio (fewest added quotes) whose reach is no lower than the lowest ratio's on the
+    # same questions; off when even the lowest ratio reaches no more answers than no rule at all. Chosen per
+    # fold on the other folds, with that fold's keep ratio.
+    def choose_dissent(sub: list[int], keep_at) -> float | None:
+        qs, probs = [questions[i] for i in sub], [per_q[i] for i in sub]
+        keeps = {j: keep_at(i) for j, i in enumerate(sub)}
+
+        def reach(d: float | None) -> float:
+            r = report_of(qs, [], probs, q_oof[sub], abstain_t, keeps, MAX_SENTENCES, embedder, False, d)
+            return sum(r[s]["contains_reference" if s == "realtimeqa" else "fact_accuracy"] for s in r)
+
+        most = reach(DISSENT_GRID[0])
+        if reach(None) >= most:
+            return None
+        return max(d for d in DISSENT_GRID if reach(d) >= most)
+
+    print("disagreement rule, keep ratio as chosen per fold (rows are fixed dissent ratios):")
+    for d in (None, *DISSENT_GRID):
+        r = evaluate(keep_of, dissent=d)
+        rt, sd = r["realtimeqa"], r["seed"]
+        print(
+            f"  dissent {'off ' if d is None else f'{d:.2f}'}: RealTime QA contains {rt['contains_reference']:.3f}, "
+            f"MC {rt['mc_accuracy']:.3f}, quotes holding it {rt['quote_precision_per_answer']:.3f} "
+            f"({rt['quotes_per_answer']:.2f} an answer); seed facts {sd['fact_accuracy']:.3f}, "
+            f"gold P {sd['gold_judge_precision']:.3f} ({sd['quotes_per_answer']:.2f})"
+        )
+    dissent_by_fold = {
+        f: choose_dissent([i for i in range(len(questions)) if fold_of[i] != f], keep_of.get) for f in range(FOLDS)
+    }
+    dissent_of = {i: dissent_by_fold[fold_of[i]] for i in range(len(questions))}
+    report = evaluate(keep_of, dissent=dissent_of)
+    dissent = choose_dissent(list(range(len(questions))), lambda i: keep)
+    print(f"dissent ratio chosen per fold: {list(dissent_by_fold.values())}; on all questions: {dissent}")
     for n_max in (1, 2, 3, 4, 5):
         r = evaluate(0.0, n_max)
         print(
@@ -505,6 +570,7 @@ def main() -> None:
         "sentence": _weights(FEATURES, final),
         "question": _weights(QUESTION_FEATURES, final_q),
         "keep_ratio": round(keep, 4),
+        "dissent_ratio": None if dissent is None else round(dissent, 4),
         "abstain_threshold": round(abstain_t, 4),
         "cv": {
             "folds": FOLDS,
@@ -515,6 +581,10 @@ def main() -> None:
             **report,
         },
     }
+    if args.ratios_only:
+        kept = json.loads(args.out.read_text())
+        data = {**kept, "keep_ratio": data["keep_ratio"], "dissent_ratio": data["dissent_ratio"]}
+        data["cv"] = {**kept.get("cv", {}), "dissent_ratio_chosen_with": report}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, indent=1) + "\n")
     print(f"CPU: {platform.processor() or platform.machine()}, load {os.getloadavg()[0]:.1f}")

@@ -22,8 +22,9 @@ import numpy as np
 from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.models import Entity, Source
-from rag.questions import QuestionInfo
+from rag.questions import FIGURE, QuestionInfo
 from rag.text import (
+    STOPWORDS,
     YEAR_RE,
     content_terms,
     exact_match,
@@ -89,6 +90,55 @@ class Candidate:
         return out
 
 
+Slot = tuple[str, frozenset[str]]  # a value given for the asked slot, and the content terms around it
+
+
+def slot_values(cand: Candidate, labels: frozenset[str], question: str) -> frozenset[Slot]:
+    """The values a sentence gives for the asked slot, each with the content terms within four words of it
+    that the question also holds (what the value is about): figures for a count or amount ("4,200" and "about
+    4,200" are one value), otherwise the lower-cased expected-kind entities the question does not name."""
+    asked = content_terms(question)
+    out: set[Slot] = set()
+    for e in cand.entities:
+        text = cand.text[e.start : e.end]
+        if e.label not in labels or content_terms(text) <= asked:
+            continue
+        around = words(cand.text[: e.start])[-4:] + words(cand.text[e.end :])[:4]
+        about = frozenset(term(w) for w in around if w not in STOPWORDS) & asked
+        for value in numbers(text) if labels & FIGURE and numbers(text) else {text.lower()}:
+            out.add((value, about))
+    return frozenset(out)
+
+
+def dissenting(
+    probabilities: Sequence[float],
+    files: Sequence[str],
+    values: Sequence[frozenset[Slot]],
+    chosen: Sequence[int],
+    ratio: float | None,
+) -> int | None:
+    """The sentence to quote as a disagreement with the chosen ones, if any: the likeliest sentence (its
+    probability at least ``ratio`` times the best one's) from a file none of the chosen quotes come from
+    that gives a value none of them gives, next to a word of the question (so it is about the asked thing,
+    not another figure of the article), while they give one. Two sources that fill the same slot differently
+    are both shown; which is right is the reader's call."""
+    if ratio is None or not chosen:
+        return None
+    given = {v for i in chosen for v, _ in values[i]}
+    quoted_files = {files[i] for i in chosen}
+    if not given:
+        return None
+    floor = ratio * max(probabilities[i] for i in chosen)
+    for i in sorted(range(len(probabilities)), key=lambda i: -probabilities[i]):
+        if probabilities[i] < floor:
+            return None
+        if i in chosen or files[i] in quoted_files:
+            continue
+        if any(v not in given and a for v, a in values[i]):
+            return i
+    return None
+
+
 @dataclass(frozen=True)
 class RankerModel:
     """Standardised logistic models: sentence (answers or not) and question (unanswerable or not)."""
@@ -103,6 +153,9 @@ class RankerModel:
     q_intercept: float
     keep_ratio: float
     abstain_threshold: float
+    # How close (times the best probability) a sentence from another file must come to be quoted as a
+    # disagreement when it gives a different value of the asked kind; None: the fit found no use for it.
+    dissent_ratio: float | None = None
 
     def sentence_probabilities(self, rows: np.ndarray) -> np.ndarray:
         return _sigmoid(((rows - self.mean) / self.scale) @ self.coef + self.intercept)
@@ -126,6 +179,7 @@ def load_model(path: Path = WEIGHTS_FILE) -> RankerModel:
         arr(s["mean"]), arr(s["scale"]), arr(s["coef"]), float(s["intercept"]),
         arr(q["mean"]), arr(q["scale"]), arr(q["coef"]), float(q["intercept"]),
         float(data["keep_ratio"]), float(data["abstain_threshold"]),
+        None if data.get("dissent_ratio") is None else float(data["dissent_ratio"]),
     )  # fmt: skip
 
 

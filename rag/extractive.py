@@ -18,11 +18,14 @@ from collections.abc import Iterator, Sequence
 from rag import prompts
 from rag.answer_ranking import (
     Candidate,
+    Slot,
     candidates,
+    dissenting,
     is_unanswerable,
     load_model,
     question_features,
     score,
+    slot_values,
     topic_terms,
 )
 from rag.conversation import context_of, rewrite
@@ -79,7 +82,8 @@ class ExtractiveGenerator(Generator):
             return []
         if typed_store and (no_person_for_the_role(info, ranked) or not_about_the_numbered_thing(info, ranked)):
             return []
-        return quoted(ranked, model.keep_ratio, self.settings.max_sentences)
+        values = [slot_values(c, info.labels, info.text) for c in ranked] if info.labels else None
+        return quoted(ranked, model.keep_ratio, self.settings.max_sentences, model.dissent_ratio, values)
 
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
         meta = answer_metadata(question, sources)
@@ -103,20 +107,34 @@ class ExtractiveGenerator(Generator):
             yield ("" if i == 0 else " ") + f"{cand.text} [{cand.source.n}]"
 
 
-def quoted(ranked: Sequence[Candidate], keep_ratio: float, most: int) -> list[Candidate]:
+def quoted(
+    ranked: Sequence[Candidate],
+    keep_ratio: float,
+    most: int,
+    dissent_ratio: float | None = None,
+    values: Sequence[frozenset[Slot]] | None = None,
+) -> list[Candidate]:
     """The best sentence, then the next ones (best first, at most ``most`` in all) whose probability is at least
     ``keep_ratio`` times the best one's: a sure answer is quoted alone, an unsure one with the sentences that
-    come close to it. Near-duplicates of a quoted sentence are skipped."""
+    come close to it. Near-duplicates of a quoted sentence are skipped. Given the asked slot's ``values`` of
+    each sentence, a sentence from another file that fills the slot differently and comes within
+    ``dissent_ratio`` of the best is quoted too, while the answer has room: a disagreement between sources
+    is shown, not settled by the ranker."""
     if not ranked:
         return []
-    chosen = [ranked[0]]
+    chosen = [0]
     floor = keep_ratio * ranked[0].probability
-    for cand in ranked[1:]:
+    for i, cand in enumerate(ranked[1:], start=1):
         if len(chosen) >= most or cand.probability < floor:
             break
-        if not any(_redundant(cand, c) for c in chosen):
-            chosen.append(cand)
-    return chosen
+        if not any(_redundant(cand, ranked[j]) for j in chosen):
+            chosen.append(i)
+    if values is not None and len(chosen) < most:
+        probabilities = [c.probability for c in ranked]
+        other = dissenting(probabilities, [c.source.path for c in ranked], values, chosen, dissent_ratio)
+        if other is not None:
+            chosen.append(other)
+    return [ranked[i] for i in chosen]
 
 
 def nothing_to_look_for(info: QuestionInfo, question: str) -> bool:

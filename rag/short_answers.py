@@ -9,12 +9,15 @@ question), both are shown with their citations.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 from rag import prompts
+from rag.conversation import is_demonym
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, ShortAnswer, Source
-from rag.questions import FIGURE, QuestionInfo, head_noun
+from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, head_noun
 from rag.text import STOPWORDS, content_terms, term, words
 
 
@@ -22,23 +25,81 @@ def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
     return next((s for s in sources if s.path == cit.path and s.start_char <= cit.quote_start_char < s.end_char), None)
 
 
+def name_labels(sources: Sequence[Source]) -> dict[str, str]:
+    """Strings the read passages label as a name (person, organisation, place…) more often than as a date,
+    time or figure, with that name label. The small NER model now and then tags a country as a date; a string
+    the same few articles mostly tag as a name is a name. (Among name labels it errs both ways, so those are
+    left as each mention has them.)"""
+    counts: dict[str, Counter[str]] = {}
+    for src in sources:
+        for e in src.entities:
+            counts.setdefault(src.text[e.start : e.end].lower(), Counter())[e.label] += 1
+    out = {}
+    for text, c in counts.items():
+        named = sum(n for label, n in c.items() if label in NAMES)
+        if named > sum(n for label, n in c.items() if label in MEASURES):
+            out[text] = max((label for label in c if label in NAMES), key=lambda label: c[label])
+    return out
+
+
+def question_modified(question: str) -> frozenset[str]:
+    """The nouns a nationality adjective modifies in the question ("the Velmorian engineers" -> engineers)."""
+    tokens = _TOKEN.findall(question)
+    out = set()
+    for i, tok in enumerate(tokens[:-1]):
+        if tok[0].isupper() and is_demonym(tok):
+            out.update(term(w.lower()) for w in tokens[i + 1 : i + 3] if w.lower() not in STOPWORDS)
+    return frozenset(out)
+
+
+def _not_an_answer(text: str, label: str, after: str, modified: frozenset[str]) -> bool:
+    """Entity mentions that fill no slot: "One of the first …" (a pronoun picking a member, not a count), and a
+    name that modifies the noun the question's nationality adjective modifies ("Velmoria army engineers" for
+    "where are the Velmorian engineers going?"): the same group the question names, so no new information."""
+    if text.lower() == "one" and after.lstrip().lower().startswith("of "):
+        return True
+    if label not in NAMES or not modified:
+        return False
+    for w in words(after)[:3]:
+        if w in STOPWORDS:
+            return False
+        if term(w) in modified:
+            return True
+    return False
+
+
+NAMES = AGENT | PLACE | frozenset({"EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE"})
+MEASURES = FIGURE | TIMESPAN
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*")
+_CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
+
+
 def _typed(
-    cit: Citation, source: Source, info: QuestionInfo, any_label: bool = False
+    cit: Citation,
+    source: Source,
+    info: QuestionInfo,
+    any_label: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> list[tuple[str, frozenset[str], str]]:
     """(entity text, the terms within four words of it, label) for expected-kind entities in the quote
-    (every entity with ``any_label``)."""
+    (every entity with ``any_label``); ``labels`` gives a name's label to a mention mistagged as a measure."""
     lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
     asked = content_terms(info.text)
+    modified = question_modified(info.text)
     out = []
     for e in source.entities:
-        if (e.label not in info.labels and not any_label) or e.start < lo or e.end > hi:
-            continue
         text = source.text[e.start : e.end]
+        label = (labels or {}).get(text.lower(), e.label) if e.label in MEASURES else e.label
+        if (label not in info.labels and not any_label) or e.start < lo or e.end > hi:
+            continue
         if content_terms(text) <= asked:
+            continue
+        after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
+        if _not_an_answer(text, label, after, modified):
             continue
         around = words(source.text[max(lo, e.start - 60) : e.start])[-4:] + words(source.text[e.end : e.end + 60])[:4]
         context = frozenset(term(w) for w in around if w not in STOPWORDS and w.isalpha() and len(w) > 2)
-        out.append((text, context, e.label))
+        out.append((text, context, label))
     return out
 
 
@@ -49,6 +110,7 @@ def short_answer(info: QuestionInfo, citations: Sequence[Citation], sources: Seq
     kind = {term(w) for w in words(head)} if head else set()
     typed: list[tuple[Citation, str, str]] = []
     named: list[tuple[Citation, str, str]] = []
+    labels = name_labels(sources)
     for cit in citations:
         source = _source_of(cit, sources)
         if source is None:
@@ -56,7 +118,7 @@ def short_answer(info: QuestionInfo, citations: Sequence[Citation], sources: Seq
         if info.meta is not None:
             value = metadata_value(info.text, source)
             return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
-        for text, _, label in _typed(cit, source, info, any_label=bool(info.labels and kind)):
+        for text, _, label in _typed(cit, source, info, any_label=bool(info.labels and kind), labels=labels):
             if label in info.labels:
                 typed.append((cit, text, label))
             if info.labels and kind & {term(w) for w in words(text)}:

@@ -36,3 +36,48 @@ def test_otherwise_the_first_entity_of_the_expected_kind() -> None:
     entities = [_span("Norland", "GPE"), _span("Calder Bridge", "PERSON")]
     found = short_answer(analyse("Which country did the crews come from?"), [_citation()], [_source(entities)])
     assert found is not None and found.text == "Norland"
+
+
+def _one(text: str, spans: list[tuple[str, str]], question: str, others: list[tuple[str, str, str]] = ()):
+    """The short answer for ``question`` over one quoted sentence; ``others`` are (text, entity, label) of
+    further read passages, which only lend their labels."""
+
+    def source(n: int, body: str, ents: list[tuple[str, str]]) -> Source:
+        entities = [Entity(start=body.index(e), end=body.index(e) + len(e), label=lab) for e, lab in ents]
+        return Source(
+            n=n, id=f"c{n}", text=body, file=f"f{n}.txt", path=f"f{n}.txt", title="", start_char=0,
+            end_char=len(body), start_line=1, end_line=1, content_hash=f"h{n}", score=1.0,
+        ).with_entities(entities)  # fmt: skip
+
+    sources = [source(1, text, spans)] + [source(i + 2, b, [(e, lab)]) for i, (b, e, lab) in enumerate(others)]
+    cit = Citation(
+        n=1, file="f1.txt", path="f1.txt", title="", start_line=1, end_line=1, quote=text, quote_start_char=0,
+        quote_end_char=len(text), content_hash="h1", support_score=1.0,
+    )  # fmt: skip
+    return short_answer(analyse(question), [cit], sources)
+
+
+def test_one_of_the_many_is_not_a_count() -> None:
+    text = "One of the first acts of the new council was to close 14 branch libraries."
+    found = _one(text, [("One", "CARDINAL"), ("first", "ORDINAL"), ("14", "CARDINAL")], "How many libraries closed?")
+    assert found is not None and found.text == "14"
+
+
+def test_a_name_modifying_the_group_the_question_names_by_nationality_is_no_answer() -> None:
+    text = "Velmoria army engineers working on the dam will move to Ostrel once the work ends."
+    spans = [("Velmoria", "GPE"), ("Ostrel", "GPE")]
+    found = _one(text, spans, "Where will the Velmorian engineers go?")
+    assert found is not None and found.text == "Ostrel"
+    assert _one(text, spans[:1], "Where will the Velmorian engineers go?") is None, "Velmoria is the question's group"
+    other = _one(text, spans[:1], "Where did the dam's designers study?")
+    assert other is not None and other.text == "Velmoria", "without the nationality it may be the answer"
+
+
+def test_a_name_mistagged_as_a_date_takes_the_label_the_other_passages_give_it() -> None:
+    text = "Talks in Ostrel broke down last week over the harbour fees."
+    spans = [("Ostrel", "DATE"), ("last week", "DATE")]
+    others = [("Ostrel is the capital.", "Ostrel", "GPE"), ("Crowds gathered in Ostrel.", "Ostrel", "GPE")]
+    found = _one(text, spans, "When did the talks on harbour fees break down?", others)
+    assert found is not None and found.text == "last week"
+    alone = _one(text, spans, "When did the talks on harbour fees break down?")
+    assert alone is not None and alone.text == "Ostrel", "with no other passage the mention keeps its own label"
