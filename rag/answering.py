@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from rag import prompts
 from rag.citing import conflicts, verify
-from rag.conversation import strip_instructions
+from rag.conversation import context_of, strip_instructions
 from rag.dates import for_question
 from rag.embeddings import Embedder
 from rag.generator import Generator, Source
@@ -96,7 +96,7 @@ def stream_answer(
         yield finish(prompts.NO_ANSWER, True, unsupported_sentences=checked.unsupported)
         return
     answer_text = checked.answer
-    short = short_answer(info, checked.citations, sources)
+    short = short_answer(info, checked.citations, sources, context_of(standalone))
     if short is not None:
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     for note in (conflicts(checked.citations), entity_conflicts(info, checked.citations, sources)):

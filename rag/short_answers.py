@@ -18,7 +18,7 @@ from rag.conversation import is_demonym
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, ShortAnswer, Source
 from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, head_noun
-from rag.text import STOPWORDS, content_terms, term, words
+from rag.text import STOPWORDS, content_terms, name_phrases, term, words
 
 
 def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
@@ -52,6 +52,17 @@ def question_modified(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def question_initials(question: str) -> frozenset[str]:
+    """The initials of the question's names of two words or more ("Ostrel Harbour Board" -> OHB): a passage
+    that writes such a name short names the question's own subject, not an answer."""
+    out = set()
+    for name in name_phrases(question):
+        tokens = [t for t in name.split() if t[0].isupper()]
+        if len(tokens) >= 2:
+            out.add("".join(t[0] for t in tokens))
+    return frozenset(out)
+
+
 def _not_an_answer(text: str, label: str, after: str, modified: frozenset[str]) -> bool:
     """Entity mentions that fill no slot: "One of the first …" (a pronoun picking a member, not a count), and a
     name that modifies the noun the question's nationality adjective modifies ("Velmoria army engineers" for
@@ -80,19 +91,22 @@ def _typed(
     info: QuestionInfo,
     any_label: bool = False,
     labels: dict[str, str] | None = None,
+    context: str = "",
 ) -> list[tuple[str, frozenset[str], str]]:
     """(entity text, the terms within four words of it, label) for expected-kind entities in the quote
-    (every entity with ``any_label``); ``labels`` gives a name's label to a mention mistagged as a measure."""
+    (every entity with ``any_label``); ``labels`` gives a name's label to a mention mistagged as a measure;
+    ``context``, the earlier turns a follow-up carries, names things the answer need not repeat."""
     lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
     asked = content_terms(info.text)
     modified = question_modified(info.text)
+    initials = question_initials(f"{info.text} {context}")
     out = []
     for e in source.entities:
         text = source.text[e.start : e.end]
         label = (labels or {}).get(text.lower(), e.label) if e.label in MEASURES else e.label
         if (label not in info.labels and not any_label) or e.start < lo or e.end > hi:
             continue
-        if content_terms(text) <= asked:
+        if content_terms(text) <= asked or text.replace(".", "") in initials:
             continue
         after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
         if _not_an_answer(text, label, after, modified):
@@ -103,9 +117,11 @@ def _typed(
     return out
 
 
-def short_answer(info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source]) -> ShortAnswer | None:
+def short_answer(
+    info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source], context: str = ""
+) -> ShortAnswer | None:
     """The first expected-kind entity in the cited quotes, in citation order; the byline or date for a
-    question about the articles themselves."""
+    question about the articles themselves. ``context``: what a follow-up carries from earlier turns."""
     head = head_noun(info.text)
     kind = {term(w) for w in words(head)} if head else set()
     typed: list[tuple[Citation, str, str]] = []
@@ -118,7 +134,7 @@ def short_answer(info: QuestionInfo, citations: Sequence[Citation], sources: Seq
         if info.meta is not None:
             value = metadata_value(info.text, source)
             return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
-        for text, _, label in _typed(cit, source, info, any_label=bool(info.labels and kind), labels=labels):
+        for text, _, label in _typed(cit, source, info, bool(info.labels and kind), labels, context):
             if label in info.labels:
                 typed.append((cit, text, label))
             if info.labels and kind & {term(w) for w in words(text)}:

@@ -38,7 +38,9 @@ def test_otherwise_the_first_entity_of_the_expected_kind() -> None:
     assert found is not None and found.text == "Norland"
 
 
-def _one(text: str, spans: list[tuple[str, str]], question: str, others: list[tuple[str, str, str]] = ()):
+def _one(
+    text: str, spans: list[tuple[str, str]], question: str, others: list[tuple[str, str, str]] = (), context: str = ""
+):
     """The short answer for ``question`` over one quoted sentence; ``others`` are (text, entity, label) of
     further read passages, which only lend their labels."""
 
@@ -54,7 +56,7 @@ def _one(text: str, spans: list[tuple[str, str]], question: str, others: list[tu
         n=1, file="f1.txt", path="f1.txt", title="", start_line=1, end_line=1, quote=text, quote_start_char=0,
         quote_end_char=len(text), content_hash="h1", support_score=1.0,
     )  # fmt: skip
-    return short_answer(analyse(question), [cit], sources)
+    return short_answer(analyse(question), [cit], sources, context)
 
 
 def test_one_of_the_many_is_not_a_count() -> None:
@@ -81,3 +83,15 @@ def test_a_name_mistagged_as_a_date_takes_the_label_the_other_passages_give_it()
     assert found is not None and found.text == "last week"
     alone = _one(text, spans, "When did the talks on harbour fees break down?")
     assert alone is not None and alone.text == "Ostrel", "with no other passage the mention keeps its own label"
+
+
+def test_initials_of_a_name_the_question_holds_are_no_answer() -> None:
+    text = "The OHB said its dredgers would sail to Port Quillan in June."
+    spans = [("OHB", "GPE"), ("Port Quillan", "GPE")]  # the small model tags such initials as places too
+    found = _one(text, spans, "Where will the Ostrel Harbour Board send its dredgers?")
+    assert found is not None and found.text == "Port Quillan"
+    assert _one(text, spans[:1], "Where will the Ostrel Harbour Board send its dredgers?") is None
+    assert _one(text, spans[:1], "Which country owns the dredgers?").text == "OHB", "not the question's own name"
+    follow_up = "Where will its dredgers go?"
+    assert _one(text, spans[:1], follow_up) is not None
+    assert _one(text, spans[:1], follow_up, context="Who runs the Ostrel Harbour Board?") is None, "named a turn ago"
