@@ -6,7 +6,7 @@ so retrieval and citations can be compared by character offsets.
 
 An external benchmark is a folder with ``corpus.jsonl`` (``doc_id, title, body, ...``) and
 ``queries.jsonl`` (``qid, query, answer, evidence_doc_ids, choices, answer_index, ...``). Its texts
-are never copied into the repository: ``materialise_corpus`` writes one ``<doc_id>.txt`` per article
+are never copied into the repository: ``materialise_corpus`` writes one ``<doc_id>.md`` per article
 into a cache folder outside it.
 """
 
@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from rag.settings import BUNDLED_CORPUS, PROJECT_ROOT
 
@@ -186,10 +188,9 @@ def load_bench(folder: Path, name: str | None = None) -> BenchSuite:
 
 
 def iter_bench_docs(corpus_path: Path):
-    """(doc_id, title, body, header) for every article; a malformed line raises with its number.
+    """(doc_id, title, body, meta) for every article; a malformed line raises with its number.
 
-    ``header`` is the article's dateline, "source | published_at" (empty when the benchmark gives neither),
-    which the loader reads as the article's outlet and publication date."""
+    ``meta`` holds the benchmark's ``published_at`` and ``source`` (outlet), those it gives."""
     with open(corpus_path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -197,22 +198,33 @@ def iter_bench_docs(corpus_path: Path):
             raw = json.loads(line)
             if "doc_id" not in raw or "body" not in raw:
                 raise DatasetError(f"{corpus_path}:{n}: an article needs doc_id and body")
-            header = " | ".join(str(raw[key]).strip() for key in ("source", "published_at") if raw.get(key))
-            yield str(raw["doc_id"]), str(raw.get("title") or ""), str(raw["body"]), header
+            meta = {key: str(raw[key]).strip() for key in ("published_at", "source") if raw.get(key)}
+            yield str(raw["doc_id"]), str(raw.get("title") or ""), str(raw["body"]), meta
 
 
-def doc_text(title: str, body: str, header: str = "") -> str:
-    """The article file: title line first, the dateline (if any), a blank line, then the body."""
-    head = "\n".join(line for line in (title.strip(), header.strip()) if line)
-    return f"{head}\n\n{body.strip()}\n" if head else f"{body.strip()}\n"
+def doc_text(title: str, body: str, meta: dict[str, str] | None = None) -> str:
+    """The article file: YAML front matter with the benchmark's date and outlet (if any), then the title
+    line, a blank line and the body.
+
+    The front matter is metadata, not text: the loader reads it and blanks its lines, so the chunks hold
+    the title and body alone while every chunk carries the date and outlet."""
+    front = {
+        key: value
+        for key, value in (("date", (meta or {}).get("published_at")), ("source", (meta or {}).get("source")))
+        if value
+    }
+    head = f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True)}---\n" if front else ""
+    text = f"{title.strip()}\n\n{body.strip()}\n" if title.strip() else f"{body.strip()}\n"
+    return head + text
 
 
 def doc_file(doc_id: str) -> str:
-    return f"{doc_id}.txt"
+    """Markdown, so the loader reads the front matter."""
+    return f"{doc_id}.md"
 
 
 def materialise_corpus(corpus_path: Path, target: Path, doc_ids: set[str] | None = None) -> dict[str, int]:
-    """Write ``<doc_id>.txt`` per article into ``target`` (outside the repo); unchanged files are left alone.
+    """Write ``<doc_id>.md`` per article into ``target`` (outside the repo); unchanged files are left alone.
 
     Files of articles no longer in the corpus are removed so the index mirrors it.
     Returns counts of written, unchanged and removed files.
@@ -220,20 +232,20 @@ def materialise_corpus(corpus_path: Path, target: Path, doc_ids: set[str] | None
     target.mkdir(parents=True, exist_ok=True)
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     keep: set[str] = set()
-    for doc_id, title, body, header in iter_bench_docs(corpus_path):
+    for doc_id, title, body, meta in iter_bench_docs(corpus_path):
         if doc_ids is not None and doc_id not in doc_ids:
             continue
         name = doc_file(doc_id)
         keep.add(name)
         path = target / name
-        text = doc_text(title, body, header)
+        text = doc_text(title, body, meta)
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             counts["unchanged"] += 1
             continue
         path.write_text(text, encoding="utf-8")
         counts["written"] += 1
-    for path in target.glob("*.txt"):
-        if path.name not in keep:
+    for path in target.iterdir():
+        if path.is_file() and path.suffix in (".txt", ".md") and path.name not in keep:
             path.unlink()
             counts["removed"] += 1
     return counts
