@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from evals import dataset
+from index.loading import Article, read_article
 
 
 def test_seed_loads_and_locates_every_quote():
@@ -89,9 +90,26 @@ def test_materialise_corpus_is_incremental(tmp_path: Path):
     folder = _bench(tmp_path / "b", docs, [])
     target = tmp_path / "cache" / "corpus"
     assert dataset.materialise_corpus(folder / "corpus.jsonl", target) == {"written": 2, "unchanged": 0, "removed": 0}
-    assert (target / "d1.txt").read_text() == "Title one\n\nBody one.\n"
-    assert (target / "d2.txt").read_text() == "B2\n"
+    assert (target / "d1.md").read_text() == "Title one\n\nBody one.\n"
+    assert (target / "d2.md").read_text() == "B2\n"
     assert dataset.materialise_corpus(folder / "corpus.jsonl", target)["unchanged"] == 2
+    (target / "d1.txt").write_text("Title one\nsource.example | 2020-01-01\n\nBody one.\n")  # an older cache's copy
     _bench(folder, docs[:1], [])
-    assert dataset.materialise_corpus(folder / "corpus.jsonl", target)["removed"] == 1
-    assert not (target / "d2.txt").exists()
+    assert dataset.materialise_corpus(folder / "corpus.jsonl", target)["removed"] == 2
+    assert sorted(p.name for p in target.iterdir()) == ["d1.md"]
+
+
+def test_article_file_states_date_and_outlet_in_front_matter(tmp_path: Path):
+    """The benchmark's published_at and source go into YAML front matter, which the loader reads as the
+    article's date and outlet and blanks line for line: the text and its line numbers are those of the file."""
+    docs = [{"doc_id": "d1", "title": "Ferry Fares: Up Again", "source": "tide: weekly", "published_at": "2022-06-10",
+             "body": "The ferry raised its fares.\n\nRiders object."}]  # fmt: skip
+    folder = _bench(tmp_path / "b", docs, [])
+    target = tmp_path / "corpus"
+    dataset.materialise_corpus(folder / "corpus.jsonl", target)
+    path = target / "d1.md"
+    article = read_article(path, target, 10**6)
+    assert isinstance(article, Article)
+    assert (article.published, article.outlet, article.date_source) == ("2022-06-10", "tide: weekly", "front_matter")
+    assert article.text.lstrip("\n") == "Ferry Fares: Up Again\n\nThe ferry raised its fares.\n\nRiders object.\n"
+    assert article.text.splitlines() == [""] * 4 + path.read_text().splitlines()[4:]

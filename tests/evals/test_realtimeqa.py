@@ -72,7 +72,7 @@ def test_realtimeqa_slice_produces_every_figure(tmp_path: Path, embedder):
     options = EvalOptions(suite=str(folder), limit=N_QUESTIONS, out=out, cache=cache, gate=False, quiet=True)
     result = run(options, embedder=embedder)
 
-    assert (cache / "corpus").is_dir() and len(list((cache / "corpus").glob("rtqa-*.txt"))) > N_DISTRACTORS
+    assert (cache / "corpus").is_dir() and len(list((cache / "corpus").glob("rtqa-*.md"))) > N_DISTRACTORS
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["questions"] == N_QUESTIONS and summary["kind"] == "bench"
     assert summary["sample"] == "all questions"
