@@ -171,3 +171,59 @@ def test_a_question_about_a_numbered_thing_is_not_answered_from_its_neighbour(tm
     assert a.ask("How much did it cost to rebuild Gate 12 at Velmora airport?").abstained
     answer = a.ask("How much did it cost to rebuild Gate 14 at Velmora airport?")
     assert not answer.abstained and "12 million" in answer.answer
+
+
+FRONT_MATTER = {
+    "lighthouse.md": (
+        "---\n"
+        "date: '2024-05-14'\n"
+        "source: coastwatch.example\n"
+        "author: Marit Solberg\n"
+        "---\n"
+        "Lighthouse at Vessel Point Relit\n\n"
+        "The lighthouse at Vessel Point was relit on Monday after a decade of darkness.\n"
+        "Volunteers from the Vessel Point trust restored the lamp and the keeper's cottage.\n"
+    ),
+    "quarry.md": (
+        "---\n"
+        "date: '2023-11-02'\n"
+        "source: dalesnews.example\n"
+        "---\n"
+        "Old Quarry at Brindle Fell Becomes a Lake\n"
+        "By Anselm Rookwood\n"
+        "November 2, 2023\n\n"
+        "The flooded quarry at Brindle Fell opened to swimmers after the council approved the plan.\n"
+    ),
+}
+QUARRY = "the article about the flooded quarry at Brindle Fell"
+LIGHTHOUSE = "the article about the lighthouse at Vessel Point"
+
+
+@pytest.fixture
+def front_matter_assistant(tmp_path, assistant_for):
+    corpus = write_corpus(tmp_path / "fm", FRONT_MATTER)
+    a = assistant_for(corpus, answer__backend="extractive")
+    a.index()
+    return a
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "line"),
+    [(f"Who wrote {QUARRY}?", "By Anselm Rookwood", 6), (f"When was {QUARRY} published?", "November 2, 2023", 7)],
+)
+def test_metadata_lines_below_front_matter_are_cited_at_their_line_of_the_file(
+    front_matter_assistant, question: str, quote: str, line: int
+) -> None:
+    answer = front_matter_assistant.ask(question)
+    assert answer.short_answer is not None
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    assert (cited.file, cited.quote, cited.start_line) == ("quarry.md", quote, line)
+    assert FRONT_MATTER["quarry.md"].splitlines()[line - 1] == quote
+
+
+@pytest.mark.parametrize("question", [f"When was {LIGHTHOUSE} published?", f"Who wrote {LIGHTHOUSE}?"])
+def test_metadata_stated_only_in_front_matter_is_not_quoted_from_a_blank_line(front_matter_assistant, question) -> None:
+    """Front matter is blanked out of the indexed text, so its date and author are on no chunk's line: the
+    answer abstains rather than cite a blank line or another article's byline."""
+    answer = front_matter_assistant.ask(question)
+    assert answer.abstained and not answer.citations
