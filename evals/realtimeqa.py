@@ -1,7 +1,8 @@
 """The external benchmark: RealTime QA news questions over 1,709 articles (../shared/benchmarks/realtimeqa-news),
 or any folder with corpus.jsonl + queries.jsonl in the same format.
 
-The articles are written as ``<doc_id>.txt`` (title line, blank line, body) into a cache folder outside
+The articles are written as ``<doc_id>.md`` (front matter with the date and outlet, title line, blank line,
+body) into a cache folder outside
 the repository (default ~/.cache/rag-evals/realtimeqa/corpus), indexed with the normal pipeline into a
 store beside them (incremental: a rerun only checks hashes), and every question goes through the normal
 ``Assistant.ask`` path. Retrieval metrics use ``Assistant.search(query, k=10)``; a document counts at its
