@@ -16,8 +16,9 @@ Rankings are what ``Assistant.search`` returns (same-story grouping and MMR incl
 of hits@4, hits@10 and MRR@10. Cross-validation is grouped by question: each fold's weights are chosen and
 fitted on the other folds' questions and the fold is ranked with them, so the figures printed (with and
 without as-of) are held-out ones. The rerank's earlier hand-set blend (``BASELINE``) goes through the same CV
-with its time weights fitted per fold; ``--save`` keeps whichever of the two ranks the held-out pools better
-(mean of hits@4, hits@10 and MRR@10 over every pool), fits it on all questions and writes
+with its time weights fitted per fold; ``--save`` keeps the fit only when it ranks the held-out pools better
+by more than one standard error of the paired difference (mean of hits@4, hits@10 and MRR@10 per pool; the
+one-standard-error rule: a tie keeps the simpler, established blend), fits it on all questions and writes
 ``rag/data/relevance_weights.json`` and ``rag/data/time_weights.json``.
 
 It also prints why gold articles are missed: gold articles outside the question's phrase window, gold
@@ -367,14 +368,20 @@ def main() -> None:
     for label, part in sets:
         print(f"  {label}:", json.dumps(scores(assistant, part, lambda p: base[folds[p.group]])))
     every = [p for unit in units for p in unit]
-    held_out = {
-        "fitted": float(np.mean([per_question(assistant, p, fitted[folds[p.group]]) for p in every])),
-        "baseline": float(np.mean([per_question(assistant, p, base[folds[p.group]]) for p in every])),
-    }
-    keep_baseline = held_out["baseline"] > held_out["fitted"]
+    gain = np.array(
+        [
+            np.mean(per_question(assistant, p, fitted[folds[p.group]]))
+            - np.mean(per_question(assistant, p, base[folds[p.group]]))
+            for p in every
+        ]
+    )
+    se = float(gain.std(ddof=1) / np.sqrt(len(gain)))
+    keep_baseline = float(gain.mean()) <= se
+    held_out = {"fit_minus_blend": round(float(gain.mean()), 4), "standard_error": round(se, 4)}
     print(
-        f"held-out criterion (mean of hits@4, hits@10, MRR@10 over every pool): fitted {held_out['fitted']:.4f}, "
-        f"hand-set blend {held_out['baseline']:.4f}; --save keeps the {'blend' if keep_baseline else 'fit'}"
+        "held-out criterion (mean of hits@4, hits@10, MRR@10 per pool), fit minus blend, paired over every pool: "
+        f"{gain.mean():+.4f} (standard error {se:.4f}); --save keeps the "
+        f"{'blend (the fit does not beat it by more than one standard error)' if keep_baseline else 'fit'}"
     )
     print(
         "fold time weights (window, recency, as_of, decay):",
@@ -393,7 +400,7 @@ def main() -> None:
             f"made without the held-out fold): {figures}"
         )
         if keep_baseline:
-            note = f"the hand-set blend: the fitted weights ranked no better out of fold ({held_out}); {note}"
+            note = f"the hand-set blend: the fit beats it by no more than one standard error ({held_out}); {note}"
         final = choose(assistant, units, note, BASELINE if keep_baseline else None)
         relevance_ranking.save_weights(final.relevance)
         time_ranking.save_weights(final.time)
