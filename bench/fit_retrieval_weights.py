@@ -122,6 +122,13 @@ class Fitted:
     time: TimeWeights
 
 
+def run_header() -> str:
+    """The CPU, Python and load a run's figures come from (printed first by the retrieval scripts)."""
+    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = next((ln.split(":", 1)[1].strip() for ln in cpu.splitlines() if ln.startswith("Model name")), "?")
+    return f"cpu: {model}; python {platform.python_version()}; load average (1 min) {os.getloadavg()[0]:.1f}"
+
+
 def doc_id(path: str) -> str:
     return Path(path).stem
 
@@ -317,15 +324,9 @@ def main() -> None:
     ap.add_argument("--pools", type=Path, help="cache the collected pools in this pickle file (re-used when present)")
     args = ap.parse_args()
 
-    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((ln.split(":", 1)[1].strip() for ln in cpu.splitlines() if ln.startswith("Model name")), "?")
-    print(f"cpu: {model}; python {platform.python_version()}; load average (1 min) {os.getloadavg()[0]:.1f}")
+    print(run_header())
     suite = dataset.load_bench(args.bench, "realtimeqa")
-    docs_date = {}
-    with open(suite.corpus_path, encoding="utf-8") as fh:
-        for line in fh:
-            raw = json.loads(line)
-            docs_date[raw["doc_id"]] = raw.get("published_at")
+    docs_date = {doc_id: meta.get("published_at") for doc_id, _, _, meta in dataset.iter_bench_docs(suite.corpus_path)}
     assistant = Assistant(eval_settings(Settings(), args.cache / "corpus", args.cache / "store"))
     assistant.search("warm up", k=1)
     t = time.perf_counter()

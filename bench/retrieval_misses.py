@@ -26,10 +26,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import subprocess
 import sys
 from collections import Counter
 from datetime import date
@@ -40,7 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fit_retrieval_weights import SEARCH_K, Pool, cached_pools, doc_id, ranked
+from fit_retrieval_weights import SEARCH_K, Pool, cached_pools, doc_id, ranked, run_header
 
 from evals import dataset, metrics
 from evals.harness import eval_settings
@@ -102,17 +99,13 @@ def main() -> None:
     ap.add_argument("--list", action="store_true", help="one line per missed question (qid, reason, ranks)")
     args = ap.parse_args()
 
-    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((ln.split(":", 1)[1].strip() for ln in cpu.splitlines() if ln.startswith("Model name")), "?")
-    print(f"cpu: {model}; python {platform.python_version()}; load average (1 min) {os.getloadavg()[0]:.1f}")
+    print(run_header())
     suite = dataset.load_bench(args.bench, "realtimeqa")
     docs_date: dict[str, str | None] = {}
     docs_text: dict[str, str] = {}
-    with open(suite.corpus_path, encoding="utf-8") as fh:
-        for line in fh:
-            raw = json.loads(line)
-            docs_date[raw["doc_id"]] = raw.get("published_at")
-            docs_text[raw["doc_id"]] = raw["body"]
+    for doc_id_, _, body, meta in dataset.iter_bench_docs(suite.corpus_path):
+        docs_date[doc_id_] = meta.get("published_at")
+        docs_text[doc_id_] = body
     assistant = Assistant(eval_settings(Settings(), args.cache / "corpus", args.cache / "store"))
     collected = cached_pools(assistant, suite.queries, args.pools)
     pools = collected.plain if args.no_as_of else collected.dated

@@ -35,6 +35,7 @@ from rag.text import (
     split_sentences,
     term,
     words,
+    words_around,
 )
 
 WEIGHTS_FILE = Path(__file__).with_name("data") / "answer_ranker.json"
@@ -103,7 +104,7 @@ def slot_values(cand: Candidate, labels: frozenset[str], question: str) -> froze
         text = cand.text[e.start : e.end]
         if e.label not in labels or content_terms(text) <= asked:
             continue
-        around = words(cand.text[: e.start])[-4:] + words(cand.text[e.end :])[:4]
+        around = words_around(cand.text, e.start, e.end)
         about = frozenset(term(w) for w in around if w not in STOPWORDS) & asked
         for value in numbers(text) if labels & FIGURE and numbers(text) else {text.lower()}:
             out.add((value, about))

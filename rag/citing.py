@@ -33,6 +33,7 @@ from rag.text import (
     stem,
     term,
     words,
+    words_around,
 )
 
 _LEADING_MARKERS = re.compile(rf"\s*(?:{MARKERS_RUN.pattern})")
@@ -188,9 +189,8 @@ def _figures(quote: str) -> list[tuple[str, str, set[str]]]:
     """(as written, normalised value, terms within four words) for each figure in a quote."""
     out = []
     for value, (start, end) in amount_spans(quote):
-        before = words(quote[:start])[-4:]
-        after = words(quote[end:])[:4]
-        context = {term(w) for w in before + after if w not in STOPWORDS and w.isalpha() and len(w) > 2}
+        around = words_around(quote, start, end)
+        context = {term(w) for w in around if w not in STOPWORDS and w.isalpha() and len(w) > 2}
         out.append((quote[start:end], value, context))
     return out
 

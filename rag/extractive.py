@@ -46,7 +46,7 @@ from rag.questions import (
     role_noun,
 )
 from rag.settings import ExtractiveSettings
-from rag.text import content_terms, numbers, term, words
+from rag.text import content_terms, numbers, term, words, words_around
 
 
 class ExtractiveGenerator(Generator):
@@ -157,7 +157,7 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
         for e in cand.entities:
             inside = words(cand.text[e.start : e.end])
             if e.label in FIGURE:
-                near = words(cand.text[: e.start])[-4:] + inside + words(cand.text[e.end :])[:4]
+                near = inside + words_around(cand.text, e.start, e.end)
             elif e.label in TIMESPAN:
                 near = inside
             else:
@@ -180,7 +180,7 @@ def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
         for e in cand.entities:
             if e.label != PERSON:
                 continue
-            near = words(cand.text[: e.start])[-4:] + words(cand.text[e.end :])[:4]
+            near = words_around(cand.text, e.start, e.end)
             if wanted in {term(w) for w in near}:
                 return False
     return True

@@ -165,6 +165,11 @@ def names(text: str) -> set[str]:
     return {p.lower() for p in name_phrases(text)}
 
 
+def words_around(text: str, start: int, end: int, n: int = 4) -> list[str]:
+    """The ``n`` words before ``text[start:end]`` and the ``n`` after it: what a figure or name is about."""
+    return words(text[:start])[-n:] + words(text[end:])[:n]
+
+
 def name_phrases(text: str) -> list[str]:
     """Capitalised phrases in reading order, as written; a sentence's first word only if it is a name."""
     out: list[str] = []
