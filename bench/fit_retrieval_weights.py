@@ -40,6 +40,7 @@ import os
 import pickle
 import platform
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -409,4 +410,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run through the module's own name so the pickled pools refer to ``fit_retrieval_weights.Pools``, not
+    # ``__main__.Pools``: bench/retrieval_misses.py reads the same --pools file.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import fit_retrieval_weights
+
+    fit_retrieval_weights.main()
