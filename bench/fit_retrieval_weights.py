@@ -54,7 +54,7 @@ from evals.harness import eval_settings
 from rag import relevance_ranking, time_ranking
 from rag.assistant import Assistant
 from rag.conversation import rewrite, strip_instructions
-from rag.models import DateWindow, RetrievedChunk
+from rag.models import DateWindow, Diversity, RetrievedChunk
 from rag.relevance_ranking import RelevanceWeights
 from rag.settings import BUNDLED_CORPUS, Settings
 from rag.time_ranking import TimeWeights
@@ -62,6 +62,10 @@ from rag.time_ranking import TimeWeights
 SEARCH_K = 10
 DECAYS = (7.0, 14.0, 30.0, 60.0, 120.0, 240.0)  # candidate decays (days) of the as-of feature
 CS = (0.01, 0.1, 1.0, 10.0)  # candidate inverse regularisation strengths of the relevance model
+# Candidate spreads of a search listing over files (per-file cap, MMR lambda), chosen after the weights.
+DIVERSITIES = tuple(Diversity(per_file_cap=c, mmr_lambda=m) for c in (1, 2, 3) for m in (0.5, 0.75, 1.0))
+# What relevance and time weights are chosen under: the spread of the passages the answerer reads.
+READING = Diversity(per_file_cap=2, mmr_lambda=0.75)
 # The rerank's hand-set blend before the weights were fitted (0.7 x [0.45 best sentence, 0.25 chunk, 0.15 overlap,
 # 0.15 names] + 0.3 fusion rank): printed beside the fit, cross-validated the same way (time weights per fold).
 BASELINE = RelevanceWeights(weights=[0.315, 0.175, 0.105, 0.105, 0.3, 0.0, 0.0], fitted_on="baseline blend")
@@ -117,10 +121,11 @@ class Pools:
 
 @dataclass
 class Fitted:
-    """The weights one fit chose: relevance, then time on top of it."""
+    """The weights one fit chose: relevance, then time on top of it, then the listing's spread over files."""
 
     relevance: RelevanceWeights
     time: TimeWeights
+    diversity: Diversity = READING
 
 
 def run_header() -> str:
@@ -190,10 +195,19 @@ def collect_seed(store: Path) -> list[Pool]:
 
 def ranked(assistant, pool: Pool, fitted: Fitted | None = None) -> list[RetrievedChunk]:
     """The top ``SEARCH_K`` as ``Assistant.search`` ranks them with ``fitted`` (default: the committed weights)."""
-    fitted = fitted or Fitted(relevance_ranking.load_weights(), time_ranking.load_weights())
+    fitted = fitted or committed(assistant)
     hits = [h.model_copy(deep=True) for h in pool.hits]
     relevance = pool.relevance(fitted.relevance)
-    return assistant.retriever.rank(hits, relevance, pool.vecs, pool.window, SEARCH_K, fitted.time)
+    return assistant.retriever.rank(
+        hits, relevance, pool.vecs, pool.window, SEARCH_K, fitted.time, diversity=fitted.diversity
+    )
+
+
+def committed(assistant) -> Fitted:
+    """The committed weights and the settings' listing spread: what ``Assistant.search`` uses."""
+    return Fitted(
+        relevance_ranking.load_weights(), time_ranking.load_weights(), assistant.retriever.listing_diversity()
+    )
 
 
 def per_question(assistant, pool: Pool, fitted: Fitted) -> tuple[float, float, float]:
@@ -261,14 +275,16 @@ def fit_time(pools: list[Pool], relevance: RelevanceWeights, decay: float, note:
 def choose(assistant, units: list[list[Pool]], note: str, fixed: RelevanceWeights | None = None) -> Fitted:
     """Relevance weights (``C`` from ``CS``; or ``fixed``), then the decay (from ``DECAYS``) and time weights,
     that rank the training ``units`` best (every pool: with and without as-of, seed), fitted on them only;
-    the time weights on the pools asked as of a chosen date."""
+    the time weights on the pools asked as of a chosen date; last, the listing's spread (``DIVERSITIES``)."""
     pools = [p for unit in units for p in unit]
     zero = TimeWeights()
     options = [fixed.model_copy(update={"fitted_on": note})] if fixed else [fit_relevance(pools, c, note) for c in CS]
     relevance = max(options, key=lambda r: quality(assistant, pools, Fitted(r, zero)))
     dated = [p for p in pools if p.window.as_of_given]
     candidates = [Fitted(relevance, fit_time(dated, relevance, d, note)) for d in DECAYS]
-    return max(candidates, key=lambda f: quality(assistant, pools, f))
+    best = max(candidates, key=lambda f: quality(assistant, pools, f))
+    spreads = [Fitted(best.relevance, best.time, d) for d in DIVERSITIES]
+    return max(spreads, key=lambda f: quality(assistant, pools, f))
 
 
 def fold_of(units: list[list[Pool]], folds: int) -> dict[str, int]:
@@ -341,8 +357,14 @@ def main() -> None:
         ("no as-of (today)", pools.plain),
         ("seed (chunks holding a gold quote)", pools.seed),
     )
-    current = Fitted(relevance_ranking.load_weights(), time_ranking.load_weights())
-    print("committed weights:", current.relevance.weights, current.time.model_dump(exclude={"fitted_on"}))
+    current = committed(assistant)
+    print(
+        "committed weights:",
+        current.relevance.weights,
+        current.time.model_dump(exclude={"fitted_on"}),
+        "listing spread (settings):",
+        current.diversity.model_dump(),
+    )
     for label, part in sets:
         print(f"  {label}:", json.dumps(scores(assistant, part, lambda p: current)))
     t = time.perf_counter()
@@ -389,6 +411,11 @@ def main() -> None:
         "fold time weights (window, recency, as_of, decay):",
         [(f.time.window, f.time.recency, f.time.as_of, f.time.as_of_decay_days) for f in fitted],
     )
+    print(
+        "fold listing spreads (per-file cap, MMR lambda), fit / blend:",
+        [(f.diversity.per_file_cap, f.diversity.mmr_lambda) for f in fitted],
+        [(f.diversity.per_file_cap, f.diversity.mmr_lambda) for f in base],
+    )
     print("diagnostics:", json.dumps(gold_diagnostics(pools.dated, docs_date)))
     print(f"load average (1 min) at the end {os.getloadavg()[0]:.1f}")
     if args.save:
@@ -407,6 +434,11 @@ def main() -> None:
         relevance_ranking.save_weights(final.relevance)
         time_ranking.save_weights(final.time)
         print("saved:", final.relevance.model_dump_json(), final.time.model_dump_json())
+        if final.diversity != current.diversity:
+            print(
+                f"NOTE: the listing spread chosen on all questions is {final.diversity.model_dump()}, not the "
+                "settings' (retrieval.search_per_file_cap, retrieval.search_mmr_lambda): change their defaults"
+            )
 
 
 if __name__ == "__main__":

@@ -192,10 +192,12 @@ class Assistant:
         raise RagError("The answer pipeline ended without an answer")
 
     def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
-        """Ranked chunks; nothing dated after the as-of date (default today) or outside since/until."""
+        """Ranked chunks, distinct articles first; nothing dated after the as-of date (default today) or
+        outside since/until."""
         query = clean_question(query, self.settings.answer.max_question_chars)
         k = check_top_k(k, self.settings.retrieval.max_top_k)
-        return self.retriever.search(query, k, window=self.window_for(query, window))
+        window = self.window_for(query, window)
+        return self.retriever.search(query, k, window=window, diversity=self.retriever.listing_diversity())
 
     @staticmethod
     def user_window(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 
 class Entity(BaseModel):
@@ -18,6 +18,16 @@ class Entity(BaseModel):
     start: int
     end: int
     label: str
+
+
+class Diversity(BaseModel):
+    """How a ranked list is spread over files: at most ``per_file_cap`` passages of one file in the top k
+    (until fewer files than k match), MMR trade-off ``mmr_lambda`` (1: relevance only)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    per_file_cap: int = Field(ge=1)
+    mmr_lambda: float = Field(ge=0, le=1)
 
 
 class DateWindow(BaseModel):

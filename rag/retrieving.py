@@ -18,7 +18,7 @@ import numpy as np
 from rag import bm25, relevance_ranking, stories, time_ranking, window_search
 from rag.embeddings import Embedder
 from rag.errors import EmbeddingError
-from rag.models import DateWindow, RetrievedChunk
+from rag.models import DateWindow, Diversity, RetrievedChunk
 from rag.sentence_vectors import SentenceStore, sentence_vectors
 from rag.settings import RetrievalSettings
 from rag.store import Store, to_retrieved
@@ -88,12 +88,27 @@ class Retriever:
             self._keyword_rows = None
         return self._table
 
-    def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        window: DateWindow | None = None,
+        diversity: Diversity | None = None,
+    ) -> list[RetrievedChunk]:
         """The top k chunks for ``query``; with a ``window``, nothing dated after its as-of date (or outside
-        the user's own range) is considered, and the question's date phrase boosts what fits it."""
+        the user's own range) is considered, and the question's date phrase boosts what fits it. Spread over
+        files as ``diversity`` says (default: as the answerer reads, ``reading_diversity``)."""
         k = k or self.settings.top_k
         pool, relevance, chunk_vecs = self.candidates(query, k, window)
-        return self.rank(pool, relevance, chunk_vecs, window, k)
+        return self.rank(pool, relevance, chunk_vecs, window, k, diversity=diversity)
+
+    def reading_diversity(self) -> Diversity:
+        """The passages the answerer reads: a second passage of a good article is worth reading."""
+        return Diversity(per_file_cap=self.settings.per_file_cap, mmr_lambda=self.settings.mmr_lambda)
+
+    def listing_diversity(self) -> Diversity:
+        """A search listing: distinct articles first (``bench/fit_retrieval_weights.py`` chooses it)."""
+        return Diversity(per_file_cap=self.settings.search_per_file_cap, mmr_lambda=self.settings.search_mmr_lambda)
 
     def rank(
         self,
@@ -103,6 +118,7 @@ class Retriever:
         window: DateWindow | None,
         k: int,
         weights: time_ranking.TimeWeights | None = None,
+        diversity: Diversity | None = None,
     ) -> list[RetrievedChunk]:
         """Relevance plus the date boost, same-story groups shown once, then MMR with a per-file cap."""
         if not pool:
@@ -113,7 +129,8 @@ class Retriever:
             hit.date_boost = round(float(extra), 4)
         order = relevance + date_boost
         keep = stories.group(pool, order, vecs, self.settings.story_similarity, self.settings.story_overlap)
-        return self._diversify([pool[i] for i in keep], order[keep], vecs[keep], k)
+        spread = diversity or self.reading_diversity()
+        return self._diversify([pool[i] for i in keep], order[keep], vecs[keep], k, spread)
 
     def candidates(
         self, query: str, k: int, window: DateWindow | None = None
@@ -306,11 +323,13 @@ class Retriever:
         logits = np.asarray(logits, dtype=np.float64).reshape(len(hits), -1)[:, -1]
         return np.array([1.0 / (1.0 + math.exp(-x)) for x in logits])
 
+    @staticmethod
     def _diversify(
-        self, hits: list[RetrievedChunk], relevance: np.ndarray, vecs: np.ndarray, k: int
+        hits: list[RetrievedChunk], relevance: np.ndarray, vecs: np.ndarray, k: int, diversity: Diversity
     ) -> list[RetrievedChunk]:
-        """MMR with a per-file cap: near-duplicates and one chatty file cannot fill the top k."""
-        lam, cap = self.settings.mmr_lambda, self.settings.per_file_cap
+        """MMR with a per-file cap: near-duplicates and one chatty file cannot fill the top k (the cap
+        gives way, in relevance order, when fewer files than k match)."""
+        lam, cap = diversity.mmr_lambda, diversity.per_file_cap
         chosen: list[int] = []
         per_file: dict[str, int] = {}
         remaining = list(range(len(hits)))

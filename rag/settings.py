@@ -121,8 +121,25 @@ class RetrievalSettings(BaseModel):
     max_top_k: int = Field(100, ge=1, description="Largest top-k a question or search may ask for.")
     candidates: int = Field(30, description="Candidates each retriever returns before fusion.")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
-    per_file_cap: int = Field(2, description="At most this many passages from one file in the final k.")
-    mmr_lambda: float = Field(0.75, description="MMR trade-off between relevance (1) and diversity (0).")
+    per_file_cap: int = Field(
+        2, ge=1, description="At most this many passages from one file among those the answerer reads."
+    )
+    mmr_lambda: float = Field(
+        0.75, ge=0, le=1, description="MMR trade-off between relevance (1) and diversity (0) of the passages read."
+    )
+    search_per_file_cap: int = Field(
+        1,
+        ge=1,
+        description="At most this many passages from one file in a search listing's top k (`rag search`, the API, "
+        "MCP), until fewer files than k match; chosen by bench/fit_retrieval_weights.py.",
+    )
+    search_mmr_lambda: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="MMR trade-off of a search listing (1: relevance only, beyond dropping near-duplicates); "
+        "chosen by bench/fit_retrieval_weights.py.",
+    )
     cross_encoder: str | None = Field(None, description="Path to a sentence-transformers CrossEncoder to rerank with.")
     rerank: bool = Field(
         True,

@@ -44,17 +44,34 @@ def test_keyword_and_vector_both_contribute(many) -> None:
     assert para[0].path == "alpha.txt" and "vector" in para[0].retrievers
 
 
+DAM_REPORT = "Dam Report\n\n" + "\n\n".join(
+    f"The river dam inspection found {i} cracks in section {i} of the river dam wall." for i in range(40)
+)
+
+
 def test_per_file_cap_and_near_duplicates_do_not_crowd_out_others(tmp_path: Path, assistant_for) -> None:
-    long = "Dam Report\n\n" + "\n\n".join(
-        f"The river dam inspection found {i} cracks in section {i} of the river dam wall." for i in range(40)
-    )
-    corpus = write_corpus(tmp_path / "c", {**TINY_ARTICLES, "dam.txt": long, "dam_copy.txt": long})
+    corpus = write_corpus(tmp_path / "c", {**TINY_ARTICLES, "dam.txt": DAM_REPORT, "dam_copy.txt": DAM_REPORT})
     a = assistant_for(corpus, index__chunk_size=40, index__chunk_overlap=5)
     a.index()
-    hits = a.search("river dam inspection cracks", k=5)
+    hits = a.retriever.search("river dam inspection cracks", k=5)
     per_file = {p: sum(h.path == p for h in hits) for p in {h.path for h in hits}}
     assert max(per_file.values()) <= a.settings.retrieval.per_file_cap
     assert len(hits) == 5 and len(per_file) >= 3
+
+
+def test_a_listing_shows_distinct_articles_first_and_the_answerer_reads_deeper(tmp_path: Path, assistant_for) -> None:
+    corpus = write_corpus(tmp_path / "c", {**TINY_ARTICLES, "dam.txt": DAM_REPORT})
+    a = assistant_for(corpus, index__chunk_size=40, index__chunk_overlap=5)
+    a.index()
+    query = "river dam inspection cracks"
+    listing = a.search(query, k=4)
+    assert len({h.path for h in listing}) == 4 and listing[0].path == "dam.txt"
+    read = a.retriever.search(query, k=4)
+    assert sum(h.path == "dam.txt" for h in read) == 2
+    # Fewer files than k: the listing fills up with the best remaining passages, in relevance order.
+    more = a.search(query, k=8)
+    assert len(more) == 8 and sum(h.path == "dam.txt" for h in more) >= 2
+    assert [h.score for h in more] == sorted((h.score for h in more), reverse=True)
 
 
 def _tiny_cross_encoder(path: Path) -> None:
