@@ -192,8 +192,8 @@ class Assistant:
         raise RagError("The answer pipeline ended without an answer")
 
     def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
-        """Ranked chunks, distinct articles first; nothing dated after the as-of date (default today) or
-        outside since/until."""
+        """Ranked chunks, one per article while enough articles match; nothing dated after the as-of date
+        (default today) or outside since/until."""
         query = clean_question(query, self.settings.answer.max_question_chars)
         k = check_top_k(k, self.settings.retrieval.max_top_k)
         window = self.window_for(query, window)

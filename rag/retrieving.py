@@ -107,7 +107,8 @@ class Retriever:
         return Diversity(per_file_cap=self.settings.per_file_cap, mmr_lambda=self.settings.mmr_lambda)
 
     def listing_diversity(self) -> Diversity:
-        """A search listing: distinct articles first (``bench/fit_retrieval_weights.py`` chooses it)."""
+        """A search listing: one passage per article while enough articles match
+        (``bench/fit_retrieval_weights.py`` chooses it)."""
         return Diversity(per_file_cap=self.settings.search_per_file_cap, mmr_lambda=self.settings.search_mmr_lambda)
 
     def rank(
