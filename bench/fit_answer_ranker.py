@@ -680,7 +680,8 @@ def compare_trees(questions, empty, embedder, logistic: CrossValidated, shape: T
     new_c, old_c = criterion(trees, questions + empty), criterion(logistic, questions + empty)
     gain, se = paired(new_c["realtimeqa"], old_c["realtimeqa"])
     seed_gain, seed_se = paired(new_c["seed"], old_c["seed"])
-    print(f"trees {_summary(trees.report)}\nlogistic {_summary(logistic.report)}")
+    print(f"trees {json.dumps(_summary(trees.report), default=float)}")
+    print(f"logistic {json.dumps(_summary(logistic.report), default=float)}")
     print(
         "out-of-fold criterion (RealTime QA, mean of reference held and MC right per question): trees "
         f"{new_c['realtimeqa'].mean():.4f}, logistic {old_c['realtimeqa'].mean():.4f}, difference {gain:+.4f} "
