@@ -18,6 +18,11 @@ fitted on all questions, go to rag/data/answer_ranker.json with the CV figures; 
 numpy.
 
     python bench/fit_answer_ranker.py --rtqa-cache /tmp/x-rtqa [--rtqa-dir DIR] [--features /tmp/x.pkl] [--refresh]
+        [--compare-trees [--shape DEPTH TREES]]
+
+``--compare-trees`` also cross-validates gradient-boosted trees as the sentence model (every later choice made
+out of fold for them too) and prints the paired per-question difference from the logistic model with its
+standard error; the logistic model is what is written either way (the trees have not beaten it; see README).
 
 Retrieval (the slow part) and the sentence vectors are cached in --features, so a refit after a feature
 change only recomputes features. The RealTime QA cache is the one `rag eval --suite realtimeqa --cache DIR`
@@ -314,7 +319,9 @@ DISSENT_GRID = tuple(round(0.05 * i, 2) for i in range(1, 12))  # 0.05 … 0.55
 REFERENCE_SENTENCES = 3  # the keep rule must reach as many answers as quoting this many, every time
 
 
-def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, mc=True, dissent=None) -> dict:
+def report_of(
+    questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, mc=True, dissent=None, outcomes=None
+) -> dict:
     """The answer each question would get from out-of-fold scores, scored as `rag eval` scores it.
 
     ``keep`` is the keep ratio, or a dict of it by question index (chosen per fold). Besides containment and
@@ -358,6 +365,8 @@ def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, em
                 pick = choose(q.question, q.choices, [q.texts[j] for j in chosen], embedder)
                 picked = pick is not None and pick in q.answer_index
                 mc_right += picked
+            if outcomes is not None:
+                outcomes[q.qid] = (bool(has), bool(picked), bool(right))
             if suite == "realtimeqa":
                 b = bucket(
                     abstained=abstain, contains=has, in_passages=q.in_passages, in_sentence=q.in_sentence,
@@ -369,6 +378,8 @@ def report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, em
         n = len(idx) + len(missing)
         abstained += len(missing)
         for q in missing:
+            if outcomes is not None:
+                outcomes[q.qid] = (False, False, False)  # as counted above: no answer, nothing right
             buckets[f"abstained, reference {'in' if q.in_passages else 'not in'} read passages"] += 1
         report[suite] = {
             "questions": n,
@@ -413,41 +424,100 @@ def _weights(features, fitted) -> dict:
     }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument(
-        "--rtqa-cache", type=Path, help="the --cache folder of `rag eval --suite realtimeqa` (omit: seed only)"
-    )
-    ap.add_argument("--rtqa-dir", type=Path, default=dataset.REALTIMEQA_DIR, help="the benchmark folder")
-    ap.add_argument("--seed-store", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker-seed")
-    ap.add_argument("--features", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker.pkl")
-    ap.add_argument("--refresh", action="store_true", help="retrieve again instead of reading --features")
-    ap.add_argument("--k", type=int, default=5)
-    ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
-    ap.add_argument(
-        "--ratios-only",
-        action="store_true",
-        help="keep the sentence and question models already in --out and write only the keep and dissent "
-        "ratios chosen here (their choice rests on out-of-fold probabilities, not on the final models)",
-    )
-    args = ap.parse_args()
+class Logistic:
+    """The sentence model run time has always applied: a standardised logistic regression."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.fitted = _fit(x, y)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return _predict(self.fitted, x)
+
+    def weights(self) -> dict:
+        return _weights(FEATURES, self.fitted)
+
+
+@dataclass(frozen=True)
+class TreeShape:
+    """Gradient boosting's size: few shallow trees, small enough to walk with numpy at run time if they won."""
+
+    trees: int = 40
+    depth: int = 3
+    learning_rate: float = 0.1
+    min_leaf: int = 20
+
+
+DEPTHS = (2, 3, 4)
+TREE_COUNTS = (20, 40, 80)
+INNER_FOLDS = 3
+
+
+def choose_shape(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> TreeShape:
+    """The depth and number of trees with the lowest log-loss in grouped CV on these sentences only (an outer
+    fold's training questions), so the size of the model is fitted, not picked by looking at the test fold.
+    One fit per depth gives every tree count (staged predictions)."""
+    from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.model_selection import GroupKFold
 
-    t0 = time.perf_counter()
-    if args.features.exists() and not args.refresh:
-        retrieved, vectors = pickle.loads(args.features.read_bytes())
-        embedder = CachedEmbedder(vectors)
-    else:
-        rtqa, real = collect_rtqa(args.rtqa_cache, args.k, args.rtqa_dir) if args.rtqa_cache else ([], None)
-        retrieved = collect_seed(args.seed_store, args.k) + rtqa
-        embedder = CachedEmbedder({}, real)
-    questions = [featurise(r, embedder) for r in retrieved]
-    args.features.write_bytes(pickle.dumps((retrieved, embedder.vectors)))
-    print(f"{len(questions)} questions, {sum(len(q.rows) for q in questions)} candidate sentences "
-          f"({time.perf_counter() - t0:.0f} s to collect/load)")  # fmt: skip
-    # A question with no candidate sentence is scored as an abstention below, but has nothing to fit.
-    empty = [q for q in questions if not q.rows]
-    questions = [q for q in questions if q.rows]
+    loss: dict[TreeShape, float] = {}
+    for depth in DEPTHS:
+        for train, test in GroupKFold(n_splits=INNER_FOLDS).split(x, y, groups):
+            base = TreeShape(max(TREE_COUNTS), depth)
+            model = GradientBoostingClassifier(
+                n_estimators=base.trees, max_depth=depth, learning_rate=base.learning_rate,
+                min_samples_leaf=base.min_leaf, random_state=0,
+            ).fit(x[train], y[train])  # fmt: skip
+            for n, proba in enumerate(model.staged_predict_proba(x[test]), start=1):
+                if n in TREE_COUNTS:
+                    p = np.clip(proba[:, 1], 1e-9, 1 - 1e-9)
+                    ll = -float(np.sum(y[test] * np.log(p) + (1 - y[test]) * np.log(1 - p)))
+                    shape = TreeShape(n, depth)
+                    loss[shape] = loss.get(shape, 0.0) + ll
+    return min(loss, key=loss.get)
+
+
+class Trees:
+    """Gradient-boosted shallow trees on the raw features (a feature can matter only with another, e.g. an
+    entity of the expected kind next to a similar sentence). Compared with the logistic model out of fold
+    (``--compare-trees``); the run time applies only the logistic model, which the trees have not beaten."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, shape: TreeShape) -> None:
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        self.model = GradientBoostingClassifier(
+            n_estimators=shape.trees, max_depth=shape.depth, learning_rate=shape.learning_rate,
+            min_samples_leaf=shape.min_leaf, random_state=0,
+        ).fit(x, y)  # fmt: skip
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.model.predict_proba(x)[:, 1]
+
+
+def fit_sentence_model(x: np.ndarray, y: np.ndarray, kind: str, shape: TreeShape | None):
+    return Trees(x, y, shape or TreeShape()) if kind == "trees" else Logistic(x, y)
+
+
+@dataclass
+class CrossValidated:
+    """Out-of-fold probabilities and every choice made from them, and the answers they give."""
+
+    per_q: list[np.ndarray]
+    q_oof: np.ndarray
+    abstain: tuple[float, float, float, float]  # threshold, accuracy, precision, recall
+    keep_of: dict[int, float]
+    keep: float
+    dissent_of: dict[int, float | None]
+    dissent: float | None
+    report: dict
+    outcomes: dict[str, tuple[bool, bool, bool]]
+
+
+def cross_validate(questions, empty, embedder, kind: str, shape: TreeShape | None, verbose: bool) -> CrossValidated:
+    """The sentence model (``kind``) fitted without each fold's questions, then the abstention model, the keep
+    ratio and the dissent ratio chosen from those out-of-fold probabilities, as run time applies them. Trees
+    without a ``shape`` get theirs chosen per fold on the fold's training questions (``choose_shape``)."""
+    from sklearn.model_selection import GroupKFold
+
     x = np.array([r for q in questions for r in q.rows], dtype=float)
     y = np.array([lab for q in questions for lab in q.labels])
     groups = np.array([i for i, q in enumerate(questions) for _ in q.rows])
@@ -455,9 +525,13 @@ def main() -> None:
     item_of = np.array([q.qid.split("#")[0] for q in questions])
     qgroups = item_of[groups]
     oof = np.zeros(len(y))
-    folds = list(GroupKFold(n_splits=FOLDS).split(x, y, qgroups))
-    for train, test in folds:
-        oof[test] = _predict(_fit(x[train], y[train]), x[test])
+    shapes = []
+    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, qgroups):
+        if kind == "trees" and shape is None:
+            shapes.append(choose_shape(x[train], y[train], qgroups[train]))
+        oof[test] = fit_sentence_model(x[train], y[train], kind, shapes[-1] if shapes else shape).predict(x[test])
+    if shapes:
+        print("tree shapes chosen per fold (inner CV log-loss):", [(s.depth, s.trees) for s in shapes])
 
     bounds = np.cumsum([0] + [len(q.rows) for q in questions])
     per_q = [oof[bounds[i] : bounds[i + 1]] for i in range(len(questions))]
@@ -469,8 +543,10 @@ def main() -> None:
         q_oof[test] = _predict(_fit(qx[train], qy[train]), qx[test])
     abstain_t, ab_acc, ab_p, ab_r = _best(q_oof, qy, objective="accuracy")
 
-    def evaluate(keep, max_sentences: int = MAX_SENTENCES, with_mc: bool = True, dissent=None) -> dict:
-        return report_of(questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, with_mc, dissent)
+    def evaluate(keep, max_sentences: int = MAX_SENTENCES, with_mc: bool = True, dissent=None, outcomes=None):
+        return report_of(
+            questions, empty, per_q, q_oof, abstain_t, keep, max_sentences, embedder, with_mc, dissent, outcomes
+        )
 
     # How many sentences an answer quotes: the best one, then the next ones while their probability is at
     # least `keep_ratio` times the best one's (a confident best sentence quotes alone, an unsure one brings
@@ -491,36 +567,40 @@ def main() -> None:
 
     fold_of = {int(i): f for f, (_, test) in enumerate(GroupKFold(n_splits=FOLDS).split(qx, qy, q_item)) for i in test}
 
-    def cross_validated(max_sentences: int) -> tuple[dict[int, float], dict]:
+    def per_fold(max_sentences: int) -> tuple[dict[int, float], dict]:
         by_fold = {
             f: choose_ratio([i for i in range(len(questions)) if fold_of[i] != f], max_sentences) for f in range(FOLDS)
         }
         keep_of = {i: by_fold[fold_of[i]] for i in range(len(questions))}
         return keep_of, evaluate(keep_of, max_sentences)
 
-    print(f"trade-off, up to {MAX_SENTENCES} sentences (out-of-fold probabilities; rows are fixed ratios):")
-    for t in RATIO_GRID:
-        r = evaluate(t)
-        rt, sd = r["realtimeqa"], r["seed"]
-        print(
-            f"  keep p >= {t:.2f} x best: RealTime QA contains {rt['contains_reference']:.3f}, "
-            f"MC {rt['mc_accuracy']:.3f}, quotes holding it {rt['quote_precision_per_answer']:.3f} "
-            f"({rt['quotes_per_answer']:.2f} an answer); "
-            f"seed facts {sd['fact_accuracy']:.3f}, quotes {sd['quote_precision_per_answer']:.3f}, "
-            f"gold P {sd['gold_judge_precision']:.3f} ({sd['quotes_per_answer']:.2f})"
-        )
-    by_cap = {n_max: cross_validated(n_max) for n_max in sorted({3, 4, 5, MAX_SENTENCES})}
-    for n_max, (keep_n, r) in by_cap.items():
-        rt, sd = r["realtimeqa"], r["seed"]
-        print(
-            f"up to {n_max} sentences, ratio chosen per fold {sorted(set(keep_n.values()))}: RealTime QA contains "
-            f"{rt['contains_reference']}, MC {rt['mc_accuracy']}, quotes {rt['quote_precision_per_answer']}; "
-            f"seed facts {sd['fact_accuracy']}, quotes {sd['quote_precision_per_answer']}, "
-            f"gold P {sd['gold_judge_precision']}"
-        )
-    keep_of, report = by_cap[MAX_SENTENCES]
+    if verbose:
+        print(f"trade-off, up to {MAX_SENTENCES} sentences (out-of-fold probabilities; rows are fixed ratios):")
+        for t in RATIO_GRID:
+            r = evaluate(t)
+            rt, sd = r["realtimeqa"], r["seed"]
+            print(
+                f"  keep p >= {t:.2f} x best: RealTime QA contains {rt['contains_reference']:.3f}, "
+                f"MC {rt['mc_accuracy']:.3f}, quotes holding it {rt['quote_precision_per_answer']:.3f} "
+                f"({rt['quotes_per_answer']:.2f} an answer); "
+                f"seed facts {sd['fact_accuracy']:.3f}, quotes {sd['quote_precision_per_answer']:.3f}, "
+                f"gold P {sd['gold_judge_precision']:.3f} ({sd['quotes_per_answer']:.2f})"
+            )
+    caps = sorted({3, 4, 5, MAX_SENTENCES}) if verbose else [MAX_SENTENCES]
+    by_cap = {n_max: per_fold(n_max) for n_max in caps}
+    if verbose:
+        for n_max, (keep_n, r) in by_cap.items():
+            rt, sd = r["realtimeqa"], r["seed"]
+            print(
+                f"up to {n_max} sentences, ratio chosen per fold {sorted(set(keep_n.values()))}: RealTime QA "
+                f"contains {rt['contains_reference']}, MC {rt['mc_accuracy']}, quotes "
+                f"{rt['quote_precision_per_answer']}; seed facts {sd['fact_accuracy']}, quotes "
+                f"{sd['quote_precision_per_answer']}, gold P {sd['gold_judge_precision']}"
+            )
+    keep_of, _ = by_cap[MAX_SENTENCES]
     keep = choose_ratio(list(range(len(questions))), MAX_SENTENCES)
-    print(f"keep ratio chosen per fold: {sorted(set(keep_of.values()))}; on all questions: {keep}")
+    if verbose:
+        print(f"keep ratio chosen per fold: {sorted(set(keep_of.values()))}; on all questions: {keep}")
 
     # The disagreement rule: a sentence from another file giving a different value of the asked kind is quoted
     # when its probability is at least `dissent` times the best one's. The rule for `dissent`, like the keep
@@ -540,37 +620,147 @@ def main() -> None:
             return None
         return max(d for d in DISSENT_GRID if reach(d) >= most)
 
-    print("disagreement rule, keep ratio as chosen per fold (rows are fixed dissent ratios):")
-    for d in (None, *DISSENT_GRID):
-        r = evaluate(keep_of, dissent=d)
-        rt, sd = r["realtimeqa"], r["seed"]
-        print(
-            f"  dissent {'off ' if d is None else f'{d:.2f}'}: RealTime QA contains {rt['contains_reference']:.3f}, "
-            f"MC {rt['mc_accuracy']:.3f}, quotes holding it {rt['quote_precision_per_answer']:.3f} "
-            f"({rt['quotes_per_answer']:.2f} an answer); seed facts {sd['fact_accuracy']:.3f}, "
-            f"gold P {sd['gold_judge_precision']:.3f} ({sd['quotes_per_answer']:.2f})"
-        )
+    if verbose:
+        print("disagreement rule, keep ratio as chosen per fold (rows are fixed dissent ratios):")
+        for d in (None, *DISSENT_GRID):
+            r = evaluate(keep_of, dissent=d)
+            rt, sd = r["realtimeqa"], r["seed"]
+            print(
+                f"  dissent {'off ' if d is None else f'{d:.2f}'}: RealTime QA contains "
+                f"{rt['contains_reference']:.3f}, MC {rt['mc_accuracy']:.3f}, quotes holding it "
+                f"{rt['quote_precision_per_answer']:.3f} ({rt['quotes_per_answer']:.2f} an answer); seed facts "
+                f"{sd['fact_accuracy']:.3f}, gold P {sd['gold_judge_precision']:.3f} ({sd['quotes_per_answer']:.2f})"
+            )
     dissent_by_fold = {
         f: choose_dissent([i for i in range(len(questions)) if fold_of[i] != f], keep_of.get) for f in range(FOLDS)
     }
     dissent_of = {i: dissent_by_fold[fold_of[i]] for i in range(len(questions))}
-    report = evaluate(keep_of, dissent=dissent_of)
+    outcomes: dict[str, tuple[bool, bool, bool]] = {}
+    report = evaluate(keep_of, dissent=dissent_of, outcomes=outcomes)
     dissent = choose_dissent(list(range(len(questions))), lambda i: keep)
-    print(f"dissent ratio chosen per fold: {list(dissent_by_fold.values())}; on all questions: {dissent}")
-    for n_max in (1, 2, 3, 4, 5):
-        r = evaluate(0.0, n_max)
-        print(
-            f"always {n_max} sentence(s): RealTime QA contains {r['realtimeqa']['contains_reference']}, "
-            f"MC {r['realtimeqa']['mc_accuracy']}; seed facts {r['seed']['fact_accuracy']}"
-        )
-    final = _fit(x, y)
-    final_q = _fit(np.array([_qrow(q, _predict(final, np.array(q.rows))) for q in questions]), qy)
+    if verbose:
+        print(f"dissent ratio chosen per fold: {list(dissent_by_fold.values())}; on all questions: {dissent}")
+        for n_max in (1, 2, 3, 4, 5):
+            r = evaluate(0.0, n_max)
+            print(
+                f"always {n_max} sentence(s): RealTime QA contains {r['realtimeqa']['contains_reference']}, "
+                f"MC {r['realtimeqa']['mc_accuracy']}; seed facts {r['seed']['fact_accuracy']}"
+            )
+    return CrossValidated(
+        per_q, q_oof, (abstain_t, ab_acc, ab_p, ab_r), keep_of, keep, dissent_of, dissent, report, outcomes
+    )
+
+
+def criterion(cv: CrossValidated, questions) -> dict[str, np.ndarray]:
+    """Per question, by suite: RealTime QA, the mean of holding the reference and the multiple-choice pick
+    being right; seed, every reference fact held (an unanswerable turn: abstained)."""
+    out: dict[str, list[float]] = {"realtimeqa": [], "seed": []}
+    for q in questions:
+        has, picked, right = cv.outcomes[q.qid]
+        out[q.suite].append((has + picked) / 2 if q.suite == "realtimeqa" else float(right))
+    return {suite: np.array(v) for suite, v in out.items()}
+
+
+def _summary(report: dict) -> dict:
+    """The headline out-of-fold figures of one model, for the comparison written with the weights."""
+    rt, sd = report["realtimeqa"], report["seed"]
+    keys = ("contains_reference", "mc_accuracy", "abstention", "top1_contains", "quotes_per_answer")
+    return {
+        "realtimeqa": {k: rt[k] for k in keys} | {"ranking_failures": rt["failure_buckets"].get("ranking")},
+        "seed": {k: sd[k] for k in ("fact_accuracy", "gold_judge_precision", "abstention", "top1_contains")},
+    }
+
+
+def paired(new: np.ndarray, old: np.ndarray) -> tuple[float, float]:
+    """Mean paired difference and its standard error."""
+    diff = new - old
+    return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
+
+
+def compare_trees(questions, empty, embedder, logistic: CrossValidated, shape: TreeShape | None) -> dict:
+    """Trees against the logistic model, every choice (tree size, abstention, keep and dissent ratios) made out
+    of fold for both: the paired per-question difference of the criterion and its standard error. The trees
+    would be worth a run-time evaluator only if they won by more than one standard error."""
+    trees = cross_validate(questions, empty, embedder, "trees", shape, verbose=False)
+    new_c, old_c = criterion(trees, questions + empty), criterion(logistic, questions + empty)
+    gain, se = paired(new_c["realtimeqa"], old_c["realtimeqa"])
+    seed_gain, seed_se = paired(new_c["seed"], old_c["seed"])
+    print(f"trees {json.dumps(_summary(trees.report), default=float)}")
+    print(f"logistic {json.dumps(_summary(logistic.report), default=float)}")
+    print(
+        "out-of-fold criterion (RealTime QA, mean of reference held and MC right per question): trees "
+        f"{new_c['realtimeqa'].mean():.4f}, logistic {old_c['realtimeqa'].mean():.4f}, difference {gain:+.4f} "
+        f"(paired standard error {se:.4f}); seed facts {new_c['seed'].mean():.3f} vs {old_c['seed'].mean():.3f} "
+        f"({seed_gain:+.3f} ± {seed_se:.3f}): "
+        + ("the trees win by more than one standard error" if gain > se else "no gain beyond one standard error")
+    )
+    return {"difference": gain, "standard_error": se, "seed_difference": seed_gain, "seed_standard_error": seed_se}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--rtqa-cache", type=Path, help="the --cache folder of `rag eval --suite realtimeqa` (omit: seed only)"
+    )
+    ap.add_argument("--rtqa-dir", type=Path, default=dataset.REALTIMEQA_DIR, help="the benchmark folder")
+    ap.add_argument("--seed-store", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker-seed")
+    ap.add_argument("--features", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker.pkl")
+    ap.add_argument("--refresh", action="store_true", help="retrieve again instead of reading --features")
+    ap.add_argument("--k", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    ap.add_argument(
+        "--compare-trees",
+        action="store_true",
+        help="also cross-validate gradient-boosted trees as the sentence model and print the paired per-question "
+        "difference from the logistic model with its standard error (the logistic model is what is written)",
+    )
+    ap.add_argument(
+        "--shape",
+        type=int,
+        nargs=2,
+        metavar=("DEPTH", "TREES"),
+        help="fix the trees' depth and number (default: chosen by inner CV in each fold and for the final fit)",
+    )
+    ap.add_argument(
+        "--ratios-only",
+        action="store_true",
+        help="keep the sentence and question models already in --out and write only the keep and dissent "
+        "ratios chosen here (their choice rests on out-of-fold probabilities, not on the final models)",
+    )
+    args = ap.parse_args()
+    shape = TreeShape(args.shape[1], args.shape[0]) if args.shape else None
+
+    t0 = time.perf_counter()
+    if args.features.exists() and not args.refresh:
+        retrieved, vectors = pickle.loads(args.features.read_bytes())
+        embedder = CachedEmbedder(vectors)
+    else:
+        rtqa, real = collect_rtqa(args.rtqa_cache, args.k, args.rtqa_dir) if args.rtqa_cache else ([], None)
+        retrieved = collect_seed(args.seed_store, args.k) + rtqa
+        embedder = CachedEmbedder({}, real)
+    questions = [featurise(r, embedder) for r in retrieved]
+    args.features.write_bytes(pickle.dumps((retrieved, embedder.vectors)))
+    print(f"{len(questions)} questions, {sum(len(q.rows) for q in questions)} candidate sentences "
+          f"({time.perf_counter() - t0:.0f} s to collect/load)")  # fmt: skip
+    # A question with no candidate sentence is scored as an abstention below, but has nothing to fit.
+    empty = [q for q in questions if not q.rows]
+    questions = [q for q in questions if q.rows]
+    x = np.array([r for q in questions for r in q.rows], dtype=float)
+    y = np.array([lab for q in questions for lab in q.labels])
+
+    cv = cross_validate(questions, empty, embedder, "logistic", None, verbose=True)
+    if args.compare_trees:
+        compare_trees(questions, empty, embedder, cv, shape)
+    abstain_t, ab_acc, ab_p, ab_r = cv.abstain
+    final = Logistic(x, y)
+    qy = np.array([int(not q.answerable) for q in questions])
+    final_q = _fit(np.array([_qrow(q, final.predict(np.array(q.rows))) for q in questions]), qy)
     data = {
         "fitted_by": "bench/fit_answer_ranker.py",
-        "sentence": _weights(FEATURES, final),
+        "sentence": final.weights(),
         "question": _weights(QUESTION_FEATURES, final_q),
-        "keep_ratio": round(keep, 4),
-        "dissent_ratio": None if dissent is None else round(dissent, 4),
+        "keep_ratio": round(cv.keep, 4),
+        "dissent_ratio": None if cv.dissent is None else round(cv.dissent, 4),
         "abstain_threshold": round(abstain_t, 4),
         "cv": {
             "folds": FOLDS,
@@ -578,13 +768,13 @@ def main() -> None:
             "sentences": len(y),
             "positives": int(y.sum()),
             "abstain_accuracy_precision_recall": [round(ab_acc, 3), round(ab_p, 3), round(ab_r, 3)],
-            **report,
+            **cv.report,
         },
     }
     if args.ratios_only:
         kept = json.loads(args.out.read_text())
         data = {**kept, "keep_ratio": data["keep_ratio"], "dissent_ratio": data["dissent_ratio"]}
-        data["cv"] = {**kept.get("cv", {}), "dissent_ratio_chosen_with": report}
+        data["cv"] = {**kept.get("cv", {}), "dissent_ratio_chosen_with": cv.report}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, indent=1) + "\n")
     print(f"CPU: {platform.processor() or platform.machine()}, load {os.getloadavg()[0]:.1f}")
