@@ -6,9 +6,8 @@ withdrawal. So a figure or a date answers a question only when one of the questi
 counts, or the words of the event it asks the date of; names and generic words left out) stands within
 four words of it: the same word by its Snowball stem ("arriving"/"arrive"), or a close match of the
 sentence-embedding model ("soldiers"/"troops", "withdrawn"/"withdrawal"; cosine at least ``CLOSE``).
-A count also belongs to someone: "about 60 Ostrelian troops" and "Velmoria's 1,500 troops" count another
-group's troops than "how many Kestran troops", so a name the question does not hold that modifies the
-counted word (or owns the figure) detaches the figure.
+A count also belongs to someone: "about 60 Ostrelian troops" counts another group's troops than "how many
+Kestran troops", so a name the question does not hold that modifies the counted word detaches the figure.
 No word list: the stemmer, the entities found at index time and the embedding model do the work.
 """
 
@@ -32,7 +31,6 @@ CLOSE = 0.8
 WINDOW = 4  # words either side, as the other near-miss rules read them
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
-_POSSESSIVE = re.compile(r"^\s*['’]s?\s*$")
 
 
 class WordVectors(Protocol):
@@ -105,8 +103,9 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
 def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matcher, owned: bool = True) -> bool:
     """A focus word stands within ``WINDOW`` words of ``ent`` in ``text`` (offsets into ``text``), and, with
     ``owned``, no name the question does not hold claims the figure: a name between the entity and that word
-    ("60 Ostrelian troops"), one modifying the word right before it, or a possessive owning the figure
-    ("Velmoria's 1,500 troops")."""
+    ("60 Ostrelian troops") or one modifying the word right before it ("Ostrelian troops numbered 60"). A
+    possessive that owns the figure ("Velmoria's 1,500 troops") is left alone: the question may write the
+    same owner another way ("Velmorian troops"), which no rule without a word list can tell."""
     tokens = _tokens(text)
     before = [t for t in tokens if t[2] <= ent.start][-WINDOW:]
     after = [t for t in tokens if t[1] >= ent.end][:WINDOW]
@@ -116,8 +115,6 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         return False
     if not owned:
         return True
-    if _possessed(text, entities, ent, matcher.focus):
-        return False
     for _, start, end in hits:
         # After the entity, the words between them ("60 [Ostrelian] troops"); before it, the two words that
         # modify the focus word ("[Ostrelian] troops numbered 60").
@@ -130,14 +127,6 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
 def _modifier_start(tokens: list[tuple[str, int, int]], start: int) -> int:
     earlier = [t for t in tokens if t[2] <= start][-2:]
     return earlier[0][1] if earlier else start
-
-
-def _possessed(text: str, entities: Sequence[Entity], ent: Entity, focus: Focus) -> bool:
-    """A name the question does not hold owns the figure: "Velmoria's 1,500 troops"."""
-    return any(
-        e.end <= ent.start and _POSSESSIVE.match(text[e.end : ent.start]) and _foreign(text, e, focus)
-        for e in entities
-    )
 
 
 def _foreign(text: str, e: Entity, focus: Focus) -> bool:
