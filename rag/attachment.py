@@ -44,7 +44,7 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _snowball():  # noqa: ANN202 - PyStemmer has no type hints
+def _snowball():  # PyStemmer has no type hints
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -97,7 +97,11 @@ def _comparable(token: str) -> bool:
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(words(m.group(0))[0] if words(m.group(0)) else m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    out = []
+    for m in _TOKEN.finditer(text):
+        form = words(m.group(0))
+        out.append((form[0] if form else m.group(0), m.start(), m.end()))
+    return out
 
 
 def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matcher, owned: bool = True) -> bool:
@@ -115,7 +119,7 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         return False
     if not owned:
         return True
-    for _, start, end in hits:
+    for _, start, _ in hits:
         # After the entity, the words between them ("60 [Ostrelian] troops"); before it, the two words that
         # modify the focus word ("[Ostrelian] troops numbered 60").
         lo, hi = (ent.end, start) if start >= ent.end else (_modifier_start(tokens, start), start)

@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rag import prompts
-from rag.conversation import is_demonym
-from rag.metadata_answers import metadata_value
 from rag.answer_ranking import topic_words
 from rag.attachment import Matcher, WordVectors, attached, focus_of
+from rag.conversation import is_demonym
+from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, counted_words, head_noun
 from rag.text import STOPWORDS, content_terms, name_phrases, term, words
@@ -176,9 +176,8 @@ def _focus_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher |
 
 def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matcher) -> bool:
     lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
-    inside = [
-        Entity(start=e.start - lo, end=e.end - lo, label=e.label) for e in source.entities if e.start >= lo and e.end <= hi
-    ]
+    inside = [Entity(start=e.start - lo, end=e.end - lo, label=e.label) for e in source.entities]
+    inside = [e for e in inside if e.start >= 0 and e.end <= hi - lo]
     mine = next(e for e in inside if e.start == ent.start - lo and e.end == ent.end - lo)
     return attached(source.text[lo:hi], inside, mine, matcher)
 

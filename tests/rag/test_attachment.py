@@ -69,7 +69,9 @@ def test_a_close_word_vector_stands_for_the_counted_word() -> None:
     text = "An estimated 1,100 Kestran soldiers were stationed there."
     spans = [("1,100", "CARDINAL"), ("Kestran", "NORP")]
     assert _attached(text, spans, "1,100", Q, ["troops"])
-    assert not _attached("An estimated 1,100 personnel were stationed there.", [("1,100", "CARDINAL")], "1,100", Q, ["troops"])
+    assert not _attached(
+        "An estimated 1,100 personnel were stationed there.", [("1,100", "CARDINAL")], "1,100", Q, ["troops"]
+    )
 
 
 def test_another_group_named_between_the_figure_and_the_counted_word_detaches_it() -> None:
@@ -89,7 +91,10 @@ def test_another_group_modifying_the_counted_word_before_the_figure_detaches_it(
 
 
 def test_a_date_must_stand_next_to_the_event_asked_about() -> None:
-    text = "The accord letting the garrison stay was in force from 2014 under the old rulers, while the withdrawal began last month."
+    text = (
+        "The accord letting the garrison stay was in force from 2014 under the old rulers, "
+        "while the withdrawal began last month."
+    )
     spans = [("2014", "DATE"), ("last month", "DATE")]
     question = "When did the withdrawal begin?"
     assert _attached(text, spans, "last month", question, ["withdrawal", "begin"], owned=False)
