@@ -66,6 +66,7 @@ from rag.answering import weak_retrieval
 from rag.assistant import Assistant
 from rag.conversation import rewrite, strip_instructions
 from rag.extractive import (
+    no_date_of_the_event,
     no_figure_of_the_topic,
     no_person_for_the_role,
     not_about_the_numbered_thing,
@@ -197,6 +198,7 @@ def featurise(r: Retrieved, embedder) -> Question:
         typed_store
         and (
             no_figure_of_the_topic(info, cands)
+            or no_date_of_the_event(info, cands, embedder)
             or no_person_for_the_role(info, cands)
             or not_about_the_numbered_thing(info, cands)
         )

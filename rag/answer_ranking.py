@@ -287,6 +287,12 @@ def topic_terms(question: str) -> frozenset[str]:
     return frozenset(t for t in content_terms(question) if t.lower() not in names and t not in _GENERIC)
 
 
+def topic_words(question: str) -> tuple[str, ...]:
+    """The words of ``topic_terms`` as the question writes them, in its order."""
+    core = topic_terms(question)
+    return tuple(dict.fromkeys(w for w in words(question) if len(w) > 1 and w not in STOPWORDS and term(w) in core))
+
+
 def _bm25(query: list[str], docs: list[frozenset[str]], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
     """Okapi BM25 of each sentence among the candidate sentences (term sets, so tf is 0/1)."""
     n = len(docs)

@@ -96,7 +96,7 @@ def stream_answer(
         yield finish(prompts.NO_ANSWER, True, unsupported_sentences=checked.unsupported)
         return
     answer_text = checked.answer
-    short = short_answer(info, checked.citations, sources, context_of(standalone))
+    short = short_answer(info, checked.citations, sources, context_of(standalone), embedder)
     if short is not None:
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     for note in (conflicts(checked.citations), entity_conflicts(info, checked.citations, sources)):

@@ -27,7 +27,9 @@ from rag.answer_ranking import (
     score,
     slot_values,
     topic_terms,
+    topic_words,
 )
+from rag.attachment import Matcher, WordVectors, attached, focus_of
 from rag.conversation import context_of, rewrite
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
@@ -79,6 +81,8 @@ class ExtractiveGenerator(Generator):
         if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
         if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
+            return []
+        if typed_store and no_date_of_the_event(info, ranked, self.embedder):
             return []
         if typed_store and (no_person_for_the_role(info, ranked) or not_about_the_numbered_thing(info, ranked)):
             return []
@@ -163,6 +167,23 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
             else:
                 continue
             if counted & {term(w) for w in near}:
+                return False
+    return True
+
+
+def no_date_of_the_event(info: QuestionInfo, ranked: Sequence[Candidate], vectors: WordVectors | None = None) -> bool:
+    """ "On what date will the Kestran army finish its withdrawal?" over passages whose dates all date other
+    events ("the accord in force since 2014", "demanded they leave last month"): no date or time in the read
+    sentences has a word of the asked event within four words of it (``rag.attachment``)."""
+    if not info.labels or not info.labels <= TIMESPAN:
+        return False
+    focus = focus_of(info.text, topic_words(info.text))
+    if not focus.words:
+        return False
+    matcher = Matcher(focus, vectors)
+    for cand in ranked:
+        for e in cand.entities:
+            if e.label in TIMESPAN and attached(cand.text, cand.entities, e, matcher, owned=False):
                 return False
     return True
 

@@ -226,16 +226,21 @@ _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’
 def counted_terms(question: str) -> frozenset[str]:
     """What a "how many/much" question counts: "How many Ostrel Guard fighters are in Velmora?" -> {"fight"};
     none when a verb follows ("How much did it cost?") or the counted words are all names."""
+    return frozenset(term(w) for w in counted_words(question))
+
+
+def counted_words(question: str) -> tuple[str, ...]:
+    """The words of ``counted_terms`` as the question writes them ("fighters")."""
     found = _COUNTED.search(asked_sentence(main_question(question)))
     if not found:
-        return frozenset()
+        return ()
     kept: list[str] = []
     for w in found.group(1).split():
         if w.lower() in _AUXILIARIES:
             break
         kept.append(w)
     names = {w for n in name_phrases(question) for w in words(n)}
-    return frozenset(term(w) for w in words(" ".join(kept)) if w not in STOPWORDS and w not in names)
+    return tuple(w for w in words(" ".join(kept)) if w not in STOPWORDS and w not in names)
 
 
 def meta_kind(question: str) -> MetaKind | None:

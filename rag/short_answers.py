@@ -14,10 +14,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rag import prompts
+from rag.answer_ranking import topic_words
+from rag.attachment import Matcher, WordVectors, attached, focus_of
 from rag.conversation import is_demonym
 from rag.metadata_answers import metadata_value
-from rag.models import Citation, ShortAnswer, Source
-from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, head_noun
+from rag.models import Citation, Entity, ShortAnswer, Source
+from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, counted_words, head_noun
 from rag.text import STOPWORDS, content_terms, name_phrases, term, words
 
 
@@ -92,8 +94,8 @@ def _typed(
     any_label: bool = False,
     labels: dict[str, str] | None = None,
     context: str = "",
-) -> list[tuple[str, frozenset[str], str]]:
-    """(entity text, the terms within four words of it, label) for expected-kind entities in the quote
+) -> list[tuple[str, frozenset[str], str, Entity]]:
+    """(entity text, the terms within four words of it, label, the entity) for expected-kind entities in the quote
     (every entity with ``any_label``); ``labels`` gives a name's label to a mention mistagged as a measure;
     ``context``, the earlier turns a follow-up carries, names things the answer need not repeat."""
     lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
@@ -113,20 +115,27 @@ def _typed(
             continue
         around = words(source.text[max(lo, e.start - 60) : e.start])[-4:] + words(source.text[e.end : e.end + 60])[:4]
         context = frozenset(term(w) for w in around if w not in STOPWORDS and w.isalpha() and len(w) > 2)
-        out.append((text, context, label))
+        out.append((text, context, label, e))
     return out
 
 
 def short_answer(
-    info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source], context: str = ""
+    info: QuestionInfo,
+    citations: Sequence[Citation],
+    sources: Sequence[Source],
+    context: str = "",
+    vectors: WordVectors | None = None,
 ) -> ShortAnswer | None:
     """The first expected-kind entity in the cited quotes, in citation order; the byline or date for a
-    question about the articles themselves. ``context``: what a follow-up carries from earlier turns."""
+    question about the articles themselves. ``context``: what a follow-up carries from earlier turns.
+    A figure or a date must stand next to what the question counts or dates (``rag.attachment``; ``vectors``
+    embeds words for the close matches): "60" in "around 60 personnel" does not answer "how many troops"."""
     head = head_noun(info.text)
     kind = {term(w) for w in words(head)} if head else set()
     typed: list[tuple[Citation, str, str]] = []
     named: list[tuple[Citation, str, str]] = []
     labels = name_labels(sources)
+    matcher = _focus_matcher(info, vectors)
     for cit in citations:
         source = _source_of(cit, sources)
         if source is None:
@@ -134,7 +143,10 @@ def short_answer(
         if info.meta is not None:
             value = metadata_value(info.text, source)
             return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
-        for text, _, label in _typed(cit, source, info, bool(info.labels and kind), labels, context):
+        found = _typed(cit, source, info, bool(info.labels and kind), labels, context)
+        for text, _, label, ent in found:
+            if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
+                continue
             if label in info.labels:
                 typed.append((cit, text, label))
             if info.labels and kind & {term(w) for w in words(text)}:
@@ -146,6 +158,28 @@ def short_answer(
         return None
     cit, text, label = best
     return ShortAnswer(text=text, citation=cit.n, label=label)
+
+
+def _focus_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | None:
+    """What a figure or date answer must stand next to: the counted words ("how many troops"), or the asked
+    event's words for a date; none for other questions, or when the question names no such word."""
+    if not info.labels:
+        return None
+    if info.labels <= TIMESPAN:
+        focus = topic_words(info.text)
+    elif info.labels <= FIGURE:
+        focus = counted_words(info.text)
+    else:
+        return None
+    return Matcher(focus_of(info.text, focus), vectors) if focus else None
+
+
+def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matcher) -> bool:
+    lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
+    inside = [Entity(start=e.start - lo, end=e.end - lo, label=e.label) for e in source.entities]
+    inside = [e for e in inside if e.start >= 0 and e.end <= hi - lo]
+    mine = next(e for e in inside if e.start == ent.start - lo and e.end == ent.end - lo)
+    return attached(source.text[lo:hi], inside, mine, matcher)
 
 
 def entity_conflicts(info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source]) -> str | None:
@@ -161,7 +195,7 @@ def entity_conflicts(info: QuestionInfo, citations: Sequence[Citation], sources:
         source = _source_of(cit, sources)
         if source is None:
             continue
-        for text, context, _ in _typed(cit, source, info)[:1]:
+        for text, context, _, _ in _typed(cit, source, info)[:1]:
             if context & asked:
                 slots.append((cit, text, context))
     notes = []

@@ -173,6 +173,28 @@ def test_a_question_about_a_numbered_thing_is_not_answered_from_its_neighbour(tm
     assert not answer.abstained and "12 million" in answer.answer
 
 
+GARRISON_ARTICLES = {
+    "garrison.txt": (
+        "Kestran Garrison to Leave Velmora\n\n"
+        "The Kestran army will withdraw its garrison from Velmora, the defence ministry said on Monday.\n"
+        "The accord that let Kestran soldiers stay in Velmora had been in force since 2014.\n"
+        "The ministry gave no timetable for the withdrawal, and officials expect a long process.\n"
+        "Velmora will hold elections soon, though no polling day has been set.\n"
+        "The garrison's commander visited the capital last month to discuss the handover.\n"
+    ),
+}
+
+
+def test_a_date_question_abstains_when_the_read_dates_date_other_events(tmp_path, assistant_for) -> None:
+    a = assistant_for(write_corpus(tmp_path / "corpus", GARRISON_ARTICLES), answer__backend="extractive")
+    a.index()
+    # "since 2014" dates the accord, "last month" the commander's visit: neither dates the withdrawal's end.
+    assert a.ask("On what date will the Kestran army complete its withdrawal from Velmora?").abstained
+    assert a.ask("On what date are Velmora's elections being held?").abstained
+    answer = a.ask("When did the commander of the Kestran garrison visit the capital?")
+    assert not answer.abstained and "last month" in answer.answer
+
+
 FRONT_MATTER = {
     "lighthouse.md": (
         "---\n"

@@ -95,3 +95,28 @@ def test_initials_of_a_name_the_question_holds_are_no_answer() -> None:
     follow_up = "Where will its dredgers go?"
     assert _one(text, spans[:1], follow_up) is not None
     assert _one(text, spans[:1], follow_up, context="Who runs the Ostrel Harbour Board?") is None, "named a turn ago"
+
+
+def test_a_figure_must_count_the_thing_asked_about_and_belong_to_its_group() -> None:
+    text = "Officials reported about 60 Ostrelian troops at the base, while 1,100 Kestran troops remain in Velmora."
+    spans = [
+        ("about 60", "CARDINAL"),
+        ("Ostrelian", "NORP"),
+        ("1,100", "CARDINAL"),
+        ("Kestran", "NORP"),
+        ("Velmora", "GPE"),
+    ]
+    found = _one(text, spans, "How many Kestran troops remain in Velmora?")
+    assert found is not None and found.text == "1,100"
+    found = _one(text, spans, "How many Ostrelian troops are at the base?")
+    assert found is not None and found.text == "about 60"
+
+
+def test_a_date_must_date_the_event_asked_about() -> None:
+    text = "The accord was signed in 2014 under the old rulers of Velmora, and the garrison began leaving last month."
+    spans = [("2014", "DATE"), ("Velmora", "GPE"), ("last month", "DATE")]
+    found = _one(text, spans, "When did the garrison begin leaving Velmora?")
+    assert found is not None and found.text == "last month"
+    found = _one(text, spans, "When was the accord signed?")
+    assert found is not None and found.text == "2014"
+    assert _one(text, spans, "When will the talks on the handover end?") is None

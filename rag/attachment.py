@@ -1,0 +1,138 @@
+"""Whether an entity in a sentence is about the thing a question asks for.
+
+A figure counts something and a date dates something: in "estimates suggested around 60 personnel" the 60
+counts personnel, in "the accord that let troops operate since 2014" the year dates the accord, not a
+withdrawal. So a figure or a date answers a question only when one of the question's focus words (what it
+counts, or the words of the event it asks the date of; names and generic words left out) stands within
+four words of it: the same word by its Snowball stem ("arriving"/"arrive"), or a close match of the
+sentence-embedding model ("soldiers"/"troops", "withdrawn"/"withdrawal"; cosine at least ``CLOSE``).
+A count also belongs to someone: "about 60 Ostrelian troops" counts another group's troops than "how many
+Kestran troops", so a name the question does not hold that modifies the counted word detaches the figure.
+No word list: the stemmer, the entities found at index time and the embedding model do the work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from rag.models import Entity
+from rag.text import STOPWORDS, question_name_tokens, words
+
+# Cosine between two single words' vectors from which they count as the same focus word: inflections and
+# near synonyms score 0.8-0.9 with the bundled model ("troops"/"soldiers" 0.89, "withdrawal"/"withdrawn"
+# 0.82), related but different words 0.3-0.55 ("troops"/"personnel" 0.53, "troops"/"trainers" 0.38).
+CLOSE = 0.8
+WINDOW = 4  # words either side, as the other near-miss rules read them
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+class WordVectors(Protocol):
+    def embed_cached(self, texts: list[str]) -> np.ndarray: ...
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem: "arriving" and "arrive" -> "arriv"."""
+    return _snowball().stemWord(word.lower())
+
+
+@lru_cache(maxsize=1)
+def _snowball():  # PyStemmer has no type hints
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The words an answer's figure or date must stand next to, and the names the question itself holds."""
+
+    words: tuple[str, ...]
+    names: frozenset[str]
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(stem(w) for w in self.words)
+
+
+def focus_of(question: str, terms: Sequence[str]) -> Focus:
+    """``terms``: the question's focus words as it writes them (lower case)."""
+    return Focus(tuple(dict.fromkeys(terms)), frozenset(question_name_tokens(question)))
+
+
+class Matcher:
+    """Tells whether a word is one of the focus words: by stem first, else by word-vector cosine."""
+
+    def __init__(self, focus: Focus, vectors: WordVectors | None) -> None:
+        self.focus = focus
+        self.stems = focus.stems
+        self.vectors = vectors
+        self._focus_vectors: np.ndarray | None = None
+
+    def matching(self, tokens: Sequence[str]) -> list[bool]:
+        """For each token, whether it is a focus word."""
+        out = [stem(t) in self.stems for t in tokens]
+        if self.vectors is None or not self.focus.words:
+            return out
+        unsure = [i for i, t in enumerate(tokens) if not out[i] and _comparable(t)]
+        if unsure:
+            if self._focus_vectors is None:
+                self._focus_vectors = self.vectors.embed_cached(list(self.focus.words))
+            vecs = self.vectors.embed_cached([tokens[i].lower() for i in unsure])
+            close = (vecs @ self._focus_vectors.T).max(axis=1) >= CLOSE
+            for i, c in zip(unsure, close, strict=True):
+                out[i] = bool(c)
+        return out
+
+
+def _comparable(token: str) -> bool:
+    return token.isalpha() and token.islower() and len(token) > 2 and token not in STOPWORDS
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        form = words(m.group(0))
+        out.append((form[0] if form else m.group(0), m.start(), m.end()))
+    return out
+
+
+def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matcher, owned: bool = True) -> bool:
+    """A focus word stands within ``WINDOW`` words of ``ent`` in ``text`` (offsets into ``text``), and, with
+    ``owned``, no name the question does not hold claims the figure: a name between the entity and that word
+    ("60 Ostrelian troops") or one modifying the word right before it ("Ostrelian troops numbered 60"). A
+    possessive that owns the figure ("Velmoria's 1,500 troops") is left alone: the question may write the
+    same owner another way ("Velmorian troops"), which no rule without a word list can tell."""
+    tokens = _tokens(text)
+    before = [t for t in tokens if t[2] <= ent.start][-WINDOW:]
+    after = [t for t in tokens if t[1] >= ent.end][:WINDOW]
+    near = before + after
+    hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
+    if not hits:
+        return False
+    if not owned:
+        return True
+    for _, start, _ in hits:
+        # After the entity, the words between them ("60 [Ostrelian] troops"); before it, the two words that
+        # modify the focus word ("[Ostrelian] troops numbered 60").
+        lo, hi = (ent.end, start) if start >= ent.end else (_modifier_start(tokens, start), start)
+        if not any(_foreign(text, e, matcher.focus) for e in entities if e.start >= lo and e.end <= hi):
+            return True
+    return False
+
+
+def _modifier_start(tokens: list[tuple[str, int, int]], start: int) -> int:
+    earlier = [t for t in tokens if t[2] <= start][-2:]
+    return earlier[0][1] if earlier else start
+
+
+def _foreign(text: str, e: Entity, focus: Focus) -> bool:
+    """A name entity whose words the question does not hold."""
+    return e.label in NAME_LABELS and not set(words(text[e.start : e.end])) <= focus.names

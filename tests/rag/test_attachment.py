@@ -1,0 +1,110 @@
+"""Whether a figure or date in a sentence is about what the question counts or dates (invented sentences)."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from rag.attachment import Matcher, attached, focus_of, stem
+from rag.models import Entity
+
+# Word vectors for the tests: "soldiers" is a close match of "troops", "personnel" is not.
+_VECTORS = {
+    "troops": [1.0, 0.0, 0.0],
+    "soldiers": [0.95, 0.31, 0.0],
+    "personnel": [0.5, 0.0, 0.87],
+}
+
+
+class FakeVectors:
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        self.asked.extend(texts)
+        return np.array([self._vector(t) for t in texts])
+
+    @staticmethod
+    def _vector(word: str) -> np.ndarray:
+        """The table's vector, else a unit vector of its own (far from every other word's)."""
+        if word in _VECTORS:
+            return np.array(_VECTORS[word] + [0.0] * 61)
+        v = np.random.default_rng(zlib.crc32(word.encode())).normal(size=64)
+        v[:3] = 0.0
+        return v / np.linalg.norm(v)
+
+
+def _entity(text: str, span: str, label: str) -> Entity:
+    start = text.index(span)
+    return Entity(start=start, end=start + len(span), label=label)
+
+
+def _attached(text: str, spans: list[tuple[str, str]], which: str, question: str, focus: list[str], **kw) -> bool:
+    entities = [_entity(text, s, lab) for s, lab in spans]
+    ent = next(e for e in entities if text[e.start : e.end] == which)
+    return attached(text, entities, ent, Matcher(focus_of(question, focus), FakeVectors()), **kw)
+
+
+Q = "How many Kestran troops are in Velmora?"
+
+
+def test_inflections_share_a_snowball_stem() -> None:
+    assert stem("arriving") == stem("arrive") == stem("arrived")
+    assert stem("elections") == stem("election")
+
+
+def test_a_figure_next_to_the_counted_word_is_attached() -> None:
+    text = "Officials said 1,100 Kestran troops were stationed in Velmora."
+    spans = [("1,100", "CARDINAL"), ("Kestran", "NORP"), ("Velmora", "GPE")]
+    assert _attached(text, spans, "1,100", Q, ["troops"])
+
+
+def test_a_figure_counting_something_else_is_not() -> None:
+    text = "It is unclear how many troops remain in the country, but estimates suggested around 60 personnel."
+    assert not _attached(text, [("around 60", "CARDINAL")], "around 60", Q, ["troops"])
+
+
+def test_a_close_word_vector_stands_for_the_counted_word() -> None:
+    text = "An estimated 1,100 Kestran soldiers were stationed there."
+    spans = [("1,100", "CARDINAL"), ("Kestran", "NORP")]
+    assert _attached(text, spans, "1,100", Q, ["troops"])
+    assert not _attached(
+        "An estimated 1,100 personnel were stationed there.", [("1,100", "CARDINAL")], "1,100", Q, ["troops"]
+    )
+
+
+def test_another_group_named_between_the_figure_and_the_counted_word_detaches_it() -> None:
+    text = "Velmoran officials reported about 60 Ostrelian troops in the country."
+    spans = [("Velmoran", "NORP"), ("about 60", "CARDINAL"), ("Ostrelian", "NORP")]
+    assert not _attached(text, spans, "about 60", Q, ["troops"])
+    # Dates are not owned: only the words of the event count.
+    assert _attached(text, spans, "about 60", Q, ["troops"], owned=False)
+
+
+def test_another_group_modifying_the_counted_word_before_the_figure_detaches_it() -> None:
+    text = "Ostrelian troops there numbered 60 last spring."
+    spans = [("Ostrelian", "NORP"), ("60", "CARDINAL"), ("last spring", "DATE")]
+    assert not _attached(text, spans, "60", Q, ["troops"])
+    same = "Kestran troops there numbered 60 last spring."
+    assert _attached(same, [("Kestran", "NORP"), ("60", "CARDINAL")], "60", Q, ["troops"])
+
+
+def test_a_date_must_stand_next_to_the_event_asked_about() -> None:
+    text = (
+        "The accord letting the garrison stay was in force from 2014 under the old rulers, "
+        "while the withdrawal began last month."
+    )
+    spans = [("2014", "DATE"), ("last month", "DATE")]
+    question = "When did the withdrawal begin?"
+    assert _attached(text, spans, "last month", question, ["withdrawal", "begin"], owned=False)
+    assert not _attached(text, spans, "2014", question, ["withdrawal", "begin"], owned=False)
+
+
+def test_names_and_words_the_stem_already_matches_are_not_embedded() -> None:
+    vectors = FakeVectors()
+    text = "Kestran troops arrived in Velmora on Tuesday."
+    entities = [_entity(text, "Kestran", "NORP"), _entity(text, "Velmora", "GPE"), _entity(text, "Tuesday", "DATE")]
+    matcher = Matcher(focus_of("When did the Kestran troops arrive?", ["troops", "arrive"]), vectors)
+    assert attached(text, entities, entities[2], matcher, owned=False)
+    assert "Velmora" not in vectors.asked and "arrived" not in vectors.asked
