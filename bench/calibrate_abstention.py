@@ -46,7 +46,7 @@ def main() -> None:
         assistant.index()
 
         def top(question: str) -> float:
-            hits = assistant.search(question, settings.retrieval.top_k)
+            hits = assistant.passages(question, settings.retrieval.top_k)
             return hits[0].score if hits else 0.0
 
         answerable = [top(i["turns"][0]["question"]) for i in items if i["turns"][0]["answerable"]]

@@ -210,7 +210,7 @@ def featurise(r: Retrieved, embedder) -> Question:
 
 def _retrieve(assistant, k: int, window=None, **fields) -> Retrieved:
     standalone = fields["question"]
-    hits = assistant.search(standalone, k=k, window=window) if standalone else []
+    hits = assistant.passages(standalone, k=k, window=window) if standalone else []
     return Retrieved(
         **fields,
         weak=weak_retrieval(standalone, hits, assistant.settings.answer),

@@ -199,6 +199,13 @@ class Assistant:
         window = self.window_for(query, window)
         return self.retriever.search(query, k, window=window, diversity=self.retriever.listing_diversity())
 
+    def passages(self, question: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
+        """The passages the answerer reads for a standalone ``question`` (up to two per article, unlike a
+        search listing): what the answer-side fit scripts rank."""
+        question = clean_question(question, self.settings.answer.max_question_chars)
+        k = check_top_k(k, self.settings.retrieval.max_top_k) or self.settings.retrieval.top_k
+        return self.retriever.search(question, k, window=self.window_for(question, window))
+
     @staticmethod
     def user_window(
         as_of: str | date | None = None,
