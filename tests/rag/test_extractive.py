@@ -221,9 +221,22 @@ def test_metadata_lines_below_front_matter_are_cited_at_their_line_of_the_file(
     assert FRONT_MATTER["quarry.md"].splitlines()[line - 1] == quote
 
 
-@pytest.mark.parametrize("question", [f"When was {LIGHTHOUSE} published?", f"Who wrote {LIGHTHOUSE}?"])
-def test_metadata_stated_only_in_front_matter_is_not_quoted_from_a_blank_line(front_matter_assistant, question) -> None:
-    """Front matter is blanked out of the indexed text, so its date and author are on no chunk's line: the
-    answer abstains rather than cite a blank line or another article's byline."""
-    answer = front_matter_assistant.ask(question)
+def test_a_date_stated_only_in_front_matter_is_cited_at_its_line_of_the_front_matter(front_matter_assistant) -> None:
+    """Front matter is blanked out of the indexed text, so no chunk holds its date: the answer quotes the
+    front matter's ``date:`` line itself, cited at that line of the file, never a blank line."""
+    answer = front_matter_assistant.ask(f"When was {LIGHTHOUSE} published?")
+    assert not answer.abstained and answer.short_answer is not None
+    assert answer.short_answer.text == "2024-05-14"
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    raw = FRONT_MATTER["lighthouse.md"]
+    assert (cited.file, cited.quote, cited.start_line, cited.end_line) == ("lighthouse.md", "date: '2024-05-14'", 2, 2)
+    assert raw.splitlines()[cited.start_line - 1] == cited.quote
+    assert raw[cited.quote_start_char : cited.quote_end_char] == cited.quote
+    assert all(c.file == "lighthouse.md" for c in answer.citations)
+
+
+def test_an_author_stated_only_in_front_matter_is_not_quoted_from_a_blank_line(front_matter_assistant) -> None:
+    """The author's front-matter line is not kept with the chunks: the answer abstains rather than cite a
+    blank line or another article's byline."""
+    answer = front_matter_assistant.ask(f"Who wrote {LIGHTHOUSE}?")
     assert answer.abstained and not answer.citations
