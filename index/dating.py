@@ -166,10 +166,14 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
 
 
 def _is_prose(line: str) -> bool:
-    """A paragraph of running text: many words, a good share of them lower-case (a sentence), where a
-    headline, a byline or a dateline is mostly names and figures."""
+    """A paragraph of running text: sentences (many words, a good share of them lower-case, ending as a
+    sentence ends), where a headline, a byline or a dateline is mostly names and figures, or stops unpunctuated."""
     words = _WORD.findall(line)
-    return len(words) >= 8 and sum(w[:1].islower() for w in words) * 3 >= len(words)
+    return (
+        len(words) >= 8
+        and sum(w[:1].islower() for w in words) * 3 >= len(words)
+        and line.rstrip().endswith((".", "!", "?", "…", '"', "”", "’", ")"))
+    )
 
 
 def header_line(text: str) -> Dating:
@@ -180,9 +184,9 @@ def header_line(text: str) -> Dating:
     section of a live blog, an embedded post). ``stated`` says where it is."""
     byline = by_outlet = None
     offset = seen = prose = 0
-    for raw in text.splitlines(keepends=True):
-        line_no, line_start = text.count("\n", 0, offset) + 1, offset
-        offset += len(raw)
+    for line_no, raw in enumerate(text.split("\n"), start=1):
+        line_start = offset
+        offset += len(raw) + 1
         line = raw.strip()
         if not line:
             continue

@@ -175,6 +175,14 @@ def test_one_standfirst_may_come_before_the_dateline() -> None:
     assert header_line(text).published == date(2022, 6, 3)
 
 
+def test_an_unpunctuated_headline_in_sentence_case_is_not_prose() -> None:
+    """A saved page repeats its headline (sentence case, no full stop) above the byline and date."""
+    headline = "River dam opens to traffic after a decade of planning and delays"
+    text = f"Skip to content\n\n{headline}\n\n{headline}\nBy Ann Lee\nMay 3, 2024 1:13 AM\n\nThe dam opened.\n"
+    got = header_line(text)
+    assert (got.published, got.byline) == (date(2024, 5, 3), "Ann Lee")
+
+
 def test_where_the_date_is_stated(tmp_path: Path) -> None:
     got = date_article("---\ntitle: Dam\ndate: 2021-05-04\n---\nDam Opens\nNorthwire | 2022-06-03\n\nBody.")
     assert got.stated is not None and (got.stated.line, got.stated.quote) == (6, "Northwire | 2022-06-03")
