@@ -51,6 +51,15 @@ def header_line(source: Source, value: str | None) -> str | None:
     return next((s.text for s in split_sentences(source.text) if value in s.text and len(s.text) < 200), None)
 
 
+def date_line(source: Source) -> str | None:
+    """The line of ``source`` that states its date: the one the indexer read the date from when the passage
+    holds it (a dateline, "PARIS, June 2 (Wire)", may write no year), else a short sentence that writes the
+    date."""
+    if source.published_date and source.date_quote and source.date_quote in source.text:
+        return source.date_quote
+    return header_line(source, stated_date(source))
+
+
 def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Source] | None:
     """Text with a ``[n]`` marker quoting the byline or date line, and the source it is from; None for
     other questions, or when no source holds such a line. For "the latest on Z" it is the date line of
@@ -59,15 +68,15 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
     if kind is None:
         return None
     if kind is MetaKind.LATEST:
-        dated = [s for s in sources if s.published_date and header_line(s, stated_date(s))]
+        dated = [s for s in sources if s.published_date and date_line(s)]
         if not dated:
             return None
         newest = max(dated, key=lambda s: (s.published_date, -s.n))
-        return f"{header_line(newest, stated_date(newest)).rstrip('.')}. [{newest.n}]", newest
+        return f"{date_line(newest).rstrip('.')}. [{newest.n}]", newest
     # The article asked about is the best-ranked one; another article's byline would answer a different question.
     field = "byline" if kind is MetaKind.AUTHOR else "published"
     for source in (s for s in sources if sources and s.path == sources[0].path):
-        line = header_line(source, source.byline if field == "byline" else stated_date(source))
+        line = header_line(source, source.byline) if field == "byline" else date_line(source)
         if line:
             return f"{line} [{source.n}]", source
     return None
