@@ -127,7 +127,8 @@ def _date_span(text: str, yearless: bool) -> tuple[int, int, date | None, tuple[
 def dateline(text: str, wire: bool = False) -> _Dateline | None:
     """``text`` as a dateline, or None when it is not one. A dateline is essentially a date: once the date,
     a time and zone, stamp labels ("Updated"), credits ("By Ann Lee", "Photos by …") and parenthesised names
-    are taken out, every part left between separators is a short name (an outlet, a place). A sentence that
+    are taken out, every part left between separators is a short name (an outlet, a place), or, on a line that
+    opens with a credit, a short description ("By Ann Lee, staff writer"). A sentence that
     mentions a date ("… set on July 17, 2008, according to …") leaves words that are not names, and a
     labelled field of another kind ("Born: …") leaves its label. A ``wire`` dateline (the head of a
     paragraph, "PARIS, June 2 (Wire) -") may leave out the year, as the convention is, and its first name is
@@ -144,6 +145,8 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
         by = _BY_RE.match(credit.group(0))
         if by and byline is None:
             byline = by.group(1)
+    # A line that opens with a credit is a byline: short descriptions may follow the names ("staff writer").
+    opens_with_credit = bool(credits) and not rest[: credits[0].start()].strip()
     rest = _CREDIT_RE.sub(" | ", rest)
     bracketed = [p.strip() for p in _PARENS.findall(rest)]
     if any(not _name_like(p) for p in bracketed):
@@ -157,8 +160,10 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
         part = raw.strip(" .:()[]")
         if part:
             parts.append(part)
-    if not all(_name_like(p) for p in parts):
+    described = [p for p in parts if not _name_like(p)]
+    if described and not (opens_with_credit and all(len(p.split()) <= 4 for p in described)):
         return None
+    parts = [p for p in parts if _name_like(p)]
     if wire and parts and not bracketed:
         parts = parts[1:]
     outlet = next((p for p in bracketed if _name_like(p)), None) or _outlet_from(parts)

@@ -105,6 +105,7 @@ def test_loader_dates_each_format_and_never_uses_mtime(tmp_path: Path) -> None:
     ("line", "published", "outlet", "byline"),
     [
         ("By Jane Roe | March 3, 2024", date(2024, 3, 3), None, "Jane Roe"),
+        ("By Jane Roe, staff writer, Valley Courier | March 3, 2024", date(2024, 3, 3), "Valley Courier", "Jane Roe"),
         ("Updated 10:42 AM EST, Tue May 7, 2024", date(2024, 5, 7), None, None),
         ("Published: 2024-03-02", date(2024, 3, 2), None, None),
         ("Posted on Friday, 12 April 2024 at 9.30 a.m.", date(2024, 4, 12), None, None),
