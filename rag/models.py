@@ -68,8 +68,9 @@ class Passage(BaseModel):
     published: str | None = None  # ISO date (YYYY-MM-DD), None when the article states none
     outlet: str | None = None
     date_source: str | None = None  # header, html_meta, front_matter or none
-    # Where the file writes its date: the 1-based line, that line's text, and where that text starts in the
-    # file's decoded text (front matter is blanked out of ``text``, so its date line is in no chunk).
+    # Where the file writes its date: the 1-based line, that line's text, and where that text starts (in the
+    # article's text for a dateline; in the file's decoded text for a front-matter line, which is blanked out
+    # of the article's text and so is in no chunk).
     date_line: int | None = None
     date_quote: str | None = None
     date_char: int | None = None
