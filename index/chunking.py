@@ -88,6 +88,7 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
     """Chunks with exact offsets; a paged article is split page by page, so each chunk has one page.
     ``entities`` (offsets into the article) are kept with the chunk they fall in."""
     text = article.text
+    stated = article.date_stated
     lines = LineIndex(text)
     spans: list[tuple[int, int, int | None]] = []
     if article.pages:
@@ -121,6 +122,9 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
             page_line=lines.line_of(article.pages[page - 1]) if article.pages and page else None,
             outlet=article.outlet,
             date_source=article.date_source,
+            date_line=stated.line if stated else None,
+            date_quote=stated.quote if stated else None,
+            date_char=stated.start_char if stated else None,
         ).with_entities(within(entities, start, end))
         for i, (start, end, page) in enumerate(spans)
     ]

@@ -17,70 +17,215 @@ from datetime import date
 from rag.dates import DATE_IN_TEXT_RE, parse_date
 
 HEADER_LINES = 8
-_MAX_HEADER_LEN = 120
-_BY_RE = re.compile(r"\bBy\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})")
-_SEPARATORS = re.compile(r"\s*(?:[|·•–—]|\s-\s|,)\s*")
-_STAMP_WORDS = re.compile(r"\b(?:published|updated|posted|last updated|on|at|am|pm|[A-Z]{2,4}T|UTC|GMT)\b[:.]?", re.I)
-_TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?", re.I)
+_MAX_HEADER_LEN = 160
+_STANDFIRST = 1  # paragraphs of prose that may come before the dateline (a standfirst under the headline)
+_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+_BY_RE = re.compile(rf"\bBy\s+({_NAME}(?:\s+and\s+{_NAME})?)")
+# A credit: "By Ann Lee", "Story by Ann Lee", "Photos and video by Ann Lee and Bo Chan".
+_CREDIT_RE = re.compile(rf"(?:\b[A-Z][\w’'-]*(?:\s+[a-z][\w’'-]*){{0,2}}\s+)?\b[Bb]y\s+{_NAME}(?:\s+and\s+{_NAME})?")
+_SEPARATORS = re.compile(r"\s*(?:[|·•–—,;]|\s-\s|--)\s*")
+# A wire dateline opens the first paragraph: "PARIS, June 2 (Wire) - The minister said ...".
+_WIRE_DASH = re.compile(r"\s(?:-|–|—|--)\s")
+_STAMP_WORDS = re.compile(
+    r"\b(?:first published|last updated|last modified|published|updated|posted|modified|date|on|at|"
+    r"[ap]\.m\.|am|pm)(?![\w.])\.?",
+    re.I,
+)
+_ZONE_RE = re.compile(r"\b(?:[A-Z]{1,4}T|UTC|GMT)\b(?:[+-]\d{1,2}(?::?\d{2})?)?")
+_TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?", re.I)
+_WEEKDAY_BEFORE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s*\Z")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_MONTH_DAY_RE = re.compile(
+    rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)|\b\d{{1,2}}\s+{_MONTH}\b\.?(?!\s*,?\s*\d)"
+)
+_PARENS = re.compile(r"\(([^()]{1,60})\)")
 _DOMAIN_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
+_WORD = re.compile(r"[^\W_][\w.'’&-]*")
 _FRONT_RE = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
 _DATE_KEYS = ("published", "published_at", "date", "datepublished", "pubdate", "created")
 _OUTLET_KEYS = ("source", "outlet", "publisher", "site", "site_name", "publication")
 
 
+@dataclass(frozen=True)
+class Stated:
+    """Where a date is written: the 1-based line, its text as written, and the offset where that text starts
+    (in the article's text for a dateline, in the file's decoded text for front matter, which the article's
+    text leaves blank)."""
+
+    line: int
+    quote: str
+    start_char: int
+
+
 @dataclass
 class Dating:
-    """The normalised result: ISO date (or None), outlet, author, and which source said so."""
+    """The normalised result: ISO date (or None), outlet, author, which source said so, and where."""
 
     published: date | None = None
     outlet: str | None = None
     byline: str | None = None
     source: str = "none"
+    stated: Stated | None = None
+    month_day: tuple[int, int] | None = None  # a dateline without a year ("PARIS, June 2 (Wire) -")
 
     @property
     def iso(self) -> str | None:
         return self.published.isoformat() if self.published else None
 
 
-def _outlet_from(rest: str) -> str | None:
-    """What is left of a header line once the date, time, author and stamp words are gone: an outlet
-    if it is short (a domain or a few capitalised words)."""
-    rest = _TIME_RE.sub(" ", rest)
-    rest = _STAMP_WORDS.sub(" ", rest)
-    parts = [p.strip(" .:;()[]") for p in _SEPARATORS.split(rest)]
+def _name_like(part: str) -> bool:
+    """A name (outlet, place, person) as a dateline writes it: a domain, or up to five words that are
+    capitalised apart from short joining words inside ("Voice of the People")."""
+    if _DOMAIN_RE.match(part):
+        return True
+    words = part.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    inner = words[1:-1]
+    return all(w[:1].isupper() or w[:1].isdigit() for w in (words[0], words[-1])) and all(
+        w[:1].isupper() or w[:1].isdigit() or (w.isalpha() and w.islower() and len(w) <= 3) for w in inner
+    )
+
+
+def _outlet_from(parts: list[str]) -> str | None:
     for part in parts:
-        if not part:
-            continue
         if _DOMAIN_RE.match(part):
             return part.lower()
-        words = part.split()
-        if 1 <= len(words) <= 4 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
-            return part
-    return None
+    return next((p for p in parts if len(p.split()) <= 4), None)
+
+
+@dataclass
+class _Dateline:
+    published: date | None
+    month_day: tuple[int, int] | None
+    outlet: str | None
+    byline: str | None
+
+
+def _date_span(text: str, yearless: bool) -> tuple[int, int, date | None, tuple[int, int] | None] | None:
+    """The date in a candidate dateline (widened to a weekday written before it): a full date, else (when
+    ``yearless``) a day and month without a year."""
+    m = DATE_IN_TEXT_RE.search(text)
+    day = parse_date(m.group(0)) if m else None
+    if m and day:
+        start, end, month_day = m.start(), m.end(), None
+    elif not yearless:
+        return None
+    else:
+        m = _MONTH_DAY_RE.search(text)
+        md = parse_date(f"{m.group(0).rstrip('.')} 2000") if m else None
+        if md is None:
+            return None
+        start, end, month_day = m.start(), m.end(), (md.month, md.day)
+    weekday = _WEEKDAY_BEFORE.search(text[:start])
+    return (weekday.start() if weekday else start), end, day, month_day
+
+
+def dateline(text: str, wire: bool = False) -> _Dateline | None:
+    """``text`` as a dateline, or None when it is not one. A dateline is essentially a date: once the date,
+    a time and zone, stamp labels ("Updated"), credits ("By Ann Lee", "Photos by …") and parenthesised names
+    are taken out, every part left between separators is a short name (an outlet, a place), or, on a line that
+    opens with a credit, a short description ("By Ann Lee, staff writer"). A sentence that
+    mentions a date ("… set on July 17, 2008, according to …") leaves words that are not names, and a
+    labelled field of another kind ("Born: …") leaves its label. A ``wire`` dateline (the head of a
+    paragraph, "PARIS, June 2 (Wire) -") may leave out the year, as the convention is, and its first name is
+    the place, not the outlet; a line of its own must give the year (a bare "June 23" under a headline is as
+    often the day a column is about as the day it was published)."""
+    found = _date_span(text, yearless=wire)
+    if found is None:
+        return None
+    start, end, day, month_day = found
+    rest = f"{text[:start]} | {text[end:]}"
+    byline = None
+    credits = list(_CREDIT_RE.finditer(rest))
+    for credit in credits:
+        by = _BY_RE.match(credit.group(0))
+        if by and byline is None:
+            byline = by.group(1)
+    # A line that opens with a credit is a byline: short descriptions may follow the names ("staff writer").
+    opens_with_credit = bool(credits) and not rest[: credits[0].start()].strip()
+    rest = _CREDIT_RE.sub(" | ", rest)
+    bracketed = [p.strip() for p in _PARENS.findall(rest)]
+    if any(not _name_like(p) for p in bracketed):
+        return None
+    rest = _PARENS.sub(" | ", rest)
+    rest = _STAMP_WORDS.sub(" ", _ZONE_RE.sub(" | ", _TIME_RE.sub(" | ", rest)))
+    parts = []
+    for raw in _SEPARATORS.split(rest):
+        if raw.strip().endswith(":") and _WORD.search(raw):
+            return None  # a field of another kind ("Born: …")
+        part = raw.strip(" .:()[]")
+        if part:
+            parts.append(part)
+    described = [p for p in parts if not _name_like(p)]
+    if described and not (opens_with_credit and all(len(p.split()) <= 4 for p in described)):
+        return None
+    parts = [p for p in parts if _name_like(p)]
+    if wire and parts and not bracketed:
+        parts = parts[1:]
+    outlet = next((p for p in bracketed if _name_like(p)), None) or _outlet_from(parts)
+    return _Dateline(day, month_day, outlet, byline)
+
+
+def _is_prose(line: str) -> bool:
+    """A paragraph of running text: sentences (many words, a good share of them lower-case, ending as a
+    sentence ends), where a headline, a byline or a dateline is mostly names and figures, or stops unpunctuated."""
+    words = _WORD.findall(line)
+    return (
+        len(words) >= 8
+        and sum(w[:1].islower() for w in words) * 3 >= len(words)
+        and line.rstrip().endswith((".", "!", "?", "…", '"', "”", "’", ")"))
+    )
 
 
 def header_line(text: str) -> Dating:
-    """The first short line near the top that carries a date: its date, and the outlet and author
-    written beside it."""
-    lines = [line.strip() for line in text.splitlines()[: HEADER_LINES * 3] if line.strip()][: HEADER_LINES + 1]
+    """The dateline at the top of the article: its date, and the outlet and author written beside it.
+
+    It is looked for in the first lines after the title, before the body's prose begins (one paragraph of
+    standfirst may come first): a date later in the text, even alone on its line, dates something else (a
+    section of a live blog, an embedded post). ``stated`` says where it is."""
     byline = by_outlet = None
-    for line in lines[1:] if len(lines) > 1 else lines:
-        if len(line) > _MAX_HEADER_LEN:
+    offset = seen = prose = 0
+    for line_no, raw in enumerate(text.split("\n"), start=1):
+        line_start = offset
+        offset += len(raw) + 1
+        line = raw.strip()
+        if not line:
             continue
-        by = _BY_RE.search(line)
+        seen += 1
+        if seen > HEADER_LINES + 1:
+            break
+        if seen == 1 and text[offset:].strip():
+            continue  # the title
+        at = line_start + raw.index(line)
+        wire = _WIRE_DASH.search(line)
+        candidates = [(line, False)] if len(line) <= _MAX_HEADER_LEN else []
+        if wire and wire.start() <= _MAX_HEADER_LEN // 2:
+            candidates.append((line[: wire.start()], True))
+        for candidate, is_wire in candidates:
+            found = dateline(candidate, wire=is_wire)
+            if found and (found.published or found.month_day):
+                return Dating(
+                    published=found.published,
+                    outlet=found.outlet or by_outlet,
+                    byline=found.byline or byline,
+                    source="header" if found.published else "none",
+                    stated=Stated(line_no, candidate, at),
+                    month_day=found.month_day,
+                )
+        by = _BY_RE.search(line) if len(line) <= _MAX_HEADER_LEN else None
         if by and byline is None:
             byline = by.group(1)
-            by_outlet = _outlet_from(line.replace(by.group(0), " | "))
-        m = DATE_IN_TEXT_RE.search(line)
-        if not m:
+            parts = [p.strip(" .:;()[]") for p in _SEPARATORS.split(line.replace(by.group(0), " | "))]
+            by_outlet = _outlet_from([p for p in parts if p and _name_like(p)])
             continue
-        day = parse_date(m.group(0))
-        if day is None:
-            continue
-        rest = line[: m.start()] + " | " + line[m.end() :]
-        if by:
-            rest = rest.replace(by.group(0), " | ")
-        return Dating(published=day, outlet=_outlet_from(rest) or by_outlet, byline=byline, source="header")
+        if _is_prose(line):
+            prose += 1
+            if prose > _STANDFIRST:
+                break
     return Dating(byline=byline, outlet=by_outlet)
 
 
@@ -141,34 +286,80 @@ def front_matter(text: str) -> Dating:
         key, sep, value = line.partition(":")
         if sep and key.strip() and not key.startswith((" ", "\t")):
             fields[key.strip().lower()] = value.strip().strip("'\"")
-    raw = next((fields[k] for k in _DATE_KEYS if fields.get(k)), None)
+    key = next((k for k in _DATE_KEYS if fields.get(k)), None)
     outlet = next((fields[k] for k in _OUTLET_KEYS if fields.get(k)), None)
     author = fields.get("author") or fields.get("byline")
-    day = parse_date(raw)
-    return Dating(published=day, outlet=outlet, byline=author, source="front_matter" if day else "none")
+    day = parse_date(fields[key]) if key else None
+    return Dating(
+        published=day,
+        outlet=outlet,
+        byline=author,
+        source="front_matter" if day else "none",
+        stated=front_matter_line(text, key) if day and key else None,
+    )
 
 
-def supplied(published: str | None, outlet: str | None, source: str | None = None) -> Dating:
+def front_matter_line(text: str, key: str) -> Stated | None:
+    """Where the front matter of ``text`` (a file's decoded text) writes ``key:``, the first such line."""
+    offset = 0
+    for n, raw in enumerate(text.splitlines(keepends=True), start=1):
+        line = raw.rstrip("\r\n")
+        if n > 1 and line.strip() in ("---", "..."):
+            return None
+        name, sep, _ = line.partition(":")
+        if n > 1 and sep and name.strip().lower() == key and not name.startswith((" ", "\t")):
+            return Stated(n, line.strip(), offset + raw.index(line.strip()))
+        offset += len(raw)
+    return None
+
+
+def supplied(
+    published: str | None, outlet: str | None, source: str | None = None, stated: Stated | None = None
+) -> Dating:
     """A date handed over with the file: the format's own metadata as the loader extracted it (HTML meta,
-    front matter: ``source`` says which), or a benchmark's ``published_at``."""
+    front matter: ``source`` says which, ``stated`` where it is written), or a benchmark's ``published_at``."""
     day = parse_date(published)
-    return Dating(published=day, outlet=outlet, source=(source or "supplied") if day else "none")
+    return Dating(
+        published=day, outlet=outlet, source=(source or "supplied") if day else "none", stated=stated if day else None
+    )
+
+
+def _with_year(month_day: tuple[int, int], near: date) -> date | None:
+    """A yearless dateline's day in the year that puts it nearest ``near`` (a wire dateline leaves out the
+    year of its own publication, which the file's other metadata gives)."""
+    options = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            options.append(date(year, *month_day))
+        except ValueError:
+            continue
+    return min(options, key=lambda d: abs((d - near).days), default=None)
 
 
 def date_article(text: str, html: str | None = None, given: Dating | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
-    outlet and author are filled from the later sources when the trusted one lacks them."""
+    outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
+    a year takes the year from the next source that has a date."""
     front = front_matter(text)
-    body = text[front_end(text) :] if front.source != "none" or _FRONT_RE.match(text) else text
-    candidates = [header_line(body)]
+    start = front_end(text) if front.source != "none" or _FRONT_RE.match(text) else 0
+    header = header_line(text[start:])
+    if header.stated and start:
+        header.stated = Stated(
+            header.stated.line + text.count("\n", 0, start), header.stated.quote, header.stated.start_char + start
+        )
+    candidates = [header]
     if html is not None:
         candidates.append(html_meta(html))
     candidates += [front, given or Dating()]
+    if header.published is None and header.month_day:
+        later = next((c.published for c in candidates[1:] if c.published), None)
+        header.published = _with_year(header.month_day, later) if later else None
+        header.source = "header" if header.published else "none"
     dated = [c for c in candidates if c.published]
     best = dated[0] if dated else Dating()
     outlet = best.outlet or next((c.outlet for c in candidates if c.outlet), None)
     byline = best.byline or next((c.byline for c in candidates if c.byline), None)
-    return Dating(published=best.published, outlet=outlet, byline=byline, source=best.source)
+    return Dating(published=best.published, outlet=outlet, byline=byline, source=best.source, stated=best.stated)
 
 
 def front_end(text: str) -> int:

@@ -31,6 +31,7 @@ class Extracted:
     title: str | None = None
     byline: str | None = None
     published: str | None = None
+    published_key: str | None = None  # the front-matter key that gave ``published`` ("date", "published")
     url: str | None = None
     source: str | None = None
     pages: list[int] | None = None
@@ -215,11 +216,13 @@ def read_markdown(text: str) -> Extracted:
         return Extracted(text=text)
     meta = {str(k).lower(): v for k, v in meta.items()}
     blanked = "\n" * match.group(0).count("\n") + text[match.end() :]
+    key = next((k for k in ("date", "published") if _scalar(meta.get(k))), None)
     return Extracted(
         text=blanked,
         title=_scalar(meta.get("title")),
         byline=_scalar(meta.get("author") or meta.get("authors") or meta.get("byline")),
-        published=_scalar(meta.get("date") or meta.get("published")),
+        published=_scalar(meta.get(key)) if key else None,
+        published_key=key,
         url=_scalar(meta.get("url")),
         source=_scalar(meta.get("source") or meta.get("site")),
     )

@@ -188,8 +188,12 @@ def _sync(
             todo.append(article)
         else:
             summary.unchanged.append(article.rel_path)
-            if not rec.has_dates:
-                store.set_dates(rec.ids, article.published, article.outlet, article.date_source)
+            # Dates are metadata: a store indexed before they were kept, or read differently then, gets
+            # them in place, without re-embedding.
+            stated = (s.line, s.quote, s.start_char) if (s := article.date_stated) else None
+            dates = (article.published, article.outlet, article.date_source, stated)
+            if not rec.has_dates or (rec.published, rec.outlet, rec.date_source, rec.stated) != dates:
+                store.set_dates(rec.ids, *dates)
                 summary.dates_added += 1
 
     splitter = make_splitter(settings.index)

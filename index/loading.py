@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import formats
-from index.dating import date_article, supplied
+from index.dating import Stated, date_article, front_matter_line, supplied
 from rag.errors import CorpusError, FormatError
 from rag.models import SkippedFile
 from rag.settings import CorpusSettings
@@ -38,6 +38,7 @@ class Article:
     published: str | None = None  # ISO date from index.dating; None when the file states none
     outlet: str | None = None
     date_source: str = "none"
+    date_stated: Stated | None = None  # the line that states ``published`` (dateline or front-matter line)
     warnings: list[str] = field(default_factory=list)
     url: str | None = None
     source: str | None = None
@@ -190,7 +191,8 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     # The format's own metadata (HTML meta, front matter, PDF/DOCX properties) ranks below the text's dateline.
     kind = _META_SOURCE.get(path.suffix.lower())
     raw_html = decode(data)[0] if kind == "html_meta" else None
-    dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind))
+    stated = front_matter_line(decode(data)[0], found.published_key) if found.published_key else None
+    dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind, stated))
     return Article(
         path=path,
         rel_path=rel,
@@ -201,6 +203,7 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
         published=dating.iso,
         outlet=dating.outlet,
         date_source=dating.source,
+        date_stated=dating.stated,
         warnings=[f"{rel}: {w}" for w in found.warnings],
         url=found.url,
         source=found.source,

@@ -2,16 +2,46 @@
 
 The indexer read each article's byline and date from its header lines; the answer quotes those lines
 from the article's first chunk (the pipeline adds first chunks to the sources for such questions), so
-the citation points at the line the byline or date came from.
+the citation points at the line the byline or date came from. A date written only in front matter is on
+no chunk (front matter is blanked out of the text): the indexer kept that line with the chunks, and
+``with_date_lines`` makes it a passage of its own, so the answer quotes and cites it the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.models import Source
+from rag.models import RetrievedChunk, Source
 from rag.questions import MetaKind, meta_kind
 from rag.text import split_sentences
+
+
+def with_date_lines(hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
+    """``hits`` plus, for each of their files whose date is written on a line that none of its hits holds
+    (a front matter's ``date:`` line), that line as a passage: its file, line number and offset, its text."""
+    out = list(hits)
+    for path in dict.fromkeys(h.path for h in hits):
+        mine = [h for h in hits if h.path == path]
+        first = mine[0]
+        quote, line, char = first.date_quote, first.date_line, first.date_char
+        if not quote or line is None or char is None or any(quote in h.text for h in mine):
+            continue
+        update = {
+            "id": f"{first.id}#date-line",
+            "text": quote,
+            "start_char": char,
+            "end_char": char + len(quote),
+            "start_line": line,
+            "end_line": line,
+            "score": 0.0,
+            "date_boost": 0.0,
+            "retrievers": ["date line"],
+            "also_reported_by": [],
+            "page": None,
+            "page_line": None,
+        }
+        out.append(first.model_copy(update=update).with_entities([]))
+    return out
 
 
 def header_line(source: Source, value: str | None) -> str | None:
@@ -19,6 +49,15 @@ def header_line(source: Source, value: str | None) -> str | None:
     if not value:
         return None
     return next((s.text for s in split_sentences(source.text) if value in s.text and len(s.text) < 200), None)
+
+
+def date_line(source: Source) -> str | None:
+    """The line of ``source`` that states its date: the one the indexer read the date from when the passage
+    holds it (a dateline, "PARIS, June 2 (Wire)", may write no year), else a short sentence that writes the
+    date."""
+    if source.published_date and source.date_quote and source.date_quote in source.text:
+        return source.date_quote
+    return header_line(source, stated_date(source))
 
 
 def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Source] | None:
@@ -29,15 +68,15 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
     if kind is None:
         return None
     if kind is MetaKind.LATEST:
-        dated = [s for s in sources if s.published_date and header_line(s, stated_date(s))]
+        dated = [s for s in sources if s.published_date and date_line(s)]
         if not dated:
             return None
         newest = max(dated, key=lambda s: (s.published_date, -s.n))
-        return f"{header_line(newest, stated_date(newest)).rstrip('.')}. [{newest.n}]", newest
+        return f"{date_line(newest).rstrip('.')}. [{newest.n}]", newest
     # The article asked about is the best-ranked one; another article's byline would answer a different question.
     field = "byline" if kind is MetaKind.AUTHOR else "published"
     for source in (s for s in sources if sources and s.path == sources[0].path):
-        line = header_line(source, source.byline if field == "byline" else stated_date(source))
+        line = header_line(source, source.byline) if field == "byline" else date_line(source)
         if line:
             return f"{line} [{source.n}]", source
     return None

@@ -78,6 +78,12 @@ class Passage(BaseModel):
     published: str | None = None  # ISO date (YYYY-MM-DD), None when the article states none
     outlet: str | None = None
     date_source: str | None = None  # header, html_meta, front_matter or none
+    # Where the file writes its date: the 1-based line, that line's text, and where that text starts (in the
+    # article's text for a dateline; in the file's decoded text for a front-matter line, which is blanked out
+    # of the article's text and so is in no chunk).
+    date_line: int | None = None
+    date_quote: str | None = None
+    date_char: int | None = None
     page: int | None = None
     page_line: int | None = None
     # Entities found at index time: private, so they stay out of JSON output and API schemas.
@@ -123,7 +129,7 @@ class IndexSummary(BaseModel):
     repaired_chunks: int = 0
     chunks_embedded: int = 0
     duplicates_reused: int = 0
-    dates_added: int = 0  # unchanged files indexed before dates were stored: their chunks got dates in place
+    dates_added: int = 0  # unchanged files whose stored dates were missing or read differently: set in place
     embedding_precision: str | None = None
     ner_seconds: float = 0.0
     seconds: float = 0.0

@@ -24,7 +24,14 @@ from rag.text import STOPWORDS, content_terms, name_phrases, term, words
 
 
 def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
-    return next((s for s in sources if s.path == cit.path and s.start_char <= cit.quote_start_char < s.end_char), None)
+    """The passage the citation quotes: of its file, spanning its offset, and holding the quote there (a
+    front-matter date line's offset is in the file's text, which the chunks' offsets may overlap)."""
+    for s in sources:
+        at = cit.quote_start_char - s.start_char
+        if s.path == cit.path and s.start_char <= cit.quote_start_char < s.end_char:
+            if s.text[at : at + len(cit.quote)] == cit.quote:
+                return s
+    return None
 
 
 def name_labels(sources: Sequence[Source]) -> dict[str, str]:

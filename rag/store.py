@@ -55,7 +55,11 @@ _CHUNK_FIELDS = (
     "page_line",
     "outlet",
     "date_source",
+    "date_line",
+    "date_quote",
+    "date_char",
 )
+_STATED_KEYS = ("date_line", "date_quote", "date_char")
 DAY_KEY = "published_day"  # days since 1970-01-01, present on dated chunks only (Chroma compares numbers)
 DATED_KEY = "dated"
 
@@ -79,6 +83,7 @@ class FileRecord:
     outlet: str | None = None
     date_source: str | None = None
     has_dates: bool = True  # False for chunks written before dates were stored (see ``Store.set_dates``)
+    stated: tuple[int, str, int] | None = None  # (line, quote, offset) that state the date, as stored
     hashes: set[str] = field(default_factory=set)
 
     @property
@@ -414,6 +419,7 @@ class Store:
                     published=meta.get("published") or None,
                     outlet=meta.get("outlet") or None,
                     date_source=meta.get("date_source") or None,
+                    stated=stated_of(meta),
                 )
             rec.ids.append(cid)
             rec.hashes.add(str(meta.get("content_hash", "")))
@@ -445,15 +451,25 @@ class Store:
             self.latest_day = max(days)
             self.stamp(latest_day=self.latest_day)
 
-    def set_dates(self, ids: list[str], published: str | None, outlet: str | None, date_source: str) -> None:
-        """Write an article's date fields onto its stored chunks in place (a store indexed before dates were
-        stored), so the date filter sees them without re-embedding anything."""
+    def set_dates(
+        self,
+        ids: list[str],
+        published: str | None,
+        outlet: str | None,
+        date_source: str,
+        stated: tuple[int, str, int] | None = None,
+    ) -> None:
+        """Write an article's date fields (and ``stated``: the line, quote and offset that state its date) onto
+        its stored chunks in place, for a store indexed before dates were stored or whose dates were read
+        differently then, so the date filter sees them without re-embedding anything."""
         got = self.collection.get(ids=ids, include=["metadatas"])
         day = date_of(published)
         metas = []
         for meta in got["metadatas"]:
-            meta = {k: v for k, v in (meta or {}).items() if k != DAY_KEY}
+            meta = {k: v for k, v in (meta or {}).items() if k not in (DAY_KEY, *_STATED_KEYS)}
             meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
+            if stated is not None:
+                meta.update(zip(_STATED_KEYS, stated, strict=True))
             meta[DATED_KEY] = day is not None
             if day is not None:
                 meta[DAY_KEY] = to_day(day)
@@ -575,6 +591,12 @@ class Store:
         self._get_collection()
 
 
+def stated_of(meta: dict) -> tuple[int, str, int] | None:
+    """The stored (line, quote, offset) that state a chunk's date; None when the store has none."""
+    values = tuple(meta.get(key) for key in _STATED_KEYS)
+    return values if all(v is not None for v in values) else None  # type: ignore[return-value]
+
+
 def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) -> RetrievedChunk:
     return RetrievedChunk(
         id=cid,
@@ -595,6 +617,9 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         page_line=meta.get("page_line") or None,
         outlet=meta.get("outlet") or None,
         date_source=meta.get("date_source") or None,
+        date_line=meta.get("date_line") or None,
+        date_quote=meta.get("date_quote") or None,
+        date_char=meta.get("date_char"),
     ).with_entities(decode_entities(meta.get("entities")))
 
 

@@ -99,3 +99,101 @@ def test_loader_dates_each_format_and_never_uses_mtime(tmp_path: Path) -> None:
         ("2022-06-03", "header"), ("2021-05-04", "front_matter"), ("2020-02-02", "html_meta"), (None, "none"),
     ]  # fmt: skip
     assert got["a.txt"].outlet == "Northwire" and got["b.md"].outlet == "Valley Courier"
+
+
+@pytest.mark.parametrize(
+    ("line", "published", "outlet", "byline"),
+    [
+        ("By Jane Roe | March 3, 2024", date(2024, 3, 3), None, "Jane Roe"),
+        ("By Jane Roe, staff writer, Valley Courier | March 3, 2024", date(2024, 3, 3), "Valley Courier", "Jane Roe"),
+        ("Updated 10:42 AM EST, Tue May 7, 2024", date(2024, 5, 7), None, None),
+        ("Published: 2024-03-02", date(2024, 3, 2), None, None),
+        ("Posted on Friday, 12 April 2024 at 9.30 a.m.", date(2024, 4, 12), None, None),
+        (
+            "Story by Jane Roe | Photos by Al Poe, Valley Courier | Jan. 5, 2023",
+            date(2023, 1, 5),
+            "Valley Courier",
+            None,
+        ),
+        ("Riverton Gazette (gazette.example) · 2023-11-30T08:15:00Z", date(2023, 11, 30), "gazette.example", None),
+    ],
+)
+def test_real_datelines_in_several_formats(line: str, published: date, outlet: str | None, byline: str | None) -> None:
+    got = header_line(f"Dam Opens\n{line}\n\nThe dam opened to traffic after years of delays and disputes.\n")
+    assert (got.published, got.outlet, got.byline, got.source) == (published, outlet, byline, "header")
+    assert got.stated is not None and (got.stated.line, got.stated.quote) == (2, line)
+
+
+def test_a_wire_dateline_heads_the_first_paragraph() -> None:
+    text = "Dam Opens\n\nPARIS, June 2, 2024 (Wire) - The minister opened the dam on Sunday, officials said.\n"
+    got = header_line(text)
+    assert (got.published, got.outlet, got.source) == (date(2024, 6, 2), "Wire", "header")
+    assert got.stated is not None and got.stated.quote == "PARIS, June 2, 2024 (Wire)"
+    assert text[got.stated.start_char : got.stated.start_char + len(got.stated.quote)] == got.stated.quote
+
+
+@pytest.mark.parametrize(
+    ("front_date", "dateline", "expected"),
+    [
+        ("2024-06-03", "PARIS, June 2 (Wire) -", date(2024, 6, 2)),
+        ("2025-01-01", "OSLO, Dec. 31 (Wire) —", date(2024, 12, 31)),  # the year nearest the other source's date
+    ],
+)
+def test_a_wire_dateline_without_a_year_takes_it_from_the_next_source(
+    front_date: str, dateline: str, expected: date
+) -> None:
+    body = f"Dam Opens\n\n{dateline} The minister opened the dam on Sunday, officials said.\n"
+    got = date_article(f"---\ndate: {front_date}\n---\n{body}")
+    assert (got.published, got.outlet, got.source) == (expected, "Wire", "header")
+    assert date_article(body).published is None  # no year anywhere: no date
+
+
+# Lines near the top that mention a date without being a dateline: each article must keep its front-matter date.
+NOT_DATELINES = [
+    "Dam Opens\nNorthwire —\nA crowd gathers at the dam in Riverton on Sunday, July 17, 2022. Jo Poe/Northwire\n",
+    "Dam Opens\nThe record flow at the dam is 41 metres a second, set on July 17, 2008, according to the agency.\n",
+    'Dam Opens\nValley Courier\n"Effective July 5, 2022, your permit will be required on the dam road."\n',
+    "Dam Opens\nJo Poe, chief engineer\nBorn: November 14, 1948\n",
+    "Dam Opens\nThe report was written by Ann Lee on June 3, 2022.\n",
+    "Dam Opens\nThe dam opened on Tuesday after a decade of planning and delays.\n"
+    "Engineers said the reservoir would take two years to fill completely.\nTuesday, July 21, 2020\n",
+    "Dam Opens\nThe dam opened on Tuesday after a decade of planning and delays.\n"
+    "Readers shared their views on the new reservoir all through the week.\n"
+    "River Lives Matter — Jo (@jo) October 3, 2022\n",
+    "Dam Opens\nWire\nJune 23\n1917 — The first dam on the river was finished.\n",
+]
+
+
+@pytest.mark.parametrize("body", NOT_DATELINES)
+def test_a_sentence_or_a_later_line_with_a_date_is_not_a_dateline(body: str) -> None:
+    assert header_line(body).published is None
+    got = date_article(f"---\ndate: 2021-01-01\nsource: Front\n---\n{body}")
+    assert (got.published, got.outlet, got.source) == (date(2021, 1, 1), "Front", "front_matter")
+
+
+def test_one_standfirst_may_come_before_the_dateline() -> None:
+    text = "Dam Opens\nThe river dam opened to traffic on Friday after years of delays.\nBy Ann Lee | June 3, 2022\n"
+    assert header_line(text).published == date(2022, 6, 3)
+
+
+def test_an_unpunctuated_headline_in_sentence_case_is_not_prose() -> None:
+    """A saved page repeats its headline (sentence case, no full stop) above the byline and date."""
+    headline = "River dam opens to traffic after a decade of planning and delays"
+    text = f"Skip to content\n\n{headline}\n\n{headline}\nBy Ann Lee\nMay 3, 2024 1:13 AM\n\nThe dam opened.\n"
+    got = header_line(text)
+    assert (got.published, got.byline) == (date(2024, 5, 3), "Ann Lee")
+
+
+def test_where_the_date_is_stated(tmp_path: Path) -> None:
+    got = date_article("---\ntitle: Dam\ndate: 2021-05-04\n---\nDam Opens\nNorthwire | 2022-06-03\n\nBody.")
+    assert got.stated is not None and (got.stated.line, got.stated.quote) == (6, "Northwire | 2022-06-03")
+    raw = "---\ntitle: Dam Opens\nauthor: Ann Lee\ndate: 2021-05-04\nsource: Valley Courier\n---\n# Dam\n\nIt opened.\n"
+    assert front_matter(raw).stated == front_matter(raw).stated is not None
+    (tmp_path / "b.md").write_text(raw, encoding="utf-8")
+    article = read_article(tmp_path / "b.md", tmp_path, 10_000_000)
+    assert article.date_source == "front_matter" and article.date_stated is not None
+    stated = article.date_stated
+    assert (stated.line, stated.quote) == (4, "date: 2021-05-04")
+    assert raw.splitlines()[stated.line - 1] == stated.quote
+    assert raw[stated.start_char : stated.start_char + len(stated.quote)] == stated.quote
+    assert article.text.splitlines()[stated.line - 1] == ""  # the front matter is not text: blanked in place

@@ -45,3 +45,29 @@ def test_old_store_gets_dates_in_place(tmp_path: Path, assistant_for) -> None:
     hits = a.search("river dam", k=2, window=DateWindow(as_of=date(2030, 1, 1)))
     assert {h.path for h in hits} == {"dated.txt", "undated.txt"}
     assert a.search("river dam", k=2, window=DateWindow(as_of=date(2022, 6, 2)))[0].path == "undated.txt"
+
+
+def test_dates_read_differently_now_are_rewritten_in_place_and_a_rerun_changes_nothing(
+    tmp_path: Path, assistant_for
+) -> None:
+    """A store whose dates were read by an older detector (here: a caption's date taken for the dateline) is
+    corrected on the next `rag index` without re-embedding; an index run with nothing new writes nothing."""
+    articles = {
+        "wall.md": "---\ndate: 2021-05-04\nsource: Valley Courier\n---\nHarbour Wall Rebuilt\n\n"
+        "The harbour wall at Kestrel Bay reopened after a winter of repairs.\n",
+    }
+    a = assistant_for(write_corpus(tmp_path / "c", articles))
+    a.index()
+    col = a.store.collection
+    got = col.get(include=["metadatas"])
+    stored = got["metadatas"][0]
+    assert (stored["published"], stored["date_line"], stored["date_quote"]) == ("2021-05-04", 2, "date: 2021-05-04")
+    stale = {**stored, "published": "2008-07-17", DAY_KEY: (date(2008, 7, 17) - date(1970, 1, 1)).days}
+    stale = {k: v for k, v in stale.items() if k not in ("date_line", "date_quote", "date_char")}
+    col.update(ids=got["ids"], metadatas=[stale] * len(got["ids"]))
+
+    summary = a.index()
+    assert summary.dates_added == 1 and summary.chunks_embedded == 0
+    fixed = col.get(include=["metadatas"])["metadatas"][0]
+    assert (fixed["published"], fixed[DAY_KEY], fixed["date_line"]) == ("2021-05-04", stored[DAY_KEY], 2)
+    assert a.index().dates_added == 0

@@ -217,6 +217,14 @@ FRONT_MATTER = {
         "The flooded quarry at Brindle Fell opened to swimmers after the council approved the plan.\n"
     ),
 }
+FRONT_MATTER["canal.md"] = (
+    "---\n"
+    "date: 2024-06-03\n"
+    "---\n"
+    "Minister Opens Lock Gates\n\n"
+    "VARNE, June 2 (Wire) - The minister opened the new lock gates on the Serre canal on Sunday, officials said.\n"
+    "Barges waited for hours to pass through the gates on the first day.\n"
+)
 QUARRY = "the article about the flooded quarry at Brindle Fell"
 LIGHTHOUSE = "the article about the lighthouse at Vessel Point"
 
@@ -243,9 +251,33 @@ def test_metadata_lines_below_front_matter_are_cited_at_their_line_of_the_file(
     assert FRONT_MATTER["quarry.md"].splitlines()[line - 1] == quote
 
 
-@pytest.mark.parametrize("question", [f"When was {LIGHTHOUSE} published?", f"Who wrote {LIGHTHOUSE}?"])
-def test_metadata_stated_only_in_front_matter_is_not_quoted_from_a_blank_line(front_matter_assistant, question) -> None:
-    """Front matter is blanked out of the indexed text, so its date and author are on no chunk's line: the
-    answer abstains rather than cite a blank line or another article's byline."""
-    answer = front_matter_assistant.ask(question)
+def test_a_date_stated_only_in_front_matter_is_cited_at_its_line_of_the_front_matter(front_matter_assistant) -> None:
+    """Front matter is blanked out of the indexed text, so no chunk holds its date: the answer quotes the
+    front matter's ``date:`` line itself, cited at that line of the file, never a blank line."""
+    answer = front_matter_assistant.ask(f"When was {LIGHTHOUSE} published?")
+    assert not answer.abstained and answer.short_answer is not None
+    assert answer.short_answer.text == "2024-05-14"
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    raw = FRONT_MATTER["lighthouse.md"]
+    assert (cited.file, cited.quote, cited.start_line, cited.end_line) == ("lighthouse.md", "date: '2024-05-14'", 2, 2)
+    assert raw.splitlines()[cited.start_line - 1] == cited.quote
+    assert raw[cited.quote_start_char : cited.quote_end_char] == cited.quote
+    assert all(c.file == "lighthouse.md" for c in answer.citations)
+
+
+def test_a_wire_dateline_without_a_year_is_the_line_cited(front_matter_assistant) -> None:
+    """The dateline dates the article (its year from the front matter) and is the line quoted, though the
+    article never writes the date in full."""
+    assert {s.path: s.published for s in front_matter_assistant.sources()}["canal.md"] == "2024-06-02"
+    answer = front_matter_assistant.ask("When was the article about the lock gates on the Serre canal published?")
+    assert not answer.abstained and answer.citations
+    cited = answer.citations[0]
+    assert (cited.file, cited.start_line) == ("canal.md", 6)
+    assert cited.quote.startswith("VARNE, June 2 (Wire)") and answer.answer.startswith("VARNE, June 2 (Wire) [1]")
+
+
+def test_an_author_stated_only_in_front_matter_is_not_quoted_from_a_blank_line(front_matter_assistant) -> None:
+    """The author's front-matter line is not kept with the chunks: the answer abstains rather than cite a
+    blank line or another article's byline."""
+    answer = front_matter_assistant.ask(f"Who wrote {LIGHTHOUSE}?")
     assert answer.abstained and not answer.citations
