@@ -708,7 +708,9 @@ def main() -> None:
     ap.add_argument("--seed-store", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker-seed")
     ap.add_argument("--features", type=Path, default=Path(tempfile.gettempdir()) / "fit-answer-ranker.pkl")
     ap.add_argument("--refresh", action="store_true", help="retrieve again instead of reading --features")
-    ap.add_argument("--k", type=int, default=5)
+    ap.add_argument(
+        "--k", type=int, default=Settings().retrieval.top_k, help="passages the answerer reads (default: top_k)"
+    )
     ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     ap.add_argument(
         "--compare-trees",
@@ -766,6 +768,7 @@ def main() -> None:
         "abstain_threshold": round(abstain_t, 4),
         "cv": {
             "folds": FOLDS,
+            "passages_read": args.k,
             "max_sentences": MAX_SENTENCES,
             "sentences": len(y),
             "positives": int(y.sum()),

@@ -117,7 +117,9 @@ class IndexSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    top_k: int = Field(5, description="Passages the answerer reads.")
+    top_k: int = Field(
+        7, description="Passages the answerer reads (bench/fit_answer_ranker.py fits the answer model for it)."
+    )
     max_top_k: int = Field(100, ge=1, description="Largest top-k a question or search may ask for.")
     candidates: int = Field(30, description="Candidates each retriever returns before fusion.")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
