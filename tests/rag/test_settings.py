@@ -24,10 +24,10 @@ def test_every_setting_has_a_description() -> None:
 
 
 def test_rows_name_the_environment_variable_and_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RAG_RETRIEVAL_TOP_K", "7")
+    monkeypatch.setenv("RAG_RETRIEVAL_TOP_K", "9")
     monkeypatch.setenv("RAG_EXTRACTIVE_MAX_SENTENCES", "2")
     rows = {row.env: row for row in setting_rows(Settings())}
-    assert rows["RAG_RETRIEVAL_TOP_K"].value == "7" and rows["RAG_RETRIEVAL_TOP_K"].default == "5"
+    assert rows["RAG_RETRIEVAL_TOP_K"].value == "9" and rows["RAG_RETRIEVAL_TOP_K"].default == "7"
     assert rows["RAG_EXTRACTIVE_MAX_SENTENCES"].value == "2"
     assert Settings().extractive.max_sentences == 2
 
