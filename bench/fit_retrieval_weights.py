@@ -19,7 +19,15 @@ without as-of) are held-out ones. The rerank's earlier hand-set blend (``BASELIN
 with its time weights fitted per fold; ``--save`` keeps the fit only when it ranks the held-out pools better
 by more than one standard error of the paired difference (mean of hits@4, hits@10 and MRR@10 per pool; the
 one-standard-error rule: a tie keeps the simpler, established blend), fits it on all questions and writes
-``rag/data/relevance_weights.json`` and ``rag/data/time_weights.json``.
+the search listing's ``rag/data/listing_relevance_weights.json`` and ``listing_time_weights.json``; after
+them the listing's spread over files (per-file cap, MMR lambda) is chosen from ``DIVERSITIES`` (the
+settings' defaults are what it chose).
+
+The passages the answerer reads are ranked with ``rag/data/relevance_weights.json`` and
+``time_weights.json``: the blend and the time weights this script saved on top of it (commit f0a9064).
+Weights fitted here find gold articles better, but an answer model refitted on the passages they select
+answered worse (README, "Dates"), so the reading weights are not rewritten here: a change to them is
+judged by ``bench/fit_answer_ranker.py``'s cross-validated answers, not by hits.
 
 It also prints why gold articles are missed: gold articles outside the question's phrase window, gold
 articles not in the candidate pool.
@@ -204,10 +212,9 @@ def ranked(assistant, pool: Pool, fitted: Fitted | None = None) -> list[Retrieve
 
 
 def committed(assistant) -> Fitted:
-    """The committed weights and the settings' listing spread: what ``Assistant.search`` uses."""
-    return Fitted(
-        relevance_ranking.load_weights(), time_ranking.load_weights(), assistant.retriever.listing_diversity()
-    )
+    """The committed listing weights and the settings' listing spread: what ``Assistant.search`` uses."""
+    listing = assistant.retriever.listing_ranking()
+    return Fitted(listing.relevance, listing.time, listing.diversity)
 
 
 def per_question(assistant, pool: Pool, fitted: Fitted) -> tuple[float, float, float]:
@@ -431,9 +438,9 @@ def main() -> None:
         if keep_baseline:
             note = f"the hand-set blend: the fit beats it by no more than one standard error ({held_out}); {note}"
         final = choose(assistant, units, note, BASELINE if keep_baseline else None)
-        relevance_ranking.save_weights(final.relevance)
-        time_ranking.save_weights(final.time)
-        print("saved:", final.relevance.model_dump_json(), final.time.model_dump_json())
+        relevance_ranking.save_weights(final.relevance, relevance_ranking.LISTING_WEIGHTS_PATH)
+        time_ranking.save_weights(final.time, time_ranking.LISTING_WEIGHTS_PATH)
+        print("saved (search listing):", final.relevance.model_dump_json(), final.time.model_dump_json())
         if final.diversity != current.diversity:
             print(
                 f"NOTE: the listing spread chosen on all questions is {final.diversity.model_dump()}, not the "

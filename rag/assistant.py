@@ -197,7 +197,7 @@ class Assistant:
         query = clean_question(query, self.settings.answer.max_question_chars)
         k = check_top_k(k, self.settings.retrieval.max_top_k)
         window = self.window_for(query, window)
-        return self.retriever.search(query, k, window=window, diversity=self.retriever.listing_diversity())
+        return self.retriever.search(query, k, window=window, ranking=self.retriever.listing_ranking())
 
     def passages(self, question: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
         """The passages the answerer reads for a standalone ``question`` (up to two per article, unlike a

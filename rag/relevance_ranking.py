@@ -5,7 +5,9 @@ sentences'), the question's terms, and where the two retrievers placed the chunk
 by ``bench/fit_retrieval_weights.py`` (a logistic model of "chunk of a gold article", grouped
 cross-validation on RealTime QA dev) and read from ``rag/data/relevance_weights.json``; they are scaled to
 sum to one so the date boost and MMR see relevance on the same scale whatever the fit. Without the file
-(or with one written for other features) relevance is the chunk's cosine alone.
+(or with one written for other features) relevance is the chunk's cosine alone. A search listing (one
+passage per article) has its own fitted weights, ``rag/data/listing_relevance_weights.json``: the weights
+that find articles best are not those whose passages give the best answers (see the fit script).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rag.sentence_vectors import SentenceVectors
 from rag.text import content_terms, exact_match
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "relevance_weights.json"
+LISTING_WEIGHTS_PATH = WEIGHTS_PATH.with_name("listing_relevance_weights.json")
 FEATURES = (
     "sentence_similarity",  # the best sentence's cosine to the question (sentences over 20 characters)
     "chunk_similarity",  # the whole chunk's cosine to the question
@@ -59,6 +62,11 @@ def load_weights(path: Path = WEIGHTS_PATH) -> RelevanceWeights:
     if tuple(weights.features) != FEATURES or len(weights.weights) != len(FEATURES):
         return RelevanceWeights()
     return weights
+
+
+def load_listing_weights(path: Path = LISTING_WEIGHTS_PATH) -> RelevanceWeights:
+    """A search listing's weights; the answerer's (``load_weights``) when its file is missing."""
+    return load_weights(path) if path.exists() else load_weights()
 
 
 def save_weights(weights: RelevanceWeights, path: Path = WEIGHTS_PATH) -> None:

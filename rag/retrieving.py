@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from rag import bm25, relevance_ranking, stories, time_ranking, window_search
 from rag.embeddings import Embedder
@@ -48,6 +49,16 @@ def rrf(ranked_lists: list[list[RetrievedChunk]], k: int) -> list[RetrievedChunk
 def _crowded(fused: list[RetrievedChunk], pooled: set[str]) -> set[str]:
     """Files that had more candidates than the pool let in."""
     return {h.path for h in fused if h.id not in pooled}
+
+
+class Ranking(BaseModel):
+    """How a ranked list is ordered: relevance weights, date-boost weights, spread over files."""
+
+    model_config = ConfigDict(frozen=True)
+
+    relevance: relevance_ranking.RelevanceWeights
+    time: time_ranking.TimeWeights
+    diversity: Diversity
 
 
 class Retriever:
@@ -93,23 +104,34 @@ class Retriever:
         query: str,
         k: int | None = None,
         window: DateWindow | None = None,
-        diversity: Diversity | None = None,
+        ranking: Ranking | None = None,
     ) -> list[RetrievedChunk]:
         """The top k chunks for ``query``; with a ``window``, nothing dated after its as-of date (or outside
-        the user's own range) is considered, and the question's date phrase boosts what fits it. Spread over
-        files as ``diversity`` says (default: as the answerer reads, ``reading_diversity``)."""
+        the user's own range) is considered, and the question's date phrase boosts what fits it. Ordered
+        as ``ranking`` says (default: as the answerer reads, ``reading_ranking``)."""
         k = k or self.settings.top_k
-        pool, relevance, chunk_vecs = self.candidates(query, k, window)
-        return self.rank(pool, relevance, chunk_vecs, window, k, diversity=diversity)
+        ranking = ranking or self.reading_ranking()
+        pool, relevance, chunk_vecs = self.candidates(query, k, window, ranking.relevance)
+        return self.rank(pool, relevance, chunk_vecs, window, k, ranking.time, ranking.diversity)
 
-    def reading_diversity(self) -> Diversity:
+    def reading_ranking(self) -> Ranking:
         """The passages the answerer reads: a second passage of a good article is worth reading."""
-        return Diversity(per_file_cap=self.settings.per_file_cap, mmr_lambda=self.settings.mmr_lambda)
+        return Ranking(
+            relevance=relevance_ranking.load_weights(),
+            time=time_ranking.load_weights(),
+            diversity=Diversity(per_file_cap=self.settings.per_file_cap, mmr_lambda=self.settings.mmr_lambda),
+        )
 
-    def listing_diversity(self) -> Diversity:
-        """A search listing: one passage per article while enough articles match
-        (``bench/fit_retrieval_weights.py`` chooses it)."""
-        return Diversity(per_file_cap=self.settings.search_per_file_cap, mmr_lambda=self.settings.search_mmr_lambda)
+    def listing_ranking(self) -> Ranking:
+        """A search listing: its own fitted weights, one passage per article while enough articles match
+        (``bench/fit_retrieval_weights.py`` fits and chooses them)."""
+        return Ranking(
+            relevance=relevance_ranking.load_listing_weights(),
+            time=time_ranking.load_listing_weights(),
+            diversity=Diversity(
+                per_file_cap=self.settings.search_per_file_cap, mmr_lambda=self.settings.search_mmr_lambda
+            ),
+        )
 
     def rank(
         self,
@@ -130,21 +152,25 @@ class Retriever:
             hit.date_boost = round(float(extra), 4)
         order = relevance + date_boost
         keep = stories.group(pool, order, vecs, self.settings.story_similarity, self.settings.story_overlap)
-        spread = diversity or self.reading_diversity()
+        spread = diversity or self.reading_ranking().diversity
         return self._diversify([pool[i] for i in keep], order[keep], vecs[keep], k, spread)
 
     def candidates(
-        self, query: str, k: int, window: DateWindow | None = None
+        self,
+        query: str,
+        k: int,
+        window: DateWindow | None = None,
+        weights: relevance_ranking.RelevanceWeights | None = None,
     ) -> tuple[list[RetrievedChunk], np.ndarray, np.ndarray]:
         """The rerank pool within the window's hard filter: chunks, their relevance (before any date
-        boost) and their stored vectors."""
+        boost; ``weights``, default the answerer's) and their stored vectors."""
         pool, features, chunk_vecs = self.candidate_features(query, k, window)
         if not pool:
             return pool, np.zeros(0), chunk_vecs
         if self.settings.rerank and self.settings.cross_encoder:
             relevance = self._cross_encode(query, pool)
         elif self.settings.rerank:
-            relevance = relevance_ranking.relevance(features)
+            relevance = relevance_ranking.relevance(features, weights)
         else:
             relevance = features[:, relevance_ranking.FEATURES.index("chunk_similarity")]
         return pool, relevance, chunk_vecs

@@ -6,7 +6,7 @@ the same predicate on keyword hits. The boost adds ``weights · features`` to a 
 (closeness to the question's phrase window; recency for a question about the present; closeness before a
 chosen as-of day, since a question asked as of a day is about the news up to it);
 the weights are fitted by ``bench/fit_retrieval_weights.py`` (grouped cross-validation on RealTime QA dev)
-and read from ``rag/data/time_weights.json``.
+and read from ``rag/data/time_weights.json`` (a search listing's from ``listing_time_weights.json``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from rag.models import DateWindow, Passage
 from rag.store import DATED_KEY, DAY_KEY
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "time_weights.json"
+LISTING_WEIGHTS_PATH = WEIGHTS_PATH.with_name("listing_time_weights.json")
 FEATURES = ("window", "recency", "as_of")
 WINDOW_DECAY_DAYS = 7.0  # outside a phrase window, the boost halves roughly every 5 days
 RECENCY_DECAY_DAYS = 30.0  # "latest"/"now": a month-old article keeps ~37 % of the boost
@@ -49,6 +50,11 @@ def load_weights(path: Path = WEIGHTS_PATH) -> TimeWeights:
         return TimeWeights.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return TimeWeights()
+
+
+def load_listing_weights(path: Path = LISTING_WEIGHTS_PATH) -> TimeWeights:
+    """A search listing's weights; the answerer's (``load_weights``) when its file is missing."""
+    return load_weights(path) if path.exists() else load_weights()
 
 
 def save_weights(weights: TimeWeights, path: Path = WEIGHTS_PATH) -> None:
