@@ -82,3 +82,10 @@ def test_the_shipped_weights_are_valid_and_say_how_they_were_chosen() -> None:
     shipped = load_weights(relevance_ranking.WEIGHTS_PATH)
     assert shipped != RelevanceWeights() and sum(shipped.weights) == pytest.approx(1.0, abs=1e-3)
     assert "CV" in shipped.fitted_on
+
+
+def test_listing_weights_fall_back_to_the_answerers(tmp_path: Path) -> None:
+    assert relevance_ranking.load_listing_weights(tmp_path / "missing.json") == load_weights()
+    own = RelevanceWeights(weights=[0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0], fitted_on="test")
+    save_weights(own, tmp_path / "listing.json")
+    assert relevance_ranking.load_listing_weights(tmp_path / "listing.json") == own

@@ -105,3 +105,17 @@ def test_cross_encoder_path_scores_with_the_configured_model(tiny_corpus: Path, 
     assert [h.score for h in hits] == pytest.approx(sorted(expected, reverse=True), abs=1e-3)
     default = assistant_for(tiny_corpus).search(query, k=3)
     assert [h.score for h in hits] != [h.score for h in default]
+
+
+def test_a_listing_ranks_with_its_own_weights(many, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag import relevance_ranking
+    from rag.relevance_ranking import FEATURES, RelevanceWeights
+
+    query = "Harbor Bridge toll phase 4"
+    read = many.retriever.search(query, k=3)
+    # Listing weights that prefer the least similar chunk: the listing must follow them, the answerer not.
+    backwards = RelevanceWeights(weights=[-1.0 if f == "chunk_similarity" else 0.0 for f in FEATURES])
+    monkeypatch.setattr(relevance_ranking, "load_listing_weights", lambda: backwards)
+    listing = many.search(query, k=3)
+    assert many.retriever.search(query, k=3)[0].id == read[0].id
+    assert listing[0].id != read[0].id and listing[0].score < read[0].score
