@@ -130,10 +130,14 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     return body, title
 
 
+_HEADING_MARKS = re.compile(r"^#{1,6}\s+")
+
+
 def _header_metadata(text: str) -> tuple[str, str | None]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     content = [line for line in lines if line.lower() not in _BOILERPLATE]
-    title = (content or lines or [""])[0]
+    # A Markdown heading's marks are not part of its title ("# Dam opens" -> "Dam opens").
+    title = _HEADING_MARKS.sub("", (content or lines or [""])[0])
     byline = None
     for line in lines[1:_HEADER_LINES]:
         if byline is None and (m := _BYLINE_RE.match(line)):

@@ -86,3 +86,12 @@ def test_skips_boilerplate_title_lines(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Skip to content\n\nReal Headline Here\n\nBody text.")
     articles, _ = _load(tmp_path)
     assert articles[0].title == "Real Headline Here"
+
+
+def test_a_markdown_heading_gives_the_title_without_its_marks(tmp_path: Path) -> None:
+    (tmp_path / "dam.md").write_text("## Dam opens at Velmor Falls\n\nThe dam opened on Monday.\n")
+    (tmp_path / "tag.txt").write_text("#1 seed wins the open\n\nThe top seed won.\n")
+    articles, _ = _load(tmp_path)
+    by_path = {a.rel_path: a for a in articles}
+    assert by_path["dam.md"].title == "Dam opens at Velmor Falls"
+    assert by_path["tag.txt"].title == "#1 seed wins the open"
