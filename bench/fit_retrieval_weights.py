@@ -426,9 +426,11 @@ def main() -> None:
     print("diagnostics:", json.dumps(gold_diagnostics(pools.dated, docs_date)))
     print(f"load average (1 min) at the end {os.getloadavg()[0]:.1f}")
     if args.save:
+        kept = base if keep_baseline else fitted  # the CV figures of what is saved
+        kept_cv = {label: scores(assistant, part, lambda p: kept[folds[p.group]]) for label, part in sets}
         figures = "; ".join(
             f"{label} hits@4 {f['hits@4']:.3f}, hits@10 {f['hits@10']:.3f}, mrr@10 {f['mrr@10']:.3f}"
-            for label, f in cv.items()
+            for label, f in kept_cv.items()
         )
         note = (
             f"RealTime QA dev ({len(pools.dated)} questions, with and without as-of) and the seed suite "
