@@ -18,11 +18,13 @@ fitted on all questions, go to rag/data/answer_ranker.json with the CV figures; 
 numpy.
 
     python bench/fit_answer_ranker.py --rtqa-cache /tmp/x-rtqa [--rtqa-dir DIR] [--features /tmp/x.pkl] [--refresh]
-        [--compare-trees [--shape DEPTH TREES]]
+        [--compare-trees [--shape DEPTH TREES]] [--compare-without FEATURE ...]
 
 ``--compare-trees`` also cross-validates gradient-boosted trees as the sentence model (every later choice made
 out of fold for them too) and prints the paired per-question difference from the logistic model with its
 standard error; the logistic model is what is written either way (the trees have not beaten it; see README).
+``--compare-without`` does the same for the logistic model without some features (a new feature's test: keep it
+only if the model with it wins by more than one standard error and the seed's facts do not fall).
 
 Retrieval (the slow part) and the sentence vectors are cached in --features, so a refit after a feature
 change only recomputes features. The RealTime QA cache is the one `rag eval --suite realtimeqa --cache DIR`
@@ -514,13 +516,16 @@ class CrossValidated:
     outcomes: dict[str, tuple[bool, bool, bool]]
 
 
-def cross_validate(questions, empty, embedder, kind: str, shape: TreeShape | None, verbose: bool) -> CrossValidated:
+def cross_validate(
+    questions, empty, embedder, kind: str, shape: TreeShape | None, verbose: bool, drop: tuple[int, ...] = ()
+) -> CrossValidated:
     """The sentence model (``kind``) fitted without each fold's questions, then the abstention model, the keep
     ratio and the dissent ratio chosen from those out-of-fold probabilities, as run time applies them. Trees
-    without a ``shape`` get theirs chosen per fold on the fold's training questions (``choose_shape``)."""
+    without a ``shape`` get theirs chosen per fold on the fold's training questions (``choose_shape``).
+    ``drop``: feature columns the sentence model does without (the ablation of ``--compare-without``)."""
     from sklearn.model_selection import GroupKFold
 
-    x = np.array([r for q in questions for r in q.rows], dtype=float)
+    x = np.delete(np.array([r for q in questions for r in q.rows], dtype=float), list(drop), axis=1)
     y = np.array([lab for q in questions for lab in q.labels])
     groups = np.array([i for i, q in enumerate(questions) for _ in q.rows])
     # Folds over questions; every question of one seed item (follow-ups) stays in one fold.
@@ -684,17 +689,31 @@ def compare_trees(questions, empty, embedder, logistic: CrossValidated, shape: T
     of fold for both: the paired per-question difference of the criterion and its standard error. The trees
     would be worth a run-time evaluator only if they won by more than one standard error."""
     trees = cross_validate(questions, empty, embedder, "trees", shape, verbose=False)
-    new_c, old_c = criterion(trees, questions + empty), criterion(logistic, questions + empty)
+    return compare("trees", trees, "logistic", logistic, questions + empty)
+
+
+def compare_without(questions, empty, embedder, full: CrossValidated, dropped: list[str]) -> dict:
+    """The logistic model with every feature against the same model without ``dropped``, every choice made out
+    of fold for both: a feature earns its place only if the full model wins by more than one standard error
+    of the paired difference and the seed's facts do not fall."""
+    drop = tuple(FEATURES.index(f) for f in dropped)
+    without = cross_validate(questions, empty, embedder, "logistic", None, verbose=False, drop=drop)
+    return compare("all features", full, f"without {'+'.join(dropped)}", without, questions + empty)
+
+
+def compare(new_name: str, new: CrossValidated, old_name: str, old: CrossValidated, questions) -> dict:
+    """Print and return the paired per-question difference of the criterion (new minus old) and its SE."""
+    new_c, old_c = criterion(new, questions), criterion(old, questions)
     gain, se = paired(new_c["realtimeqa"], old_c["realtimeqa"])
     seed_gain, seed_se = paired(new_c["seed"], old_c["seed"])
-    print(f"trees {json.dumps(_summary(trees.report), default=float)}")
-    print(f"logistic {json.dumps(_summary(logistic.report), default=float)}")
+    print(f"{new_name} {json.dumps(_summary(new.report), default=float)}")
+    print(f"{old_name} {json.dumps(_summary(old.report), default=float)}")
     print(
-        "out-of-fold criterion (RealTime QA, mean of reference held and MC right per question): trees "
-        f"{new_c['realtimeqa'].mean():.4f}, logistic {old_c['realtimeqa'].mean():.4f}, difference {gain:+.4f} "
+        f"out-of-fold criterion (RealTime QA, mean of reference held and MC right per question): {new_name} "
+        f"{new_c['realtimeqa'].mean():.4f}, {old_name} {old_c['realtimeqa'].mean():.4f}, difference {gain:+.4f} "
         f"(paired standard error {se:.4f}); seed facts {new_c['seed'].mean():.3f} vs {old_c['seed'].mean():.3f} "
         f"({seed_gain:+.3f} ± {seed_se:.3f}): "
-        + ("the trees win by more than one standard error" if gain > se else "no gain beyond one standard error")
+        + (f"{new_name} ahead by more than one standard error" if gain > se else "no gain beyond one standard error")
     )
     return {"difference": gain, "standard_error": se, "seed_difference": seed_gain, "seed_standard_error": seed_se}
 
@@ -731,6 +750,14 @@ def main() -> None:
         help="keep the sentence and question models already in --out and write only the keep and dissent "
         "ratios chosen here (their choice rests on out-of-fold probabilities, not on the final models)",
     )
+    ap.add_argument(
+        "--compare-without",
+        nargs="+",
+        metavar="FEATURE",
+        choices=FEATURES,
+        help="also cross-validate the logistic model without these sentence features and print the paired "
+        "per-question difference with its standard error (the model with every feature is what is written)",
+    )
     args = ap.parse_args()
     shape = TreeShape(args.shape[1], args.shape[0]) if args.shape else None
 
@@ -755,6 +782,8 @@ def main() -> None:
     cv = cross_validate(questions, empty, embedder, "logistic", None, verbose=True)
     if args.compare_trees:
         compare_trees(questions, empty, embedder, cv, shape)
+    if args.compare_without:
+        compare_without(questions, empty, embedder, cv, args.compare_without)
     abstain_t, ab_acc, ab_p, ab_r = cv.abstain
     final = Logistic(x, y)
     qy = np.array([int(not q.answerable) for q in questions])
