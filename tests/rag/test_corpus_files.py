@@ -171,7 +171,7 @@ def test_uploaded_files_can_be_read_back(settings, tmp_path: Path) -> None:
     upload.parent.mkdir(parents=True, exist_ok=True)
     upload.write_text("# Story\n\nBody.\n", encoding="utf-8")
     (saved,), _ = add_uploads(settings, [upload])
-    assert read_source(settings, saved) == ("# Story\n\nBody.\n", "# Story")
+    assert read_source(settings, saved) == ("# Story\n\nBody.\n", "Story")
 
 
 def test_add_uploads_needs_the_corpus_folder(settings_for, tmp_path: Path) -> None:
