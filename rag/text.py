@@ -220,10 +220,40 @@ _NOT_NAME_FIRST = STOPWORDS | QUESTION_WORDS | _CONNECTIVES
 
 def mentioned(tokens: set[str], text: str) -> set[str]:
     """Which of ``tokens`` (lower-case words or normalised numbers) occur in ``text``; a possessive or a
-    hyphenated compound counts by its first part too ("Malcolm X's" is in "Malcolm X", "Covid" in "Covid-19")."""
+    hyphenated compound counts by its first part too ("Malcolm X's" is in "Malcolm X", "Covid" in "Covid-19"),
+    and an acronym by its numbered forms or its spelled-out name ("BA" in "BA.4", "WWII" in "World War II")."""
     have = set(words(text)) | numbers(text)
     have |= {_base(w) for w in have}
-    return {t for t in tokens if t in have or _base(t) in have}
+    found = {t for t in tokens if t in have or _base(t) in have}
+    for t in tokens - found:
+        if _acronym_in(_base(t).upper(), text):
+            found.add(t)
+    return found
+
+
+_CAP_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:of|for|and|the|on)\s+)?[A-Z][\w’'-]*)+")
+_NUMERAL = re.compile(r"[IVX]+|\d+")
+
+
+def _acronym_in(acronym: str, text: str) -> bool:
+    """``acronym`` (2-5 letters) written with a number after it ("BA.4", "G-20"), or spelled out as the
+    initials of consecutive capitalised words, function words skipped (a capitalised "Under" too) and a
+    closing numeral kept whole ("United Parcel Service", "Bureau of Statistics", "World War II")."""
+    if not (2 <= len(acronym) <= 5 and acronym.isalpha()):
+        return False
+    if re.search(rf"(?<![\w.]){re.escape(acronym)}(?=[.-]?\d)", text):
+        return True
+    for run in _CAP_RUN.finditer(text):
+        caps = [w for w in run.group(0).split() if w[:1].isupper() and w.lower() not in STOPWORDS]
+        for i in range(len(caps)):
+            initials = ""
+            for j, w in enumerate(caps[i:], start=i):
+                initials += w if j > i and _NUMERAL.fullmatch(w) else w[0]
+                if initials == acronym:
+                    return True
+                if len(initials) >= len(acronym):
+                    break
+    return False
 
 
 def _base(word: str) -> str:

@@ -3,3 +3,15 @@ def test_a_name_is_mentioned_through_its_possessive_and_hyphenated_forms() -> No
 
     text = "The Quillmere-based crew met Tomas Reyl after the Brannock-19 outbreak."
     assert mentioned({"quillmere", "reyl's", "brannock", "ostrava"}, text) == {"quillmere", "reyl's", "brannock"}
+
+
+def test_an_acronym_is_mentioned_by_its_numbered_forms_and_its_spelled_out_name() -> None:
+    from rag.text import mentioned, question_name_tokens
+
+    text = (
+        "Cases of the KX.2 and KX.3 strains rose. The Velmoran Parcel Union struck after the Great War II "
+        "memorial reopened; the Office of Harbour Safety agreed. Under New rules, ferries wait."
+    )
+    wanted = question_name_tokens("Did the VPU strike over KX variants, the GWII-era memorial and OHS or the UN?")
+    assert mentioned(wanted, text) == wanted - {"UN"}
+    assert mentioned({"VPU"}, "The Velmoran parcel union struck.") == set()  # lower-case words spell no name
