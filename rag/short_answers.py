@@ -94,6 +94,26 @@ _TOKEN = re.compile(r"[A-Za-z][\w'’-]*")
 _CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
 
 
+_HYPHENATED_TAIL = re.compile(r"(?:[-‐][\w’']+)+")
+
+
+def entity_text(text: str, e: Entity) -> str:
+    """An entity as an answer gives it: whole hyphenated words (the tagger may stop at a hyphen: "Chick" of
+    "Chick-fil-A"), and a figure without the content words the tagger took in before it ("couple $233,610"
+    -> "$233,610"; "about 60" keeps its "about")."""
+    end = e.end
+    tail = _HYPHENATED_TAIL.match(text, end)
+    if tail and text[end - 1 : end].isalnum():
+        end = tail.end()
+    span = text[e.start : end]
+    if e.label in FIGURE:
+        parts = span.split()
+        while len(parts) > 1 and parts[0].isalpha() and parts[0].islower() and parts[0] not in STOPWORDS:
+            parts.pop(0)
+        span = " ".join(parts)
+    return span
+
+
 def _typed(
     cit: Citation,
     source: Source,
@@ -111,7 +131,7 @@ def _typed(
     initials = question_initials(f"{info.text} {context}")
     out = []
     for e in source.entities:
-        text = source.text[e.start : e.end]
+        text = entity_text(source.text, e)
         label = (labels or {}).get(text.lower(), e.label) if e.label in MEASURES else e.label
         if (label not in info.labels and not any_label) or e.start < lo or e.end > hi:
             continue

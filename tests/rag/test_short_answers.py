@@ -120,3 +120,15 @@ def test_a_date_must_date_the_event_asked_about() -> None:
     found = _one(text, spans, "When was the accord signed?")
     assert found is not None and found.text == "2014"
     assert _one(text, spans, "When will the talks on the handover end?") is None
+
+
+def test_an_entity_answers_with_whole_hyphenated_words_and_a_figure_without_taken_in_words() -> None:
+    from rag.models import Entity
+    from rag.short_answers import entity_text
+
+    text = "Bram-ol-Vee had the longest queue. A family pays $12,400 a year; about 60 stalls stayed open."
+    assert entity_text(text, Entity(start=0, end=4, label="ORG")) == "Bram-ol-Vee"
+    start = text.index("family")
+    assert entity_text(text, Entity(start=start, end=text.index(" a year"), label="MONEY")) == "$12,400"
+    start = text.index("about")
+    assert entity_text(text, Entity(start=start, end=start + len("about 60"), label="CARDINAL")) == "about 60"
