@@ -190,7 +190,7 @@ def search_cmd(
     since: SinceOpt = None,
     until: UntilOpt = None,
 ) -> None:
-    """Show the chunks that retrieval ranks highest for a query."""
+    """Show the passages retrieval ranks highest for a query, one per article while enough articles match."""
     from rag.rendering import dateline, window_note
 
     with errors_as_lines():
