@@ -13,7 +13,6 @@ No word list: the stemmer, the entities found at index time and the embedding mo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from rag.models import Entity
-from rag.text import STOPWORDS, question_name_tokens, words
+from rag.text import STOPWORDS, WORD_RE, question_name_tokens, snowball, words
 
 # Cosine between two single words' vectors from which they count as the same focus word: inflections and
 # near synonyms score 0.8-0.9 with the bundled model ("troops"/"soldiers" 0.89, "withdrawal"/"withdrawn"
@@ -30,7 +29,6 @@ from rag.text import STOPWORDS, question_name_tokens, words
 CLOSE = 0.8
 WINDOW = 4  # words either side, as the other near-miss rules read them
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
 class WordVectors(Protocol):
@@ -40,14 +38,7 @@ class WordVectors(Protocol):
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem: "arriving" and "arrive" -> "arriv"."""
-    return _snowball().stemWord(word.lower())
-
-
-@lru_cache(maxsize=1)
-def _snowball():  # PyStemmer has no type hints
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
+    return snowball().stemWord(word.lower())
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,7 @@ def _comparable(token: str) -> bool:
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     out = []
-    for m in _TOKEN.finditer(text):
+    for m in WORD_RE.finditer(text):
         form = words(m.group(0))
         out.append((form[0] if form else m.group(0), m.start(), m.end()))
     return out

@@ -32,6 +32,7 @@ from rag.errors import StoreError
 from rag.models import RetrievedChunk
 from rag.store import Store, to_retrieved
 from rag.store_files import short
+from rag.text import snowball
 
 CURRENT = "CURRENT"
 K1, B = 1.5, 0.75
@@ -49,25 +50,15 @@ def index_text(title: str, text: str) -> str:
 
 def _tokenize(texts: list[str]) -> list[list[str]]:
     import bm25s
-    import Stemmer
 
     return bm25s.tokenize(
         texts,
         stopwords="english",
-        stemmer=_stemmer(Stemmer),
+        stemmer=snowball(),
         token_pattern=TOKEN_PATTERN,
         return_ids=False,
         show_progress=False,
     )
-
-
-_STEMMERS: dict[str, Any] = {}
-
-
-def _stemmer(module: Any) -> Any:
-    if "en" not in _STEMMERS:
-        _STEMMERS["en"] = module.Stemmer("english")
-    return _STEMMERS["en"]
 
 
 @dataclass
@@ -175,11 +166,9 @@ class KeywordIndex:
     def terms(self, text: str) -> list[int]:
         """The query's term ids, tokenised as bm25s tokenised the chunks (lower case, pattern, stop
         words, Snowball stemmer); unknown terms are dropped."""
-        import Stemmer
-
         words = self._pattern.findall(text.lower()) or [""]
         kept = [w for w in words if w not in self._stopwords]
-        stems = _stemmer(Stemmer).stemWords(kept) if kept else []
+        stems = snowball().stemWords(kept) if kept else []
         return [self.vocab[t] for t in stems if t in self.vocab]
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -21,7 +22,8 @@ STOPWORDS = frozenset(
     would you your yours yourself yourselves said says say according also still yet per via us many much""".split()
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)|\n+")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+"""A word as ``words`` reads it (kept whole: "Covid-19", "U.S.", "BA.4"); for callers that need its span."""
 _NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|percent|%))?", re.I)
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -115,7 +117,15 @@ def _word(token: str) -> str:
 def words(text: str) -> list[str]:
     """Words in matching form: lower-cased, with acronyms kept upper-case and dotted ones undotted."""
     undotted = _DOTTED.sub(lambda m: m.group(0).replace(".", "").upper() + " ", text)
-    return [_word(w) for w in _WORD.findall(undotted)]
+    return [_word(w) for w in WORD_RE.findall(undotted)]
+
+
+@lru_cache(maxsize=1)
+def snowball() -> Any:  # PyStemmer has no type hints
+    """The English Snowball (Porter 2) stemmer, one for the process: BM25 and the focus-word matcher share it."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
 
 
 def stem(word: str) -> str:
