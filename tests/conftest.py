@@ -121,6 +121,18 @@ def assistant_for(settings_for, embedder):
 
 
 @pytest.fixture
+def extractive_over(tmp_path: Path, assistant_for):
+    """An indexed extractive Assistant over invented ``articles`` written to ``tmp_path/corpus``."""
+
+    def build(articles: dict[str, str]):
+        a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
+        a.index()
+        return a
+
+    return build
+
+
+@pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch):
     """Run the real Typer app in-process (fresh settings each call); returns (exit_code, stdout, stderr)."""
     from typer.testing import CliRunner

@@ -10,7 +10,6 @@ from rag.answer_ranking import Candidate, dissenting, load_model, slot_values
 from rag.extractive import quoted
 from rag.models import Entity, Source
 from rag.questions import analyse
-from tests.conftest import write_corpus
 
 QUESTION = "How many pilgrims walked to Sorrel Abbey this spring?"
 
@@ -105,9 +104,8 @@ ARTICLES = {
 }
 
 
-def test_both_figures_are_shown_with_their_citations_and_the_note(tmp_path, assistant_for) -> None:
-    a = assistant_for(write_corpus(tmp_path / "corpus", ARTICLES), answer__backend="extractive")
-    a.index()
+def test_both_figures_are_shown_with_their_citations_and_the_note(extractive_over) -> None:
+    a = extractive_over(ARTICLES)
     answer = a.ask(QUESTION)
     assert "4,200" in answer.answer and "3,900" in answer.answer
     assert {c.file for c in answer.citations} == {"herald.txt", "courier.txt"}

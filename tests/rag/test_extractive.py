@@ -144,9 +144,8 @@ ROLE_ARTICLES = {
 }
 
 
-def test_the_name_of_a_role_nobody_is_named_beside_abstains(tmp_path, assistant_for) -> None:
-    a = assistant_for(write_corpus(tmp_path / "corpus", ROLE_ARTICLES), answer__backend="extractive")
-    a.index()
+def test_the_name_of_a_role_nobody_is_named_beside_abstains(extractive_over) -> None:
+    a = extractive_over(ROLE_ARTICLES)
     # The director is mentioned, never named: "Tomas Reyl" is a person, but no director.
     assert a.ask("What is the name of the director of the Velmora harbour board?").abstained
     assert a.ask("Who is the director of the Velmora harbour board?").abstained
@@ -164,9 +163,8 @@ GATE_ARTICLES = {
 }
 
 
-def test_a_question_about_a_numbered_thing_is_not_answered_from_its_neighbour(tmp_path, assistant_for) -> None:
-    a = assistant_for(write_corpus(tmp_path / "corpus", GATE_ARTICLES), answer__backend="extractive")
-    a.index()
+def test_a_question_about_a_numbered_thing_is_not_answered_from_its_neighbour(extractive_over) -> None:
+    a = extractive_over(GATE_ARTICLES)
     # Only Gate 14's cost is given: "$12 million" would answer another question.
     assert a.ask("How much did it cost to rebuild Gate 12 at Velmora airport?").abstained
     answer = a.ask("How much did it cost to rebuild Gate 14 at Velmora airport?")
@@ -185,9 +183,8 @@ GARRISON_ARTICLES = {
 }
 
 
-def test_a_date_question_abstains_when_the_read_dates_date_other_events(tmp_path, assistant_for) -> None:
-    a = assistant_for(write_corpus(tmp_path / "corpus", GARRISON_ARTICLES), answer__backend="extractive")
-    a.index()
+def test_a_date_question_abstains_when_the_read_dates_date_other_events(extractive_over) -> None:
+    a = extractive_over(GARRISON_ARTICLES)
     # "since 2014" dates the accord, "last month" the commander's visit: neither dates the withdrawal's end.
     assert a.ask("On what date will the Kestran army complete its withdrawal from Velmora?").abstained
     assert a.ask("On what date are Velmora's elections being held?").abstained

@@ -10,7 +10,6 @@ import pytest
 from rag.answer_ranking import WEIGHTS_FILE, Candidate, load_model
 from rag.extractive import quoted
 from rag.models import Source
-from tests.conftest import write_corpus
 
 
 def _source(n: int = 1) -> Source:
@@ -91,10 +90,8 @@ ARTICLES = {
 
 
 @pytest.fixture
-def harbour_assistant(tmp_path, assistant_for):
-    a = assistant_for(write_corpus(tmp_path / "corpus", ARTICLES), answer__backend="extractive")
-    a.index()
-    return a
+def harbour_assistant(extractive_over):
+    return extractive_over(ARTICLES)
 
 
 def test_a_confident_short_answer_quotes_fewer_sentences_than_the_cap(harbour_assistant) -> None:
