@@ -194,8 +194,9 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     title, byline = _header_metadata(text)
     # The format's own metadata (HTML meta, front matter, PDF/DOCX properties) ranks below the text's dateline.
     kind = _META_SOURCE.get(path.suffix.lower())
-    raw_html = decode(data)[0] if kind == "html_meta" else None
-    stated = front_matter_line(decode(data)[0], found.published_key) if found.published_key else None
+    as_written = decode(data)[0] if kind else None  # the file's own text: HTML meta, front-matter lines
+    raw_html = as_written if kind == "html_meta" else None
+    stated = front_matter_line(as_written, found.published_key) if found.published_key and as_written else None
     dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind, stated))
     return Article(
         path=path,
