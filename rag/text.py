@@ -23,7 +23,7 @@ STOPWORDS = frozenset(
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)|\n+")
 WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
-"""A word as ``words`` reads it (kept whole: "Covid-19", "U.S.", "BA.4"); for callers that need its span."""
+"""A word as ``words`` reads it (kept whole: "Covid-19", "a.m.", "BA.4"); for callers that need its span."""
 _NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|percent|%))?", re.I)
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
