@@ -66,7 +66,7 @@ from rag.answer_ranking import (
 )
 from rag.answering import weak_retrieval
 from rag.assistant import Assistant
-from rag.conversation import rewrite, strip_instructions
+from rag.conversation import context_of, rewrite, strip_instructions
 from rag.extractive import (
     no_date_of_the_event,
     no_figure_of_the_topic,
@@ -74,9 +74,10 @@ from rag.extractive import (
     not_about_the_numbered_thing,
     nothing_to_look_for,
 )
-from rag.models import Source
+from rag.models import Citation, Source
 from rag.questions import analyse
 from rag.settings import BUNDLED_CORPUS, Settings
+from rag.short_answers import short_answer
 from rag.text import mentioned, question_name_tokens, split_sentences
 
 FOLDS = 5
@@ -146,6 +147,26 @@ class Question:
     # Each candidate's file and the values it gives for the asked slot (the disagreement rule).
     files: list[str] = field(default_factory=list)
     values: list[frozenset[tuple[str, frozenset[str]]]] | None = None
+    # The passages read and, per candidate, its passage and offset there: the short answer of a simulated
+    # answer is found as the answerer finds it (multiple choice reads it first).
+    sources: list[Source] = field(default_factory=list)
+    spans: list[tuple[Source, int]] = field(default_factory=list)
+
+    def short_answer(self, chosen: list[int], embedder) -> str | None:
+        """The short answer the answerer would open the answer of these quoted candidates with."""
+        cits = []
+        for j in chosen:
+            src, start = self.spans[j]
+            at = src.start_char + start
+            cits.append(
+                Citation(
+                    n=src.n, file=src.path, path=src.path, title=src.title, start_line=0, end_line=0,
+                    quote=self.texts[j], quote_start_char=at, quote_end_char=at + len(self.texts[j]),
+                    content_hash="", support_score=1.0,
+                )
+            )  # fmt: skip
+        found = short_answer(analyse(self.question), cits, self.sources, context_of(self.question), embedder)
+        return found.text if found else None
 
 
 class CachedEmbedder:
@@ -188,7 +209,9 @@ def featurise(r: Retrieved, embedder) -> Question:
         answer_index=r.answer_index,
     )
     q.values = [slot_values(c, info.labels, info.text) for c in cands] if info.labels else None
+    q.sources = r.sources
     for c in cands:
+        q.spans.append((c.source, c.start))
         q.files.append(c.source.path)
         q.texts.append(c.text)
         q.rows.append([c.features[f] for f in FEATURES])
@@ -366,7 +389,9 @@ def report_of(
             correct += right
             picked = False
             if mc and q.choices and chosen:
-                pick = choose(q.question, q.choices, [q.texts[j] for j in chosen], embedder)
+                short = q.short_answer(chosen, embedder)
+                evidence = ([f"{short}."] if short else []) + [q.texts[j] for j in chosen]
+                pick = choose(q.question, q.choices, evidence, embedder, short)
                 picked = pick is not None and pick in q.answer_index
                 mc_right += picked
             if outcomes is not None:

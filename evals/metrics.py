@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from rag.text import NUMBER_WORDS
+
 T = TypeVar("T")
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "`": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
@@ -206,7 +208,9 @@ _TOKEN = re.compile(r"[\w$%.]+")
 
 
 def tokens(text: str) -> list[str]:
-    return [t.strip(".") for t in _TOKEN.findall(normalize_loose(text)) if t.strip(".")]
+    """Loose-normalised words, number words as digits ("six months" -> ["6", "months"])."""
+    out = [t.strip(".") for t in _TOKEN.findall(normalize_loose(text)) if t.strip(".")]
+    return [NUMBER_WORDS.get(t, t) for t in out]
 
 
 def word_share(choice: str, evidence: str, stopwords: Iterable[str] = ()) -> float:
@@ -219,10 +223,44 @@ def word_share(choice: str, evidence: str, stopwords: Iterable[str] = ()) -> flo
     return sum(1 for w in words if w in have) / len(words)
 
 
-def pick_choice(cosines: Sequence[float], shares: Sequence[float]) -> int:
-    """Index of the best choice by cosine + word share; the first one wins a tie."""
-    scores = [c + s for c, s in zip(cosines, shares, strict=True)]
+def phrase_in(choice: str, evidence: str, question: str) -> float:
+    """1 when the whole choice occurs in the evidence and not in the question (which any evidence echoes)."""
+    as_tokens = " ".join(tokens(choice))
+    found = f" {as_tokens} " in f" {' '.join(tokens(evidence))} "
+    return float(bool(as_tokens) and found and f" {as_tokens} " not in f" {' '.join(tokens(question))} ")
+
+
+def pick_choice(cosines: Sequence[float], shares: Sequence[float], phrases: Sequence[float] | None = None) -> int:
+    """Index of the best choice by cosine + word share (+ whole phrase found); the first one wins a tie."""
+    extra = phrases or [0.0] * len(cosines)
+    scores = [c + s + p for c, s, p in zip(cosines, shares, extra, strict=True)]
     return max(range(len(scores)), key=lambda i: (scores[i], -i))
+
+
+_FIGURE = re.compile(r"\$?\d+(?:\.\d+)?(?:\s?(?:million|billion|thousand|trillion))?")
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+def figure_of(text: str) -> float | None:
+    """The one positive figure a text states ("$4.96", "1,600", "six", "$1 million"); None for none or several."""
+    found = _FIGURE.findall(" ".join(tokens(text)))
+    if len(found) != 1:
+        return None
+    raw = found[0].replace("$", "").split()
+    value = float(raw[0]) * (_SCALES[raw[1]] if len(raw) > 1 else 1.0)
+    return value if value > 0 else None
+
+
+def short_answer_choice(short: str, choices: Sequence[str]) -> int | None:
+    """The choice an answer's short answer names: the one choice that contains it or that it contains
+    ("James" -> "LeBron James"); for choices that are all figures, the one nearest (by ratio) to the short
+    answer's figure ("$4.96" -> "$5"). None when it names none of them or several."""
+    value, values = figure_of(short), [figure_of(c) for c in choices]
+    if value is not None and all(v is not None for v in values):
+        distance = [abs(math.log(value / v)) for v in values if v is not None]
+        return min(range(len(distance)), key=lambda i: (distance[i], i))
+    named = [i for i, c in enumerate(choices) if contains(c, short, loose=True) or contains(short, c, loose=True)]
+    return named[0] if len(named) == 1 else None
 
 
 # -- aggregation -------------------------------------------------------------------------------------

@@ -63,12 +63,15 @@ DEFINITIONS = {
     "retrieval.answer_in_context": "the reference answer occurs in one of the k chunks the answerer read",
     "answer.contains_reference": "the reference answer string (normalised) occurs in the answer text",
     "answer.mc_accuracy": (
-        "multiple choice from the answer: for each choice, best cosine between 'question + choice' and the "
-        "answer's sentences and cited quotes, plus the share of the choice's words in them; argmax vs "
-        "answer_index. Abstentions count as wrong"
+        "multiple choice from the answer: the choice its short answer names (the nearest when all are figures), "
+        "else for each choice the best cosine between 'question + choice' and the answer's sentences and cited "
+        "quotes, plus the share of the choice's words (those the question holds aside) in them, plus 1 when the "
+        "whole choice occurs there; argmax vs answer_index. Abstentions count as wrong"
     ),
     "answer.mc_accuracy_answered": "the same over the questions that were not abstained on",
-    "answer.mc_accuracy_top10": "the same rule over the top-10 retrieved chunks instead of the answer (no answerer)",
+    "answer.mc_accuracy_top10": (
+        "the same evidence score over the top-10 retrieved chunks instead of the answer (no answerer, no short answer)"
+    ),
     "citations.gold_doc": "share of citations that point into a gold article",
     "citations.gold_or_answer": "share of citations into a gold article or into a passage holding the reference answer",
     "abstention.rate": "share of questions the assistant declined to answer",
@@ -202,16 +205,27 @@ def chunk_sentences(chunks: Sequence[RetrievedChunk]) -> list[str]:
     return list(dict.fromkeys(s.text for c in chunks for s in split_sentences(c.text) if len(s.text) > 20))
 
 
-def choose(query: str, choices: Sequence[str], evidence: Sequence[str], embedder: Embedder) -> int | None:
-    """The choice best supported by the evidence sentences (None without evidence or choices)."""
+def choose(
+    query: str, choices: Sequence[str], evidence: Sequence[str], embedder: Embedder, short: str | None = None
+) -> int | None:
+    """The choice the answer gives: the one its short answer names (``metrics.short_answer_choice``), else the
+    one best supported by the evidence sentences: cosine to the question with the choice, share of the
+    choice's words found (words the question holds aside: any evidence repeats them), and the whole choice
+    found. None without evidence or choices."""
     if not choices or not evidence:
         return None
+    if short:
+        named = metrics.short_answer_choice(short, choices)
+        if named is not None:
+            return named
     ev_vecs = embedder.embed_cached(list(evidence))
     ch_vecs = embedder.embed_cached([f"{query} {c}" for c in choices])
     cosines = [float((ev_vecs @ v).max()) for v in ch_vecs]
     text = " ".join(evidence)
-    shares = [metrics.word_share(c, text, STOPWORDS) for c in choices]
-    return metrics.pick_choice(cosines, shares)
+    asked = STOPWORDS | set(metrics.tokens(query))
+    shares = [metrics.word_share(c, text, asked) for c in choices]
+    phrases = [metrics.phrase_in(c, text, query) for c in choices]
+    return metrics.pick_choice(cosines, shares, phrases)
 
 
 def score_query(
@@ -223,7 +237,8 @@ def score_query(
     lenient = any(metrics.contains(h.text, ref, loose=True) for h in hits[:SEARCH_K])
     in_context = any(metrics.contains(h.text, ref, loose=True) for h in answer.retrieved)
     contains_ref = (not answer.abstained) and metrics.contains(answer.answer, ref, loose=True)
-    pick = choose(q.query, q.choices, evidence_sentences(answer), embedder)
+    short = answer.short_answer.text if answer.short_answer and not answer.abstained else None
+    pick = choose(q.query, q.choices, evidence_sentences(answer), embedder, short)
     pick_top10 = choose(q.query, q.choices, chunk_sentences(hits[:SEARCH_K]), embedder)
     gold_doc = gold_or_answer = 0
     for c in answer.citations:

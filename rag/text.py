@@ -25,11 +25,12 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)|\n+")
 WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 """A word as ``words`` reads it (kept whole: "Covid-19", "a.m.", "BA.4"); for callers that need its span."""
 _NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|percent|%))?", re.I)
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
     "hundred": "100", "thousand": "1000",
 }  # fmt: skip
+"""Number words as digits ("six" -> "6"): general English, read by ``numbers`` and the eval's choice picker."""
 _CAP_SEQ = re.compile(r"\b(?:[A-Z][a-zA-Z’'.-]*|[A-Z]{2,})(?:\s+(?:of\s+|de\s+|al\s+)?(?:[A-Z][a-zA-Z’'.-]*|\d+))*")
 YEAR_PATTERN = r"(?:19|20)\d{2}"
 """A year as articles write one; the one year pattern (``rag.dates`` builds on it)."""
@@ -165,8 +166,8 @@ def normalize_number(raw: str) -> str:
 def numbers(text: str) -> set[str]:
     found = {normalize_number(m.group(0)) for m in _NUMBER.finditer(text)}
     for w in words(text):
-        if w in _NUMBER_WORDS:
-            found.add(_NUMBER_WORDS[w])
+        if w in NUMBER_WORDS:
+            found.add(NUMBER_WORDS[w])
     return {n for n in found if n}
 
 

@@ -173,6 +173,40 @@ def test_word_share_and_pick_choice():
     assert m.word_share("the", evidence, stopwords={"the"}) == 0.0  # only stopwords: they count
     assert m.pick_choice([0.2, 0.5, 0.4], [0.0, 0.0, 0.5]) == 2
     assert m.pick_choice([0.3, 0.3], [0.0, 0.0]) == 0  # tie: the first
+    assert m.pick_choice([0.3, 0.3], [0.0, 0.0], [0.0, 1.0]) == 1
+
+
+def test_number_words_read_as_digits():
+    assert m.tokens("extended six months") == ["extended", "6", "months"]
+    assert m.word_share("6", "the detention was extended six months") == 1.0
+
+
+def test_whole_choice_counts_only_where_the_question_does_not_hold_it():
+    question = "How soon could the shots reach children as young as 6 months?"
+    evidence = "Shots for children as young as 6 months could come as early as next week."
+    assert m.phrase_in("Next week", evidence, question) == 1.0
+    assert m.phrase_in("Next 6 months", evidence, question) == 0.0  # not written as one phrase
+    assert m.phrase_in("6 months", evidence, question) == 0.0  # the question's own words
+
+
+def test_figure_of_reads_one_figure():
+    assert m.figure_of("$4.96") == pytest.approx(4.96)
+    assert m.figure_of("1,600") == 1600
+    assert m.figure_of("$1 million") == 1e6
+    assert m.figure_of("twelve") == 12
+    assert m.figure_of("between 3 and 4") is None
+    assert m.figure_of("Next week") is None
+
+
+def test_short_answer_names_a_choice():
+    players = ["Tomas Reyl", "Anka Reyl", "Pavel Dusek"]
+    assert m.short_answer_choice("Dusek", players) == 2
+    assert m.short_answer_choice("Reyl", players) is None  # names two choices: no pick
+    assert m.short_answer_choice("Ostrava", players) is None
+    assert m.short_answer_choice("$4.96", ["$3", "$4", "$5", "$6"]) == 2  # nearest figure
+    assert m.short_answer_choice("$233,610", ["$30,000", "$100,000", "$300,000", "$1 million"]) == 2
+    assert m.short_answer_choice("six", ["3", "4", "5", "6"]) == 3
+    assert m.short_answer_choice("12", ["Next week", "3"]) is None  # not every choice is a figure
 
 
 def test_mean_percentile_latency_and_histogram():
