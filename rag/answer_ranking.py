@@ -250,7 +250,7 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
             # An answer tends to recur: the share of read passages that mention its expected-kind entity.
             "type_agreement": max((sum(t.lower() in e for e in evidence) for t in typed_texts), default=0)
             / len(sources),
-            "type_proximity": _proximity(sent.text, typed_texts, q_terms),
+            "type_proximity": proximity(sent.text, typed_texts, q_terms),
             # The sentence before or after may be the one that matches the question ("… said Tuesday. It
             # will cost $5 million.").
             "neighbour_similarity": max(
@@ -266,7 +266,7 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
     return out
 
 
-def _proximity(sentence: str, typed: list[str], asked: frozenset[str]) -> float:
+def proximity(sentence: str, typed: list[str], asked: frozenset[str]) -> float:
     """1 / (1 + the fewest words between an expected-kind entity and a question term), 0 without either."""
     tokens = words(sentence)
     near = [i for i, w in enumerate(tokens) if term(w) in asked]

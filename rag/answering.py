@@ -97,7 +97,9 @@ def stream_answer(
         yield finish(prompts.NO_ANSWER, True, unsupported_sentences=checked.unsupported)
         return
     answer_text = checked.answer
-    short = short_answer(info, checked.citations, sources, context_of(standalone), embedder)
+    short = short_answer(
+        info, checked.citations, sources, context_of(standalone), embedder, settings.short_answer_min_confidence
+    )
     if short is not None:
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     for note in (conflicts(checked.citations), entity_conflicts(info, checked.citations, sources)):

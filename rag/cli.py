@@ -285,6 +285,7 @@ def print_answer(answer: Any) -> None:
         MARKERS_RUN,
         also_reported,
         answer_pieces,
+        confidence_note,
         meta_line,
         provenance,
         split_short_answer,
@@ -296,6 +297,8 @@ def print_answer(answer: Any) -> None:
     if lead:
         text.append("Answer: ", style="bold")
         text.append(lead, style="bold green")
+        if sure := confidence_note(answer):
+            text.append(f"  ({sure})", style="dim")
         text.append("\n")
     for piece, unsupported in answer_pieces(rest, answer.unsupported_sentences):
         text.append(piece, style="bold red" if answer.abstained else ("yellow" if unsupported else ""))

@@ -250,6 +250,9 @@ class ShortAnswer(BaseModel):
     text: str
     citation: int
     label: str | None = None
+    confidence: float | None = Field(
+        None, description="The fitted gate's chance that it is right (None: read from a byline or date line)."
+    )
 
 
 class Answer(BaseModel):

@@ -220,6 +220,14 @@ def split_short_answer(answer: Answer) -> tuple[str | None, str]:
     return lead, answer.answer
 
 
+def confidence_note(answer: Answer) -> str | None:
+    """ "confidence 78%": the fitted chance that the short answer is right (none for a byline or date line)."""
+    short = answer.short_answer
+    if short is None or short.confidence is None or answer.abstained:
+        return None
+    return f"confidence {round(100 * short.confidence)}%"
+
+
 def answer_markdown(answer: Answer) -> str:
     lead, rest = split_short_answer(answer)
     text = "".join(
@@ -227,7 +235,8 @@ def answer_markdown(answer: Answer) -> str:
         for piece, flag in answer_pieces(rest, answer.unsupported_sentences)
     )
     if lead and answer.short_answer is not None:
-        text = f"**{answer.short_answer.text}** [{answer.short_answer.citation}]. {text}"
+        note = f" _({sure})_" if (sure := confidence_note(answer)) else ""
+        text = f"**{answer.short_answer.text}** [{answer.short_answer.citation}]{note}. {text}"
     parts = [text]
     if answer.unsupported_sentences:
         parts.append("Unsupported (no passage supports these): " + " | ".join(answer.unsupported_sentences))

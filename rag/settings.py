@@ -178,6 +178,13 @@ class AnswerSettings(BaseModel):
         2000, ge=1, description="Longest question accepted (after control characters are removed)."
     )
     min_support: float = Field(0.5, description="A citation survives when its quote supports the claim this well.")
+    short_answer_min_confidence: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Open an answer with its short answer only when the fitted model "
+        "(rag/data/short_answer_confidence.json) gives it at least this chance of being right; 0 shows every one.",
+    )
 
 
 class ExtractiveSettings(BaseModel):

@@ -1,20 +1,34 @@
 """The short answer that opens an answer, and disagreements between sources about it.
 
-Works on a verified answer of any backend: the entities inside each cited quote were found at index
-time, so the first entity of the kind the question asks for ("which country" -> a GPE) that the
-question does not already name is the short answer, cited like its quote. When quotes from different
-files put different entities in the same slot (the words around them overlap each other and the
+Works on a verified answer of any backend: the entities inside each cited quote were found at index time,
+so the entities of the kind the question asks for ("which country" -> a GPE) that the question does not
+already name are the candidates; the one chosen is the short answer, cited like its quote. When quotes from
+different files put different entities in the same slot (the words around them overlap each other and the
 question), both are shown with their citations.
+
+The first candidate (in citation order; a name that says it is the asked kind first) is the short answer; a
+small logistic model (weights in ``rag/data/short_answer_confidence.json``, fitted by
+``bench/fit_short_answers.py`` with grouped cross-validation over every candidate) reads where it stands, how
+often the quotes and read passages repeat it, how near the question's words, its kind, and gives its chance of
+being right, the short answer's ``confidence``. Below ``answer.short_answer_min_confidence`` the answer opens
+with its quotes instead. (The model ranks the candidates no better than that order, out of fold.)
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 from rag import prompts
-from rag.answer_ranking import topic_words
+from rag.answer_ranking import proximity, topic_words
 from rag.attachment import Matcher, WordVectors, attached, focus_of
 from rag.conversation import is_demonym
 from rag.metadata_answers import metadata_value
@@ -146,45 +160,165 @@ def _typed(
     return out
 
 
+MODEL_FILE = Path(__file__).with_name("data") / "short_answer_confidence.json"
+FEATURES = (
+    "quote_rank",
+    "order_in_quote",
+    "quotes",
+    "mentions",
+    "agreement",
+    "in_titles",
+    "proximity",
+    "named",
+    "person",
+    "organisation",
+    "place",
+    "measure",
+    "similarity",
+)
+
+
+@dataclass(frozen=True)
+class EntityModel:
+    """Standardised logistic model: the chance that a candidate entity is the right short answer."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, features: dict[str, float]) -> float:
+        row = np.array([features[f] for f in FEATURES], dtype=float)
+        return float(1.0 / (1.0 + np.exp(-(((row - self.mean) / self.scale) @ self.coef + self.intercept))))
+
+
+@lru_cache(maxsize=4)
+def load_entity_model(path: Path = MODEL_FILE) -> EntityModel | None:
+    """The fitted model; None when the file is missing (the chosen short answer is then always shown)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{path} was fitted for other features; re-run bench/fit_short_answers.py")
+    arr = np.asarray
+    return EntityModel(arr(data["mean"]), arr(data["scale"]), arr(data["coef"]), float(data["intercept"]))
+
+
+@dataclass(frozen=True)
+class EntityCandidate:
+    """One distinct entity of the cited quotes that could open the answer, with the model's features."""
+
+    answer: ShortAnswer
+    features: dict[str, float]
+
+
+def _key(text: str) -> str:
+    """One entity however the quotes write it: "The Colorado Avalanche" and "Colorado Avalanche"."""
+    return re.sub(r"^(?:the|a|an)\s+", "", text.lower().replace("’", "'")).removesuffix("'s")
+
+
+def entity_candidates(
+    info: QuestionInfo,
+    citations: Sequence[Citation],
+    sources: Sequence[Source],
+    context: str = "",
+    vectors: WordVectors | None = None,
+) -> list[EntityCandidate]:
+    """The distinct entities of the expected kind in the cited quotes, in reading order (a name that says it is
+    the asked kind, "Calder Bridge" for "which bridge", whatever its label), each with the features the fitted
+    model reads: where it first stands (which quote, which entity of its kind there), how many quotes and read
+    passages repeat it and their titles, how near the question's words it stands, its kind, and how close its
+    quote is to the question. A figure or a date must stand next to what the question counts or dates
+    (``rag.attachment``; ``vectors`` embeds words for the close matches): "60" in "around 60 personnel" does not
+    answer "how many troops"."""
+    head = head_noun(info.text)
+    kind = {term(w) for w in words(head)} if head else set()
+    labels = name_labels(sources)
+    matcher = _focus_matcher(info, vectors)
+    asked = content_terms(info.text)
+    found: dict[str, tuple[int, int, str, str, bool]] = {}
+    quotes_with: dict[str, set[int]] = {}
+    for i, cit in enumerate(citations):
+        source = _source_of(cit, sources)
+        if source is None:
+            continue
+        order = 0
+        for text, _, label, ent in _typed(cit, source, info, bool(info.labels and kind), labels, context):
+            by_name = bool(info.labels and kind & {term(w) for w in words(text)})
+            if label not in info.labels and not by_name:
+                continue
+            if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
+                continue
+            key = _key(text)
+            quotes_with.setdefault(key, set()).add(i)
+            if key not in found:
+                found[key] = (i, order, text, label, by_name)
+            order += 1
+    out = []
+    lowered = [(s.text.lower(), s.title.lower()) for s in sources]
+    for key, (i, order, text, label, by_name) in found.items():
+        cit = citations[i]
+        features = {
+            "quote_rank": math.log1p(i),
+            "order_in_quote": math.log1p(order),
+            "quotes": math.log(len(citations)),
+            "mentions": math.log(len(quotes_with[key])),
+            "agreement": sum(key in body for body, _ in lowered) / len(sources),
+            "in_titles": sum(key in title for _, title in lowered) / len(sources),
+            "proximity": proximity(cit.quote, [text], asked),
+            "named": float(by_name),
+            "person": float(label == "PERSON"),
+            "organisation": float(label == "ORG"),
+            "place": float(label in PLACE),
+            "measure": float(label in MEASURES),
+            "similarity": _similarity(cit.quote, info.text, vectors),
+        }
+        out.append(EntityCandidate(ShortAnswer(text=text, citation=cit.n, label=label), features))
+    return out
+
+
+def _similarity(quote: str, question: str, vectors: WordVectors | None) -> float:
+    if vectors is None:
+        return 0.0
+    a, b = vectors.embed_cached([quote, question])
+    return float(a @ b)
+
+
 def short_answer(
     info: QuestionInfo,
     citations: Sequence[Citation],
     sources: Sequence[Source],
     context: str = "",
     vectors: WordVectors | None = None,
+    min_confidence: float = 0.0,
 ) -> ShortAnswer | None:
-    """The first expected-kind entity in the cited quotes, in citation order; the byline or date for a
-    question about the articles themselves. ``context``: what a follow-up carries from earlier turns.
-    A figure or a date must stand next to what the question counts or dates (``rag.attachment``; ``vectors``
-    embeds words for the close matches): "60" in "around 60 personnel" does not answer "how many troops"."""
-    head = head_noun(info.text)
-    kind = {term(w) for w in words(head)} if head else set()
-    typed: list[tuple[Citation, str, str]] = []
-    named: list[tuple[Citation, str, str]] = []
-    labels = name_labels(sources)
-    matcher = _focus_matcher(info, vectors)
-    for cit in citations:
-        source = _source_of(cit, sources)
-        if source is None:
-            continue
-        if info.meta is not None:
-            value = metadata_value(info.text, source)
-            return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
-        found = _typed(cit, source, info, bool(info.labels and kind), labels, context)
-        for text, _, label, ent in found:
-            if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
-                continue
-            if label in info.labels:
-                typed.append((cit, text, label))
-            if info.labels and kind & {term(w) for w in words(text)}:
-                named.append((cit, text, label))
-    # "Which bridge…?" is answered first by a name that says it is a bridge ("Calder Bridge"), whatever label the
-    # small NER model gave it, then by the first entity of the expected kind.
-    best = (named or typed or [None])[0]
-    if best is None:
+    """The entity that opens the answer: the first candidate, a name of the asked kind first, shown with the
+    fitted model's chance that it is right as its ``confidence`` when that reaches ``min_confidence`` (a wrong
+    answer in bold misleads more than none); the byline or date for a question about the articles themselves."""
+    if info.meta is not None:
+        for cit in citations:
+            source = _source_of(cit, sources)
+            if source is not None:
+                value = metadata_value(info.text, source)
+                return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
         return None
-    cit, text, label = best
-    return ShortAnswer(text=text, citation=cit.n, label=label)
+    found = entity_candidates(info, citations, sources, context, vectors)
+    if not found:
+        return None
+    best = found[first_choice(found)]
+    model = load_entity_model()
+    if model is None:
+        return best.answer
+    confidence = model.probability(best.features)
+    if confidence < min_confidence:
+        return None
+    return best.answer.model_copy(update={"confidence": round(confidence, 3)})
+
+
+def first_choice(found: Sequence[EntityCandidate]) -> int:
+    """Which candidate answers: the first that names the asked kind ("Calder Bridge" for "which bridge"), else
+    the first."""
+    return next((i for i, c in enumerate(found) if c.features["named"]), 0)
 
 
 def _focus_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | None:

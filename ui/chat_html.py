@@ -18,6 +18,7 @@ from rag.rendering import (
     MARKERS_RUN,
     also_reported,
     answer_pieces,
+    confidence_note,
     marker_numbers,
     meta_line,
     page_lines,
@@ -87,7 +88,13 @@ def _answer_body(answer: Answer, turn: int) -> str:
     paragraphs = []
     lead, rest = split_short_answer(answer)
     if lead:
-        paragraphs.append(f'<div class="short-answer">{_with_markers(lead, turn, by_n)}</div>')
+        sure = confidence_note(answer)
+        note = (
+            f' <span class="confidence" title="The fitted chance that this short answer is right">{sure}</span>'
+            if sure
+            else ""
+        )
+        paragraphs.append(f'<div class="short-answer">{_with_markers(lead, turn, by_n)}{note}</div>')
     for paragraph in (p.strip() for p in rest.split("\n\n")):
         if not paragraph:
             continue

@@ -51,6 +51,16 @@ def test_an_entity_question_opens_with_the_short_answer_and_its_citation(assista
     assert answer.answer.startswith(f"Henrik Adaire [{answer.short_answer.citation}].")
     cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
     assert "Henrik Adaire" in cited.quote
+    assert answer.short_answer.confidence is not None and 0.5 <= answer.short_answer.confidence < 1.0
+
+
+def test_a_short_answer_below_the_minimum_confidence_is_not_shown_but_the_quotes_are(tmp_path, assistant_for) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    strict = assistant_for(corpus, answer__backend="extractive", answer__short_answer_min_confidence=1.0)
+    strict.index()
+    answer = strict.ask("Who is the spokesperson for Bluewake Lines?")
+    assert not answer.abstained and answer.short_answer is None
+    assert answer.answer.startswith("Henrik Adaire, a spokesperson") and answer.citations
 
 
 def test_sources_that_name_different_entities_for_the_same_slot_are_both_shown(assistant) -> None:

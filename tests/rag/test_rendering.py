@@ -49,3 +49,17 @@ def test_meta_line_names_the_backend_and_time() -> None:
     assert meta_line(_answer("x", [])) == "Quoted from the articles (extractive) · 0.2 s"
     ollama = _answer("x", [], backend="ollama").model_copy(update={"model": "llama3.2"})
     assert meta_line(ollama).startswith("Written by ollama · llama3.2")
+
+
+def test_a_short_answer_shows_its_confidence_in_the_cli_and_the_markdown(monkeypatch) -> None:
+    from rag.models import ShortAnswer
+
+    answer = _answer("Calder Bridge [1]. The crews repaired Calder Bridge [1].", [])
+    answer.short_answer = ShortAnswer(text="Calder Bridge", citation=1, label="FAC", confidence=0.781)
+    buffer = io.StringIO()
+    monkeypatch.setattr(cli, "out", Console(file=buffer, width=200, no_color=True))
+    cli.print_answer(answer)
+    assert "Answer: Calder Bridge [1]  (confidence 78%)" in buffer.getvalue()
+    assert answer_markdown(answer).startswith("**Calder Bridge** [1] _(confidence 78%)_. The crews")
+    answer.short_answer = ShortAnswer(text="Calder Bridge", citation=1)  # a byline or date: read, not guessed
+    assert "confidence" not in answer_markdown(answer)

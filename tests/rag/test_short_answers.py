@@ -2,7 +2,7 @@
 
 from rag.models import Citation, Entity, Source
 from rag.questions import analyse
-from rag.short_answers import short_answer
+from rag.short_answers import entity_candidates, load_entity_model, short_answer
 
 TEXT = "Crews from Norland repaired the old crossing, Calder Bridge, over the winter."
 
@@ -132,3 +132,30 @@ def test_an_entity_answers_with_whole_hyphenated_words_and_a_figure_without_take
     assert entity_text(text, Entity(start=start, end=text.index(" a year"), label="MONEY")) == "$12,400"
     start = text.index("about")
     assert entity_text(text, Entity(start=start, end=start + len("about 60"), label="CARDINAL")) == "about 60"
+
+
+def test_one_entity_written_two_ways_is_one_candidate_counted_in_each_quote() -> None:
+    first = "The Ostrel Rovers won the final on Sunday."
+    second = "Fans of Ostrel Rovers filled the square after the final."
+    text = f"{first} {second}"
+    ents = [Entity(start=0, end=17, label="ORG"), Entity(start=len(first) + 9, end=len(first) + 22, label="ORG")]
+    source = Source(
+        n=1, id="c1", text=text, file="a.txt", path="a.txt", title="Ostrel Rovers win", start_char=0,
+        end_char=len(text), start_line=1, end_line=1, content_hash="h", score=1.0,
+    ).with_entities(ents)  # fmt: skip
+    cits = [
+        Citation(
+            n=1, file="a.txt", path="a.txt", title="", start_line=1, end_line=1, quote=q, quote_start_char=at,
+            quote_end_char=at + len(q), content_hash="h", support_score=1.0,
+        )
+        for q, at in ((first, 0), (second, len(first) + 1))
+    ]  # fmt: skip
+    found = entity_candidates(analyse("Which team won the final?"), cits, [source])
+    assert [c.answer.text for c in found] == ["The Ostrel Rovers"]
+    features = found[0].features
+    assert features["mentions"] > 0 and features["quote_rank"] == 0 and features["in_titles"] == 1.0
+
+
+def test_without_a_fitted_model_file_the_chosen_short_answer_is_shown(tmp_path) -> None:
+    assert load_entity_model(tmp_path / "missing.json") is None
+    assert load_entity_model() is not None  # the committed file matches the features

@@ -127,3 +127,12 @@ def test_markers_stay_on_the_line_of_their_sentence() -> None:
     html = answer_html(answer("It reopened on Monday.[1][2] Then [1, 2]", [citation(1), citation(2)]), 0)
     groups = re.findall(r'<span class="cites">(\S+)\xa0((?:<button[^>]*>\d</button>)+)</span>', html)
     assert [(word, body.count("<button")) for word, body in groups] == [("Monday.", 2), ("Then", 2)]
+
+
+def test_the_short_answer_carries_its_confidence() -> None:
+    from rag.models import ShortAnswer
+
+    a = answer("Calder Bridge [1]. The bridge reopened on Monday. [1]", [citation(1)])
+    a.short_answer = ShortAnswer(text="Calder Bridge", citation=1, label="FAC", confidence=0.64)
+    html = answer_html(a, 1)
+    assert 'class="short-answer"' in html and ">confidence 64%</span>" in html
