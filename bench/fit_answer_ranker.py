@@ -73,6 +73,7 @@ from rag.extractive import (
     no_person_for_the_role,
     not_about_the_numbered_thing,
     nothing_to_look_for,
+    tagged_reliably,
 )
 from rag.models import Citation, Source
 from rag.questions import analyse
@@ -133,6 +134,8 @@ class Question:
     weak: bool
     names_in_evidence: float
     type_in_evidence: float
+    # Whether the tagger finds most mentions of the expected kind: only then does the type rule abstain.
+    type_tagged_reliably: bool
     top_chunk_score: float
     topic_in_evidence: float
     texts: list[str] = field(default_factory=list)
@@ -207,6 +210,7 @@ def featurise(r: Retrieved, embedder) -> Question:
         weak=weak_retrieval(r.question, r.sources, Settings().answer),
         names_in_evidence=len(mentioned(wanted, evidence)) / len(wanted) if wanted else 1.0,
         type_in_evidence=float(any(c.features["expected_type_present"] for c in cands)) if info.labels else 1.0,
+        type_tagged_reliably=tagged_reliably(info.labels),
         top_chunk_score=max((s.score for s in r.sources), default=0.0),
         topic_in_evidence=question_features(info, cands, r.sources)["topic_in_evidence"],
         choices=r.choices,
@@ -373,7 +377,8 @@ def report_of(
         buckets: Counter = Counter()
         for i in idx:
             q, p = questions[i], per_q[i]
-            rules = q.weak or q.type_in_evidence == 0.0 or q.topic_in_evidence == 0.0 or q.other_rules
+            no_type = q.type_in_evidence == 0.0 and q.type_tagged_reliably
+            rules = q.weak or no_type or q.topic_in_evidence == 0.0 or q.other_rules
             abstain = rules or q_oof[i] >= abstain_t
             hard += rules
             abstained += abstain

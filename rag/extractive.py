@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from index.entities import label_recall
 from rag import prompts
 from rag.answer_ranking import (
     Candidate,
@@ -77,7 +78,7 @@ class ExtractiveGenerator(Generator):
         qf = question_features(info, ranked, sources)
         # A store indexed before entities were kept has none: the entity-kind rule cannot judge it.
         typed_store = any(src.entities for src in sources)
-        no_type = typed_store and qf["type_in_evidence"] == 0.0
+        no_type = typed_store and qf["type_in_evidence"] == 0.0 and tagged_reliably(info.labels)
         if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
         if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
@@ -139,6 +140,14 @@ def quoted(
         if other is not None:
             chosen.append(other)
     return [ranked[i] for i in chosen]
+
+
+def tagged_reliably(labels: frozenset[str]) -> bool:
+    """Whether the entity tagger finds most mentions of an expected kind (recall >= 0.5 in its own evaluation,
+    ``index.entities.label_recall``): only then does "no passage holds one" mean the evidence lacks the kind.
+    It finds 0.90 of people and places but 0.30 of events ("the upcoming elections") and 0.22 of products."""
+    recall = label_recall()
+    return not recall or not labels or max(recall.get(label, 1.0) for label in labels) >= 0.5
 
 
 def nothing_to_look_for(info: QuestionInfo, question: str) -> bool:

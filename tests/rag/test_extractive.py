@@ -288,3 +288,22 @@ def test_an_author_stated_only_in_front_matter_is_not_quoted_from_a_blank_line(f
     blank line or another article's byline."""
     answer = front_matter_assistant.ask(f"Who wrote {LIGHTHOUSE}?")
     assert answer.abstained and not answer.citations
+
+
+def test_the_absent_kind_rule_trusts_only_kinds_the_tagger_finds(extractive_over) -> None:
+    from rag.extractive import tagged_reliably
+
+    assert tagged_reliably(frozenset({"PERSON", "ORG"})) and tagged_reliably(frozenset({"FAC", "ORG", "GPE"}))
+    assert not tagged_reliably(frozenset({"EVENT"})) and not tagged_reliably(frozenset({"PRODUCT"}))
+    a = extractive_over(
+        {
+            "fair.txt": (
+                "Harvest Fair Moved\n\n"
+                "Organisers in Velmora postponed the harvest fair ahead of the regional elections next month.\n"
+                "The fair usually draws several thousand visitors to the market square.\n"
+            )
+        }
+    )
+    # No passage holds a tagged EVENT, but the tagger misses most events: the sentence still answers.
+    answer = a.ask("Ahead of which event did the organisers in Velmora postpone the harvest fair?")
+    assert not answer.abstained and "regional elections" in answer.answer
