@@ -28,6 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from evals import dataset, metrics
 from evals.harness import eval_settings
 from evals.realtimeqa import choose
+from rag import short_answers
 from rag.assistant import Assistant
 from rag.conversation import context_of
 from rag.generator import Source
@@ -97,6 +99,12 @@ def _example(answer: Answer, assistant: Assistant, group: str, suite: str, refer
 
 
 def collect(rtqa_cache: Path | None, rtqa_dir: Path, seed_store: Path) -> list[Example]:
+    """The answers, asked with no confidence model in use (the committed one may be for other features)."""
+    with mock.patch.object(short_answers, "load_entity_model", lambda *_: None):
+        return _collect(rtqa_cache, rtqa_dir, seed_store)
+
+
+def _collect(rtqa_cache: Path | None, rtqa_dir: Path, seed_store: Path) -> list[Example]:
     base = Settings()
     base.answer.short_answer_min_confidence = 0.0
     out: list[Example] = []

@@ -175,6 +175,8 @@ FEATURES = (
     "place",
     "measure",
     "similarity",
+    "kind_fit",
+    "question_words",
 )
 
 
@@ -272,8 +274,15 @@ def entity_candidates(
             "place": float(label in PLACE),
             "measure": float(label in MEASURES),
             "similarity": _similarity(cit.quote, info.text, vectors),
+            "kind_fit": 0.0,
+            "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
         out.append(EntityCandidate(ShortAnswer(text=text, citation=cit.n, label=label), features))
+    if head and vectors is not None and out:
+        # How well each candidate fits the asked kind ("Which country …?": a country more than its capital).
+        vecs = vectors.embed_cached([head] + [c.answer.text for c in out])
+        for c, v in zip(out, vecs[1:], strict=True):
+            c.features["kind_fit"] = float(v @ vecs[0])
     return out
 
 
