@@ -34,7 +34,7 @@ from rag.conversation import is_demonym
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, counted_words, head_noun
-from rag.text import STOPWORDS, content_terms, name_phrases, term, words
+from rag.text import NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words
 
 
 def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
@@ -111,10 +111,14 @@ _CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
 _HYPHENATED_TAIL = re.compile(r"(?:[-‐][\w’']+)+")
 
 
+# Words a figure keeps in front: function words ("about 60", "some 500 miles") and number words ("two miles").
+KEPT_BEFORE_A_FIGURE = STOPWORDS | frozenset(NUMBER_WORDS)
+
+
 def entity_text(text: str, e: Entity) -> str:
     """An entity as an answer gives it: whole hyphenated words (the tagger may stop at a hyphen: "Chick" of
     "Chick-fil-A"), and a figure without the content words the tagger took in before it ("couple $233,610"
-    -> "$233,610"; "about 60" keeps its "about")."""
+    -> "$233,610"; "about 60" keeps its "about", "two miles" its "two")."""
     end = e.end
     tail = _HYPHENATED_TAIL.match(text, end)
     if tail and text[end - 1 : end].isalnum():
@@ -122,7 +126,7 @@ def entity_text(text: str, e: Entity) -> str:
     span = text[e.start : end]
     if e.label in FIGURE:
         parts = span.split()
-        while len(parts) > 1 and parts[0].isalpha() and parts[0].islower() and parts[0] not in STOPWORDS:
+        while len(parts) > 1 and parts[0].isalpha() and parts[0].islower() and parts[0] not in KEPT_BEFORE_A_FIGURE:
             parts.pop(0)
         span = " ".join(parts)
     return span

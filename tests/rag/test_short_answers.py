@@ -132,6 +132,9 @@ def test_an_entity_answers_with_whole_hyphenated_words_and_a_figure_without_take
     assert entity_text(text, Entity(start=start, end=text.index(" a year"), label="MONEY")) == "$12,400"
     start = text.index("about")
     assert entity_text(text, Entity(start=start, end=start + len("about 60"), label="CARDINAL")) == "about 60"
+    walk = "The trail runs two miles north."
+    start = walk.index("two")
+    assert entity_text(walk, Entity(start=start, end=start + len("two miles"), label="QUANTITY")) == "two miles"
 
 
 def test_one_entity_written_two_ways_is_one_candidate_counted_in_each_quote() -> None:
