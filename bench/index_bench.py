@@ -209,16 +209,18 @@ class Stages:
         original = vars(owner)[attr] if had_own else getattr(owner, attr)
         func = getattr(owner, attr)
         is_class = isinstance(owner, type)
+        static = isinstance(original, staticmethod)  # called without self: wrap it as one
+        target = original.__func__ if static else (original if is_class else func)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
             try:
-                return (original if is_class else func)(*args, **kwargs)
+                return target(*args, **kwargs)
             finally:
                 self.seconds[label] += time.perf_counter() - start
                 self.calls[label] += 1
 
-        setattr(owner, attr, timed)
+        setattr(owner, attr, staticmethod(timed) if static else timed)
         self._undo.append((owner, attr, original, had_own))
 
     def restore(self) -> None:
