@@ -21,6 +21,7 @@ import numpy as np
 
 from rag.conversation import context_of
 from rag.embeddings import Embedder
+from rag.logistic import Logistic
 from rag.models import Entity, Source
 from rag.questions import FIGURE, QuestionInfo
 from rag.text import (
@@ -142,16 +143,10 @@ def dissenting(
 
 @dataclass(frozen=True)
 class RankerModel:
-    """Standardised logistic models: sentence (answers or not) and question (unanswerable or not)."""
+    """The fitted models: sentence (answers or not) and question (unanswerable or not), and the quoting ratios."""
 
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-    q_mean: np.ndarray
-    q_scale: np.ndarray
-    q_coef: np.ndarray
-    q_intercept: float
+    sentence: Logistic
+    question: Logistic
     keep_ratio: float
     abstain_threshold: float
     # How close (times the best probability) a sentence from another file must come to be quoted as a
@@ -159,27 +154,26 @@ class RankerModel:
     dissent_ratio: float | None = None
 
     def sentence_probabilities(self, rows: np.ndarray) -> np.ndarray:
-        return _sigmoid(((rows - self.mean) / self.scale) @ self.coef + self.intercept)
+        return self.sentence.probabilities(rows)
 
     def unanswerable_probability(self, row: np.ndarray) -> float:
-        return float(_sigmoid(((row - self.q_mean) / self.q_scale) @ self.q_coef + self.q_intercept))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+        return float(self.question.probabilities(row.reshape(1, -1))[0])
 
 
 @lru_cache(maxsize=4)
 def load_model(path: Path = WEIGHTS_FILE) -> RankerModel:
     data = json.loads(path.read_text())
-    s, q = data["sentence"], data["question"]
-    if tuple(s["features"]) != FEATURES or tuple(q["features"]) != QUESTION_FEATURES or "keep_ratio" not in data:
-        raise ValueError(f"{path} was fitted for other features or keep rule; re-run bench/fit_answer_ranker.py")
-    arr = np.asarray
+    try:
+        if "keep_ratio" not in data:
+            raise ValueError("no keep ratio")
+        sentence = Logistic.from_json(data["sentence"], FEATURES)
+        question = Logistic.from_json(data["question"], QUESTION_FEATURES)
+    except ValueError:
+        raise ValueError(
+            f"{path} was fitted for other features or keep rule; re-run bench/fit_answer_ranker.py"
+        ) from None
     return RankerModel(
-        arr(s["mean"]), arr(s["scale"]), arr(s["coef"]), float(s["intercept"]),
-        arr(q["mean"]), arr(q["scale"]), arr(q["coef"]), float(q["intercept"]),
-        float(data["keep_ratio"]), float(data["abstain_threshold"]),
+        sentence, question, float(data["keep_ratio"]), float(data["abstain_threshold"]),
         None if data.get("dissent_ratio") is None else float(data["dissent_ratio"]),
     )  # fmt: skip
 

@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 from rag import prompts
 from rag.answer_ranking import proximity, topic_words
 from rag.attachment import Matcher, WordVectors, attached, focus_of
 from rag.conversation import is_demonym
+from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, counted_words, head_noun
@@ -184,30 +183,16 @@ FEATURES = (
 )
 
 
-@dataclass(frozen=True)
-class EntityModel:
-    """Standardised logistic model: the chance that a candidate entity is the right short answer."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-
-    def probability(self, features: dict[str, float]) -> float:
-        row = np.array([features[f] for f in FEATURES], dtype=float)
-        return float(1.0 / (1.0 + np.exp(-(((row - self.mean) / self.scale) @ self.coef + self.intercept))))
-
-
 @lru_cache(maxsize=4)
-def load_entity_model(path: Path = MODEL_FILE) -> EntityModel | None:
-    """The fitted model; None when the file is missing (the chosen short answer is then always shown)."""
+def load_entity_model(path: Path = MODEL_FILE) -> Logistic | None:
+    """The fitted model: the chance that a candidate entity is the right short answer; None when the file is
+    missing (the chosen short answer is then always shown)."""
     if not path.exists():
         return None
-    data = json.loads(path.read_text())
-    if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{path} was fitted for other features; re-run bench/fit_short_answers.py")
-    arr = np.asarray
-    return EntityModel(arr(data["mean"]), arr(data["scale"]), arr(data["coef"]), float(data["intercept"]))
+    try:
+        return Logistic.from_json(json.loads(path.read_text()), FEATURES)
+    except ValueError:
+        raise ValueError(f"{path} was fitted for other features; re-run bench/fit_short_answers.py") from None
 
 
 @dataclass(frozen=True)
