@@ -23,7 +23,7 @@ from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.logistic import Logistic
 from rag.models import Entity, Source
-from rag.questions import FIGURE, QuestionInfo
+from rag.questions import FIGURE, QuestionInfo, without_how_phrase
 from rag.text import (
     STOPWORDS,
     YEAR_RE,
@@ -278,7 +278,8 @@ def _find(tokens: list[str], needle: list[str]) -> list[int]:
 def topic_terms(question: str) -> frozenset[str]:
     """What the question is about besides its names: "the population of Greenvale" -> {"population"}."""
     names = {w.lower() for w in question_name_tokens(question)}
-    return frozenset(t for t in content_terms(question) if t.lower() not in names and t not in _GENERIC)
+    asked = content_terms(without_how_phrase(question))
+    return frozenset(t for t in asked if t.lower() not in names and t not in _GENERIC)
 
 
 def topic_words(question: str) -> tuple[str, ...]:

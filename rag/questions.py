@@ -82,6 +82,12 @@ _AUXILIARIES = frozenset(
 _HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
 
 
+def without_how_phrase(question: str) -> str:
+    """The question without its "how long/old/far/…" phrase: those words ask for a measure, they name no topic
+    ("How long has the war gone on?" is about the war, not about length)."""
+    return _HOW.sub(" ", question)
+
+
 class MetaKind(StrEnum):
     """Questions about the articles themselves, answered from their byline and date lines."""
 

@@ -55,3 +55,11 @@ def test_an_answer_named_by_several_passages_scores_higher_agreement() -> None:
     assert found["Brisk sales were reported in Ostrel."]["type_proximity"] == 0.0
     # The sentence after the best match borrows its similarity.
     assert found["Tickets are on sale now."]["neighbour_similarity"] > 0.5
+
+
+def test_a_how_phrase_names_no_topic() -> None:
+    from rag.answer_ranking import topic_terms
+
+    assert topic_terms("How long had it been in place?") == frozenset()
+    assert topic_terms("How old is the Calder tunnel?") == {"tunnel"}
+    assert "long" in topic_terms("Why is the Calder tunnel so long?")  # not a how-phrase: a word of the topic
