@@ -88,7 +88,7 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
     """Chunks with exact offsets; a paged article is split page by page, so each chunk has one page.
     ``entities`` (offsets into the article) are kept with the chunk they fall in."""
     text = article.text
-    stated = article.date_stated
+    stated, by_line = article.date_stated, article.byline_stated
     lines = LineIndex(text)
     spans: list[tuple[int, int, int | None]] = []
     if article.pages:
@@ -125,6 +125,9 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
             date_line=stated.line if stated else None,
             date_quote=stated.quote if stated else None,
             date_char=stated.start_char if stated else None,
+            byline_line=by_line.line if by_line else None,
+            byline_quote=by_line.quote if by_line else None,
+            byline_char=by_line.start_char if by_line else None,
         ).with_entities(within(entities, start, end))
         for i, (start, end, page) in enumerate(spans)
     ]

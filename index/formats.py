@@ -32,6 +32,7 @@ class Extracted:
     byline: str | None = None
     published: str | None = None
     published_key: str | None = None  # the front-matter key that gave ``published`` ("date", "published")
+    byline_key: str | None = None  # the front-matter key that gave ``byline`` ("author", "authors", "byline")
     url: str | None = None
     source: str | None = None
     pages: list[int] | None = None
@@ -217,12 +218,14 @@ def read_markdown(text: str) -> Extracted:
     meta = {str(k).lower(): v for k, v in meta.items()}
     blanked = "\n" * match.group(0).count("\n") + text[match.end() :]
     key = next((k for k in ("date", "published") if _scalar(meta.get(k))), None)
+    by = next((k for k in ("author", "authors", "byline") if _scalar(meta.get(k))), None)
     return Extracted(
         text=blanked,
         title=_scalar(meta.get("title")),
-        byline=_scalar(meta.get("author") or meta.get("authors") or meta.get("byline")),
+        byline=_scalar(meta.get(by)) if by else None,
         published=_scalar(meta.get(key)) if key else None,
         published_key=key,
+        byline_key=by,
         url=_scalar(meta.get("url")),
         source=_scalar(meta.get("source") or meta.get("site")),
     )

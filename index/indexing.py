@@ -191,8 +191,10 @@ def _sync(
             # Dates are metadata: a store indexed before they were kept, or read differently then, gets
             # them in place, without re-embedding.
             stated = (s.line, s.quote, s.start_char) if (s := article.date_stated) else None
-            dates = (article.published, article.outlet, article.date_source, stated)
-            if not rec.has_dates or (rec.published, rec.outlet, rec.date_source, rec.stated) != dates:
+            by_line = (s.line, s.quote, s.start_char) if (s := article.byline_stated) else None
+            dates = (article.published, article.outlet, article.date_source, stated, by_line)
+            stored = (rec.published, rec.outlet, rec.date_source, rec.stated, rec.byline_stated)
+            if not rec.has_dates or stored != dates:
                 store.set_dates(rec.ids, *dates)
                 summary.dates_added += 1
 

@@ -39,6 +39,7 @@ class Article:
     outlet: str | None = None
     date_source: str = "none"
     date_stated: Stated | None = None  # the line that states ``published`` (dateline or front-matter line)
+    byline_stated: Stated | None = None  # the front-matter line that states ``byline`` (a byline line is text)
     warnings: list[str] = field(default_factory=list)
     url: str | None = None
     source: str | None = None
@@ -197,6 +198,7 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     as_written = decode(data)[0] if kind else None  # the file's own text: HTML meta, front-matter lines
     raw_html = as_written if kind == "html_meta" else None
     stated = front_matter_line(as_written, found.published_key) if found.published_key and as_written else None
+    by_line = front_matter_line(as_written, found.byline_key) if found.byline_key and as_written else None
     dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind, stated))
     return Article(
         path=path,
@@ -209,6 +211,7 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
         outlet=dating.outlet,
         date_source=dating.source,
         date_stated=dating.stated,
+        byline_stated=by_line if found.byline and by_line and found.byline in by_line.quote else None,
         warnings=[f"{rel}: {w}" for w in found.warnings],
         url=found.url,
         source=found.source,

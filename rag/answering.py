@@ -16,7 +16,7 @@ from rag.conversation import context_of, strip_instructions
 from rag.dates import for_question
 from rag.embeddings import Embedder
 from rag.generator import Generator, Source
-from rag.metadata_answers import with_date_lines
+from rag.metadata_answers import with_header_lines
 from rag.models import Answer, AnswerDelta, DateWindow, RetrievedChunk
 from rag.questions import analyse
 from rag.retrieving import Retriever
@@ -55,7 +55,7 @@ def stream_answer(
     used = for_question(standalone or question, window)
     hits = retriever.search(standalone, k, window=used) if standalone else []
     if info.meta is not None:
-        hits = with_date_lines(retriever.with_first_chunks(hits))
+        hits = with_header_lines(retriever.with_first_chunks(hits))
     timings["retrieve"] = _ms(t)
 
     def finish(answer_text: str, abstained: bool, **extra: object) -> Answer:

@@ -2,9 +2,9 @@
 
 The indexer read each article's byline and date from its header lines; the answer quotes those lines
 from the article's first chunk (the pipeline adds first chunks to the sources for such questions), so
-the citation points at the line the byline or date came from. A date written only in front matter is on
-no chunk (front matter is blanked out of the text): the indexer kept that line with the chunks, and
-``with_date_lines`` makes it a passage of its own, so the answer quotes and cites it the same way.
+the citation points at the line the byline or date came from. A date or author written only in front matter
+is on no chunk (front matter is blanked out of the text): the indexer kept that line with the chunks, and
+``with_header_lines`` makes it a passage of its own, so the answer quotes and cites it the same way.
 """
 
 from __future__ import annotations
@@ -16,31 +16,36 @@ from rag.questions import MetaKind, meta_kind
 from rag.text import split_sentences
 
 
-def with_date_lines(hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
-    """``hits`` plus, for each of their files whose date is written on a line that none of its hits holds
-    (a front matter's ``date:`` line), that line as a passage: its file, line number and offset, its text."""
+def with_header_lines(hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
+    """``hits`` plus, for each of their files whose date or byline is written on a line that none of its hits
+    holds (a front matter's ``date:`` or ``author:`` line), that line as a passage: its file, line number and
+    offset, its text."""
     out = list(hits)
     for path in dict.fromkeys(h.path for h in hits):
         mine = [h for h in hits if h.path == path]
         first = mine[0]
-        quote, line, char = first.date_quote, first.date_line, first.date_char
-        if not quote or line is None or char is None or any(quote in h.text for h in mine):
-            continue
-        update = {
-            "id": f"{first.id}#date-line",
-            "text": quote,
-            "start_char": char,
-            "end_char": char + len(quote),
-            "start_line": line,
-            "end_line": line,
-            "score": 0.0,
-            "date_boost": 0.0,
-            "retrievers": ["date line"],
-            "also_reported_by": [],
-            "page": None,
-            "page_line": None,
-        }
-        out.append(first.model_copy(update=update).with_entities([]))
+        lines = (
+            ("date-line", first.date_quote, first.date_line, first.date_char),
+            ("byline-line", first.byline_quote, first.byline_line, first.byline_char),
+        )
+        for kind, quote, line, char in lines:
+            if not quote or line is None or char is None or any(quote in h.text for h in mine):
+                continue
+            update = {
+                "id": f"{first.id}#{kind}",
+                "text": quote,
+                "start_char": char,
+                "end_char": char + len(quote),
+                "start_line": line,
+                "end_line": line,
+                "score": 0.0,
+                "date_boost": 0.0,
+                "retrievers": [kind.replace("-", " ")],
+                "also_reported_by": [],
+                "page": None,
+                "page_line": None,
+            }
+            out.append(first.model_copy(update=update).with_entities([]))
     return out
 
 

@@ -84,6 +84,11 @@ class Passage(BaseModel):
     date_line: int | None = None
     date_quote: str | None = None
     date_char: int | None = None
+    # The same for a byline written only in front matter ("author: Jane Roe"); a byline line in the text is
+    # on a chunk already.
+    byline_line: int | None = None
+    byline_quote: str | None = None
+    byline_char: int | None = None
     page: int | None = None
     page_line: int | None = None
     # Entities found at index time: private, so they stay out of JSON output and API schemas.

@@ -58,8 +58,12 @@ _CHUNK_FIELDS = (
     "date_line",
     "date_quote",
     "date_char",
+    "byline_line",
+    "byline_quote",
+    "byline_char",
 )
 _STATED_KEYS = ("date_line", "date_quote", "date_char")
+_BYLINE_KEYS = ("byline_line", "byline_quote", "byline_char")
 DAY_KEY = "published_day"  # days since 1970-01-01, present on dated chunks only (Chroma compares numbers)
 DATED_KEY = "dated"
 
@@ -84,6 +88,7 @@ class FileRecord:
     date_source: str | None = None
     has_dates: bool = True  # False for chunks written before dates were stored (see ``Store.set_dates``)
     stated: tuple[int, str, int] | None = None  # (line, quote, offset) that state the date, as stored
+    byline_stated: tuple[int, str, int] | None = None  # the same for a front-matter byline
     hashes: set[str] = field(default_factory=set)
 
     @property
@@ -420,6 +425,7 @@ class Store:
                     outlet=meta.get("outlet") or None,
                     date_source=meta.get("date_source") or None,
                     stated=stated_of(meta),
+                    byline_stated=stated_of(meta, _BYLINE_KEYS),
                 )
             rec.ids.append(cid)
             rec.hashes.add(str(meta.get("content_hash", "")))
@@ -458,18 +464,22 @@ class Store:
         outlet: str | None,
         date_source: str,
         stated: tuple[int, str, int] | None = None,
+        byline_stated: tuple[int, str, int] | None = None,
     ) -> None:
-        """Write an article's date fields (and ``stated``: the line, quote and offset that state its date) onto
-        its stored chunks in place, for a store indexed before dates were stored or whose dates were read
-        differently then, so the date filter sees them without re-embedding anything."""
+        """Write an article's date fields (and ``stated``: the line, quote and offset that state its date; and
+        ``byline_stated``, those of a front-matter byline) onto its stored chunks in place, for a store indexed
+        before dates were stored or whose dates were read differently then, so the date filter sees them
+        without re-embedding anything."""
         got = self.collection.get(ids=ids, include=["metadatas"])
         day = date_of(published)
         metas = []
         for meta in got["metadatas"]:
-            meta = {k: v for k, v in (meta or {}).items() if k not in (DAY_KEY, *_STATED_KEYS)}
+            meta = {k: v for k, v in (meta or {}).items() if k not in (DAY_KEY, *_STATED_KEYS, *_BYLINE_KEYS)}
             meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
             if stated is not None:
                 meta.update(zip(_STATED_KEYS, stated, strict=True))
+            if byline_stated is not None:
+                meta.update(zip(_BYLINE_KEYS, byline_stated, strict=True))
             meta[DATED_KEY] = day is not None
             if day is not None:
                 meta[DAY_KEY] = to_day(day)
@@ -591,9 +601,10 @@ class Store:
         self._get_collection()
 
 
-def stated_of(meta: dict) -> tuple[int, str, int] | None:
-    """The stored (line, quote, offset) that state a chunk's date; None when the store has none."""
-    values = tuple(meta.get(key) for key in _STATED_KEYS)
+def stated_of(meta: dict, keys: tuple[str, str, str] = _STATED_KEYS) -> tuple[int, str, int] | None:
+    """The stored (line, quote, offset) that state a chunk's date (or, with ``_BYLINE_KEYS``, its front-matter
+    byline); None when the store has none."""
+    values = tuple(meta.get(key) for key in keys)
     return values if all(v is not None for v in values) else None  # type: ignore[return-value]
 
 
@@ -620,6 +631,9 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         date_line=meta.get("date_line") or None,
         date_quote=meta.get("date_quote") or None,
         date_char=meta.get("date_char"),
+        byline_line=meta.get("byline_line"),
+        byline_quote=meta.get("byline_quote") or None,
+        byline_char=meta.get("byline_char"),
     ).with_entities(decode_entities(meta.get("entities")))
 
 

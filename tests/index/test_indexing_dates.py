@@ -71,3 +71,27 @@ def test_dates_read_differently_now_are_rewritten_in_place_and_a_rerun_changes_n
     fixed = col.get(include=["metadatas"])["metadatas"][0]
     assert (fixed["published"], fixed[DAY_KEY], fixed["date_line"]) == ("2021-05-04", stored[DAY_KEY], 2)
     assert a.index().dates_added == 0
+
+
+def test_a_store_indexed_before_front_matter_bylines_were_kept_gets_the_line_in_place(
+    tmp_path: Path, assistant_for
+) -> None:
+    articles = {
+        "wall.md": "---\ndate: 2021-05-04\nauthor: Ines Marlow\n---\nHarbour Wall Rebuilt\n\n"
+        "The harbour wall at Kestrel Bay reopened after a winter of repairs.\n",
+    }
+    a = assistant_for(write_corpus(tmp_path / "c", articles))
+    a.index()
+    col = a.store.collection
+    got = col.get(include=["metadatas", "documents", "embeddings"])
+    stored = got["metadatas"][0]
+    assert (stored["byline_line"], stored["byline_quote"]) == (3, "author: Ines Marlow")
+    old = [{k: v for k, v in m.items() if not k.startswith("byline_")} for m in got["metadatas"]]
+    col.delete(ids=got["ids"])  # an update would keep the keys it is not given
+    col.add(ids=got["ids"], metadatas=old, documents=got["documents"], embeddings=got["embeddings"])
+    assert a.store.manifest()["wall.md"].byline_stated is None
+
+    summary = a.index()
+    assert summary.dates_added == 1 and summary.chunks_embedded == 0
+    assert col.get(include=["metadatas"])["metadatas"][0]["byline_line"] == 3
+    assert a.index().dates_added == 0

@@ -283,10 +283,28 @@ def test_a_wire_dateline_without_a_year_is_the_line_cited(front_matter_assistant
     assert cited.quote.startswith("VARNE, June 2 (Wire)") and answer.answer.startswith("VARNE, June 2 (Wire) [1]")
 
 
-def test_an_author_stated_only_in_front_matter_is_not_quoted_from_a_blank_line(front_matter_assistant) -> None:
-    """The author's front-matter line is not kept with the chunks: the answer abstains rather than cite a
-    blank line or another article's byline."""
+def test_an_author_stated_only_in_front_matter_is_cited_at_its_line_of_the_front_matter(front_matter_assistant) -> None:
+    """Like a front-matter date: the ``author:`` line is kept with the chunks and quoted, cited at its line of
+    the file, never a blank line or another article's byline."""
     answer = front_matter_assistant.ask(f"Who wrote {LIGHTHOUSE}?")
+    assert not answer.abstained and answer.short_answer is not None
+    assert answer.short_answer.text == "Marit Solberg"
+    cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+    raw = FRONT_MATTER["lighthouse.md"]
+    assert (cited.file, cited.quote, cited.start_line) == ("lighthouse.md", "author: Marit Solberg", 4)
+    assert raw[cited.quote_start_char : cited.quote_end_char] == cited.quote
+    assert all(c.file == "lighthouse.md" for c in answer.citations)
+
+
+def test_an_author_list_in_front_matter_is_not_quoted_from_its_key_line(tmp_path, assistant_for) -> None:
+    """``authors:`` followed by a YAML list writes no name on its own line: nothing to quote, so no answer."""
+    text = FRONT_MATTER["lighthouse.md"].replace(
+        "author: Marit Solberg\n", "authors:\n  - Marit Solberg\n  - Ole Vik\n"
+    )
+    a = assistant_for(write_corpus(tmp_path / "fm", {"lighthouse.md": text}), answer__backend="extractive")
+    a.index()
+    assert {s.path: s.byline for s in a.sources()}["lighthouse.md"] == "Marit Solberg, Ole Vik"
+    answer = a.ask(f"Who wrote {LIGHTHOUSE}?")
     assert answer.abstained and not answer.citations
 
 

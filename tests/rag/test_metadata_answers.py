@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.metadata_answers import with_date_lines
+from rag.metadata_answers import with_header_lines
 from rag.models import RetrievedChunk
 
 FILE = "---\ndate: 2024-03-02\nsource: bayrecord.example\n---\nHarbour Wall Rebuilt\n\nThe wall reopened.\n"
@@ -21,7 +21,7 @@ def test_a_front_matter_date_line_is_added_as_a_passage_at_its_line_of_the_file(
     chunk = _chunk(
         "Harbour Wall Rebuilt\n\nThe wall reopened.", 32, date_line=2, date_quote="date: 2024-03-02", date_char=at
     )
-    hits = with_date_lines([chunk])
+    hits = with_header_lines([chunk])
     assert hits[0] == chunk and len(hits) == 2
     line = hits[1]
     assert (line.text, line.start_line, line.end_line, line.path) == ("date: 2024-03-02", 2, 2, "wall.md")
@@ -33,5 +33,5 @@ def test_nothing_is_added_when_a_hit_holds_the_date_line_or_no_line_states_it() 
     dateline = _chunk("Harbour Wall Rebuilt\nBy Jane Roe | March 2, 2024\n\nThe wall reopened.", 0,
                       date_line=2, date_quote="By Jane Roe | March 2, 2024", date_char=21)  # fmt: skip
     undated = _chunk("Harbour Wall Rebuilt\n\nThe wall reopened.", 0)
-    assert with_date_lines([dateline]) == [dateline]
-    assert with_date_lines([undated]) == [undated]
+    assert with_header_lines([dateline]) == [dateline]
+    assert with_header_lines([undated]) == [undated]
