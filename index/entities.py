@@ -77,6 +77,30 @@ def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entit
     return out
 
 
+# Names of currencies, as units of money (general English, like "percent"): the small model tags "4.2 million"
+# in "4.2 million euros" as a cardinal. Names that are also common words ("real", "won", "pound" of weight)
+# are left out.
+CURRENCY_UNITS = frozenset(
+    """dollar dollars euro euros yen yuan renminbi franc francs rupee rupees peso pesos rouble roubles ruble rubles
+    krona kronor krone kroner lira lire shekel shekels dinar dinars riyal riyals reais zloty zlotys baht ringgit
+    rupiah dirham dirhams naira shilling shillings cedi cedis forint forints hryvnia hryvnias""".split()
+)
+_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z]+)\b")
+
+
+def money_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
+    """``entities`` of ``text`` with a cardinal that a currency name follows read as money, the name included:
+    "4.2 million euros" is an amount of money, as "$4.2 million" is."""
+    out = []
+    for e in entities:
+        unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
+        if unit and unit.group(1).lower() in CURRENCY_UNITS:
+            out.append(Entity(start=e.start, end=unit.end(), label="MONEY"))
+        else:
+            out.append(e)
+    return out
+
+
 def within(entities: Iterable[Entity], start: int, end: int) -> list[Entity]:
     """The entities inside ``[start, end)``, shifted to offsets relative to ``start``."""
     return [

@@ -39,3 +39,20 @@ def test_label_recall_comes_from_the_installed_models_own_evaluation() -> None:
     assert recall["PERSON"] > 0.8 and recall["GPE"] > 0.8  # the model's own evaluation, as shipped
     assert recall["EVENT"] < 0.5 and recall["PRODUCT"] < 0.5
     assert set(recall) >= {"DATE", "CARDINAL", "ORG", "MONEY", "WORK_OF_ART"}
+
+
+def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
+    from index.entities import money_by_unit
+
+    text = "Repairs cost 4.2 million euros, and 300 visitors came; 12 pounds of fish were sold."
+    ents = [
+        Entity(start=text.index("4.2"), end=text.index(" euros"), label="CARDINAL"),
+        Entity(start=text.index("300"), end=text.index(" visitors"), label="CARDINAL"),
+        Entity(start=text.index("12"), end=text.index(" pounds"), label="CARDINAL"),
+    ]
+    out = money_by_unit(text, ents)
+    assert [(text[e.start : e.end], e.label) for e in out] == [
+        ("4.2 million euros", "MONEY"),
+        ("300", "CARDINAL"),
+        ("12", "CARDINAL"),  # "pounds" may weigh: not read as money
+    ]

@@ -325,3 +325,17 @@ def test_the_absent_kind_rule_trusts_only_kinds_the_tagger_finds(extractive_over
     # No passage holds a tagged EVENT, but the tagger misses most events: the sentence still answers.
     answer = a.ask("Ahead of which event did the organisers in Velmora postpone the harvest fair?")
     assert not answer.abstained and "regional elections" in answer.answer
+
+
+def test_an_amount_in_a_currency_the_tagger_calls_a_cardinal_answers_a_cost_question(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "pier.txt": (
+                "Old Pier Reopens\n\n"
+                "The old pier in Lowhaven reopened on Friday after two years of repairs costing 4.2 million euros.\n"
+                "The harbour master said the pier would host the autumn fish market.\n"
+            )
+        }
+    )
+    answer = a.ask("How much did the pier repairs cost?")
+    assert not answer.abstained and "4.2 million euros" in answer.answer
