@@ -4,7 +4,8 @@ A figure counts something and a date dates something: in "estimates suggested ar
 counts personnel, in "the accord that let troops operate since 2014" the year dates the accord, not a
 withdrawal. So a figure or a date answers a question only when one of the question's focus words (what it
 counts, or the words of the event it asks the date of; names and generic words left out) stands within
-four words of it: the same word by its Snowball stem ("arriving"/"arrive"), or a close match of the
+four words of it (a date: or anywhere in the clause it closes, "entered orbit around the icy moon on Tuesday";
+clauses end at punctuation and at subordinating words, "… after the council demanded they leave last month"): the same word by its Snowball stem ("arriving"/"arrive"), or a close match of the
 sentence-embedding model ("soldiers"/"troops", "withdrawn"/"withdrawal"; cosine at least ``CLOSE``).
 A count also belongs to someone: "about 60 Ostrelian troops" counts another group's troops than "how many
 Kestran troops", so a name the question does not hold that modifies the counted word detaches the figure.
@@ -13,6 +14,7 @@ No word list: the stemmer, the entities found at index time and the embedding mo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,6 +107,13 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
     before = [t for t in tokens if t[2] <= ent.start][-WINDOW:]
     after = [t for t in tokens if t[1] >= ent.end][:WINDOW]
     near = before + after
+    if ent.label in TIMESPAN:
+        # A date closes its clause ("entered orbit around the icy moon Verris on Tuesday"): any word of the
+        # clause it stands in may be the event it dates, however far.
+        lo, hi = _clause(text, ent)
+        near += [
+            t for t in tokens if lo <= t[1] and t[2] <= hi and t not in near and (t[2] <= ent.start or t[1] >= ent.end)
+        ]
     hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
     if not hits:
         return False
@@ -117,6 +126,25 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         if not any(_foreign(text, e, matcher.focus) for e in entities if e.start >= lo and e.end <= hi):
             return True
     return False
+
+
+TIMESPAN = frozenset({"DATE", "TIME"})
+# Where a clause ends: punctuation, or a subordinating word opening the next clause ("… after the country
+# demanded they leave last month": "last month" dates the leaving, not what came before "after").
+# Closed-class English, like the stopwords.
+_CLAUSE_MARK = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:after|before|when|whenever|while|because|since|although|though|until|"
+    r"unless|whereas|that|which|who|whom|whose|where|if)\b",
+    re.I,
+)
+
+
+def _clause(text: str, ent: Entity) -> tuple[int, int]:
+    """The span of the clause ``ent`` stands in: between the clause marks around it."""
+    marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+    lo = max((m for m in marks if m < ent.start), default=-1) + 1
+    hi = min((m for m in marks if m >= ent.end), default=len(text))
+    return lo, hi
 
 
 def _modifier_start(tokens: list[tuple[str, int, int]], start: int) -> int:

@@ -108,3 +108,18 @@ def test_names_and_words_the_stem_already_matches_are_not_embedded() -> None:
     matcher = Matcher(focus_of("When did the Kestran troops arrive?", ["troops", "arrive"]), vectors)
     assert attached(text, entities, entities[2], matcher, owned=False)
     assert "Velmora" not in vectors.asked and "arrived" not in vectors.asked
+
+
+def test_a_date_closing_the_clause_of_the_event_is_attached_however_far() -> None:
+    matcher = Matcher(focus_of("When did the probe enter orbit?", ["probe", "enter", "orbit"]), None)
+    text = "The Halcyon probe entered orbit around the icy moon Verris on Tuesday, ending a long journey."
+    assert attached(text, [], _entity(text, "Tuesday", "DATE"), matcher)
+
+
+def test_a_date_in_a_later_clause_dates_that_clause() -> None:
+    matcher = Matcher(focus_of("When will the army complete its pull-out?", ["complete", "pull-out"]), None)
+    for text in (
+        "The army began its pull-out in spring after the council demanded it leave the valley last month.",
+        "The army began its pull-out of the valley in spring, and the council met to discuss the valley last month.",
+    ):
+        assert not attached(text, [], _entity(text, "last month", "DATE"), matcher)
