@@ -88,6 +88,38 @@ CURRENCY_UNITS = frozenset(
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z]+)\b")
 
 
+# A number as written: digits with thousands separators and decimals, and a scale word; not part of a word
+# ("88th", "4G", "COVID-19"), a score or range ("2-1"), a percentage or an amount ("12%", "$5").
+_NUMBER = re.compile(
+    r"(?<![\w.,$£€¥-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[ \t]+(?:thousand|million|billion|trillion)\b)?"
+    r"(?![\w%-]|[.,]\d)"
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][\w'’-]*[ \t]+$")
+
+
+def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
+    """``entities`` of ``text`` completed where the small model is known to slip, as passages are read (so a
+    store indexed earlier gets it too): a number it tagged as nothing is a cardinal ("cut 900 jobs"; not a
+    year, nor the number of a name, "Pier 39"), and a cardinal that a currency name follows is money, the name
+    included ("4.2 million euros", as "$4.2 million" is)."""
+    found = sorted(entities, key=lambda e: e.start)
+    for m in _NUMBER.finditer(text):
+        if any(e.start < m.end() and m.start() < e.end for e in found) or _YEAR.fullmatch(m.group(0)):
+            continue
+        if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not _sentence_start(text, m.start()):
+            continue
+        found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
+    return money_by_unit(text, sorted(found, key=lambda e: e.start))
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    """Whether the capitalised word before ``at`` opens a sentence ("Nine said …" is no name)."""
+    before = text[:at].rstrip()
+    head = before[: len(before) - len(before.split()[-1])] if before.split() else ""
+    return not head.strip() or head.rstrip()[-1:] in '.!?\n"“'
+
+
 def money_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     """``entities`` of ``text`` with a cardinal that a currency name follows read as money, the name included:
     "4.2 million euros" is an amount of money, as "$4.2 million" is."""

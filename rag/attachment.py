@@ -1,15 +1,16 @@
 """Whether an entity in a sentence is about the thing a question asks for.
 
-A figure counts something and a date dates something: in "estimates suggested around 60 personnel" the 60
-counts personnel, in "the accord that let troops operate since 2014" the year dates the accord, not a
-withdrawal. So a figure or a date answers a question only when one of the question's focus words (what it
-counts, or the words of the event it asks the date of; names and generic words left out) stands within
-four words of it (a date: or anywhere in the clause it closes, "entered orbit around the icy moon on Tuesday";
-clauses end at punctuation and at subordinating words, "… after the council demanded they leave last month"): the same word by its Snowball stem ("arriving"/"arrive"), or a close match of the
-sentence-embedding model ("soldiers"/"troops", "withdrawn"/"withdrawal"; cosine at least ``CLOSE``).
-A count also belongs to someone: "about 60 Ostrelian troops" counts another group's troops than "how many
-Kestran troops", so a name the question does not hold that modifies the counted word detaches the figure.
-No word list: the stemmer, the entities found at index time and the embedding model do the work.
+A figure counts something and a date dates something: in "estimates suggested around 60 personnel" the 60 counts
+personnel, in "the accord that let troops operate since 2014" the year dates the accord, not a withdrawal. So a
+figure or a date answers a question only when one of the question's focus words (what it counts, or the words of
+the event it asks the date of; names and generic words left out) stands within four words of it (a date: or
+anywhere in the clause it closes, "entered orbit around the icy moon on Tuesday"; clauses end at punctuation and
+at subordinating words, "… after the council demanded they leave last month"): the same word by its Snowball
+stem ("arriving"/"arrive"), or a close match of the sentence-embedding model ("soldiers"/"troops",
+"withdrawn"/"withdrawal"; cosine at least ``CLOSE``). A count also belongs to someone: "about 60 Ostrelian
+troops" counts another group's troops than "how many Kestran troops", so a name the question does not hold that
+modifies the counted word detaches the figure. No word list: the stemmer, the entities found at index time and
+the embedding model do the work.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from index.entities import money_by_unit
+from index.entities import read_figures
 from rag.dates import date_of, to_day
 from rag.errors import ModelMismatchError, StoreError
 from rag.models import Chunk, Entity, RetrievedChunk, SourceInfo, StoreStatus
@@ -635,7 +635,7 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         byline_line=meta.get("byline_line"),
         byline_quote=meta.get("byline_quote") or None,
         byline_char=meta.get("byline_char"),
-    ).with_entities(money_by_unit(text, decode_entities(meta.get("entities"))))
+    ).with_entities(read_figures(text, decode_entities(meta.get("entities"))))
 
 
 def encode_entities(entities: list[Entity]) -> str:

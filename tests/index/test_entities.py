@@ -41,6 +41,15 @@ def test_label_recall_comes_from_the_installed_models_own_evaluation() -> None:
     assert set(recall) >= {"DATE", "CARDINAL", "ORG", "MONEY", "WORK_OF_ART"}
 
 
+def test_numbers_the_tagger_left_untagged_are_cardinals_but_not_years_names_or_parts_of_words() -> None:
+    from index.entities import read_figures
+
+    text = "Nine firms cut 900 jobs and 1,200 more in 2024; Pier 39 shut in the 88th week, 2-1 down, at 12%."
+    ents = [Entity(start=text.index("12%"), end=text.index("12%") + 3, label="PERCENT")]
+    found = [(text[e.start : e.end], e.label) for e in read_figures(text, ents)]
+    assert found == [("900", "CARDINAL"), ("1,200", "CARDINAL"), ("12%", "PERCENT")]
+
+
 def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
     from index.entities import money_by_unit
 

@@ -339,3 +339,17 @@ def test_an_amount_in_a_currency_the_tagger_calls_a_cardinal_answers_a_cost_ques
     )
     answer = a.ask("How much did the pier repairs cost?")
     assert not answer.abstained and "4.2 million euros" in answer.answer
+
+
+def test_a_count_the_tagger_missed_still_answers_how_many(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "mill.txt": (
+                "Paper Mill Cuts Staff\n\n"
+                "The owner of the Dunmore paper mill said on Monday it would close two lines and cut 900 jobs.\n"
+                "The mill has made paper in the valley for a century.\n"
+            )
+        }
+    )
+    answer = a.ask("How many jobs will the owner of the Dunmore paper mill cut?")
+    assert not answer.abstained and "cut 900 jobs" in answer.answer
