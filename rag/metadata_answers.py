@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from rag.models import RetrievedChunk, Source
 from rag.questions import MetaKind, meta_kind
-from rag.text import split_sentences
+from rag.text import mentioned, question_name_tokens, split_sentences
 
 
 def with_header_lines(hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
@@ -73,7 +73,7 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
     if kind is None:
         return None
     if kind is MetaKind.LATEST:
-        dated = [s for s in sources if s.published_date and date_line(s)]
+        dated = [s for s in _about(question, sources) if s.published_date and date_line(s)]
         if not dated:
             return None
         newest = max(dated, key=lambda s: (s.published_date, -s.n))
@@ -85,6 +85,19 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
         if line:
             return f"{line} [{source.n}]", source
     return None
+
+
+def _about(question: str, sources: Sequence[Source]) -> list[Source]:
+    """The sources of the files that name everything the question names ("the latest on Vellum Foods": the
+    articles that mention Vellum Foods, not the newest article retrieved); all of them when none does."""
+    wanted = question_name_tokens(question)
+    if not wanted:
+        return list(sources)
+    by_file: dict[str, str] = {}
+    for s in sources:
+        by_file[s.path] = f"{by_file.get(s.path, s.title)} {s.text}"
+    files = {path for path, text in by_file.items() if mentioned(wanted, text) == wanted}
+    return [s for s in sources if s.path in files] or list(sources)
 
 
 def metadata_value(question: str, source: Source) -> str | None:

@@ -108,6 +108,7 @@ _CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
 
 
 _HYPHENATED_TAIL = re.compile(r"(?:[-‐][\w’']+)+")
+_TRAILING_SCORE = re.compile(r"\s+\d+\s?[-–]\s?\d+$")
 
 
 # Words a figure keeps in front: function words ("about 60", "some 500 miles") and number words ("two miles").
@@ -123,6 +124,8 @@ def entity_text(text: str, e: Entity) -> str:
     if tail and text[end - 1 : end].isalnum():
         end = tail.end()
     span = text[e.start : end]
+    if e.label in NAMES:
+        span = _TRAILING_SCORE.sub("", span)  # "Redmoor United 2-1": a score the tagger took into the name
     if e.label in FIGURE:
         parts = span.split()
         while len(parts) > 1 and parts[0].isalpha() and parts[0].islower() and parts[0] not in KEPT_BEFORE_A_FIGURE:

@@ -353,3 +353,26 @@ def test_a_count_the_tagger_missed_still_answers_how_many(extractive_over) -> No
     )
     answer = a.ask("How many jobs will the owner of the Dunmore paper mill cut?")
     assert not answer.abstained and "cut 900 jobs" in answer.answer
+
+
+def test_the_latest_on_a_named_topic_comes_from_an_article_that_names_it(extractive_over) -> None:
+    """A newer article about something else, retrieved alongside, is not "the latest on" the topic."""
+    a = extractive_over(
+        {
+            "mill.txt": "Dunmore Mill Cuts Staff\nMarch 3, 2025\n\nThe Dunmore paper mill will cut 900 jobs.\n",
+            "match.txt": "Rovers Win Cup\nMay 18, 2025\n\nThe Ostrel Rovers won the cup final on Saturday.\n",
+        }
+    )
+    answer = a.ask("What is the latest on the Dunmore mill?")
+    assert not answer.abstained and answer.short_answer is not None
+    assert answer.short_answer.text == "March 3, 2025" and answer.citations[0].file == "mill.txt"
+
+
+def test_a_score_the_tagger_took_into_a_name_is_left_out_of_the_short_answer() -> None:
+    from rag.models import Entity
+    from rag.short_answers import entity_text
+
+    text = "Harbour City beat Redmoor United 2-1 in the final, as Apollo 11 once flew."
+    team = Entity(start=text.index("Redmoor"), end=text.index(" in the"), label="PERSON")
+    craft = Entity(start=text.index("Apollo"), end=text.index(" once"), label="PRODUCT")
+    assert (entity_text(text, team), entity_text(text, craft)) == ("Redmoor United", "Apollo 11")
