@@ -200,23 +200,47 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     stated = front_matter_line(as_written, found.published_key) if found.published_key and as_written else None
     by_line = front_matter_line(as_written, found.byline_key) if found.byline_key and as_written else None
     dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind, stated))
+    author = found.byline or byline or dating.byline
+    date_stated = dating.stated
+    by_line = by_line if found.byline and by_line and found.byline in by_line.quote else None
+    if kind == "html_meta":
+        text, meta = with_page_metadata(text, author, None if date_stated else dating.iso)
+        if meta is not None:
+            by_line = meta if author and author in meta.quote else by_line
+            date_stated = date_stated or (meta if dating.iso and dating.iso in meta.quote else None)
     return Article(
         path=path,
         rel_path=rel,
         text=text,
         content_hash=content_hash(data),
         title=found.title or title,
-        byline=found.byline or byline or dating.byline,
+        byline=author,
         published=dating.iso,
         outlet=dating.outlet,
         date_source=dating.source,
-        date_stated=dating.stated,
-        byline_stated=by_line if found.byline and by_line and found.byline in by_line.quote else None,
+        date_stated=date_stated,
+        byline_stated=by_line,
         warnings=[f"{rel}: {w}" for w in found.warnings],
         url=found.url,
         source=found.source,
         pages=found.pages,
     )
+
+
+def with_page_metadata(text: str, author: str | None, published: str | None) -> tuple[str, Stated | None]:
+    """A web page's text with a closing line that states what only its metadata says: the author when the
+    text does not name them, the date when no line of the text states it ("Page metadata: by Jane Roe;
+    published 2024-03-02."), so "Who wrote it?" and "When was it published?" can quote and cite a line of the
+    indexed text. The line says where it comes from; it goes last so no offset of the page's own text moves."""
+    parts = ([f"by {author}"] if author and author not in text else []) + (
+        [f"published {published}"] if published else []
+    )
+    if not parts:
+        return text, None
+    line = "Page metadata: " + "; ".join(parts) + "."
+    body = text.rstrip()
+    at = len(body) + 2
+    return f"{body}\n\n{line}\n", Stated(body.count("\n") + 3, line, at)
 
 
 def discover(root: Path, settings: CorpusSettings) -> tuple[list[Path], list[SkippedFile]]:

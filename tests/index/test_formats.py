@@ -150,3 +150,20 @@ def test_bad_files_are_skipped_and_the_others_still_load(tmp_path: Path) -> None
     articles, skipped = load_corpus(root, CorpusSettings())
     assert sorted(a.rel_path for a in articles) == ["ferry.docx", "orchard.md", "seawall.html", "water-report.pdf"]
     assert {s.file for s in skipped} == {"scan.pdf", "bomb.docx", "corrupt.docx"}
+
+
+def test_page_metadata_line_states_only_what_the_text_does_not() -> None:
+    from index.loading import with_page_metadata
+
+    text = "Seawall approved\n\nThe council voted to build a seawall."
+    out, stated = with_page_metadata(text, "Mara Quill", "2024-03-05")
+    assert out.startswith(text) and stated is not None
+    assert stated.quote == "Page metadata: by Mara Quill; published 2024-03-05."
+    assert (
+        out.splitlines()[stated.line - 1]
+        == stated.quote
+        == out[stated.start_char : stated.start_char + len(stated.quote)]
+    )
+    named = "Seawall approved\nBy Mara Quill\n\nThe council voted to build a seawall."
+    assert with_page_metadata(named, "Mara Quill", "2024-03-05")[1].quote == "Page metadata: published 2024-03-05."
+    assert with_page_metadata(named, "Mara Quill", None) == (named, None)  # nothing only the metadata says

@@ -376,3 +376,27 @@ def test_a_score_the_tagger_took_into_a_name_is_left_out_of_the_short_answer() -
     team = Entity(start=text.index("Redmoor"), end=text.index(" in the"), label="PERSON")
     craft = Entity(start=text.index("Apollo"), end=text.index(" once"), label="PRODUCT")
     assert (entity_text(text, team), entity_text(text, craft)) == ("Redmoor United", "Apollo 11")
+
+
+def test_a_web_page_whose_author_and_date_are_only_in_its_metadata_cites_the_metadata_line(extractive_over) -> None:
+    """The page's text ends with a line saying what its metadata states; the viewer shows that line where cited."""
+    from tests.format_fixtures import news_page
+
+    body = [
+        "A new toll bridge across the Marren estuary opened to traffic on Monday, cutting the drive by 40 minutes.",
+        "The bridge was built by the engineering firm Kessler Lindqvist over four years.",
+    ]
+    page = news_page("Toll bridge opens", body, author="Sabine Aldous", date="2025-10-07", site="Coastline Times")
+    a = extractive_over({"bridge.html": page})
+    line = "Page metadata: by Sabine Aldous; published 2025-10-07."
+    for question, value in (
+        ("Who wrote the article about the Marren toll bridge?", "Sabine Aldous"),
+        ("When was the article about the Marren toll bridge published?", "2025-10-07"),
+    ):
+        answer = a.ask(question)
+        assert not answer.abstained and answer.short_answer is not None and answer.short_answer.text == value
+        cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+        assert (cited.file, cited.quote) == ("bridge.html", line)
+        shown = a.open_article("bridge.html").text
+        assert shown[cited.quote_start_char : cited.quote_end_char] == line
+        assert shown.splitlines()[cited.start_line - 1] == line
