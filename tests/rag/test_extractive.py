@@ -308,51 +308,42 @@ def test_an_author_list_in_front_matter_is_not_quoted_from_its_key_line(tmp_path
     assert answer.abstained and not answer.citations
 
 
-def test_the_absent_kind_rule_trusts_only_kinds_the_tagger_finds(extractive_over) -> None:
+def test_the_absent_kind_rule_trusts_only_kinds_the_tagger_finds() -> None:
     from rag.extractive import tagged_reliably
 
     assert tagged_reliably(frozenset({"PERSON", "ORG"})) and tagged_reliably(frozenset({"FAC", "ORG", "GPE"}))
     assert not tagged_reliably(frozenset({"EVENT"})) and not tagged_reliably(frozenset({"PRODUCT"}))
-    a = extractive_over(
-        {
-            "fair.txt": (
-                "Harvest Fair Moved\n\n"
-                "Organisers in Velmora postponed the harvest fair ahead of the regional elections next month.\n"
-                "The fair usually draws several thousand visitors to the market square.\n"
-            )
-        }
-    )
-    # No passage holds a tagged EVENT, but the tagger misses most events: the sentence still answers.
-    answer = a.ask("Ahead of which event did the organisers in Velmora postpone the harvest fair?")
-    assert not answer.abstained and "regional elections" in answer.answer
 
 
-def test_an_amount_in_a_currency_the_tagger_calls_a_cardinal_answers_a_cost_question(extractive_over) -> None:
-    a = extractive_over(
-        {
-            "pier.txt": (
-                "Old Pier Reopens\n\n"
-                "The old pier in Lowhaven reopened on Friday after two years of repairs costing 4.2 million euros.\n"
-                "The harbour master said the pier would host the autumn fish market.\n"
-            )
-        }
-    )
-    answer = a.ask("How much did the pier repairs cost?")
-    assert not answer.abstained and "4.2 million euros" in answer.answer
-
-
-def test_a_count_the_tagger_missed_still_answers_how_many(extractive_over) -> None:
-    a = extractive_over(
-        {
-            "mill.txt": (
-                "Paper Mill Cuts Staff\n\n"
-                "The owner of the Dunmore paper mill said on Monday it would close two lines and cut 900 jobs.\n"
-                "The mill has made paper in the valley for a century.\n"
-            )
-        }
-    )
-    answer = a.ask("How many jobs will the owner of the Dunmore paper mill cut?")
-    assert not answer.abstained and "cut 900 jobs" in answer.answer
+@pytest.mark.parametrize(
+    ("sentence", "question", "quoted"),
+    [
+        # No passage holds a tagged EVENT, but the tagger misses most events: the sentence still answers.
+        (
+            "Organisers in Velmora postponed the harvest fair ahead of the regional elections next month.",
+            "Ahead of which event did the organisers in Velmora postpone the harvest fair?",
+            "regional elections",
+        ),
+        # The tagger calls "4.2 million" a cardinal; the currency name after it makes it money.
+        (
+            "The old pier in Lowhaven reopened on Friday after two years of repairs costing 4.2 million euros.",
+            "How much did the pier repairs cost?",
+            "4.2 million euros",
+        ),
+        # The tagger leaves "900" untagged; read as a cardinal, it answers "how many".
+        (
+            "The owner of the Dunmore paper mill said on Monday it would close two lines and cut 900 jobs.",
+            "How many jobs will the owner of the Dunmore paper mill cut?",
+            "cut 900 jobs",
+        ),
+    ],
+)
+def test_an_answer_the_small_tagger_mislabels_is_still_given(
+    extractive_over, sentence: str, question: str, quoted: str
+) -> None:
+    a = extractive_over({"story.txt": f"Local News\n\n{sentence}\nThe town council meets on Thursdays.\n"})
+    answer = a.ask(question)
+    assert not answer.abstained and quoted in answer.answer
 
 
 def test_the_latest_on_a_named_topic_comes_from_an_article_that_names_it(extractive_over) -> None:
