@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -31,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import machine  # noqa: E402
 from evals.metrics import percentile  # noqa: E402 - the percentile evals report too (interpolated)
 from rag.assistant import Assistant  # noqa: E402
 from rag.settings import Settings  # noqa: E402
@@ -48,15 +48,6 @@ NO_AVX512 = {
 def questions() -> list[str]:
     items = [json.loads(line) for line in (ROOT / "evals" / "data" / "seed.jsonl").read_text().splitlines()]
     return [item["turns"][0]["question"] for item in items]
-
-
-def machine() -> str:
-    cpu = next(
-        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
-        platform.processor(),
-    )
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
 
 
 def import_shares(trace: str, top: int = 12) -> dict[str, float]:
@@ -149,7 +140,7 @@ def main() -> None:
         "warm_process_peak_rss_mb": round(warm_rss),
         "cold_process_peak_rss_mb": round(cold_rss),
         "embedding_backend": settings.embedding.backend,
-        "machine": machine(),
+        "machine": machine().as_dict(),
     }
     for name, times in passes.items():
         p50, p95 = percentile(times, 50), percentile(times, 95)
@@ -166,7 +157,7 @@ def main() -> None:
         print(f"  {name}: {seconds:.2f}")
     print(f"peak RSS: warm process {warm_rss:.0f} MB, cold rag ask {cold_rss:.0f} MB")
     print(f"1-min load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"machine: {results['machine']}")
+    print(machine().line())
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / ("answer_bench_no_avx512.json" if args.no_avx512 else "answer_bench.json")).write_text(

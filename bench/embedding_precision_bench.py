@@ -19,6 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import machine  # noqa: E402
 from evals.dataset import REALTIMEQA_DIR  # noqa: E402
 from rag import onnx_embedding  # noqa: E402
 from rag.embeddings import get_embedder  # noqa: E402
@@ -54,6 +55,7 @@ def main() -> int:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    print(machine().line(), flush=True)
     texts = chunk_texts()
     embedder = get_embedder(Settings().embedding)
     encoder = embedder.encoder()

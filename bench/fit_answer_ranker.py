@@ -37,7 +37,6 @@ import argparse
 import json
 import os
 import pickle
-import platform
 import sys
 import tempfile
 import time
@@ -52,6 +51,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.answer_failures import bucket, mc_bucket
+from bench.machine import machine
 from evals import dataset, metrics
 from evals.harness import eval_settings
 from evals.realtimeqa import choose
@@ -845,7 +845,7 @@ def main() -> None:
         data["cv"] = {**kept.get("cv", {}), "dissent_ratio_chosen_with": cv.report}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, indent=1) + "\n")
-    print(f"CPU: {platform.processor() or platform.machine()}, load {os.getloadavg()[0]:.1f}")
+    print(machine().line())
     print("weights (standardised features):")
     for f, w in zip(FEATURES, data["sentence"]["coef"], strict=True):
         print(f"  {f:24s} {w:+.3f}")

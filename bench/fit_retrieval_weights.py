@@ -46,8 +46,6 @@ import argparse
 import json
 import os
 import pickle
-import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -138,9 +136,9 @@ class Fitted:
 
 def run_header() -> str:
     """The CPU, Python and load a run's figures come from (printed first by the retrieval scripts)."""
-    cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((ln.split(":", 1)[1].strip() for ln in cpu.splitlines() if ln.startswith("Model name")), "?")
-    return f"cpu: {model}; python {platform.python_version()}; load average (1 min) {os.getloadavg()[0]:.1f}"
+    from bench.machine import machine
+
+    return machine().line()
 
 
 def doc_id(path: str) -> str:

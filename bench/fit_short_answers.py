@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.machine import machine
 from evals import dataset, metrics
 from evals.harness import eval_settings
 from evals.realtimeqa import choose
@@ -199,8 +199,7 @@ def main() -> None:
     args = ap.parse_args()
     from sklearn.model_selection import GroupKFold
 
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
-    print(f"CPU: {cpu} ({platform.machine()})")
+    print(machine().line())
     t0 = time.perf_counter()
     examples = collect(args.rtqa_cache, args.rtqa_dir, args.seed_store)
     x = np.array([r for e in examples for r in e.rows], dtype=float)

@@ -278,14 +278,9 @@ def make_settings(store_dir: Path, corpus_dir: Path) -> Any:
 
 
 def machine_info() -> dict[str, Any]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from bench.machine import machine
+
+    here = machine()
 
     def version(dist: str) -> str:
         try:
@@ -294,8 +289,9 @@ def machine_info() -> dict[str, Any]:
             return "not installed"
 
     return {
-        "cpu": cpu,
-        "cores": os.cpu_count() or 0,
+        "cpu": here.cpu,
+        "simd": " ".join(here.simd),
+        "cores": here.cores,
         "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
         "torch": version("torch"),
@@ -837,7 +833,8 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_info()
     save(report, machine)
     print(
-        f"machine: cpu={machine['cpu']} | cores={machine['cores']} | ram={machine['ram_gb']} GB | "
+        f"machine: cpu={machine['cpu']} | simd={machine['simd']} | cores={machine['cores']} | "
+        f"ram={machine['ram_gb']} GB | "
         f"python={machine['python']} | torch={machine['torch']} | onnxruntime={machine['onnxruntime']} | "
         f"chromadb={machine['chromadb']} | bm25s={machine['bm25s']}",
         flush=True,

@@ -33,6 +33,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench.machine import machine  # noqa: E402
 from evals.metrics import percentile  # noqa: E402
 
 QUESTIONS = [
@@ -46,16 +47,6 @@ WORDS = (
     "council harbor budget river school bridge market station museum transit orchard clinic storm ferry "
     "library tunnel festival engineer mayor report visitors million approved opened repairs"
 ).split()
-
-
-def cpu_info() -> tuple[str, str]:
-    model, flags = "unknown", ""
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name") and model == "unknown":
-            model = line.split(":", 1)[1].strip()
-        if line.startswith("flags") and not flags:
-            flags = line.split(":", 1)[1].strip()
-    return model, flags
 
 
 def invented_article(kb: int, seed: int = 0) -> str:
@@ -150,9 +141,7 @@ def main() -> None:
     from rag.settings import Settings
     from ui.app import build_app, serve
 
-    model, flags = cpu_info()
-    print(f"CPU: {model} ({os.cpu_count()} cores)")
-    print(f"CPU flags: {flags}")
+    print(machine().line())
     with tempfile.TemporaryDirectory(prefix="rag-load-bench-") as tmp:
         root = Path(tmp)
         shutil.copytree(ROOT / "corpus", root / "corpus")

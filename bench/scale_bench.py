@@ -63,6 +63,8 @@ from index_bench import (
     synthetic_chunks,
 )
 
+from bench.machine import machine
+
 RESULTS = Path(__file__).resolve().parent / "results" / "scale_bench.json"
 BATCH = 5000
 
@@ -216,17 +218,6 @@ WINDOWS = {  # name: (since, until) on top of the as-of date; None: no window at
     "1_month": ("2022-11-01", "2022-11-30"),
     "quarter": ("2022-10-01", "2022-12-31"),
 }
-SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
-
-
-def cpu_flags() -> list[str]:
-    """The SIMD flags that matter for numpy's dot products (the rest of /proc/cpuinfo's list is left out)."""
-    try:
-        line = next(x for x in Path("/proc/cpuinfo").read_text().splitlines() if x.startswith("flags"))
-    except (OSError, StopIteration):
-        return []
-    have = set(line.split(":", 1)[1].split())
-    return [f for f in SIMD_FLAGS if f in have]
 
 
 def _agreement(assistant: Any, table: Any, days: Any, questions: list[str], name: str) -> dict[str, Any]:
@@ -268,7 +259,7 @@ def worker_windows(store_dir: Path, repeat: int = 5) -> dict[str, Any]:
     settings = make_settings(store_dir, CORPUS)
     assistant = Assistant(settings)
     assistant.search("warm up: open the store, load the keyword index and the model")
-    out: dict[str, Any] = {"cpu_flags": " ".join(cpu_flags())}
+    out: dict[str, Any] = {"cpu_flags": " ".join(machine().simd)}
     if window_search.load(assistant.store) is None:
         t = time.perf_counter()
         window_search.build(assistant.store, assistant.store.generation)
@@ -455,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{n}.{key}: {value}", flush=True)
             if not args.keep:
                 shutil.rmtree(store_dir, ignore_errors=True)
-    print(f"CPU: {results['machine'].get('cpu')} · {results['machine'].get('cores')} cores", flush=True)
+    print(machine().line(), flush=True)
     plot(results)
     return 0
 

@@ -27,14 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SIMD = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
+sys.path.insert(0, str(ROOT))
 
-
-def cpu() -> dict[str, object]:
-    info = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")), platform.processor())
-    flags = next((ln.split(":", 1)[1].split() for ln in info if ln.startswith("flags")), [])
-    return {"model": model, "cores": os.cpu_count(), "simd": [f for f in SIMD if f in flags]}
+from bench.machine import machine  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -76,9 +71,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=20, help="one-shot questions with the server running")
     parser.add_argument("--cold", type=int, default=2, help="cold in-process runs after the server stops")
     args = parser.parse_args()
-    machine = cpu()
-    print(f"CPU: {machine['model']}, {machine['cores']} cores; SIMD: {' '.join(machine['simd'])}")
-    print(f"Python {platform.python_version()}; load average before: {os.getloadavg()}")
+    print(machine().line())
     qs = questions(args.questions)
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
@@ -111,7 +104,7 @@ def main() -> None:
         cold = [timed(rag("ask", q), env)[0] for q in qs[: args.cold]]
     overhead = [w - s for w, s in zip(walls, served, strict=True)]
     result = {
-        "cpu": machine,
+        "cpu": machine().as_dict(),
         "python": platform.python_version(),
         "questions": len(qs),
         "with_server_json": summary(walls),
