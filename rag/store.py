@@ -192,6 +192,7 @@ class Store:
         self.name = name or settings.chroma.collection
         self.create = create
         self.collection: Any = None
+        self._had_collection = False  # found once: a missing collection is then a swap in progress
         self._reopen_lock = threading.Lock()
         self._checked_at = 0.0
         self._open()
@@ -218,6 +219,7 @@ class Store:
                 )
             else:
                 self.collection = self._find()
+            self._had_collection = self._had_collection or self.collection is not None
         except StoreError:
             raise
         except Exception as exc:
@@ -379,7 +381,16 @@ class Store:
 
     # -- chunks --------------------------------------------------------------------------
     def count(self) -> int:
-        return self._read("Counting chunks", lambda: int(self.collection.count()) if self.collection is not None else 0)
+        def read() -> int:
+            if self.collection is None:
+                if self._had_collection:
+                    # Between a rebuild's delete and rename another process may see neither name for a moment:
+                    # an indexed store does not become empty, so this is retried (``_read``), not reported.
+                    raise LookupError("the collection is being swapped")
+                return 0
+            return int(self.collection.count())
+
+        return self._read("Counting chunks", read)
 
     def _pages(self, include: list[str], batch: int) -> Iterator[dict[str, Any]]:
         """The collection's rows page by page, each page as chromadb returns it."""

@@ -321,3 +321,24 @@ def test_store_errors_name_the_fix(tmp_path: Path, settings_for) -> None:
     (settings.store.dir / "chroma" / "chroma.sqlite3").write_bytes(b"\x00" * 4096)
     with pytest.raises(StoreError, match="rag index --rebuild"):
         Store(settings)
+
+
+def test_an_indexed_store_never_counts_as_empty_while_its_collection_is_swapped(
+    assistant_for, tiny_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process may, for a moment, see neither the old nor the new name of a rebuilt collection: a
+    reader that had found the collection looks again instead of calling the store empty."""
+    reader = assistant_for(tiny_corpus)
+    reader.index()
+    store = reader.store
+    assert store.count() == 3
+    real, lookups = store.collection, []
+
+    def find_during_the_swap() -> None:  # the first two lookups see no collection, the third the new one
+        lookups.append(1)
+        store.collection = real if len(lookups) > 2 else None
+
+    monkeypatch.setattr(store, "reopen_if_changed", lambda force=False: False)
+    monkeypatch.setattr(store, "_get_collection", find_during_the_swap)
+    store.collection = None
+    assert store.count() == 3 and not reader.is_empty() and len(lookups) == 3
