@@ -66,7 +66,7 @@ from rag.answer_ranking import (
 )
 from rag.answering import weak_retrieval
 from rag.assistant import Assistant
-from rag.conversation import context_of, rewrite, strip_instructions
+from rag.conversation import context_of, strip_instructions
 from rag.extractive import (
     no_date_of_the_event,
     no_figure_of_the_topic,
@@ -76,7 +76,7 @@ from rag.extractive import (
     tagged_reliably,
 )
 from rag.models import Citation, Source
-from rag.questions import analyse
+from rag.questions import analyse, condense
 from rag.settings import BUNDLED_CORPUS, Settings
 from rag.short_answers import short_answer
 from rag.text import mentioned, question_name_tokens, split_sentences
@@ -276,7 +276,7 @@ def collect_seed(store: Path, k: int) -> list[Retrieved]:
     for item in items:
         history: list[tuple[str, str]] = []
         for i, turn in enumerate(item.turns):
-            standalone = strip_instructions(rewrite(turn.question, history) if history else turn.question)
+            standalone = strip_instructions(condense(turn.question, history))
             out.append(
                 _retrieve(
                     assistant, k, qid=f"{item.id}#{i}", suite="seed", question=standalone,

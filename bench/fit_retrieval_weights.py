@@ -59,8 +59,9 @@ from evals import dataset, metrics
 from evals.harness import eval_settings
 from rag import relevance_ranking, time_ranking
 from rag.assistant import Assistant
-from rag.conversation import rewrite, strip_instructions
+from rag.conversation import strip_instructions
 from rag.models import DateWindow, Diversity, RetrievedChunk
+from rag.questions import condense
 from rag.relevance_ranking import RelevanceWeights
 from rag.settings import BUNDLED_CORPUS, Settings
 from rag.time_ranking import TimeWeights
@@ -187,7 +188,7 @@ def collect_seed(store: Path) -> list[Pool]:
     for item in dataset.load_seed():
         history: list[tuple[str, str]] = []
         for i, turn in enumerate(item.turns):
-            question = strip_instructions(rewrite(turn.question, history) if history else turn.question)
+            question = strip_instructions(condense(turn.question, history))
             history.append((turn.question, turn.reference_answer))
             if not turn.answerable or not turn.gold_files:
                 continue

@@ -31,7 +31,7 @@ from rag.answer_ranking import (
     topic_words,
 )
 from rag.attachment import Matcher, WordVectors, attached, focus_of
-from rag.conversation import context_of, rewrite
+from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
 from rag.metadata_answers import answer_metadata
@@ -42,6 +42,7 @@ from rag.questions import (
     MetaKind,
     QuestionInfo,
     analyse,
+    condense,
     counted_terms,
     head_noun,
     identifiers,
@@ -62,7 +63,7 @@ class ExtractiveGenerator(Generator):
         self.note = prompts.EXTRACTIVE_NOTE
 
     def condense(self, question: str, history: History) -> str:
-        return rewrite(question, history)
+        return condense(question, history)
 
     def ranked(self, question: str, sources: Sequence[Source]) -> tuple[QuestionInfo, list[Candidate]]:
         info = analyse(question)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rag.conversation import main_question
+from rag.conversation import main_question, rewrite
 from rag.text import STOPWORDS, YEAR_RE, name_phrases, split_sentences, term, words
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
@@ -200,6 +201,34 @@ _ROLE = "(" + "|".join(sorted(_ROLES)) + r")\b"
 # "the name of the general …", "who is the leader of …": a position held by one person, not a category
 # ("Which star announced …?" asks which of many stars, whose name need not stand beside the word).
 _ROLE_ASKED = re.compile(r"\b(?:name of|who (?:is|was|will be)) (?:the|a|an|this|that)\s+(?:[\w’'-]+\s+){0,3}?" + _ROLE)
+
+
+_NAME_BY_PRONOUN = re.compile(
+    r"^\W*(?:and\s+)?what(?:'s|’s|\s+is|\s+was)\s+(?:his|her|their|th(?:at|is|e)\s+(?:person|one)(?:'s|’s))\s+"
+    r"(?:full\s+)?names?\b",
+    re.I,
+)
+_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
+
+
+def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """The standalone question of a follow-up (``rag.conversation.rewrite``), with "What's his name?" after an
+    answer about "a two-star general" asked as "What is the name of the general?": a pronoun that names no one
+    stands for the role the previous answer spoke of (the first it names, in the pronoun's number), and the role
+    rules (``role_noun``) then decline when no read sentence gives that person's name."""
+    standalone = rewrite(question, history) if history else question
+    main = main_question(standalone)
+    asked = _NAME_BY_PRONOUN.match(question)  # as asked: the pronoun may have been swapped for a wrong name
+    if not history or not asked:
+        return standalone
+    one = not asked.group(0).lower().split()[-2].startswith("their")  # "his name": one person, not "officials"
+    said = words(_MARKERS.sub("", history[-1][1]).lower())
+    role = next((w for w in said if w in _ROLES and (not one or not _plural(w))), None)
+    return standalone.replace(main, f"What is the name of the {role}?", 1) if role else standalone
+
+
+def _plural(role: str) -> bool:
+    return role.endswith("s") and role[:-1] in _ROLES
 
 
 def role_noun(question: str) -> str | None:

@@ -391,3 +391,18 @@ def test_a_web_page_whose_author_and_date_are_only_in_its_metadata_cites_the_met
         shown = a.open_article("bridge.html").text
         assert shown[cited.quote_start_char : cited.quote_end_char] == line
         assert shown.splitlines()[cited.start_line - 1] == line
+
+
+def test_his_name_after_an_unnamed_role_is_declined(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "pier.txt": (
+                "Pier Repairs Begin\n\n"
+                "The harbour board sent a senior director from Calder Marine to Lowhaven to oversee the pier repairs.\n"
+                "The repairs are expected to take two years and will close the pier to visitors.\n"
+            )
+        }
+    )
+    first = a.ask("Who did the harbour board send to Lowhaven?")
+    assert not first.abstained and "senior director" in first.answer
+    assert a.ask("What's his name?", history=[first]).abstained

@@ -111,3 +111,21 @@ def test_role_noun_is_the_position_whose_holder_is_asked(question: str, role: st
 )
 def test_identifiers_are_the_numbers_that_name_a_thing(question: str, numbers: set) -> None:
     assert identifiers(question) == numbers
+
+
+def test_his_name_after_an_answer_about_a_role_asks_the_name_of_that_role() -> None:
+    from rag.questions import condense, role_noun
+
+    history = [
+        (
+            "Who did the harbour board send to Ostrel?",
+            "Local officials met the board on Monday. [1] A senior director from the board was sent to Ostrel. [2]",
+        )
+    ]
+    asked = condense("What's his name?", history)
+    assert asked.startswith("What is the name of the director?")  # "officials" is plural: not "his"
+    assert role_noun(asked) == "director"
+    assert condense("Where did he go?", history).startswith("Where did he go?")  # not a name question
+    assert condense("What's his name?", [("Who won?", "The Ostrel Rovers won the cup. [1]")]).startswith(
+        "What's his name?"
+    )  # no role to name: left as it is
