@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.entities import within
 from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.logistic import Logistic
@@ -219,12 +220,7 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
     evidence = [src.text.lower() for src in sources]
     out = []
     for i, ((src, sent), vec, sim, csim, b) in enumerate(zip(found, vectors, sims, context_sims, bm25, strict=True)):
-        ents = [
-            Entity(start=e.start - sent.start, end=e.end - sent.start, label=e.label)
-            for e in src.entities
-            if e.start >= sent.start and e.end <= sent.end
-        ]
-        cand = Candidate(src, sent.text, sent.start, ents, vec)
+        cand = Candidate(src, sent.text, sent.start, within(src.entities, sent.start, sent.end), vec)
         terms = content_terms(sent.text)
         typed_texts = cand.typed_entities(info.labels, info.text) if info.labels else []
         typed = bool(typed_texts)

@@ -23,7 +23,9 @@ from typing import Protocol
 
 import numpy as np
 
+from rag.answer_ranking import topic_words
 from rag.models import Entity
+from rag.questions import FIGURE, TIMESPAN, QuestionInfo, counted_words
 from rag.text import STOPWORDS, WORD_RE, question_name_tokens, snowball, words
 
 # Cosine between two single words' vectors from which they count as the same focus word: inflections and
@@ -86,6 +88,20 @@ class Matcher:
         return out
 
 
+def focus_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | None:
+    """What a figure or date answer must stand next to: the counted words ("how many troops"), or the asked
+    event's words for a date; none for other questions, or when the question names no such word."""
+    if not info.labels:
+        return None
+    if info.labels <= TIMESPAN:
+        focus = topic_words(info.text)
+    elif info.labels <= FIGURE:
+        focus = counted_words(info.text)
+    else:
+        return None
+    return Matcher(focus_of(info.text, focus), vectors) if focus else None
+
+
 def _comparable(token: str) -> bool:
     return token.isalpha() and token.islower() and len(token) > 2 and token not in STOPWORDS
 
@@ -129,7 +145,6 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
     return False
 
 
-TIMESPAN = frozenset({"DATE", "TIME"})
 # Where a clause ends: punctuation, or a subordinating word opening the next clause ("… after the country
 # demanded they leave last month": "last month" dates the leaving, not what came before "after").
 # Closed-class English, like the stopwords.

@@ -28,9 +28,8 @@ from rag.answer_ranking import (
     score,
     slot_values,
     topic_terms,
-    topic_words,
 )
-from rag.attachment import Matcher, WordVectors, attached, focus_of
+from rag.attachment import WordVectors, attached, focus_matcher
 from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
@@ -185,12 +184,9 @@ def no_date_of_the_event(info: QuestionInfo, ranked: Sequence[Candidate], vector
     """ "On what date will the Kestran army finish its withdrawal?" over passages whose dates all date other
     events ("the accord in force since 2014", "demanded they leave last month"): no date or time in the read
     sentences has a word of the asked event within four words of it (``rag.attachment``)."""
-    if not info.labels or not info.labels <= TIMESPAN:
+    matcher = focus_matcher(info, vectors) if info.labels and info.labels <= TIMESPAN else None
+    if matcher is None:
         return False
-    focus = focus_of(info.text, topic_words(info.text))
-    if not focus.words:
-        return False
-    matcher = Matcher(focus, vectors)
     for cand in ranked:
         for e in cand.entities:
             if e.label in TIMESPAN and attached(cand.text, cand.entities, e, matcher, owned=False):

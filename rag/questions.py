@@ -208,7 +208,6 @@ _NAME_BY_PRONOUN = re.compile(
     r"(?:full\s+)?names?\b",
     re.I,
 )
-_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 
 
 def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
@@ -222,7 +221,7 @@ def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
     if not history or not asked:
         return standalone
     one = not asked.group(0).lower().split()[-2].startswith("their")  # "his name": one person, not "officials"
-    said = words(_MARKERS.sub("", history[-1][1]).lower())
+    said = words(history[-1][1].lower())  # its "[1]" markers are numbers, never a role
     role = next((w for w in said if w in _ROLES and (not one or not _plural(w))), None)
     return standalone.replace(main, f"What is the name of the {role}?", 1) if role else standalone
 

@@ -25,14 +25,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.entities import within
 from rag import prompts
-from rag.answer_ranking import proximity, topic_words
-from rag.attachment import Matcher, WordVectors, attached, focus_of
+from rag.answer_ranking import proximity
+from rag.attachment import Matcher, WordVectors, attached, focus_matcher
 from rag.conversation import is_demonym
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
-from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, counted_words, head_noun
+from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, head_noun
 from rag.text import NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words
 
 
@@ -228,7 +229,7 @@ def entity_candidates(
     head = head_noun(info.text)
     kind = {term(w) for w in words(head)} if head else set()
     labels = name_labels(sources)
-    matcher = _focus_matcher(info, vectors)
+    matcher = focus_matcher(info, vectors)
     asked = content_terms(info.text)
     found: dict[str, tuple[int, int, str, str, bool]] = {}
     quotes_with: dict[str, set[int]] = {}
@@ -322,24 +323,9 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     return next((i for i, c in enumerate(found) if c.features["named"]), 0)
 
 
-def _focus_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | None:
-    """What a figure or date answer must stand next to: the counted words ("how many troops"), or the asked
-    event's words for a date; none for other questions, or when the question names no such word."""
-    if not info.labels:
-        return None
-    if info.labels <= TIMESPAN:
-        focus = topic_words(info.text)
-    elif info.labels <= FIGURE:
-        focus = counted_words(info.text)
-    else:
-        return None
-    return Matcher(focus_of(info.text, focus), vectors) if focus else None
-
-
 def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matcher) -> bool:
     lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
-    inside = [Entity(start=e.start - lo, end=e.end - lo, label=e.label) for e in source.entities]
-    inside = [e for e in inside if e.start >= 0 and e.end <= hi - lo]
+    inside = within(source.entities, lo, hi)
     mine = next(e for e in inside if e.start == ent.start - lo and e.end == ent.end - lo)
     return attached(source.text[lo:hi], inside, mine, matcher)
 
