@@ -51,6 +51,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.answer_failures import bucket, mc_bucket
+from bench.logistic_fit import fit_logistic, logistic_weights, predict_logistic
 from bench.machine import machine
 from evals import dataset, metrics
 from evals.harness import eval_settings
@@ -85,7 +86,6 @@ FOLDS = 5
 # Shown as at run time: the short answer's fitted confidence must reach the default minimum. (Its model was
 # fitted on all questions by bench/fit_short_answers.py, so this part of the simulation is in-sample.)
 MIN_CONFIDENCE = Settings().answer.short_answer_min_confidence
-C = 1.0  # inverse L2 strength; the default of scikit-learn, not tuned
 
 
 @dataclass
@@ -288,22 +288,6 @@ def collect_seed(store: Path, k: int) -> list[Retrieved]:
     return out
 
 
-def _fit(x: np.ndarray, y: np.ndarray, balanced: bool = False):
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    scaler = StandardScaler().fit(x)
-    scaler.scale_[scaler.scale_ == 0] = 1.0
-    model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if balanced else None)
-    model.fit(scaler.transform(x), y)
-    return scaler, model
-
-
-def _predict(fitted, x: np.ndarray) -> np.ndarray:
-    scaler, model = fitted
-    return model.predict_proba(scaler.transform(x))[:, 1]
-
-
 def _best(p: np.ndarray, y: np.ndarray, objective: str = "f1") -> tuple[float, float, float, float]:
     """(threshold, objective, precision, recall) with the best F1 (or accuracy) over the predicted values."""
     best = (1.01, -1.0, 0.0, 0.0)
@@ -450,29 +434,17 @@ def _gold_precision(q: Question, chosen: list[int]) -> float:
     return float(np.mean(right))
 
 
-def _weights(features, fitted) -> dict:
-    """A fitted (scaler, logistic model) as the JSON the run time applies with numpy."""
-    scaler, model = fitted
-    return {
-        "features": list(features),
-        "mean": scaler.mean_.round(6).tolist(),
-        "scale": scaler.scale_.round(6).tolist(),
-        "coef": model.coef_[0].round(6).tolist(),
-        "intercept": round(float(model.intercept_[0]), 6),
-    }
-
-
 class Logistic:
     """The sentence model run time has always applied: a standardised logistic regression."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
-        self.fitted = _fit(x, y)
+        self.fitted = fit_logistic(x, y)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return _predict(self.fitted, x)
+        return predict_logistic(self.fitted, x)
 
     def weights(self) -> dict:
-        return _weights(FEATURES, self.fitted)
+        return logistic_weights(FEATURES, self.fitted)
 
 
 @dataclass(frozen=True)
@@ -581,7 +553,7 @@ def cross_validate(
     q_oof = np.zeros(len(qy))
     q_item = item_of
     for train, test in GroupKFold(n_splits=FOLDS).split(qx, qy, q_item):
-        q_oof[test] = _predict(_fit(qx[train], qy[train]), qx[test])
+        q_oof[test] = predict_logistic(fit_logistic(qx[train], qy[train]), qx[test])
     abstain_t, ab_acc, ab_p, ab_r = _best(q_oof, qy, objective="accuracy")
 
     def evaluate(keep, max_sentences: int = MAX_SENTENCES, with_mc: bool = True, dissent=None, outcomes=None):
@@ -821,11 +793,11 @@ def main() -> None:
     abstain_t, ab_acc, ab_p, ab_r = cv.abstain
     final = Logistic(x, y)
     qy = np.array([int(not q.answerable) for q in questions])
-    final_q = _fit(np.array([_qrow(q, final.predict(np.array(q.rows))) for q in questions]), qy)
+    final_q = fit_logistic(np.array([_qrow(q, final.predict(np.array(q.rows))) for q in questions]), qy)
     data = {
         "fitted_by": "bench/fit_answer_ranker.py",
         "sentence": final.weights(),
-        "question": _weights(QUESTION_FEATURES, final_q),
+        "question": logistic_weights(QUESTION_FEATURES, final_q),
         "keep_ratio": round(cv.keep, 4),
         "dissent_ratio": None if cv.dissent is None else round(cv.dissent, 4),
         "abstain_threshold": round(abstain_t, 4),

@@ -33,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.logistic_fit import fit_logistic, logistic_weights, predict_logistic
 from bench.machine import machine
 from evals import dataset, metrics
 from evals.harness import eval_settings
@@ -134,20 +135,6 @@ def _collect(rtqa_cache: Path | None, rtqa_dir: Path, seed_store: Path) -> list[
     return out
 
 
-def _fit(x: np.ndarray, y: np.ndarray):
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    scaler = StandardScaler().fit(x)
-    scaler.scale_[scaler.scale_ == 0] = 1.0
-    return scaler, LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(x), y)
-
-
-def _predict(fitted, x: np.ndarray) -> np.ndarray:
-    scaler, model = fitted
-    return model.predict_proba(scaler.transform(x))[:, 1]
-
-
 def chosen(examples: list[Example], p: np.ndarray | None, rule: bool = False) -> list[tuple[int, float]]:
     """Per answer, the candidate picked (the likeliest by ``p``; the rule's with ``rule``) and its probability
     by ``p`` (1 without ``p``)."""
@@ -209,7 +196,7 @@ def main() -> None:
 
     oof = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        oof[test] = _predict(_fit(x[train], y[train]), x[test])
+        oof[test] = predict_logistic(fit_logistic(x[train], y[train]), x[test])
     embedder = Assistant(eval_settings(Settings(), BUNDLED_CORPUS, args.seed_store)).embedder
     model_picks, rule_picks, gated_rule = chosen(examples, oof), chosen(examples, None), chosen(examples, oof, True)
     cv: dict[str, object] = {"folds": FOLDS, "threshold": THRESHOLD}
@@ -234,17 +221,7 @@ def main() -> None:
         "asked": asked, "rule": rule_mc, "model_always_shown": ungated_mc, "model_at_threshold": model_mc,
         "rule_pick_model_threshold": gated_rule_mc,
     }  # fmt: skip
-    fitted = _fit(x, y)
-    scaler, model = fitted
-    data = {
-        "fitted_by": "bench/fit_short_answers.py",
-        "features": list(FEATURES),
-        "mean": scaler.mean_.round(6).tolist(),
-        "scale": scaler.scale_.round(6).tolist(),
-        "coef": model.coef_[0].round(6).tolist(),
-        "intercept": round(float(model.intercept_[0]), 6),
-        "cv": cv,
-    }
+    data = {"fitted_by": "bench/fit_short_answers.py", **logistic_weights(FEATURES, fit_logistic(x, y)), "cv": cv}
     print(json.dumps(cv, indent=1))
     print("weights:", dict(zip(FEATURES, data["coef"], strict=True)))
     args.out.write_text(json.dumps(data, indent=1) + "\n")
