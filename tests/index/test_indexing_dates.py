@@ -16,6 +16,15 @@ ARTICLES = {
 }
 
 
+def as_if_written_earlier(collection, change) -> None:
+    """Write the stored chunks back with ``change`` applied to each one's metadata, as an older indexer would
+    have written them (delete and add: an update would keep the keys ``change`` drops); vectors untouched."""
+    got = collection.get(include=["metadatas", "documents", "embeddings"])
+    collection.delete(ids=got["ids"])
+    metadatas = [change(dict(m)) for m in got["metadatas"]]
+    collection.add(ids=got["ids"], metadatas=metadatas, documents=got["documents"], embeddings=got["embeddings"])
+
+
 def test_every_chunk_has_its_date_and_undated_says_so(tmp_path: Path, assistant_for) -> None:
     a = assistant_for(write_corpus(tmp_path / "c", ARTICLES))
     a.index()
@@ -31,13 +40,8 @@ def test_every_chunk_has_its_date_and_undated_says_so(tmp_path: Path, assistant_
 def test_old_store_gets_dates_in_place(tmp_path: Path, assistant_for) -> None:
     a = assistant_for(write_corpus(tmp_path / "c", ARTICLES))
     a.index()
-    col = a.store.collection
-    got = col.get(include=["metadatas", "documents", "embeddings"])
-    old = [
-        {k: v for k, v in m.items() if k not in (DAY_KEY, DATED_KEY, "outlet", "date_source")} for m in got["metadatas"]
-    ]
-    col.delete(ids=got["ids"])
-    col.add(ids=got["ids"], metadatas=old, documents=got["documents"], embeddings=got["embeddings"])
+    dropped = (DAY_KEY, DATED_KEY, "outlet", "date_source")
+    as_if_written_earlier(a.store.collection, lambda m: {k: v for k, v in m.items() if k not in dropped})
     assert a.store.manifest()["dated.txt"].has_dates is False
 
     summary = a.index()
@@ -64,7 +68,7 @@ def test_dates_read_differently_now_are_rewritten_in_place_and_a_rerun_changes_n
     assert (stored["published"], stored["date_line"], stored["date_quote"]) == ("2021-05-04", 2, "date: 2021-05-04")
     stale = {**stored, "published": "2008-07-17", DAY_KEY: (date(2008, 7, 17) - date(1970, 1, 1)).days}
     stale = {k: v for k, v in stale.items() if k not in ("date_line", "date_quote", "date_char")}
-    col.update(ids=got["ids"], metadatas=[stale] * len(got["ids"]))
+    as_if_written_earlier(col, lambda m: stale)
 
     summary = a.index()
     assert summary.dates_added == 1 and summary.chunks_embedded == 0
@@ -83,12 +87,9 @@ def test_a_store_indexed_before_front_matter_bylines_were_kept_gets_the_line_in_
     a = assistant_for(write_corpus(tmp_path / "c", articles))
     a.index()
     col = a.store.collection
-    got = col.get(include=["metadatas", "documents", "embeddings"])
-    stored = got["metadatas"][0]
+    stored = col.get(include=["metadatas"])["metadatas"][0]
     assert (stored["byline_line"], stored["byline_quote"]) == (3, "author: Ines Marlow")
-    old = [{k: v for k, v in m.items() if not k.startswith("byline_")} for m in got["metadatas"]]
-    col.delete(ids=got["ids"])  # an update would keep the keys it is not given
-    col.add(ids=got["ids"], metadatas=old, documents=got["documents"], embeddings=got["embeddings"])
+    as_if_written_earlier(col, lambda m: {k: v for k, v in m.items() if not k.startswith("byline_")})
     assert a.store.manifest()["wall.md"].byline_stated is None
 
     summary = a.index()
