@@ -380,28 +380,29 @@ class Store:
             )
 
     # -- chunks --------------------------------------------------------------------------
-    def count(self) -> int:
-        def read() -> int:
-            if self.collection is None:
-                if self._had_collection:
-                    # Between a rebuild's delete and rename another process may see neither name for a moment:
-                    # an indexed store does not become empty, so this is retried (``_read``), not reported.
-                    raise LookupError("the collection is being swapped")
-                return 0
-            return int(self.collection.count())
+    def _live(self) -> Any:
+        """The collection to read from inside ``_read``; None for a store never indexed. One that was found and is
+        missing now is being swapped (between a rebuild's delete and rename another process may see neither
+        name for a moment): an indexed store does not become empty, so this raises and ``_read`` retries."""
+        if self.collection is None and self._had_collection:
+            raise LookupError("the collection is being swapped")
+        return self.collection
 
-        return self._read("Counting chunks", read)
+    def _get(self, **query: Any) -> dict[str, Any] | None:
+        collection = self._live()
+        return None if collection is None else collection.get(**query)
+
+    def count(self) -> int:
+        return self._read("Counting chunks", lambda: int(c.count()) if (c := self._live()) is not None else 0)
 
     def _pages(self, include: list[str], batch: int) -> Iterator[dict[str, Any]]:
         """The collection's rows page by page, each page as chromadb returns it."""
-        self.reopen_if_changed()
         offset = 0
-        while self.collection is not None:
+        while True:
             page = self._read(
-                "Reading chunks",
-                lambda offset=offset: self.collection.get(include=include, limit=batch, offset=offset),
+                "Reading chunks", lambda offset=offset: self._get(include=include, limit=batch, offset=offset)
             )
-            if not page["ids"]:
+            if page is None or not page["ids"]:
                 return
             yield page
             offset += len(page["ids"])
@@ -504,9 +505,10 @@ class Store:
         """The opening chunk (title, byline, date lines) of each file in ``paths``."""
         if not paths:
             return []
-        got = self.collection.get(
-            where={"$and": [{"path": {"$in": paths}}, {"chunk_index": 0}]}, include=["documents", "metadatas"]
-        )
+        where = {"$and": [{"path": {"$in": paths}}, {"chunk_index": 0}]}
+        got = self._read("Reading chunks", lambda: self._get(where=where, include=["documents", "metadatas"]))
+        if got is None:
+            return []
         rows = zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=False)
         return [to_retrieved(cid, meta, doc or "", 0.0, "header") for cid, meta, doc in rows]
 
@@ -538,29 +540,30 @@ class Store:
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def _vector_query(self, vector: list[float], k: int, where: dict | None, include: list[str] | None = None) -> Any:
-        if self.collection is None:
+        collection = self._live()
+        if collection is None:
             return None
-        return self.collection.query(
-            query_embeddings=[vector],
-            n_results=k,
-            where=where,
-            include=include or ["documents", "metadatas", "distances"],
-        )
+        include = include or ["documents", "metadatas", "distances"]
+        result = collection.query(query_embeddings=[vector], n_results=k, where=where, include=include)
+        if "metadatas" in include and any(meta is None for meta in result["metadatas"][0]):
+            # Every stored chunk has metadata: ids without it are rows a rebuild's swap removed mid-read.
+            raise LookupError("chunks vanished while the collection was read")
+        return result
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of ``ids`` that are still in the store (a re-index may have removed some)."""
-        self.reopen_if_changed()
-        if self.collection is None:
+        got = self._read("Reading vectors", lambda: self._get(ids=ids, include=["embeddings"]))
+        if got is None:
             return {}
-        got = self._read("Reading vectors", lambda: self.collection.get(ids=ids, include=["embeddings"]))
         return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
 
     def records(self, ids: list[str]) -> dict[str, tuple[dict, str]]:
         """Metadata and text of the ``ids`` still in the store, read through the generation check and retry."""
-        self.reopen_if_changed()
-        if self.collection is None or not ids:
+        if not ids:
             return {}
-        got = self._read("Reading chunks", lambda: self.collection.get(ids=ids, include=["documents", "metadatas"]))
+        got = self._read("Reading chunks", lambda: self._get(ids=ids, include=["documents", "metadatas"]))
+        if got is None:
+            return {}
         rows = zip(got["ids"], got["metadatas"], got["documents"], strict=True)
         return {cid: (meta or {}, doc or "") for cid, meta, doc in rows}
 
