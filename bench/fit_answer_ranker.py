@@ -207,7 +207,7 @@ def featurise(r: Retrieved, embedder) -> Question:
         reference=r.reference,
         facts=r.facts,
         answerable=r.answerable,
-        weak=weak_retrieval(r.question, r.sources, Settings().answer),
+        weak=r.weak,
         names_in_evidence=len(mentioned(wanted, evidence)) / len(wanted) if wanted else 1.0,
         type_in_evidence=float(any(c.features["expected_type_present"] for c in cands)) if info.labels else 1.0,
         type_tagged_reliably=tagged_reliably(info.labels),
@@ -246,7 +246,7 @@ def _retrieve(assistant, k: int, window=None, **fields) -> Retrieved:
     hits = assistant.passages(standalone, k=k, window=window) if standalone else []
     return Retrieved(
         **fields,
-        weak=weak_retrieval(standalone, hits, assistant.settings.answer),
+        weak=weak_retrieval(standalone, hits, assistant.settings.answer, assistant.retriever.articles_text),
         sources=Source.number(hits),
     )
 

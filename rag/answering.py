@@ -8,7 +8,7 @@ the same citation check before it reaches a user.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from rag import prompts
 from rag.citing import conflicts, verify
@@ -76,7 +76,7 @@ def stream_answer(
             **extra,
         )
 
-    if weak_retrieval(standalone, hits, settings):
+    if weak_retrieval(standalone, hits, settings, retriever.articles_text):
         yield AnswerDelta(text=prompts.NO_ANSWER)
         yield finish(prompts.NO_ANSWER, True)
         return
@@ -114,13 +114,22 @@ def stream_answer(
     )
 
 
-def weak_retrieval(question: str, hits: list[RetrievedChunk], settings: AnswerSettings) -> bool:
-    """Nothing relevant came back, or a name in the question occurs in no retrieved passage (a near miss:
-    "the Chinese embassy" over passages that mention no Chinese)."""
+def weak_retrieval(
+    question: str,
+    hits: list[RetrievedChunk],
+    settings: AnswerSettings,
+    articles_text: Callable[[list[RetrievedChunk]], str] | None = None,
+) -> bool:
+    """Nothing relevant came back, or a name in the question occurs in no retrieved passage nor elsewhere in
+    their articles (a near miss: "the Chinese embassy" over articles that mention no Chinese). The articles
+    count because a passage leaves unsaid what its article stated once ("the US" in its opening lines)."""
     if not hits or hits[0].score < settings.min_retrieval_score:
         return True
     wanted = question_name_tokens(question)
-    return bool(wanted - mentioned(wanted, " ".join(h.text for h in hits)))
+    missing = wanted - mentioned(wanted, " ".join(h.text for h in hits))
+    if missing and articles_text is not None:
+        missing -= mentioned(missing, articles_text(hits))
+    return bool(missing)
 
 
 def is_no_answer(text: str) -> bool:

@@ -315,6 +315,10 @@ class Retriever:
         paths = list(dict.fromkeys(h.path for h in hits))
         return hits + [h for h in self.store.first_chunks(paths) if h.id not in have]
 
+    def articles_text(self, hits: list[RetrievedChunk]) -> str:
+        """The whole articles ``hits`` come from, for checks a passage is too short to settle."""
+        return " ".join(self.store.file_texts(list(dict.fromkeys(h.path for h in hits))))
+
     def _pool(self, fused: list[RetrievedChunk], size: int) -> list[RetrievedChunk]:
         """Rerank candidates, with no file taking more than twice its share of the pool."""
         per_file: dict[str, int] = {}

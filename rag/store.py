@@ -512,6 +512,13 @@ class Store:
         rows = zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=False)
         return [to_retrieved(cid, meta, doc or "", 0.0, "header") for cid, meta, doc in rows]
 
+    def file_texts(self, paths: list[str]) -> list[str]:
+        """The text of every chunk of the files in ``paths``: the whole articles a set of hits came from."""
+        if not paths:
+            return []
+        got = self._read("Reading chunks", lambda: self._get(where={"path": {"$in": paths}}, include=["documents"]))
+        return [doc or "" for doc in (got or {}).get("documents") or []]
+
     def delete_ids(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 5000):
             self.collection.delete(ids=ids[start : start + 5000])

@@ -118,3 +118,47 @@ def test_citations_and_prompt_say_who_reported_it_and_when(tiny) -> None:
     assert 'by="Jane Porter" published="2024-03-04">' in prompt
     beta_tag = re.search(r'<source [^>]*file="beta.md"[^>]*>', prompt)
     assert by_file["beta.md"].byline is None and beta_tag and " by=" not in beta_tag.group(0)
+
+
+MILL_TOWN = (
+    "Mill Town Holds Its Breath\n\n"
+    "Varnholt is a river town of nine thousand people whose streets climb from the water to the old quarry. "
+    + "Its market square fills with stalls on Saturdays and the ferry runs twice an hour in summer. " * 12
+    + "\n\n"
+    + "Buses to the coast leave from the square, and the library opens late on Thursdays for evening classes. " * 8
+    + "\n\n"
+    "At the textile mill, 340 workers walked out on Monday over pay, the union said. "
+    "The textile mill walkout is the first strike at the mill in forty years, and managers met the union on Tuesday.\n"
+)
+
+
+def test_a_name_stated_only_elsewhere_in_the_hit_article_is_not_a_near_miss(tmp_path, assistant_for) -> None:
+    from tests.conftest import write_corpus
+
+    assistant = assistant_for(write_corpus(tmp_path / "corpus", {"mill.txt": MILL_TOWN}), answer__backend="extractive")
+    assistant.index()
+    question = "How many workers walked out of the textile mill in Varnholt?"
+    hits = assistant.passages(question, k=1)
+    assert "Varnholt" not in hits[0].text, "the test needs a hit that does not repeat the town's name"
+    assert "Varnholt" in assistant.retriever.articles_text(hits)
+    answer = assistant.ask(question, k=1)
+    assert not answer.abstained and "340" in answer.answer
+    assert assistant.ask("How many workers walked out of the textile mill in Quellmoor?", k=1).abstained
+
+
+def test_weak_retrieval_reads_the_articles_only_for_names_the_passages_lack(tiny) -> None:
+    from rag.answering import weak_retrieval
+
+    settings = tiny.settings.answer
+    hits = tiny.passages("How much did the Harbor Bridge repairs cost?")
+    asked: list[int] = []
+
+    def articles(found: list) -> str:
+        asked.append(len(found))
+        return "The Velmor council approved the repairs."
+
+    assert not weak_retrieval("How much did the Harbor Bridge repairs cost?", hits, settings, articles)
+    assert asked == []
+    assert weak_retrieval("What did Velmor pay for the Harbor Bridge?", hits, settings)
+    assert not weak_retrieval("What did Velmor pay for the Harbor Bridge?", hits, settings, articles)
+    assert weak_retrieval("What did Quellmoor pay for the Harbor Bridge?", hits, settings, articles)
