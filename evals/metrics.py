@@ -263,6 +263,14 @@ def short_answer_choice(short: str, choices: Sequence[str]) -> int | None:
     return named[0] if len(named) == 1 else None
 
 
+def lead_choice(lead: str, choices: Sequence[str], question: str) -> int | None:
+    """The one choice found whole in an answer's lead sentence (not merely echoed from the question). None
+    when it names none or several, and for figures, which a lead may state for another count: the reader
+    then weighs all the quotes."""
+    named = [i for i, c in enumerate(choices) if phrase_in(c, lead, question)]
+    return named[0] if len(named) == 1 and figure_of(choices[named[0]]) is None else None
+
+
 # -- aggregation -------------------------------------------------------------------------------------
 
 

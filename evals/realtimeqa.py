@@ -206,18 +206,29 @@ def chunk_sentences(chunks: Sequence[RetrievedChunk]) -> list[str]:
 
 
 def choose(
-    query: str, choices: Sequence[str], evidence: Sequence[str], embedder: Embedder, short: str | None = None
+    query: str,
+    choices: Sequence[str],
+    evidence: Sequence[str],
+    embedder: Embedder,
+    short: str | None = None,
+    answer: bool = True,
 ) -> int | None:
     """The choice the answer gives: the one its short answer names (``metrics.short_answer_choice``), else the
-    one best supported by the evidence sentences: cosine to the question with the choice, share of the
-    choice's words found (words the question holds aside: any evidence repeats them), and the whole choice
-    found. None without evidence or choices."""
+    one its lead sentence names (``metrics.lead_choice``: a reader takes the first quote as the answer and the
+    rest as support; not with ``answer=False``, for passages in retrieval order), else the one best supported
+    by the evidence sentences: cosine to the question with the choice, share of the choice's words found
+    (words the question holds aside: any evidence repeats them), and the whole choice found. None without
+    evidence or choices."""
     if not choices or not evidence:
         return None
     if short:
         named = metrics.short_answer_choice(short, choices)
         if named is not None:
             return named
+    lead = evidence[1] if short and len(evidence) > 1 else evidence[0]
+    named = metrics.lead_choice(lead, choices, query) if answer else None
+    if named is not None:
+        return named
     ev_vecs = embedder.embed_cached(list(evidence))
     ch_vecs = embedder.embed_cached([f"{query} {c}" for c in choices])
     cosines = [float((ev_vecs @ v).max()) for v in ch_vecs]
@@ -239,7 +250,7 @@ def score_query(
     contains_ref = (not answer.abstained) and metrics.contains(answer.answer, ref, loose=True)
     short = answer.short_answer.text if answer.short_answer and not answer.abstained else None
     pick = choose(q.query, q.choices, evidence_sentences(answer), embedder, short)
-    pick_top10 = choose(q.query, q.choices, chunk_sentences(hits[:SEARCH_K]), embedder)
+    pick_top10 = choose(q.query, q.choices, chunk_sentences(hits[:SEARCH_K]), embedder, answer=False)
     gold_doc = gold_or_answer = 0
     for c in answer.citations:
         chunk = harness.cited_chunk(c, answer.retrieved)

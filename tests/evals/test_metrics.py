@@ -223,3 +223,14 @@ def test_mean_percentile_latency_and_histogram():
     assert len(hist) == 5 and sum(c for _, _, c in hist) == 5 and hist[0][2] == 2 and hist[-1][2] == 1
     assert m.histogram([], 4) == []
     assert m.histogram([7, 7], 4) == [(7, 7, 2)]
+
+
+def test_lead_choice_is_the_one_choice_the_lead_sentence_names_whole():
+    chains = ["Pellwick Burgers", "Tarn Tacos", "Quayside Chicken"]
+    question = "Which chain has the slowest drive-thru?"
+    assert m.lead_choice("A study showed Quayside Chicken had the slowest one.", chains, question) == 2
+    assert m.lead_choice("Tarn Tacos beat Quayside Chicken on speed.", chains, question) is None  # names two
+    assert m.lead_choice("A study of drive-thru times was released today.", chains, question) is None
+    assert m.lead_choice("Tarn Tacos said so.", chains, "Did Tarn Tacos have the slowest drive-thru?") is None
+    # A lead's figure may count something else ("one count" of a charge): figures are left to all the quotes.
+    assert m.lead_choice("He pleaded guilty to 4 counts.", ["4", "8", "12"], "How many years was his sentence?") is None

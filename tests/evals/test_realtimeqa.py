@@ -115,3 +115,15 @@ def test_choose_reads_the_short_answer_first():
     assert realtimeqa.choose(question, choices, evidence, _FlatVectors(), short="Dusek") == 1
     assert realtimeqa.choose(question, ["$3", "$4", "$5"], ["It hit $4.96 a gallon."], _FlatVectors(), "$4.96") == 2
     assert realtimeqa.choose(question, choices, [], _FlatVectors(), "Dusek") is None  # abstained: no pick
+
+
+def test_choose_takes_the_choice_the_answers_lead_sentence_names():
+    chains = ["Pellwick Burgers", "Tarn Tacos", "Quayside Chicken"]
+    question = "Which chain has the slowest drive-thru, according to a new study?"
+    evidence = [
+        "A recent study showed Quayside Chicken had the slowest one.",
+        "Pellwick Burgers posted its slowest drive-thru time ever in the study, Pellwick Burgers said.",
+    ]
+    assert realtimeqa.choose(question, chains, evidence, _FlatVectors()) == 2
+    # Passages in retrieval order have no lead: all of them are weighed (Pellwick's words appear more).
+    assert realtimeqa.choose(question, chains, evidence, _FlatVectors(), answer=False) == 0
