@@ -257,6 +257,15 @@ def identifiers(question: str) -> frozenset[str]:
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,3})", re.I)
 
 
+# English plurals without an -s: "how many" takes a plural noun, which ends what it counts (general English).
+_PLURALS_WITHOUT_S = frozenset("people men women children police feet teeth mice geese cattle personnel".split())
+
+
+def _plural(word: str) -> bool:
+    low = word.lower()
+    return low in _PLURALS_WITHOUT_S or (len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")))
+
+
 def counted_terms(question: str) -> frozenset[str]:
     """What a "how many/much" question counts: "How many Ostrel Guard fighters are in Velmora?" -> {"fight"};
     none when a verb follows ("How much did it cost?") or the counted words are all names."""
@@ -264,7 +273,8 @@ def counted_terms(question: str) -> frozenset[str]:
 
 
 def counted_words(question: str) -> tuple[str, ...]:
-    """The words of ``counted_terms`` as the question writes them ("fighters")."""
+    """The words of ``counted_terms`` as the question writes them ("fighters"); for "how many", the plural noun
+    alone when there is one."""
     found = _COUNTED.search(asked_sentence(main_question(question)))
     if not found:
         return ()
@@ -274,7 +284,17 @@ def counted_words(question: str) -> tuple[str, ...]:
             break
         kept.append(w)
     names = {w for n in name_phrases(question) for w in words(n)}
-    return tuple(w for w in words(" ".join(kept)) if w not in STOPWORDS and w not in names)
+    counted = [w for w in words(" ".join(kept)) if w not in STOPWORDS and w not in names]
+    if found.group(0).lower().startswith("how many"):
+        # The plural noun is what is counted; words before it modify it, words after it are the verb and
+        # its objects ("how many drivers joined the tram strike": drivers, not the strike's trams).
+        first = next((i for i, w in enumerate(counted) if _plural(w)), None)
+        if first is not None:
+            last = first
+            while last + 1 < len(counted) and _plural(counted[last + 1]):
+                last += 1  # "swings and rockers"
+            return tuple(counted[first : last + 1])
+    return tuple(counted)
 
 
 def meta_kind(question: str) -> MetaKind | None:

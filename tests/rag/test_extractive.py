@@ -406,3 +406,27 @@ def test_his_name_after_an_unnamed_role_is_declined(extractive_over) -> None:
     first = a.ask("Who did the harbour board send to Lowhaven?")
     assert not first.abstained and "senior director" in first.answer
     assert a.ask("What's his name?", history=[first]).abstained
+
+
+def test_a_how_many_short_answer_counts_the_plural_noun_not_the_words_after_it(tmp_path, assistant_for) -> None:
+    articles = {
+        "strike-day1.md": (
+            "---\ntitle: Tram drivers walk out in Keldmoor\nauthor: Pieter Vos\ndate: 2025-10-06\n---\n"
+            "Tram drivers in Keldmoor began a 48-hour strike on Monday, halting all 14 tram lines in the city.\n\n"
+            "The drivers' union, Transit Workers United, said 1,200 of its members joined the walkout over pay and "
+            "rest breaks.\n\n"
+            'City transport director Olga Renn called the strike "unjustified" and said buses would run extra services.\n'
+        ),
+        "strike-day2.md": (
+            "---\ntitle: Keldmoor tram strike enters second day\nauthor: Sanne de Wit\ndate: 2025-10-07\n---\n"
+            "The tram strike in Keldmoor entered its second day on Tuesday with no talks scheduled.\n\n"
+            "According to the city, about 950 drivers stayed away from work, fewer than the union claimed.\n\n"
+            "Commuters crowded onto buses, and cycling traffic across the Sluis bridge doubled, city counters showed.\n"
+        ),
+    }
+    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
+    a.index()
+    answer = a.ask("How many drivers joined the tram strike in Keldmoor?")
+    assert not answer.abstained
+    # "14" counts tram lines: it must not open the answer as the number of drivers.
+    assert answer.short_answer is None or "14" not in answer.short_answer.text

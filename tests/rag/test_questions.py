@@ -75,6 +75,11 @@ def test_the_question_names_include_nationalities_and_acronyms() -> None:
         ("How much did the bridge cost?", set()),  # a verb follows: nothing named to count
         ("How many Velmorans are in the valley?", set()),  # the counted word is a name
         ("How far away is the depot?", set()),
+        # "How many" takes a plural noun: that is what is counted, not the verb and objects after it.
+        ("How many drivers joined the tram strike in Keldmoor?", {"driv"}),
+        ("How many ferry pilots walked out?", {"pilot"}),
+        ("How many cots and strollers were recalled?", {"cot", "stroll"}),
+        ("How many people left the island?", {"people"}),
     ],
 )
 def test_what_a_how_many_question_counts(question: str, counted: set) -> None:
