@@ -8,10 +8,15 @@ Prints, for the bundled corpus indexed into a temporary store:
   traced with ``-X importtime`` (cumulative seconds per top-level package);
 - peak RSS of the warm process and of a cold ``rag ask`` process.
 
-Targets (issue 4): warm p50 < 300 ms, cold start < 4 s, peak RSS < 1.5 GB.
-With ``--no-avx512`` the cold runs switch off the AVX-512 code paths that torch, oneDNN and numpy let a
-process switch off (ONNX Runtime cannot): still an AVX-512 CPU, so only an indication for one without.
-Run: .venv/bin/python bench/answer_bench.py [--runs 3] [--no-avx512]
+Targets (issues 4 and 11): warm p50 < 300 ms at 17k chunks with questions never asked before, cold start
+< 4 s, peak RSS < 1.5 GB. ``--store DIR --corpus DIR --bench DIR`` measures on an indexed store (the
+RealTime QA cache of ``rag eval --suite realtimeqa --cache``: 1,709 articles, 17k chunks) with that
+benchmark's questions, each asked as of its date as ``rag eval`` asks it; the default is the bundled corpus
+indexed into a temporary store and the seed questions.
+With ``--no-avx512`` the whole bench runs again in a child process with the AVX-512 code paths switched off
+that torch, oneDNN and numpy let a process switch off (ONNX Runtime cannot): still an AVX-512 CPU, so only an
+indication for one without.
+Run: .venv/bin/python bench/answer_bench.py [--runs 3] [--no-avx512] [--store S --corpus C --bench B]
 """
 
 from __future__ import annotations
@@ -45,9 +50,14 @@ NO_AVX512 = {
 }
 
 
-def questions() -> list[str]:
+def questions(bench: Path | None) -> list[tuple[str, str | None]]:
+    """(question, as-of date): the first turn of every seed item, or every question of a benchmark folder."""
+    if bench is not None:
+        from evals.dataset import load_bench
+
+        return [(q.query, q.question_date) for q in load_bench(bench).queries]
     items = [json.loads(line) for line in (ROOT / "evals" / "data" / "seed.jsonl").read_text().splitlines()]
-    return [item["turns"][0]["question"] for item in items]
+    return [(item["turns"][0]["question"], None) for item in items]
 
 
 def import_shares(trace: str, top: int = 12) -> dict[str, float]:
@@ -78,37 +88,57 @@ def main() -> None:
     parser.add_argument(
         "--no-avx512",
         action="store_true",
-        help="cold runs with the AVX-512 code paths switched off where the libraries allow it at run time "
-        "(torch/ATen, oneDNN, numpy); ONNX Runtime has no such switch. This is an AVX-512 CPU with those "
-        "paths disabled, not a machine without AVX-512.",
+        help="the whole bench (warm and cold) with the AVX-512 code paths switched off where the libraries allow "
+        "it at run time (torch/ATen, oneDNN, numpy); ONNX Runtime has no such switch. This is an AVX-512 CPU "
+        "with those paths disabled, not a machine without AVX-512.",
     )
+    parser.add_argument("--store", type=Path, help="an indexed store to measure on (not re-indexed)")
+    parser.add_argument("--corpus", type=Path, help="the corpus folder of --store")
+    parser.add_argument("--bench", type=Path, help="a benchmark folder whose questions to ask (default: seed)")
     args = parser.parse_args()
+    if args.no_avx512 and os.environ.get("ATEN_CPU_CAPABILITY") != NO_AVX512["ATEN_CPU_CAPABILITY"]:
+        # The switches are read when torch and numpy load: run again in a process that has them from the start.
+        sys.exit(subprocess.run([sys.executable, *sys.argv], env={**os.environ, **NO_AVX512}).returncode)
+    if (args.store is None) != (args.corpus is None):
+        parser.error("--store and --corpus go together")
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings()
-        settings.store.dir = Path(tmp) / "store"
-        assistant = Assistant(settings)
-        assistant.index()
-        qs = questions()
-        assistant.ask(qs[0], backend="extractive")
+        settings.chroma.host = None
+        if args.store is not None:
+            settings.store.dir, settings.corpus.dir = args.store, args.corpus
+            assistant = Assistant(settings)
+        else:
+            settings.store.dir = Path(tmp) / "store"
+            assistant = Assistant(settings)
+            assistant.index()
+        qs = questions(args.bench)
+        chunks = assistant.status().chunks
+
+        def ask(question: str, as_of: str | None) -> None:
+            window = assistant.user_window(as_of) if as_of else None
+            assistant.ask(question, backend="extractive", window=window)
+
+        # Warm-up on a question outside the measured set, so the first pass asks only questions never asked.
+        ask("What happened this week?", None)
         passes = {}
         for name in ("first pass", "second pass"):
             times = []
-            for q in qs:
+            for q, as_of in qs:
                 start = time.perf_counter()
-                assistant.ask(q, backend="extractive")
+                ask(q, as_of)
                 times.append((time.perf_counter() - start) * 1000)
             passes[name] = times
         warm_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         env = {
             **os.environ,
             "RAG_STORE_DIR": str(settings.store.dir),
+            "RAG_CORPUS_DIR": str(settings.corpus.dir),
             "RAG_ANSWER_BACKEND": "extractive",
             "RAG_EMBEDDING_BULK_PRECISION": "fp32",  # no bf16 path (a question never uses it anyway)
             "PYTHONPATH": str(ROOT),  # this checkout, not whatever `rag` is installed
         }
-        if args.no_avx512:
-            env |= NO_AVX512
-        ask = [sys.executable, "-m", "rag", "ask", "How much did Air Base 201 cost?"]
+        question, as_of = qs[-1]
+        ask = [sys.executable, "-m", "rag", "ask", question, *(["--as-of", as_of] if as_of else [])]
         if args.nice:
             ask = ["nice", "-n", str(args.nice), *ask]
         cold, cold_cpu = [], []
@@ -125,16 +155,17 @@ def main() -> None:
         traced = subprocess.run(traced_cmd, env=env, capture_output=True, text=True)
         shares = import_shares(traced.stderr)
     results = {
+        "store": str(settings.store.dir) if args.store else "bundled corpus, temporary store",
+        "chunks": chunks,
         "questions": len(qs),
+        "questions_from": str(args.bench) if args.bench else "seed (first turns)",
         **{f"warm_{k.replace(' ', '_')}_p50_ms": round(percentile(v, 50), 1) for k, v in passes.items()},
         **{f"warm_{k.replace(' ', '_')}_p95_ms": round(percentile(v, 95), 1) for k, v in passes.items()},
         "cold_start_median_s": round(statistics.median(cold), 2),
         "cold_start_runs_s": [round(c, 2) for c in cold],
         "cold_start_cpu_median_s": round(statistics.median(cold_cpu), 2),
         "cold_start_nice": args.nice,
-        "cold_start_avx512": "disabled where the libraries allow it (not ONNX Runtime)"
-        if args.no_avx512
-        else "as the CPU offers",
+        "avx512": "disabled where the libraries allow it (not ONNX Runtime)" if args.no_avx512 else "as the CPU offers",
         "cold_import_shares_s": shares,
         "loadavg_1min": os.getloadavg()[0],
         "warm_process_peak_rss_mb": round(warm_rss),
@@ -142,15 +173,17 @@ def main() -> None:
         "embedding_backend": settings.embedding.backend,
         "machine": machine().as_dict(),
     }
+    if args.no_avx512:
+        print(
+            "AVX-512 code paths disabled on an AVX-512 CPU for every figure below (torch, oneDNN, numpy; not ONNX "
+            "Runtime)"
+        )
+    print(f"store: {results['store']}, {chunks} chunks; questions: {results['questions_from']}")
     for name, times in passes.items():
         p50, p95 = percentile(times, 50), percentile(times, 95)
         print(f"warm ask ({name}, {len(times)} questions): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
     runs = results["cold_start_runs_s"]
-    label = " with AVX-512 code paths disabled on an AVX-512 CPU (torch, oneDNN, numpy; not ONNX Runtime)"
-    print(
-        f"rag ask cold start{label if args.no_avx512 else ''}: median {statistics.median(cold):.2f} s "
-        f"over {args.runs} runs {runs} (nice {args.nice})"
-    )
+    print(f"rag ask cold start: median {statistics.median(cold):.2f} s over {args.runs} runs {runs} (nice {args.nice})")
     print(f"rag ask cold start CPU time (user + system): median {statistics.median(cold_cpu):.2f} s")
     print("imports of a cold rag ask (cumulative s, by top-level package, one run with -X importtime):")
     for name, seconds in shares.items():
@@ -160,9 +193,8 @@ def main() -> None:
     print(machine().line())
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / ("answer_bench_no_avx512.json" if args.no_avx512 else "answer_bench.json")).write_text(
-        json.dumps(results, indent=2) + "\n"
-    )
+    name = "answer_bench" + ("_bench" if args.bench else "") + ("_no_avx512" if args.no_avx512 else "")
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

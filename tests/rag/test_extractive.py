@@ -415,7 +415,8 @@ def test_a_how_many_short_answer_counts_the_plural_noun_not_the_words_after_it(t
             "Tram drivers in Keldmoor began a 48-hour strike on Monday, halting all 14 tram lines in the city.\n\n"
             "The drivers' union, Transit Workers United, said 1,200 of its members joined the walkout over pay and "
             "rest breaks.\n\n"
-            'City transport director Olga Renn called the strike "unjustified" and said buses would run extra services.\n'
+            'City transport director Olga Renn called the strike "unjustified" and said buses would run extra '
+            "services.\n"
         ),
         "strike-day2.md": (
             "---\ntitle: Keldmoor tram strike enters second day\nauthor: Sanne de Wit\ndate: 2025-10-07\n---\n"
