@@ -170,9 +170,11 @@ def probe_server(host: str, port: int, timeout: float) -> None:
         ) from exc
 
 
-# Generations this process wrote itself, by store location: its own Chroma client already sees
-# them, so readers only fetch the collection again instead of restarting the client.
-_WRITTEN_HERE: dict[str, int] = {}
+# Generations this process wrote itself, by store location, oldest first: its own Chroma client already
+# sees them, so readers only fetch the collection again instead of restarting the client (which would stop
+# the client this process's writer is using). All of them, not only the latest: a reader may still be
+# catching up with one generation when the writer stamps the next on its spare collection.
+_WRITTEN_HERE: dict[str, list[int]] = {}
 _CHECK_EVERY_S = 0.2
 
 
@@ -182,7 +184,8 @@ class Store:
     Readers call ``reopen_if_changed`` (every read path does): when an indexing run, in this
     process or another, has published a new generation, the collection is opened again, so
     reads never hit a collection that a ``--rebuild`` replaced. A read that fails while a new
-    generation is being swapped in is retried for up to ``store.retry_s`` seconds.
+    generation is being swapped in, or whose collection was swapped out while it ran, is retried
+    for up to ``store.retry_s`` seconds.
     """
 
     def __init__(self, settings: Settings, name: str | None = None, create: bool = False) -> None:
@@ -275,7 +278,8 @@ class Store:
         with ``force``, so a swap is never missed.
         """
         now = time.monotonic()
-        ours = _WRITTEN_HERE.get(self.location, self.opened_generation) == self.opened_generation
+        written = _WRITTEN_HERE.get(self.location, [])
+        ours = not written or written[-1] == self.opened_generation
         if not force and ours and now - self._checked_at < _CHECK_EVERY_S:
             return False
         self._checked_at = now
@@ -285,7 +289,7 @@ class Store:
         with self._reopen_lock:
             if generation == self.opened_generation:
                 return False
-            if _WRITTEN_HERE.get(self.location) == generation:
+            if generation in _WRITTEN_HERE.get(self.location, ()):
                 self._get_collection()
             else:
                 self._restart_client()
@@ -293,8 +297,10 @@ class Store:
             self.latest_day = self._latest_day()
         return True
 
-    def _read(self, what: str, read: Callable[[], T]) -> T:
-        """``read()`` on the current generation, retried while a new one is being swapped in."""
+    def _read(self, what: str, read: Callable[[Any], T], empty: T) -> T:
+        """``read(collection)`` on the current generation (``empty`` for a store never indexed), retried while
+        a new one is being swapped in: when it fails, and when its collection was deleted while it ran (Chroma
+        may then answer with no rows instead of an error, and an indexed store does not become empty)."""
         deadline = time.monotonic() + self.settings.store.retry_s
         attempt = 0
         while True:
@@ -303,7 +309,13 @@ class Store:
                     with self._reopen_lock:
                         self._get_collection()
                 self.reopen_if_changed(force=attempt > 0)
-                return read()
+                collection = self._live()
+                if collection is None:
+                    return empty
+                result = read(collection)
+                if not self._still_published(collection):
+                    raise LookupError("the collection was replaced while it was read")
+                return result
             except StoreError:
                 raise
             except Exception as exc:  # Chroma raises many types; all become one line
@@ -356,7 +368,7 @@ class Store:
         meta.update({key: value for key, value in values.items() if value is not None})
         self.collection.modify(metadata=meta)
         if generation is not None:
-            _WRITTEN_HERE[self.location] = generation
+            _WRITTEN_HERE.setdefault(self.location, []).append(generation)
 
     @property
     def embedding_model(self) -> str | None:
@@ -388,20 +400,23 @@ class Store:
             raise LookupError("the collection is being swapped")
         return self.collection
 
-    def _get(self, **query: Any) -> dict[str, Any] | None:
-        collection = self._live()
-        return None if collection is None else collection.get(**query)
+    def _still_published(self, collection: Any) -> bool:
+        """Whether ``collection`` is still the one under this store's name (a rebuild's swap deletes it)."""
+        found = self._lookup(self.name)
+        return found is not None and found.id == collection.id
+
+    def _get(self, what: str, **query: Any) -> dict[str, Any] | None:
+        """``collection.get(**query)`` through ``_read``; None for a store never indexed."""
+        return self._read(what, lambda collection: collection.get(**query), None)
 
     def count(self) -> int:
-        return self._read("Counting chunks", lambda: int(c.count()) if (c := self._live()) is not None else 0)
+        return self._read("Counting chunks", lambda collection: int(collection.count()), 0)
 
     def _pages(self, include: list[str], batch: int) -> Iterator[dict[str, Any]]:
         """The collection's rows page by page, each page as chromadb returns it."""
         offset = 0
         while True:
-            page = self._read(
-                "Reading chunks", lambda offset=offset: self._get(include=include, limit=batch, offset=offset)
-            )
+            page = self._get("Reading chunks", include=include, limit=batch, offset=offset)
             if page is None or not page["ids"]:
                 return
             yield page
@@ -506,7 +521,7 @@ class Store:
         if not paths:
             return []
         where = {"$and": [{"path": {"$in": paths}}, {"chunk_index": 0}]}
-        got = self._read("Reading chunks", lambda: self._get(where=where, include=["documents", "metadatas"]))
+        got = self._get("Reading chunks", where=where, include=["documents", "metadatas"])
         if got is None:
             return []
         rows = zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=False)
@@ -532,7 +547,7 @@ class Store:
             clauses.append({"path": {"$nin": exclude_paths}})
         combined = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         # No count() first: an empty collection answers with nothing, and a count per query costs time.
-        result = self._read("Vector search", lambda: self._vector_query(vector, k, combined))
+        result = self._read("Vector search", lambda c: self._vector_query(c, vector, k, combined), None)
         if result is None:
             return []
         ids, metas, docs, dists = (result[key][0] for key in ("ids", "metadatas", "documents", "distances"))
@@ -541,15 +556,15 @@ class Store:
 
     def nearest_ids(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """The nearest chunks as ``(id, cosine)`` only, nothing else read (the caller filters, then reads few)."""
-        result = self._read("Vector search", lambda: self._vector_query(vector, k, None, ["distances"]))
+        result = self._read("Vector search", lambda c: self._vector_query(c, vector, k, None, ["distances"]), None)
         if result is None:
             return []
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
 
-    def _vector_query(self, vector: list[float], k: int, where: dict | None, include: list[str] | None = None) -> Any:
-        collection = self._live()
-        if collection is None:
-            return None
+    @staticmethod
+    def _vector_query(
+        collection: Any, vector: list[float], k: int, where: dict | None, include: list[str] | None = None
+    ) -> Any:
         include = include or ["documents", "metadatas", "distances"]
         result = collection.query(query_embeddings=[vector], n_results=k, where=where, include=include)
         if "metadatas" in include and any(meta is None for meta in result["metadatas"][0]):
@@ -559,7 +574,7 @@ class Store:
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of ``ids`` that are still in the store (a re-index may have removed some)."""
-        got = self._read("Reading vectors", lambda: self._get(ids=ids, include=["embeddings"]))
+        got = self._get("Reading vectors", ids=ids, include=["embeddings"])
         if got is None:
             return {}
         return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(got["ids"], got["embeddings"], strict=True)}
@@ -568,7 +583,7 @@ class Store:
         """Metadata and text of the ``ids`` still in the store, read through the generation check and retry."""
         if not ids:
             return {}
-        got = self._read("Reading chunks", lambda: self._get(ids=ids, include=["documents", "metadatas"]))
+        got = self._get("Reading chunks", ids=ids, include=["documents", "metadatas"])
         if got is None:
             return {}
         rows = zip(got["ids"], got["metadatas"], got["documents"], strict=True)

@@ -301,6 +301,66 @@ def test_reads_keep_working_through_a_rebuild_in_this_process(assistant_for, tin
     assert counts and min(counts) == 3
 
 
+class _DeletedMidRead:
+    """A reader's handle on the live collection whose vector read overlaps a rebuild's swap: the rebuild runs
+    inside the read and Chroma answers it with no rows and no error, as a read of a collection being deleted
+    does (seen in the rebuild loop: 'Reading vectors' got 0 of 3 ids from the old collection)."""
+
+    def __init__(self, real: object, rebuild) -> None:
+        self.real, self.rebuild, self.cut = real, rebuild, False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+    def get(self, **query: object) -> dict:
+        if query.get("include") == ["embeddings"] and not self.cut:
+            self.cut = True
+            self.rebuild()
+            return {"ids": [], "embeddings": [], "documents": None, "metadatas": None, "include": ["embeddings"]}
+        return self.real.get(**query)  # type: ignore[attr-defined]
+
+
+def test_a_read_cut_short_by_a_rebuild_in_this_process_is_read_again(assistant_for, tiny_corpus: Path) -> None:
+    """A read whose collection was swapped out while it ran is retried on the new one instead of being taken
+    as 'these chunks are gone' (every hit was dropped, and the question found nothing at all)."""
+    reader = assistant_for(tiny_corpus)
+    reader.index()
+    writer = assistant_for(tiny_corpus)
+    question = "How much did the Harbor Bridge repairs cost?"
+    assert "$42 million" in reader.ask(question).answer
+    cut = _DeletedMidRead(reader.store.collection, lambda: writer.index(rebuild=True))
+    reader.store.collection = cut
+    answer = reader.ask(question)
+    assert cut.cut and answer.retrieved and "$42 million" in answer.answer
+    assert reader.store.collection is not cut
+
+
+def test_a_reader_behind_by_a_generation_leaves_this_process_writer_alone(
+    assistant_for, tiny_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader still has generation g when this process's writer, done with g+1, stamps g+2 on its spare
+    collection: g+1 was written here too, so the reader fetches the collection again rather than restarting
+    the Chroma client it shares with the writer (which stopped it under the writer's swap)."""
+    from rag.store import Store
+
+    reader = assistant_for(tiny_corpus)
+    reader.index()
+    writer = assistant_for(tiny_corpus)
+    question = "How much did the Harbor Bridge repairs cost?"
+    assert "$42 million" in reader.ask(question).answer
+    writer.index(rebuild=True)
+    real_replace, answers = Store.replace, []
+
+    def ask_before_the_swap(store: Store, target: str) -> None:
+        answers.append(reader.ask(question))
+        real_replace(store, target)
+
+    monkeypatch.setattr(Store, "replace", ask_before_the_swap)
+    writer.index(rebuild=True)
+    assert len(answers) == 1 and "$42 million" in answers[0].answer
+    assert "$42 million" in reader.ask(question).answer and reader.store.count() == 3
+
+
 def test_input_hygiene_is_the_same_for_every_shell(assistant_for, tiny_corpus: Path) -> None:
     a = assistant_for(tiny_corpus)
     a.index()
