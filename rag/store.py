@@ -531,7 +531,7 @@ class Store:
         """The text of every chunk of the files in ``paths``: the whole articles a set of hits came from."""
         if not paths:
             return []
-        got = self._read("Reading chunks", lambda: self._get(where={"path": {"$in": paths}}, include=["documents"]))
+        got = self._get("Reading chunks", where={"path": {"$in": paths}}, include=["documents"])
         return [doc or "" for doc in (got or {}).get("documents") or []]
 
     def delete_ids(self, ids: list[str]) -> None:
