@@ -68,6 +68,7 @@ _GENERIC = frozenset(
     "article articles report reported say said tell use used mean do did make made become became go went get got "
     "take took role purpose people person".split()
 )
+_GENERIC_TERMS = frozenset(term(w) for w in _GENERIC)  # compared with stemmed question terms
 
 
 @dataclass
@@ -273,9 +274,11 @@ def _find(tokens: list[str], needle: list[str]) -> list[int]:
 
 def topic_terms(question: str) -> frozenset[str]:
     """What the question is about besides its names: "the population of Greenvale" -> {"population"}."""
-    names = {w.lower() for w in question_name_tokens(question)}
+    names = {term(w) for w in question_name_tokens(question)} | {
+        term(w.lower()) for w in question_name_tokens(question)
+    }
     asked = content_terms(without_how_phrase(question))
-    return frozenset(t for t in asked if t.lower() not in names and t not in _GENERIC)
+    return frozenset(t for t in asked if t not in names and t.lower() not in names and t not in _GENERIC_TERMS)
 
 
 def topic_words(question: str) -> tuple[str, ...]:

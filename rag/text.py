@@ -130,12 +130,15 @@ def snowball() -> Any:  # PyStemmer has no type hints
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper; good enough to match "troops"/"troop", "entered"/"enter"."""
+    """A light suffix stripper; good enough to match "troops"/"troop", "entered"/"enter". Final e's go too, so
+    a word ending in one meets its inflections: "promise"/"promised", "price"/"prices", "agree"/"agreed"."""
     for suffix in ("ingly", "edly", "ing", "ers", "ies", "ied", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
-            return base + "y" if suffix in ("ies", "ied") else base
-    return word
+            word = base + "y" if suffix in ("ies", "ied") else base
+            break
+    bare = word.rstrip("e")
+    return bare if len(bare) >= 2 else word
 
 
 def term(word: str) -> str:

@@ -63,3 +63,12 @@ def test_a_how_phrase_names_no_topic() -> None:
     assert topic_terms("How long had it been in place?") == frozenset()
     assert topic_terms("How old is the Calder tunnel?") == {"tunnel"}
     assert "long" in topic_terms("Why is the Calder tunnel so long?")  # not a how-phrase: a word of the topic
+
+
+def test_topic_words_leave_out_the_questions_names_and_generic_words_whatever_their_endings() -> None:
+    from rag.answer_ranking import topic_terms
+    from rag.text import term
+
+    assert topic_terms("What is the population of Orvanes?") == {term("population")}
+    assert topic_terms("What is the population of Greenvale?") == {term("population")}
+    assert topic_terms("Which place did the Calder tunnel reach?") == {term("tunnel"), term("reach")}

@@ -431,3 +431,18 @@ def test_a_how_many_short_answer_counts_the_plural_noun_not_the_words_after_it(t
     assert not answer.abstained
     # "14" counts tram lines: it must not open the answer as the number of drivers.
     assert answer.short_answer is None or "14" not in answer.short_answer.text
+
+
+def test_a_question_in_the_present_finds_the_verb_in_the_past(tmp_path, assistant_for) -> None:
+    articles = {
+        "vote.md": (
+            "---\ntitle: Orvanes elects its first Green mayor\ndate: 2025-05-09\n---\n"
+            "Orvanes has elected its first Green Party mayor, Leila Haddar, with 48.2 percent of the vote.\n\n"
+            "Haddar, a former schoolteacher, promised to make the town's buses free for under-18s within a year.\n"
+        ),
+    }
+    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
+    a.index()
+    answer = a.ask("What did Haddar promise?")
+    assert not answer.abstained
+    assert "buses free" in answer.answer

@@ -70,7 +70,7 @@ def test_the_question_names_include_nationalities_and_acronyms() -> None:
     ("question", "counted"),
     [
         ("How many Ostrel Guard fighters are in Velmora?", {"fight"}),
-        ("How much military hardware is still at the depot?", {"military", "hardware"}),
+        ("How much military hardware is still at the depot?", {"military", "hardwar"}),
         ("How many months was the ban extended?", {"month"}),
         ("How much did the bridge cost?", set()),  # a verb follows: nothing named to count
         ("How many Velmorans are in the valley?", set()),  # the counted word is a name
@@ -79,7 +79,7 @@ def test_the_question_names_include_nationalities_and_acronyms() -> None:
         ("How many drivers joined the tram strike in Keldmoor?", {"driv"}),
         ("How many ferry pilots walked out?", {"pilot"}),
         ("How many cots and strollers were recalled?", {"cot", "stroll"}),
-        ("How many people left the island?", {"people"}),
+        ("How many people left the island?", {"peopl"}),
     ],
 )
 def test_what_a_how_many_question_counts(question: str, counted: set) -> None:

@@ -15,3 +15,14 @@ def test_an_acronym_is_mentioned_by_its_numbered_forms_and_its_spelled_out_name(
     wanted = question_name_tokens("Did the VPU strike over KX variants, the GWII-era memorial and OHS or the UN?")
     assert mentioned(wanted, text) == wanted - {"UN"}
     assert mentioned({"VPU"}, "The Velmoran parcel union struck.") == set()  # lower-case words spell no name
+
+
+def test_a_word_ending_in_e_shares_its_term_with_its_inflections() -> None:
+    from rag.text import content_terms, term
+
+    assert term("promise") == term("promised") == term("promises")
+    assert term("price") == term("prices")
+    assert term("agree") == term("agreed")
+    assert term("employee") == term("employees")
+    assert term("troops") == term("troop") and term("entered") == term("enter")
+    assert content_terms("What did the mayor promise?") & content_terms("The mayor promised free buses.")
