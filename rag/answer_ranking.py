@@ -24,7 +24,15 @@ from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.logistic import Logistic
 from rag.models import Entity, Source
-from rag.questions import FIGURE, QuestionInfo, without_how_phrase
+from rag.questions import (
+    FIGURE,
+    NAMES,
+    QuestionInfo,
+    asks_for_a_moment,
+    kind_terms,
+    span_of_time,
+    without_how_phrase,
+)
 from rag.text import (
     STOPWORDS,
     YEAR_RE,
@@ -84,12 +92,21 @@ class Candidate:
     probability: float = 0.0
 
     def typed_entities(self, labels: frozenset[str], question: str) -> list[str]:
-        """Entities of the expected kinds that the question does not already name, in reading order."""
+        """Entities of the expected kinds that the question does not already name, in reading order: by label
+        (a span of time, "eight years", not for "when"), or a name that says it is the asked kind ("the River
+        Aldon" for "which river", whatever the tagger called it)."""
         asked = content_terms(question)
+        moment = asks_for_a_moment(labels)
+        kind = kind_terms(question) if labels else frozenset()
         out = []
         for e in self.entities:
             text = self.text[e.start : e.end]
-            if e.label in labels and not content_terms(text) <= asked:
+            terms = content_terms(text)
+            if terms <= asked:
+                continue
+            if e.label in labels and not (moment and span_of_time(text)):
+                out.append(text)
+            elif e.label in NAMES and kind & terms:
                 out.append(text)
         return out
 

@@ -13,9 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rag.conversation import main_question, rewrite
-from rag.text import STOPWORDS, YEAR_RE, name_phrases, split_sentences, term, words
+from rag.text import NUMBER_WORDS, STOPWORDS, YEAR_RE, name_phrases, split_sentences, term, words
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -24,6 +25,7 @@ PLACE = frozenset({GPE, LOC, FAC})
 AGENT = frozenset({PERSON, ORG, NORP})
 FIGURE = frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})
 TIMESPAN = frozenset({DATE, TIME})  # "six months", "187 minutes": spans of time are counted too
+NAMES = AGENT | PLACE | frozenset({"EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE"})  # proper names
 
 # One table: (question phrase, head nouns that may follow "which"/"what" or None, expected labels).
 # Rows are tried in order; the first that matches wins. Head nouns are common English nouns for kinds.
@@ -191,9 +193,34 @@ def asked_sentence(question: str) -> str:
     return (asking or sentences or [question])[-1]
 
 
+_SPAN_OF_TIME = re.compile(
+    r"(?:(?:about|around|nearly|almost|over|roughly|some|more than|less than|at least|at most|the|a|an)\s+)*"
+    r"(?:\d[\d,.]*|a|an|several|few|" + "|".join(NUMBER_WORDS) + r")(?:[\s-]+(?:" + "|".join(NUMBER_WORDS) + r"))*"
+    r"[\s-]+(?:second|minute|hour|day|week|month|year|decade|century|centurie)s?(?:[\s-]+(?:old|long))?",
+    re.I,
+)
+
+
+def asks_for_a_moment(labels: frozenset[str]) -> bool:
+    """ "When …?", "What year …?": only date and time labels, no count (unlike "how long", "how old")."""
+    return bool(labels) and labels <= TIMESPAN
+
+
+def span_of_time(text: str) -> bool:
+    """A date entity that measures time instead of placing it: "3,000-year-old", "eight years", "six weeks"."""
+    return _SPAN_OF_TIME.fullmatch(text.strip()) is not None
+
+
 def head_noun(question: str) -> str | None:
     """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
     return _head_noun(asked_sentence(main_question(question)).lower())
+
+
+@lru_cache(maxsize=256)
+def kind_terms(question: str) -> frozenset[str]:
+    """The terms of ``head_noun``: a name holding one says it is the asked kind ("River Aldon", "which river")."""
+    head = head_noun(question)
+    return frozenset(term(w) for w in words(head)) if head else frozenset()
 
 
 _ROLES = next(frozenset(heads) for phrase, heads, labels in ANSWER_TYPES if heads and labels == {PERSON})

@@ -33,7 +33,16 @@ from rag.conversation import is_demonym
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
-from rag.questions import AGENT, FIGURE, PLACE, TIMESPAN, QuestionInfo, head_noun
+from rag.questions import (
+    FIGURE,
+    NAMES,
+    PLACE,
+    TIMESPAN,
+    QuestionInfo,
+    asks_for_a_moment,
+    head_noun,
+    span_of_time,
+)
 from rag.text import NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words
 
 
@@ -102,7 +111,6 @@ def _not_an_answer(text: str, label: str, after: str, modified: frozenset[str]) 
     return False
 
 
-NAMES = AGENT | PLACE | frozenset({"EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE"})
 MEASURES = FIGURE | TIMESPAN
 _TOKEN = re.compile(r"[A-Za-z][\w'’-]*")
 _CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
@@ -158,6 +166,8 @@ def _typed(
             continue
         if content_terms(text) <= asked or text.replace(".", "") in initials:
             continue
+        if label in TIMESPAN and asks_for_a_moment(info.labels) and span_of_time(text):
+            continue  # "3,000-year-old" measures time: it does not answer "when"
         after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
         if _not_an_answer(text, label, after, modified):
             continue

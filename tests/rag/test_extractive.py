@@ -446,3 +446,30 @@ def test_a_question_in_the_present_finds_the_verb_in_the_past(tmp_path, assistan
     answer = a.ask("What did Haddar promise?")
     assert not answer.abstained
     assert "buses free" in answer.answer
+
+
+MUSEUM = {
+    "museum.md": (
+        "---\ntitle: Varnholt museum reopens\ndate: 2025-06-14\n---\n"
+        "The Varnholt Museum of Rivers reopened on Saturday after a three-year refit.\n\n"
+        "Its star exhibit is a 3,000-year-old log boat pulled from the River Ostel in 1961.\n\n"
+        "The River Ostel burst its banks in Varnholt last spring, flooding the museum's basement.\n"
+    ),
+}
+
+
+def test_when_is_answered_with_a_moment_not_a_span_of_time(tmp_path, assistant_for) -> None:
+    a = assistant_for(write_corpus(tmp_path / "corpus", MUSEUM), answer__backend="extractive")
+    a.index()
+    when = a.ask("When was the log boat found?")
+    assert when.short_answer is not None and when.short_answer.text == "1961"
+    old = a.ask("How old is the log boat?")
+    assert old.short_answer is not None and "3,000" in old.short_answer.text
+
+
+def test_a_name_that_says_its_kind_answers_a_which_question_whatever_its_label(tmp_path, assistant_for) -> None:
+    a = assistant_for(write_corpus(tmp_path / "corpus", MUSEUM), answer__backend="extractive")
+    a.index()
+    answer = a.ask("Which river flooded Varnholt?")
+    assert not answer.abstained
+    assert "River Ostel" in answer.answer

@@ -134,3 +134,21 @@ def test_his_name_after_an_answer_about_a_role_asks_the_name_of_that_role() -> N
     assert condense("What's his name?", [("Who won?", "The Ostrel Rovers won the cup. [1]")]).startswith(
         "What's his name?"
     )  # no role to name: left as it is
+
+
+def test_a_span_of_time_is_not_a_moment() -> None:
+    from rag.questions import asks_for_a_moment, span_of_time
+
+    assert all(span_of_time(t) for t in ["3,000-year-old", "eight years", "at least six weeks", "three-year"])
+    assert not any(span_of_time(t) for t in ["1961", "Saturday", "two years ago", "last year", "March 2024"])
+    assert asks_for_a_moment(analyse("When was the canoe found?").labels)
+    assert not asks_for_a_moment(analyse("How old is the canoe?").labels)
+    assert not asks_for_a_moment(analyse("How long did the strike last?").labels)
+
+
+def test_kind_terms_are_what_a_which_question_asks_for() -> None:
+    from rag.questions import kind_terms
+    from rag.text import term
+
+    assert kind_terms("Which river flooded Tremont?") == {term("river")}
+    assert kind_terms("Who flooded Tremont?") == frozenset()
