@@ -453,6 +453,7 @@ if __name__ == "__main__":
     # Run through the module's own name so the pickled pools refer to ``fit_retrieval_weights.Pools``, not
     # ``__main__.Pools``: bench/retrieval_misses.py reads the same --pools file.
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.machine
     import fit_retrieval_weights
 
     fit_retrieval_weights.main()
