@@ -58,11 +58,17 @@ def _asks_about_the_answer(question: str) -> bool:
     return short and bool(_BARE_DEMONSTRATIVE.search(question)) and len(content_terms(question)) <= 1
 
 
+def _short_value(answer: str) -> str:
+    """The short value an answer opens with ("$42 million" of "$42 million [1]. …"); "" when it opens with a
+    quoted sentence."""
+    lead = _MARKER.split(answer, maxsplit=1)[0].strip().strip('"“”')
+    return lead if 0 < len(lead.split()) <= 6 else ""
+
+
 def _claim(previous_question: str, previous_answer: str) -> str:
     """What "that" stands for: the previous question with the short value that opened its answer ("How much
     did the repairs cost: $42 million"); a quoted sentence is left out, since its names are not asked for."""
-    lead = _MARKER.split(previous_answer, maxsplit=1)[0].strip().strip('"“”')
-    short = lead if 0 < len(lead.split()) <= 6 else ""
+    short = _short_value(previous_answer)
     return f"{previous_question.rstrip(' ?')}: {short}" if short else previous_question.rstrip(" ?")
 
 
@@ -111,6 +117,11 @@ def resolve_pronouns(question: str, previous_question: str, previous_answer: str
     """
     answer_people = [p.title() for p in people(previous_answer)]
     question_people = [p.title() for p in people(previous_question)]
+    asked_who = previous_question.lstrip().lower().startswith(("who", "whom"))
+    short = _short_value(previous_answer)
+    if asked_who and short[:1].isupper() and not any(c.isdigit() for c in short):
+        # The name a "who" answer opens with is the person asked for, whatever words stand beside it.
+        answer_people = [short, *(p for p in answer_people if p != short)]
     persons = set(answer_people) | set(question_people)
     from_answer = _answer_things(previous_question, previous_answer, persons)
     named = [n for n in name_phrases(previous_question) if n not in persons and n.title() not in persons]
@@ -118,7 +129,6 @@ def resolve_pronouns(question: str, previous_question: str, previous_answer: str
     if len(things) > 1 and _thing_rank(things[0]) > 1:
         things = []
     groups = [m.group(1) for m in _GROUP_PHRASE.finditer(previous_question)][::-1]
-    asked_who = previous_question.lstrip().lower().startswith(("who", "whom"))
 
     def pick(pronoun: str) -> str | None:
         low = pronoun.lower()

@@ -320,11 +320,12 @@ _ROLE = frozenset(
 )
 
 
-def people(sentence: str) -> set[str]:
+def people(sentence: str) -> list[str]:
     """Runs of 2-4 capitalised words next to a role or a speech verb ("Secretary Jane Porter",
-    "Tom Becker, a spokesperson", "Maria Lopez said"): names of people, not of places."""
+    "Tom Becker, a spokesperson", "Maria Lopez said"): names of people, not of places, in reading order (a
+    follow-up's "she" stands for the first, the one an answer opens with)."""
     tokens = re.findall(r"[\w.’'-]+", sentence)
-    found: set[str] = set()
+    found: dict[str, None] = {}
     run: list[int] = []
     for i, token in enumerate([*tokens, ""]):
         word = token.strip(".,’'")
@@ -334,9 +335,9 @@ def people(sentence: str) -> set[str]:
         if 2 <= len(run) <= 4:
             near = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]] + tokens[i : i + 4]]
             if any(w in _ROLE for w in near):
-                found.add(" ".join(tokens[j].strip(".,’'") for j in run).lower())
+                found.setdefault(" ".join(tokens[j].strip(".,’'") for j in run).lower())
         run = []
-    return found
+    return list(found)
 
 
 _INJECTION = re.compile(

@@ -87,3 +87,13 @@ def test_a_bare_that_points_at_the_previous_answer() -> None:
     # "that" with a noun, or a question with words of its own, is not about the previous answer's claim.
     assert main_question(rewrite("Who confirmed that figure?", history)) == "Who confirmed that figure?"
     assert "lanterns" not in main_question(rewrite("What did the mayor say about that?", history))
+
+
+def test_she_after_a_who_answer_is_the_person_the_answer_opens_with() -> None:
+    answer = (
+        "Mira Kessel [1]. Mira Kessel won 48.2 percent of the vote, ahead of the sitting mayor, Oren Falk, who took "
+        "39.5 percent. [1]"
+    )
+    assert resolved("What did she promise?", "Who won the Dunmarsh mayoral election?", answer) == (
+        "What did Mira Kessel promise?"
+    )
