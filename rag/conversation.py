@@ -61,7 +61,9 @@ def _asks_about_the_answer(question: str) -> bool:
 def _short_value(answer: str) -> str:
     """The short value an answer opens with ("$42 million" of "$42 million [1]. …"); "" when it opens with a
     quoted sentence."""
-    lead = _MARKER.split(answer, maxsplit=1)[0].strip().strip('"“”')
+    lead = _MARKER.split(answer, maxsplit=1)[0].strip()
+    if lead.endswith((".", "!", "?", '"', "”")):
+        return ""  # a quoted sentence ends before its marker; a short value has the marker's full stop
     return lead if 0 < len(lead.split()) <= 6 else ""
 
 
