@@ -209,12 +209,16 @@ def read_markdown(text: str) -> Extracted:
         return Extracted(text=text)
     import yaml
 
+    warnings = []
     try:
         meta = yaml.safe_load(match.group(1) or "")
     except yaml.YAMLError as exc:
-        return Extracted(text=text, warnings=[f"front matter is not valid YAML ({_first_line(exc)}); read as text"])
-    if not isinstance(meta, dict):
-        return Extracted(text=text)
+        # Hand-written front matter often breaks YAML with a colon in a value ("title: Flood: clean-up
+        # begins"); each "key: value" line is still plain to read.
+        meta = _front_matter_lines(match.group(1) or "")
+        warnings.append(f"front matter is not valid YAML ({_first_line(exc)}); read line by line")
+    if not isinstance(meta, dict) or not meta:
+        return Extracted(text=text, warnings=warnings)
     meta = {str(k).lower(): v for k, v in meta.items()}
     blanked = "\n" * match.group(0).count("\n") + text[match.end() :]
     key = next((k for k in ("date", "published") if _scalar(meta.get(k))), None)
@@ -228,7 +232,18 @@ def read_markdown(text: str) -> Extracted:
         byline_key=by,
         url=_scalar(meta.get("url")),
         source=_scalar(meta.get("source") or meta.get("site")),
+        warnings=warnings,
     )
+
+
+def _front_matter_lines(block: str) -> dict[str, str]:
+    """Top-level ``key: value`` lines of a front matter YAML could not read (the value runs to the line end)."""
+    meta = {}
+    for line in block.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key[:1].isspace() and " " not in key.strip():
+            meta[key.strip()] = value.strip().strip("'\"")
+    return meta
 
 
 def read_binary(suffix: str, data: bytes, limits: CorpusSettings) -> Extracted:

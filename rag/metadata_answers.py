@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag.models import RetrievedChunk, Source
-from rag.questions import MetaKind, meta_kind
-from rag.text import mentioned, question_name_tokens, split_sentences
+from rag.questions import MetaKind, latest_subject, meta_kind
+from rag.text import content_terms, mentioned, question_name_tokens, split_sentences, term
 
 
 def with_header_lines(hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
@@ -88,16 +88,17 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
 
 
 def _about(question: str, sources: Sequence[Source]) -> list[Source]:
-    """The sources of the files that name everything the question names ("the latest on Vellum Foods": the
-    articles that mention Vellum Foods, not the newest article retrieved); all of them when none does."""
+    """The sources of the files that name everything the question names and hold a word of what it asks about
+    ("the latest on the Vellum Foods recall": the articles that mention Vellum Foods and the recall, not the
+    newest article retrieved, nor the newest that only names Vellum Foods); all of them when none does."""
     wanted = question_name_tokens(question)
-    if not wanted:
-        return list(sources)
     by_file: dict[str, str] = {}
     for s in sources:
         by_file[s.path] = f"{by_file.get(s.path, s.title)} {s.text}"
-    files = {path for path, text in by_file.items() if mentioned(wanted, text) == wanted}
-    return [s for s in sources if s.path in files] or list(sources)
+    files = {path for path, text in by_file.items() if mentioned(wanted, text) == wanted} if wanted else set(by_file)
+    topic = content_terms(latest_subject(question)) - {term(w) for w in wanted}
+    on_topic = {path for path in files if topic & content_terms(by_file[path])}
+    return [s for s in sources if s.path in (on_topic or files)] or list(sources)
 
 
 def metadata_value(question: str, source: Source) -> str | None:

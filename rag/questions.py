@@ -99,6 +99,7 @@ class MetaKind(StrEnum):
     LATEST = "latest"
 
 
+_LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I)
 _META = (
     (MetaKind.AUTHOR, re.compile(r"^\W*who (wrote|authored|reported|penned)\b|\bwho is the (author|writer)\b", re.I)),
     (
@@ -107,11 +108,14 @@ _META = (
             r"\bwhen (was|were|did) (it|this|that|the (article|story|report|piece))\b.*\b(publish|written|post)", re.I
         ),
     ),
-    (
-        MetaKind.LATEST,
-        re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I),
-    ),
+    (MetaKind.LATEST, _LATEST),
 )
+
+
+def latest_subject(question: str) -> str:
+    """What "the latest on …" asks about ("the Varnholt flood"); the whole question for any other."""
+    found = _LATEST.search(question)
+    return question[found.end() :] if found else question
 
 
 @dataclass(frozen=True)

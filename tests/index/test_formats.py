@@ -139,7 +139,21 @@ def test_markdown_front_matter_is_metadata_and_lines_stay_those_of_the_file(tmp_
     assert article.text.splitlines()[7] == "# Heading" == text.splitlines()[7] and "X Daily" not in article.text
     (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nBody text.\n")
     bad = _read(tmp_path / "bad.md")
-    assert "title" in bad.text and "not valid YAML" in bad.warnings[0]
+    assert "not valid YAML" in bad.warnings[0] and "read line by line" in bad.warnings[0]
+    assert "title" not in bad.text and "Body text." in bad.text
+
+
+def test_front_matter_yaml_cannot_read_is_read_line_by_line(tmp_path: Path) -> None:
+    # A colon in an unquoted title is invalid YAML, and common in hand-written front matter.
+    text = "---\ntitle: Flood: clean-up begins in Varnholt\nauthor: Ida Brenn\ndate: 2025-03-06\n---\nBody line.\n"
+    (tmp_path / "colon.md").write_text(text)
+    article = _read(tmp_path / "colon.md")
+    assert (article.title, article.byline, article.published) == (
+        "Flood: clean-up begins in Varnholt",
+        "Ida Brenn",
+        "2025-03-06",
+    )
+    assert article.text.splitlines()[5] == "Body line." and "author" not in article.text
 
 
 def test_bad_files_are_skipped_and_the_others_still_load(tmp_path: Path) -> None:

@@ -473,3 +473,17 @@ def test_a_name_that_says_its_kind_answers_a_which_question_whatever_its_label(t
     answer = a.ask("Which river flooded Varnholt?")
     assert not answer.abstained
     assert "River Ostel" in answer.answer
+
+
+def test_the_latest_on_a_story_is_the_newest_article_about_it_not_the_newest_naming_its_place(
+    tmp_path, assistant_for
+) -> None:
+    articles = {
+        "flood-1.md": "---\ndate: 2025-03-03\n---\nThe River Ostel flooded 300 homes in Varnholt on Sunday night.\n",
+        "flood-2.md": "---\ndate: 2025-03-06\n---\nVarnholt began clearing mud as the flood waters receded.\n",
+        "museum.md": "---\ndate: 2025-06-14\n---\nThe Varnholt museum reopened on Saturday after a refit.\n",
+    }
+    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
+    a.index()
+    answer = a.ask("What is the latest on the Varnholt flood?")
+    assert answer.short_answer is not None and answer.short_answer.text == "2025-03-06"
