@@ -34,6 +34,7 @@ from rag.questions import (
     without_how_phrase,
 )
 from rag.text import (
+    CALENDAR_WORDS,
     STOPWORDS,
     YEAR_RE,
     content_terms,
@@ -77,6 +78,7 @@ _GENERIC = frozenset(
     "take took role purpose people person".split()
 )
 _GENERIC_TERMS = frozenset(term(w) for w in _GENERIC)  # compared with stemmed question terms
+_CALENDAR_TERMS = frozenset(term(w) for w in CALENDAR_WORDS)
 
 
 @dataclass
@@ -290,12 +292,21 @@ def _find(tokens: list[str], needle: list[str]) -> list[int]:
 
 
 def topic_terms(question: str) -> frozenset[str]:
-    """What the question is about besides its names: "the population of Greenvale" -> {"population"}."""
+    """What the question is about besides its names and the dates the window handles: "the population of
+    Greenvale in June 2025" -> {"population"}."""
     names = {term(w) for w in question_name_tokens(question)} | {
         term(w.lower()) for w in question_name_tokens(question)
     }
     asked = content_terms(without_how_phrase(question))
-    return frozenset(t for t in asked if t not in names and t.lower() not in names and t not in _GENERIC_TERMS)
+    return frozenset(
+        t
+        for t in asked
+        if t not in names
+        and t.lower() not in names
+        and t not in _GENERIC_TERMS
+        and t not in _CALENDAR_TERMS
+        and not YEAR_RE.match(t)
+    )
 
 
 def topic_words(question: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ news (who, how many, when) hinge on them, and they need no model.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,10 +207,16 @@ def name_phrases(text: str) -> list[str]:
     return out
 
 
+# Month and weekday names are capitalised but date the question: its date window handles them, and the
+# passages seldom repeat them ("in June 2025" over an article dated 2025-06-14 that says "on Saturday").
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name) if w)
+
+
 def question_name_tokens(question: str) -> set[str]:
     """``name_tokens`` of a question, less a lone capitalised word that only opens it ("Exactly how many …"):
-    questions seldom open with a name, and a missing "name" makes the answerer abstain."""
-    tokens = name_tokens(question)
+    questions seldom open with a name, and a missing "name" makes the answerer abstain; less month and day
+    names."""
+    tokens = name_tokens(question) - CALENDAR_WORDS
     first = re.match(r"\W*([A-Z][a-z]+)\b(?!\s+[A-Z])", question)
     if first:
         tokens.discard(first.group(1).lower())

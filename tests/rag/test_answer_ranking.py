@@ -72,3 +72,10 @@ def test_topic_words_leave_out_the_questions_names_and_generic_words_whatever_th
     assert topic_terms("What is the population of Orvanes?") == {term("population")}
     assert topic_terms("What is the population of Greenvale?") == {term("population")}
     assert topic_terms("Which place did the Calder tunnel reach?") == {term("tunnel"), term("reach")}
+
+
+def test_the_dates_of_a_question_are_not_its_topic() -> None:
+    from rag.answer_ranking import topic_terms
+    from rag.text import term
+
+    assert topic_terms("What happened to the Varnholt museum in June 2025?") == {term("museum")}

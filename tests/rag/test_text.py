@@ -26,3 +26,10 @@ def test_a_word_ending_in_e_shares_its_term_with_its_inflections() -> None:
     assert term("employee") == term("employees")
     assert term("troops") == term("troop") and term("entered") == term("enter")
     assert content_terms("What did the mayor promise?") & content_terms("The mayor promised free buses.")
+
+
+def test_month_and_day_names_are_not_names_a_passage_must_repeat() -> None:
+    from rag.text import question_name_tokens
+
+    assert question_name_tokens("What happened in Varnholt in June 2025?") == {"varnholt"}
+    assert question_name_tokens("What did the Varnholt council decide on Monday?") == {"varnholt"}
