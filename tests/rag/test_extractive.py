@@ -35,6 +35,13 @@ ARTICLES = {
 }
 
 
+def _indexed(tmp_path, assistant_for, articles: dict[str, str]):
+    """An extractive assistant over ``articles``, indexed."""
+    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
+    a.index()
+    return a
+
+
 @pytest.fixture
 def assistant(tmp_path, assistant_for):
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
@@ -425,8 +432,7 @@ def test_a_how_many_short_answer_counts_the_plural_noun_not_the_words_after_it(t
             "Commuters crowded onto buses, and cycling traffic across the Sluis bridge doubled, city counters showed.\n"
         ),
     }
-    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
-    a.index()
+    a = _indexed(tmp_path, assistant_for, articles)
     answer = a.ask("How many drivers joined the tram strike in Keldmoor?")
     assert not answer.abstained
     # "14" counts tram lines: it must not open the answer as the number of drivers.
@@ -441,8 +447,7 @@ def test_a_question_in_the_present_finds_the_verb_in_the_past(tmp_path, assistan
             "Haddar, a former schoolteacher, promised to make the town's buses free for under-18s within a year.\n"
         ),
     }
-    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
-    a.index()
+    a = _indexed(tmp_path, assistant_for, articles)
     answer = a.ask("What did Haddar promise?")
     assert not answer.abstained
     assert "buses free" in answer.answer
@@ -459,8 +464,7 @@ MUSEUM = {
 
 
 def test_when_is_answered_with_a_moment_not_a_span_of_time(tmp_path, assistant_for) -> None:
-    a = assistant_for(write_corpus(tmp_path / "corpus", MUSEUM), answer__backend="extractive")
-    a.index()
+    a = _indexed(tmp_path, assistant_for, MUSEUM)
     when = a.ask("When was the log boat found?")
     assert when.short_answer is not None and when.short_answer.text == "1961"
     old = a.ask("How old is the log boat?")
@@ -468,8 +472,7 @@ def test_when_is_answered_with_a_moment_not_a_span_of_time(tmp_path, assistant_f
 
 
 def test_a_name_that_says_its_kind_answers_a_which_question_whatever_its_label(tmp_path, assistant_for) -> None:
-    a = assistant_for(write_corpus(tmp_path / "corpus", MUSEUM), answer__backend="extractive")
-    a.index()
+    a = _indexed(tmp_path, assistant_for, MUSEUM)
     answer = a.ask("Which river flooded Varnholt?")
     assert not answer.abstained
     assert "River Ostel" in answer.answer
@@ -483,7 +486,6 @@ def test_the_latest_on_a_story_is_the_newest_article_about_it_not_the_newest_nam
         "flood-2.md": "---\ndate: 2025-03-06\n---\nVarnholt began clearing mud as the flood waters receded.\n",
         "museum.md": "---\ndate: 2025-06-14\n---\nThe Varnholt museum reopened on Saturday after a refit.\n",
     }
-    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
-    a.index()
+    a = _indexed(tmp_path, assistant_for, articles)
     answer = a.ask("What is the latest on the Varnholt flood?")
     assert answer.short_answer is not None and answer.short_answer.text == "2025-03-06"
