@@ -68,7 +68,7 @@ _MONTH_ABBR = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     token = match.group(0)
-    if token == "\n" and text[match.end() : match.end() + 1].islower():
+    if token == "\n" and (text[match.end() : match.end() + 1].islower() or _runs_on(text[: match.start()])):
         return False  # a hard-wrapped line (PDF text, wrapped .txt) continues its sentence
     if "\n" in token or not token.startswith("."):
         return True
@@ -83,6 +83,16 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if word in _MONTH_ABBR and following.isdigit():
         return False
     return not (_ACRONYM.fullmatch(word) and _continues(rest))
+
+
+_LAST_WORD = re.compile(r"([A-Za-z]+)[ \t]*$|,[ \t]*$")
+
+
+def _runs_on(line_before: str) -> bool:
+    """A line that ends on a comma or a function word ("levels of", "the plan, which") stops mid-sentence:
+    the next line continues it, however it starts ("12 micrograms", "John Doe said")."""
+    found = _LAST_WORD.search(line_before[-40:])
+    return bool(found) and (found.group(1) is None or found.group(1).lower() in STOPWORDS)
 
 
 _ACRONYM = re.compile(r"(?:[a-z]\.)+[a-z]?")

@@ -33,3 +33,17 @@ def test_month_and_day_names_are_not_names_a_passage_must_repeat() -> None:
 
     assert question_name_tokens("What happened in Varnholt in June 2025?") == {"varnholt"}
     assert question_name_tokens("What did the Varnholt council decide on Monday?") == {"varnholt"}
+
+
+def test_a_hard_wrapped_line_that_stops_mid_sentence_runs_on() -> None:
+    from rag.text import split_sentences
+
+    text = (
+        "Samples at the intake showed toxin levels of\n12 micrograms per litre, the authority said.\n\n"
+        "Causes and response\nWarm weather fed the bloom, according to\nMarit Velund, who led the team.\n"
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "Samples at the intake showed toxin levels of\n12 micrograms per litre, the authority said.",
+        "Causes and response",  # a heading ends on a content word: the next line starts anew
+        "Warm weather fed the bloom, according to\nMarit Velund, who led the team.",
+    ]
