@@ -45,7 +45,7 @@ from rag.generator import Source
 from rag.models import Answer
 from rag.questions import analyse
 from rag.settings import BUNDLED_CORPUS, Settings
-from rag.short_answers import FEATURES, MODEL_FILE, entity_candidates, first_choice
+from rag.short_answers import FEATURES, MODEL_FILE, entity_candidates, first_choice, untagged_name_nearer
 
 FOLDS = 5
 THRESHOLD = 0.5  # an even chance: not tuned (see the module docstring)
@@ -86,8 +86,8 @@ def _example(answer: Answer, assistant: Assistant, group: str, suite: str, refer
     found = entity_candidates(
         info, answer.citations, sources, context_of(answer.standalone_question), assistant.embedder
     )
-    if not found:
-        return None
+    if not found or untagged_name_nearer(found[first_choice(found)], info, answer.citations, sources):
+        return None  # the answerer shows no short answer here, whatever the model would say
     return Example(
         group=group,
         suite=suite,

@@ -43,7 +43,7 @@ from rag.questions import (
     head_noun,
     span_of_time,
 )
-from rag.text import NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words
+from rag.text import CALENDAR_WORDS, NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words
 
 
 def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
@@ -318,6 +318,8 @@ def short_answer(
     if not found:
         return None
     best = found[first_choice(found)]
+    if untagged_name_nearer(best, info, citations, sources):
+        return None
     model = load_entity_model()
     if model is None:
         return best.answer
@@ -325,6 +327,36 @@ def short_answer(
     if confidence < min_confidence:
         return None
     return best.answer.model_copy(update={"confidence": round(confidence, 3)})
+
+
+def untagged_name_nearer(
+    best: EntityCandidate, info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source]
+) -> bool:
+    """The tagger misses names: when its quote holds a capitalised name no entity covers, nearer the question's
+    words than a person or organisation candidate, that name may be the answer ("Ines Carvalho will become its
+    chief executive, replacing founder Bram Okonkwo"): no short answer beats a wrong one."""
+    if best.answer.label not in AGENT_LABELS:
+        return False
+    cit = next((c for c in citations if c.n == best.answer.citation), None)
+    source = _source_of(cit, sources) if cit else None
+    if cit is None or source is None:
+        return False
+    lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
+    tagged = [source.text[e.start : e.end] for e in within(source.entities, lo, hi)]
+    asked = content_terms(info.text)
+    near = proximity(cit.quote, [best.answer.text], asked)
+    untagged = [
+        n
+        for n in name_phrases(cit.quote)
+        if len(n.split()) >= 2
+        and not any(n in t or t in n for t in tagged)
+        and not content_terms(n) <= asked
+        and n.split()[0].lower() not in CALENDAR_WORDS
+    ]
+    return any(proximity(cit.quote, [n], asked) > near for n in untagged)
+
+
+AGENT_LABELS = frozenset({"PERSON", "ORG"})
 
 
 def first_choice(found: Sequence[EntityCandidate]) -> int:

@@ -162,3 +162,12 @@ def test_one_entity_written_two_ways_is_one_candidate_counted_in_each_quote() ->
 def test_without_a_fitted_model_file_the_chosen_short_answer_is_shown(tmp_path) -> None:
     assert load_entity_model(tmp_path / "missing.json") is None
     assert load_entity_model() is not None  # the committed file matches the features
+
+
+def test_no_short_answer_when_an_untagged_name_stands_nearer_the_asked_words() -> None:
+    text = "Veltra said that Ines Calderra will become its chief executive on July 1, replacing founder Brem Okafor."
+    question = "Who will become chief executive of Veltra Robotics?"
+    # The tagger missed "Ines Calderra": the one person it found is the man she replaces.
+    assert _one(text, [("Veltra", "ORG"), ("July 1", "DATE"), ("Brem Okafor", "PERSON")], question) is None
+    tagged = _one(text, [("Veltra", "ORG"), ("Ines Calderra", "PERSON"), ("Brem Okafor", "PERSON")], question)
+    assert tagged is not None and tagged.text == "Ines Calderra"
