@@ -75,6 +75,20 @@ def import_shares(trace: str, top: int = 12) -> dict[str, float]:
     return {name: round(seconds, 2) for name, seconds in ranked}
 
 
+# A child forked from this (large) process counts the parent's pages in its own peak RSS until it execs, so
+# RUSAGE_CHILDREN here would report this process's size: a small launcher process runs the command instead.
+_LAUNCH = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def peak_rss_of(cmd: list[str], env: dict[str, str]) -> float:
+    """Peak RSS (MB) of one run of ``cmd``, measured by a launcher that holds nothing else."""
+    out = subprocess.run([sys.executable, "-c", _LAUNCH, *cmd], env=env, check=True, capture_output=True, text=True)
+    return int(out.stdout.split()[-1]) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold-start runs")
@@ -149,7 +163,7 @@ def main() -> None:
             cold.append(time.perf_counter() - start)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cold_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        cold_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        cold_rss = peak_rss_of(ask, env)
         python_at = ask.index(sys.executable)
         traced_cmd = [*ask[: python_at + 1], "-X", "importtime", *ask[python_at + 1 :]]
         traced = subprocess.run(traced_cmd, env=env, capture_output=True, text=True)
