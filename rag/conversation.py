@@ -40,7 +40,7 @@ def rewrite(question: str, history: Sequence[tuple[str, str]]) -> str:
     if not history or not is_followup(question):
         return question
     previous, previous_answer = history[-1]
-    resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer)
+    resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer, _people_named(history))
     if _asks_about_the_answer(question):
         resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
     carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
@@ -111,7 +111,27 @@ def _answer_things(previous_question: str, previous_answer: str, exclude: set[st
     return sorted(found, key=lambda n: min(_thing_rank(n), 2))
 
 
-def resolve_pronouns(question: str, previous_question: str, previous_answer: str) -> str:
+def _answered_person(question: str, answer: str) -> str:
+    """The name a "who" answer opens with ("Mira Kessel [1]. …"); "" for any other turn."""
+    short = _short_value(answer)
+    asked_who = question.lstrip().lower().startswith(("who", "whom"))
+    return short if asked_who and short[:1].isupper() and not any(c.isdigit() for c in short) else ""
+
+
+def _people_named(history: Sequence[tuple[str, str]]) -> frozenset[str]:
+    """Everyone the conversation has established as a person (lower case): the names "who" answers opened with
+    and the people its questions and answers name, so "she" two turns on still finds "Mira Kessel"."""
+    found: set[str] = set()
+    for question, answer in history:
+        found.update(people(question) + people(answer))
+        if person := _answered_person(main_question(question), answer):
+            found.add(person.lower())
+    return frozenset(found)
+
+
+def resolve_pronouns(
+    question: str, previous_question: str, previous_answer: str, known_people: frozenset[str] = frozenset()
+) -> str:
     """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest.
 
     A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
@@ -119,9 +139,13 @@ def resolve_pronouns(question: str, previous_question: str, previous_answer: str
     """
     answer_people = [p.title() for p in people(previous_answer)]
     question_people = [p.title() for p in people(previous_question)]
+    # A name of the previous question that the conversation already knows as a person ("What did Mira Kessel
+    # promise?" after "Who won?" answered "Mira Kessel").
+    question_people += [
+        n for n in name_phrases(previous_question) if n.lower() in known_people and n not in question_people
+    ]
     asked_who = previous_question.lstrip().lower().startswith(("who", "whom"))
-    short = _short_value(previous_answer)
-    if asked_who and short[:1].isupper() and not any(c.isdigit() for c in short):
+    if short := _answered_person(previous_question, previous_answer):
         # The name a "who" answer opens with is the person asked for, whatever words stand beside it.
         answer_people = [short, *(p for p in answer_people if p != short)]
     persons = set(answer_people) | set(question_people)

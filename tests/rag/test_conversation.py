@@ -97,3 +97,16 @@ def test_she_after_a_who_answer_is_the_person_the_answer_opens_with() -> None:
     assert resolved("What did she promise?", "Who won the Dunmarsh mayoral election?", answer) == (
         "What did Mira Kessel promise?"
     )
+
+
+def test_she_two_turns_on_is_still_the_person_the_conversation_established() -> None:
+    won = (
+        "Mira Kessel [1]. Mira Kessel won 48.2 percent of the vote, ahead of the sitting mayor, Oren Falk, who took "
+        "39.5 percent. [1]"
+    )
+    promised = "Kessel, a former teacher, promised free buses. [1] The sitting mayor, Oren Falk, conceded. [2]"
+    history = [
+        ("Who won the Dunmarsh mayoral election?", won),
+        ("What did Mira Kessel promise? (following up on: Who won the Dunmarsh mayoral election?)", promised),
+    ]
+    assert rewrite("Who did she beat?", history).split(CONTEXT_MARK)[0] == "Who did Mira Kessel beat?"
