@@ -36,6 +36,8 @@ from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import (
     FIGURE,
     NAMES,
+    ORG,
+    PERSON,
     PLACE,
     TIMESPAN,
     QuestionInfo,
@@ -112,6 +114,7 @@ def _not_an_answer(text: str, label: str, after: str, modified: frozenset[str]) 
 
 
 MEASURES = FIGURE | TIMESPAN
+AGENT_LABELS = frozenset({PERSON, ORG})  # the kinds an untagged name may be mistaken for
 _TOKEN = re.compile(r"[A-Za-z][\w'’-]*")
 _CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
 
@@ -354,9 +357,6 @@ def untagged_name_nearer(
         and n.split()[0].lower() not in CALENDAR_WORDS
     ]
     return any(proximity(cit.quote, [n], asked) > near for n in untagged)
-
-
-AGENT_LABELS = frozenset({"PERSON", "ORG"})
 
 
 def first_choice(found: Sequence[EntityCandidate]) -> int:
