@@ -126,8 +126,12 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
     near = before + after
     if ent.label in TIMESPAN:
         # A date closes its clause ("entered orbit around the icy moon Verris on Tuesday"): any word of the
-        # clause it stands in may be the event it dates, however far.
+        # clause it stands in may be the event it dates, however far, and no word past it ("begin in spring
+        # 2026 and the berths should open in 2028": 2026 dates the beginning, not the opening).
+        start, end = _span_between(_NEW_SUBJECT, text, ent)
+        near = [t for t in near if start <= t[1] and t[2] <= end]
         lo, hi = _clause(text, ent)
+        lo, hi = max(lo, start), min(hi, end)
         near += [
             t for t in tokens if lo <= t[1] and t[2] <= hi and t not in near and (t[2] <= ent.start or t[1] >= ent.end)
         ]
@@ -153,11 +157,20 @@ _CLAUSE_MARK = re.compile(
     r"unless|whereas|that|which|who|whom|whose|where|if)\b",
     re.I,
 )
+# "and"/"but" before a determiner or pronoun opens a new subject: no word of a date's window or clause is taken
+# past it ("… in spring 2026 and the berths should open in 2028": 2026 does not date the opening). A fronted
+# date ("In October, the ministry …") reaches past its comma as before.
+_NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|she|it|they|we)\s)", re.I)
 
 
 def _clause(text: str, ent: Entity) -> tuple[int, int]:
     """The span of the clause ``ent`` stands in: between the clause marks around it."""
-    marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+    return _span_between(_CLAUSE_MARK, text, ent)
+
+
+def _span_between(marks_re: re.Pattern[str], text: str, ent: Entity) -> tuple[int, int]:
+    """The span around ``ent`` between the nearest matches of ``marks_re`` on either side."""
+    marks = [m.start() for m in marks_re.finditer(text)]
     lo = max((m for m in marks if m < ent.start), default=-1) + 1
     hi = min((m for m in marks if m >= ent.end), default=len(text))
     return lo, hi

@@ -123,3 +123,12 @@ def test_a_date_in_a_later_clause_dates_that_clause() -> None:
         "The army began its pull-out of the valley in spring, and the council met to discuss the valley last month.",
     ):
         assert not attached(text, [], _entity(text, "last month", "DATE"), matcher)
+
+
+def test_and_before_a_new_subject_ends_a_dates_reach() -> None:
+    matcher = Matcher(focus_of("When will the berths open?", ["berths", "open"]), None)
+    text = "Construction will begin in spring 2026 and the berths should open in 2028, the port said."
+    assert not attached(text, [], _entity(text, "spring 2026", "DATE"), matcher, owned=False)
+    assert attached(text, [], _entity(text, "2028", "DATE"), matcher, owned=False)
+    fronted = "In October, the berths will open to ships."  # a fronted date reaches past its comma
+    assert attached(fronted, [], _entity(fronted, "October", "DATE"), matcher, owned=False)
