@@ -88,7 +88,7 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
     """Chunks with exact offsets; a paged article is split page by page, so each chunk has one page.
     ``entities`` (offsets into the article) are kept with the chunk they fall in."""
     text = article.text
-    stated, by_line = article.date_stated, article.byline_stated
+    stated, by_line, out_line = article.date_stated, article.byline_stated, article.outlet_stated
     lines = LineIndex(text)
     spans: list[tuple[int, int, int | None]] = []
     if article.pages:
@@ -128,6 +128,9 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
             byline_line=by_line.line if by_line else None,
             byline_quote=by_line.quote if by_line else None,
             byline_char=by_line.start_char if by_line else None,
+            outlet_line=out_line.line if out_line else None,
+            outlet_quote=out_line.quote if out_line else None,
+            outlet_char=out_line.start_char if out_line else None,
         ).with_entities(within(entities, start, end))
         for i, (start, end, page) in enumerate(spans)
     ]

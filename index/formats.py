@@ -33,6 +33,7 @@ class Extracted:
     published: str | None = None
     published_key: str | None = None  # the front-matter key that gave ``published`` ("date", "published")
     byline_key: str | None = None  # the front-matter key that gave ``byline`` ("author", "authors", "byline")
+    source_key: str | None = None  # the front-matter key that gave ``source`` ("source", "site")
     url: str | None = None
     source: str | None = None
     pages: list[int] | None = None
@@ -223,6 +224,7 @@ def read_markdown(text: str) -> Extracted:
     blanked = "\n" * match.group(0).count("\n") + text[match.end() :]
     key = next((k for k in ("date", "published") if _scalar(meta.get(k))), None)
     by = next((k for k in ("author", "authors", "byline") if _scalar(meta.get(k))), None)
+    site = next((k for k in ("source", "site") if _scalar(meta.get(k))), None)
     return Extracted(
         text=blanked,
         title=_scalar(meta.get("title")),
@@ -230,8 +232,9 @@ def read_markdown(text: str) -> Extracted:
         published=_scalar(meta.get(key)) if key else None,
         published_key=key,
         byline_key=by,
+        source_key=site,
         url=_scalar(meta.get("url")),
-        source=_scalar(meta.get("source") or meta.get("site")),
+        source=_scalar(meta.get(site)) if site else None,
         warnings=warnings,
     )
 

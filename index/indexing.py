@@ -192,8 +192,9 @@ def _sync(
             # them in place, without re-embedding.
             stated = (s.line, s.quote, s.start_char) if (s := article.date_stated) else None
             by_line = (s.line, s.quote, s.start_char) if (s := article.byline_stated) else None
-            dates = (article.published, article.outlet, article.date_source, stated, by_line)
-            stored = (rec.published, rec.outlet, rec.date_source, rec.stated, rec.byline_stated)
+            out_line = (s.line, s.quote, s.start_char) if (s := article.outlet_stated) else None
+            dates = (article.published, article.outlet, article.date_source, stated, by_line, out_line)
+            stored = (rec.published, rec.outlet, rec.date_source, rec.stated, rec.byline_stated, rec.outlet_stated)
             if not rec.has_dates or stored != dates:
                 store.set_dates(rec.ids, *dates)
                 summary.dates_added += 1

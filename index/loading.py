@@ -40,6 +40,9 @@ class Article:
     date_source: str = "none"
     date_stated: Stated | None = None  # the line that states ``published`` (dateline or front-matter line)
     byline_stated: Stated | None = None  # the front-matter line that states ``byline`` (a byline line is text)
+    outlet_stated: Stated | None = (
+        None  # the line that states ``outlet`` when no chunk holds it (front matter, page meta)
+    )
     warnings: list[str] = field(default_factory=list)
     url: str | None = None
     source: str | None = None
@@ -199,15 +202,19 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     raw_html = as_written if kind == "html_meta" else None
     stated = front_matter_line(as_written, found.published_key) if found.published_key and as_written else None
     by_line = front_matter_line(as_written, found.byline_key) if found.byline_key and as_written else None
+    out_line = front_matter_line(as_written, found.source_key) if found.source_key and as_written else None
     dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind, stated))
     author = found.byline or byline or dating.byline
     date_stated = dating.stated
     by_line = by_line if found.byline and by_line and found.byline in by_line.quote else None
+    outlet = dating.outlet
+    out_line = out_line if outlet and out_line and outlet in out_line.quote else None
     if kind == "html_meta":
-        text, meta = with_page_metadata(text, author, None if date_stated else dating.iso)
+        text, meta = with_page_metadata(text, author, None if date_stated else dating.iso, outlet)
         if meta is not None:
             by_line = meta if author and author in meta.quote else by_line
             date_stated = date_stated or (meta if dating.iso and dating.iso in meta.quote else None)
+            out_line = meta if outlet and outlet in meta.quote else out_line
     return Article(
         path=path,
         rel_path=rel,
@@ -220,6 +227,7 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
         date_source=dating.source,
         date_stated=date_stated,
         byline_stated=by_line,
+        outlet_stated=out_line,
         warnings=[f"{rel}: {w}" for w in found.warnings],
         url=found.url,
         source=found.source,
@@ -227,13 +235,18 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     )
 
 
-def with_page_metadata(text: str, author: str | None, published: str | None) -> tuple[str, Stated | None]:
-    """A web page's text with a closing line that states what only its metadata says: the author when the
-    text does not name them, the date when no line of the text states it ("Page metadata: by Jane Roe;
-    published 2024-03-02."), so "Who wrote it?" and "When was it published?" can quote and cite a line of the
-    indexed text. The line says where it comes from; it goes last so no offset of the page's own text moves."""
-    parts = ([f"by {author}"] if author and author not in text else []) + (
-        [f"published {published}"] if published else []
+def with_page_metadata(
+    text: str, author: str | None, published: str | None, outlet: str | None = None
+) -> tuple[str, Stated | None]:
+    """A web page's text with a closing line that states what only its metadata says: the site when the text
+    does not name it, the author when the text does not name them, the date when no line of the text states it
+    ("Page metadata: from Bay Record; by Jane Roe; published 2024-03-02."), so "Which outlet …?", "Who wrote
+    it?" and "When was it published?" can quote and cite a line of the indexed text. The line says where it
+    comes from; it goes last so no offset of the page's own text moves."""
+    parts = (
+        ([f"from {outlet}"] if outlet and outlet not in text else [])
+        + ([f"by {author}"] if author and author not in text else [])
+        + ([f"published {published}"] if published else [])
     )
     if not parts:
         return text, None

@@ -27,6 +27,7 @@ def with_header_lines(hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
         lines = (
             ("date-line", first.date_quote, first.date_line, first.date_char),
             ("byline-line", first.byline_quote, first.byline_line, first.byline_char),
+            ("outlet-line", first.outlet_quote, first.outlet_line, first.outlet_char),
         )
         for kind, quote, line, char in lines:
             if not quote or line is None or char is None or any(quote in h.text for h in mine):
@@ -66,7 +67,7 @@ def date_line(source: Source) -> str | None:
 
 
 def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Source] | None:
-    """Text with a ``[n]`` marker quoting the byline or date line, and the source it is from; None for
+    """Text with a ``[n]`` marker quoting the byline, outlet or date line, and the source it is from; None for
     other questions, or when no source holds such a line. For "the latest on Z" it is the date line of
     the newest article among the sources."""
     kind = meta_kind(question)
@@ -79,9 +80,13 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
         newest = max(dated, key=lambda s: (s.published_date, -s.n))
         return f"{date_line(newest).rstrip('.')}. [{newest.n}]", newest
     # The article asked about is the best-ranked one; another article's byline would answer a different question.
-    field = "byline" if kind is MetaKind.AUTHOR else "published"
     for source in (s for s in sources if sources and s.path == sources[0].path):
-        line = header_line(source, source.byline) if field == "byline" else date_line(source)
+        if kind is MetaKind.AUTHOR:
+            line = header_line(source, source.byline)
+        elif kind is MetaKind.OUTLET:
+            line = header_line(source, source.outlet)
+        else:
+            line = date_line(source)
         if line:
             return f"{line} [{source.n}]", source
     return None
@@ -106,6 +111,8 @@ def metadata_value(question: str, source: Source) -> str | None:
     kind = meta_kind(question)
     if kind is MetaKind.AUTHOR:
         return source.byline
+    if kind is MetaKind.OUTLET:
+        return source.outlet
     if kind in (MetaKind.PUBLISHED, MetaKind.LATEST):
         return stated_date(source)
     return None

@@ -89,6 +89,10 @@ class Passage(BaseModel):
     byline_line: int | None = None
     byline_quote: str | None = None
     byline_char: int | None = None
+    # And for the outlet, when only front matter or a page's metadata line states it.
+    outlet_line: int | None = None
+    outlet_quote: str | None = None
+    outlet_char: int | None = None
     page: int | None = None
     page_line: int | None = None
     # Entities found at index time: private, so they stay out of JSON output and API schemas.

@@ -97,6 +97,7 @@ class MetaKind(StrEnum):
     AUTHOR = "author"
     PUBLISHED = "published"
     LATEST = "latest"
+    OUTLET = "outlet"
 
 
 _LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I)
@@ -109,6 +110,16 @@ _META = (
         ),
     ),
     (MetaKind.LATEST, _LATEST),
+    # The article's own outlet; "which news agency first reported …" stays a question about the text (an
+    # article cites the agency it got the news from).
+    (
+        MetaKind.OUTLET,
+        re.compile(
+            r"^\W*(?:which|what) (?:news )?(?:outlet|newspaper|paper|publication|site|website|magazine) "
+            r"(?:reported|published|ran|wrote|carried|covered)\b|\bwho published the (?:article|story|report|piece)\b",
+            re.I,
+        ),
+    ),
 )
 
 

@@ -62,9 +62,13 @@ _CHUNK_FIELDS = (
     "byline_line",
     "byline_quote",
     "byline_char",
+    "outlet_line",
+    "outlet_quote",
+    "outlet_char",
 )
 _STATED_KEYS = ("date_line", "date_quote", "date_char")
 _BYLINE_KEYS = ("byline_line", "byline_quote", "byline_char")
+_OUTLET_KEYS = ("outlet_line", "outlet_quote", "outlet_char")
 DAY_KEY = "published_day"  # days since 1970-01-01, present on dated chunks only (Chroma compares numbers)
 DATED_KEY = "dated"
 
@@ -90,6 +94,7 @@ class FileRecord:
     has_dates: bool = True  # False for chunks written before dates were stored (see ``Store.set_dates``)
     stated: tuple[int, str, int] | None = None  # (line, quote, offset) that state the date, as stored
     byline_stated: tuple[int, str, int] | None = None  # the same for a front-matter byline
+    outlet_stated: tuple[int, str, int] | None = None  # and for an outlet only front matter or page meta states
     hashes: set[str] = field(default_factory=set)
 
     @property
@@ -454,6 +459,7 @@ class Store:
                     date_source=meta.get("date_source") or None,
                     stated=stated_of(meta),
                     byline_stated=stated_of(meta, _BYLINE_KEYS),
+                    outlet_stated=stated_of(meta, _OUTLET_KEYS),
                 )
             rec.ids.append(cid)
             rec.hashes.add(str(meta.get("content_hash", "")))
@@ -493,21 +499,26 @@ class Store:
         date_source: str,
         stated: tuple[int, str, int] | None = None,
         byline_stated: tuple[int, str, int] | None = None,
+        outlet_stated: tuple[int, str, int] | None = None,
     ) -> None:
         """Write an article's date fields (and ``stated``: the line, quote and offset that state its date; and
-        ``byline_stated``, those of a front-matter byline) onto its stored chunks in place, for a store indexed
+        ``byline_stated`` and ``outlet_stated``, those of a byline and an outlet no chunk holds) onto its stored
+        chunks in place, for a store indexed
         before dates were stored or whose dates were read differently then, so the date filter sees them
         without re-embedding anything."""
         got = self.collection.get(ids=ids, include=["metadatas"])
         day = date_of(published)
         metas = []
         for meta in got["metadatas"]:
-            meta = {k: v for k, v in (meta or {}).items() if k not in (DAY_KEY, *_STATED_KEYS, *_BYLINE_KEYS)}
+            dropped = (DAY_KEY, *_STATED_KEYS, *_BYLINE_KEYS, *_OUTLET_KEYS)
+            meta = {k: v for k, v in (meta or {}).items() if k not in dropped}
             meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
             if stated is not None:
                 meta.update(zip(_STATED_KEYS, stated, strict=True))
             if byline_stated is not None:
                 meta.update(zip(_BYLINE_KEYS, byline_stated, strict=True))
+            if outlet_stated is not None:
+                meta.update(zip(_OUTLET_KEYS, outlet_stated, strict=True))
             meta[DATED_KEY] = day is not None
             if day is not None:
                 meta[DAY_KEY] = to_day(day)
@@ -671,6 +682,9 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         byline_line=meta.get("byline_line"),
         byline_quote=meta.get("byline_quote") or None,
         byline_char=meta.get("byline_char"),
+        outlet_line=meta.get("outlet_line"),
+        outlet_quote=meta.get("outlet_quote") or None,
+        outlet_char=meta.get("outlet_char"),
     ).with_entities(read_figures(text, decode_entities(meta.get("entities"))))
 
 

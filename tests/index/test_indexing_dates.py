@@ -96,3 +96,28 @@ def test_a_store_indexed_before_front_matter_bylines_were_kept_gets_the_line_in_
     assert summary.dates_added == 1 and summary.chunks_embedded == 0
     assert col.get(include=["metadatas"])["metadatas"][0]["byline_line"] == 3
     assert a.index().dates_added == 0
+
+
+def test_a_store_indexed_before_front_matter_outlets_were_kept_gets_the_line_in_place(
+    tmp_path: Path, assistant_for
+) -> None:
+    articles = {
+        "wall.md": "---\ndate: 2021-05-04\nsource: Kestrel Bay Courier\n---\nHarbour Wall Rebuilt\n\n"
+        "The harbour wall at Kestrel Bay reopened after a winter of repairs.\n",
+    }
+    a = assistant_for(write_corpus(tmp_path / "c", articles))
+    a.index()
+    col = a.store.collection
+    stored = col.get(include=["metadatas"])["metadatas"][0]
+    assert (stored["outlet_line"], stored["outlet_quote"]) == (3, "source: Kestrel Bay Courier")
+    as_if_written_earlier(col, lambda m: {k: v for k, v in m.items() if not k.startswith("outlet_")})
+    assert a.store.manifest()["wall.md"].outlet_stated is None
+
+    summary = a.index()
+    assert summary.dates_added == 1 and summary.chunks_embedded == 0
+    assert a.store.manifest()["wall.md"].outlet_stated == stored_line(stored)
+    assert a.index().dates_added == 0
+
+
+def stored_line(meta: dict) -> tuple[int, str, int]:
+    return (meta["outlet_line"], meta["outlet_quote"], meta["outlet_char"])

@@ -35,13 +35,6 @@ ARTICLES = {
 }
 
 
-def _indexed(tmp_path, assistant_for, articles: dict[str, str]):
-    """An extractive assistant over ``articles``, indexed."""
-    a = assistant_for(write_corpus(tmp_path / "corpus", articles), answer__backend="extractive")
-    a.index()
-    return a
-
-
 @pytest.fixture
 def assistant(tmp_path, assistant_for):
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
@@ -386,10 +379,11 @@ def test_a_web_page_whose_author_and_date_are_only_in_its_metadata_cites_the_met
     ]
     page = news_page("Toll bridge opens", body, author="Sabine Aldous", date="2025-10-07", site="Coastline Times")
     a = extractive_over({"bridge.html": page})
-    line = "Page metadata: by Sabine Aldous; published 2025-10-07."
+    line = "Page metadata: from Coastline Times; by Sabine Aldous; published 2025-10-07."
     for question, value in (
         ("Who wrote the article about the Marren toll bridge?", "Sabine Aldous"),
         ("When was the article about the Marren toll bridge published?", "2025-10-07"),
+        ("Which outlet reported the Marren toll bridge opening?", "Coastline Times"),
     ):
         answer = a.ask(question)
         assert not answer.abstained and answer.short_answer is not None and answer.short_answer.text == value
@@ -415,7 +409,7 @@ def test_his_name_after_an_unnamed_role_is_declined(extractive_over) -> None:
     assert a.ask("What's his name?", history=[first]).abstained
 
 
-def test_a_how_many_short_answer_counts_the_plural_noun_not_the_words_after_it(tmp_path, assistant_for) -> None:
+def test_a_how_many_short_answer_counts_the_plural_noun_not_the_words_after_it(extractive_over) -> None:
     articles = {
         "strike-day1.md": (
             "---\ntitle: Tram drivers walk out in Keldmoor\nauthor: Pieter Vos\ndate: 2025-10-06\n---\n"
@@ -432,14 +426,14 @@ def test_a_how_many_short_answer_counts_the_plural_noun_not_the_words_after_it(t
             "Commuters crowded onto buses, and cycling traffic across the Sluis bridge doubled, city counters showed.\n"
         ),
     }
-    a = _indexed(tmp_path, assistant_for, articles)
+    a = extractive_over(articles)
     answer = a.ask("How many drivers joined the tram strike in Keldmoor?")
     assert not answer.abstained
     # "14" counts tram lines: it must not open the answer as the number of drivers.
     assert answer.short_answer is None or "14" not in answer.short_answer.text
 
 
-def test_a_question_in_the_present_finds_the_verb_in_the_past(tmp_path, assistant_for) -> None:
+def test_a_question_in_the_present_finds_the_verb_in_the_past(extractive_over) -> None:
     articles = {
         "vote.md": (
             "---\ntitle: Orvanes elects its first Green mayor\ndate: 2025-05-09\n---\n"
@@ -447,7 +441,7 @@ def test_a_question_in_the_present_finds_the_verb_in_the_past(tmp_path, assistan
             "Haddar, a former schoolteacher, promised to make the town's buses free for under-18s within a year.\n"
         ),
     }
-    a = _indexed(tmp_path, assistant_for, articles)
+    a = extractive_over(articles)
     answer = a.ask("What did Haddar promise?")
     assert not answer.abstained
     assert "buses free" in answer.answer
@@ -463,29 +457,51 @@ MUSEUM = {
 }
 
 
-def test_when_is_answered_with_a_moment_not_a_span_of_time(tmp_path, assistant_for) -> None:
-    a = _indexed(tmp_path, assistant_for, MUSEUM)
+def test_when_is_answered_with_a_moment_not_a_span_of_time(extractive_over) -> None:
+    a = extractive_over(MUSEUM)
     when = a.ask("When was the log boat found?")
     assert when.short_answer is not None and when.short_answer.text == "1961"
     old = a.ask("How old is the log boat?")
     assert old.short_answer is not None and "3,000" in old.short_answer.text
 
 
-def test_a_name_that_says_its_kind_answers_a_which_question_whatever_its_label(tmp_path, assistant_for) -> None:
-    a = _indexed(tmp_path, assistant_for, MUSEUM)
+def test_a_name_that_says_its_kind_answers_a_which_question_whatever_its_label(extractive_over) -> None:
+    a = extractive_over(MUSEUM)
     answer = a.ask("Which river flooded Varnholt?")
     assert not answer.abstained
     assert "River Ostel" in answer.answer
 
 
-def test_the_latest_on_a_story_is_the_newest_article_about_it_not_the_newest_naming_its_place(
-    tmp_path, assistant_for
-) -> None:
+def test_the_latest_on_a_story_is_the_newest_article_about_it_not_the_newest_naming_its_place(extractive_over) -> None:
     articles = {
         "flood-1.md": "---\ndate: 2025-03-03\n---\nThe River Ostel flooded 300 homes in Varnholt on Sunday night.\n",
         "flood-2.md": "---\ndate: 2025-03-06\n---\nVarnholt began clearing mud as the flood waters receded.\n",
         "museum.md": "---\ndate: 2025-06-14\n---\nThe Varnholt museum reopened on Saturday after a refit.\n",
     }
-    a = _indexed(tmp_path, assistant_for, articles)
+    a = extractive_over(articles)
     answer = a.ask("What is the latest on the Varnholt flood?")
     assert answer.short_answer is not None and answer.short_answer.text == "2025-03-06"
+
+
+def test_which_outlet_is_answered_from_the_line_that_names_the_articles_outlet(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "museum.md": (
+                "---\ntitle: Varnholt museum reopens\nauthor: Ida Brenn\nsource: Varnholt Courier\n"
+                "date: 2025-06-14\n---\nThe Varnholt museum reopened on Saturday after a three-year refit.\n"
+            ),
+            "wall.txt": (
+                "Harbour wall rebuilt\nBy Jane Roe | Bay Record | March 2, 2024\n\n"
+                "The harbour wall in Ostmere reopened after repairs.\n"
+            ),
+        }
+    )
+    for question, value, file, quote, line in (
+        ("Which outlet reported the museum reopening?", "Varnholt Courier", "museum.md", "source: Varnholt Courier", 4),
+        ("Which newspaper reported the harbour wall reopening?", "Bay Record", "wall.txt", None, 2),
+    ):
+        answer = a.ask(question)
+        assert answer.short_answer is not None and answer.short_answer.text == value
+        cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
+        assert cited.file == file and value in cited.quote and cited.start_line == line
+        assert quote is None or cited.quote == quote

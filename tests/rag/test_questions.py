@@ -152,3 +152,9 @@ def test_kind_terms_are_what_a_which_question_asks_for() -> None:
 
     assert kind_terms("Which river flooded Tremont?") == {term("river")}
     assert kind_terms("Who flooded Tremont?") == frozenset()
+
+
+def test_which_outlet_asks_for_the_articles_outlet_but_which_agency_asks_the_text() -> None:
+    assert meta_kind("Which outlet reported the Varnholt flood?") is MetaKind.OUTLET
+    assert meta_kind("Who published the article about the museum?") is MetaKind.OUTLET
+    assert meta_kind("Which news agency first reported the troop movements?") is None
