@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from rag.models import DateWindow
 from rag.store import DATED_KEY, DAY_KEY
 from tests.conftest import write_corpus
@@ -77,47 +79,28 @@ def test_dates_read_differently_now_are_rewritten_in_place_and_a_rerun_changes_n
     assert a.index().dates_added == 0
 
 
-def test_a_store_indexed_before_front_matter_bylines_were_kept_gets_the_line_in_place(
-    tmp_path: Path, assistant_for
+@pytest.mark.parametrize(
+    ("field", "line"),
+    [("byline", "author: Ines Marlow"), ("outlet", "source: Kestrel Bay Courier")],
+)
+def test_a_store_indexed_before_front_matter_lines_were_kept_gets_the_line_in_place(
+    tmp_path: Path, assistant_for, field: str, line: str
 ) -> None:
+    """A byline or outlet stated only in front matter: its line is written onto stored chunks in place."""
     articles = {
-        "wall.md": "---\ndate: 2021-05-04\nauthor: Ines Marlow\n---\nHarbour Wall Rebuilt\n\n"
+        "wall.md": f"---\ndate: 2021-05-04\n{line}\n---\nHarbour Wall Rebuilt\n\n"
         "The harbour wall at Kestrel Bay reopened after a winter of repairs.\n",
     }
     a = assistant_for(write_corpus(tmp_path / "c", articles))
     a.index()
     col = a.store.collection
     stored = col.get(include=["metadatas"])["metadatas"][0]
-    assert (stored["byline_line"], stored["byline_quote"]) == (3, "author: Ines Marlow")
-    as_if_written_earlier(col, lambda m: {k: v for k, v in m.items() if not k.startswith("byline_")})
-    assert a.store.manifest()["wall.md"].byline_stated is None
+    keys = (f"{field}_line", f"{field}_quote", f"{field}_char")
+    assert (stored[keys[0]], stored[keys[1]]) == (3, line)
+    as_if_written_earlier(col, lambda m: {k: v for k, v in m.items() if not k.startswith(f"{field}_")})
+    assert getattr(a.store.manifest()["wall.md"], f"{field}_stated") is None
 
     summary = a.index()
     assert summary.dates_added == 1 and summary.chunks_embedded == 0
-    assert col.get(include=["metadatas"])["metadatas"][0]["byline_line"] == 3
+    assert getattr(a.store.manifest()["wall.md"], f"{field}_stated") == tuple(stored[k] for k in keys)
     assert a.index().dates_added == 0
-
-
-def test_a_store_indexed_before_front_matter_outlets_were_kept_gets_the_line_in_place(
-    tmp_path: Path, assistant_for
-) -> None:
-    articles = {
-        "wall.md": "---\ndate: 2021-05-04\nsource: Kestrel Bay Courier\n---\nHarbour Wall Rebuilt\n\n"
-        "The harbour wall at Kestrel Bay reopened after a winter of repairs.\n",
-    }
-    a = assistant_for(write_corpus(tmp_path / "c", articles))
-    a.index()
-    col = a.store.collection
-    stored = col.get(include=["metadatas"])["metadatas"][0]
-    assert (stored["outlet_line"], stored["outlet_quote"]) == (3, "source: Kestrel Bay Courier")
-    as_if_written_earlier(col, lambda m: {k: v for k, v in m.items() if not k.startswith("outlet_")})
-    assert a.store.manifest()["wall.md"].outlet_stated is None
-
-    summary = a.index()
-    assert summary.dates_added == 1 and summary.chunks_embedded == 0
-    assert a.store.manifest()["wall.md"].outlet_stated == stored_line(stored)
-    assert a.index().dates_added == 0
-
-
-def stored_line(meta: dict) -> tuple[int, str, int]:
-    return (meta["outlet_line"], meta["outlet_quote"], meta["outlet_char"])
