@@ -85,6 +85,10 @@ CURRENCY_UNITS = frozenset(
     krona kronor krone kroner lira lire shekel shekels dinar dinars riyal riyals reais zloty zlotys baht ringgit
     rupiah dirham dirhams naira shilling shillings cedi cedis forint forints hryvnia hryvnias""".split()
 )
+# Currency names that are also common words ("won", "pound" of weight, "crown"): money only after a scaled
+# amount ("48 million crowns", "2 billion won"), where the other readings are rare.
+SCALED_CURRENCY_UNITS = frozenset("pound pounds crown crowns won rand real reals".split())
+_SCALED = re.compile(r"\b(?:thousand|million|billion|trillion)$", re.I)
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z]+)\b")
 
 
@@ -122,11 +126,14 @@ def _sentence_start(text: str, at: int) -> bool:
 
 def money_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     """``entities`` of ``text`` with a cardinal that a currency name follows read as money, the name included:
-    "4.2 million euros" is an amount of money, as "$4.2 million" is."""
+    "4.2 million euros" is an amount of money, as "$4.2 million" is; so is "48 million crowns" (a currency name
+    that is also a common word counts after a scaled amount only)."""
     out = []
     for e in entities:
         unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
-        if unit and unit.group(1).lower() in CURRENCY_UNITS:
+        name = unit.group(1).lower() if unit else ""
+        scaled = bool(_SCALED.search(text[e.start : e.end]))
+        if unit and (name in CURRENCY_UNITS or (scaled and name in SCALED_CURRENCY_UNITS)):
             out.append(Entity(start=e.start, end=unit.end(), label="MONEY"))
         else:
             out.append(e)

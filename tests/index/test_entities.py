@@ -65,3 +65,16 @@ def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
         ("300", "CARDINAL"),
         ("12", "CARDINAL"),  # "pounds" may weigh: not read as money
     ]
+
+
+def test_a_currency_name_that_is_also_a_common_word_is_money_after_a_scaled_amount() -> None:
+    from index.entities import money_by_unit
+
+    text = "The bridge will cost 48 million crowns; the dentist fitted 2 crowns and the boat weighed 900 pounds."
+    spans = ["48 million", "2", "900"]
+    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label="CARDINAL") for s in spans]
+    assert [(text[e.start : e.end], e.label) for e in money_by_unit(text, ents)] == [
+        ("48 million crowns", "MONEY"),
+        ("2", "CARDINAL"),
+        ("900", "CARDINAL"),
+    ]
