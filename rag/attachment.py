@@ -128,10 +128,10 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         # A date closes its clause ("entered orbit around the icy moon Verris on Tuesday"): any word of the
         # clause it stands in may be the event it dates, however far, and no word past it ("begin in spring
         # 2026 and the berths should open in 2028": 2026 dates the beginning, not the opening).
-        start, end = _span_between(_NEW_SUBJECT, text, ent)
-        near = [t for t in near if start <= t[1] and t[2] <= end]
+        end = _span_between(_NEW_SUBJECT, text, ent)[1]
+        near = [t for t in near if t[2] <= end]
         lo, hi = _clause(text, ent)
-        lo, hi = max(lo, start), min(hi, end)
+        hi = min(hi, end)
         near += [
             t for t in tokens if lo <= t[1] and t[2] <= hi and t not in near and (t[2] <= ent.start or t[1] >= ent.end)
         ]
@@ -157,9 +157,10 @@ _CLAUSE_MARK = re.compile(
     r"unless|whereas|that|which|who|whom|whose|where|if)\b",
     re.I,
 )
-# "and"/"but" before a determiner or pronoun opens a new subject: no word of a date's window or clause is taken
-# past it ("… in spring 2026 and the berths should open in 2028": 2026 does not date the opening). A fronted
-# date ("In October, the ministry …") reaches past its comma as before.
+# "and"/"but" before a determiner or pronoun may open a new subject: a date's window and clause do not reach
+# forward past it ("… in spring 2026 and the berths should open in 2028": 2026 does not date the opening). They
+# still reach back past one ("suspend its routes between Skarvik and the Alder Islands from December to March":
+# a coordinated object, not a new subject), and a fronted date ("In October, the …") past its comma.
 _NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|she|it|they|we)\s)", re.I)
 
 

@@ -132,3 +132,7 @@ def test_and_before_a_new_subject_ends_a_dates_reach() -> None:
     assert attached(text, [], _entity(text, "2028", "DATE"), matcher, owned=False)
     fronted = "In October, the berths will open to ships."  # a fronted date reaches past its comma
     assert attached(fronted, [], _entity(fronted, "October", "DATE"), matcher, owned=False)
+    # Back past "and the …" it still reaches: there the "and" joins two objects of one verb.
+    routes = Matcher(focus_of("When will the ferry routes be suspended?", ["ferry", "routes", "suspended"]), None)
+    text = "Nordlys will suspend its routes between Skarvik and the Alder Islands from December to March."
+    assert attached(text, [], _entity(text, "December to March", "DATE"), routes, owned=False)
