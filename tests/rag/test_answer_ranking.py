@@ -79,3 +79,10 @@ def test_the_dates_of_a_question_are_not_its_topic() -> None:
     from rag.text import term
 
     assert topic_terms("What happened to the Varnholt museum in June 2025?") == {term("museum")}
+
+
+def test_held_names_no_topic() -> None:
+    from rag.answer_ranking import topic_terms
+
+    # "Where was X held?": the event is the question's name; "held" says nothing of what it is about.
+    assert topic_terms("Where was the Varnholt Chess Open held?") == frozenset()
