@@ -345,7 +345,8 @@ def untagged_name_nearer(
     if cit is None or source is None:
         return False
     lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
-    tagged = [source.text[e.start : e.end] for e in within(source.entities, lo, hi)]
+    quoted = source.text[lo:hi]
+    tagged = [quoted[e.start : e.end] for e in within(source.entities, lo, hi)]  # offsets into the quote
     asked = content_terms(info.text)
     near = proximity(cit.quote, [best.answer.text], asked)
     untagged = [

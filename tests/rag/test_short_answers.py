@@ -171,3 +171,21 @@ def test_no_short_answer_when_an_untagged_name_stands_nearer_the_asked_words() -
     assert _one(text, [("Veltra", "ORG"), ("July 1", "DATE"), ("Brem Okafor", "PERSON")], question) is None
     tagged = _one(text, [("Veltra", "ORG"), ("Ines Calderra", "PERSON"), ("Brem Okafor", "PERSON")], question)
     assert tagged is not None and tagged.text == "Ines Calderra"
+
+
+def test_a_tagged_name_in_a_quote_that_starts_mid_passage_is_not_taken_for_an_untagged_one() -> None:
+    from rag.questions import analyse as ask
+
+    body = "Rain fell all day. Prime Minister Sanna Lindqvist said the government would release aid."
+    quote = body[body.index("Prime") :]
+    start = body.index("Sanna Lindqvist")
+    source = Source(
+        n=1, id="c1", text=body, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(body),
+        start_line=1, end_line=1, content_hash="h", score=1.0,
+    ).with_entities([Entity(start=start, end=start + len("Sanna Lindqvist"), label="PERSON")])  # fmt: skip
+    cit = Citation(
+        n=1, file="a.txt", path="a.txt", title="", start_line=1, end_line=1, quote=quote,
+        quote_start_char=body.index("Prime"), quote_end_char=len(body), content_hash="h", support_score=1.0,
+    )  # fmt: skip
+    found = short_answer(ask("Who is the prime minister?"), [cit], [source])
+    assert found is not None and found.text == "Sanna Lindqvist"
