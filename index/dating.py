@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from index.formats import front_matter_fields
 from rag.dates import DATE_IN_TEXT_RE, parse_date
 
 HEADER_LINES = 8
@@ -281,11 +282,7 @@ def front_matter(text: str) -> Dating:
     m = _FRONT_RE.match(text.lstrip("\ufeff"))
     if not m:
         return Dating()
-    fields: dict[str, str] = {}
-    for line in m.group(1).splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip() and not key.startswith((" ", "\t")):
-            fields[key.strip().lower()] = value.strip().strip("'\"")
+    fields = front_matter_fields(m.group(1))
     key = next((k for k in _DATE_KEYS if fields.get(k)), None)
     outlet = next((fields[k] for k in _OUTLET_KEYS if fields.get(k)), None)
     author = fields.get("author") or fields.get("byline")

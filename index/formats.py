@@ -216,7 +216,7 @@ def read_markdown(text: str) -> Extracted:
     except yaml.YAMLError as exc:
         # Hand-written front matter often breaks YAML with a colon in a value ("title: Flood: clean-up
         # begins"); each "key: value" line is still plain to read.
-        meta = _front_matter_lines(match.group(1) or "")
+        meta = front_matter_fields(match.group(1) or "")
         warnings.append(f"front matter is not valid YAML ({_first_line(exc)}); read line by line")
     if not isinstance(meta, dict) or not meta:
         return Extracted(text=text, warnings=warnings)
@@ -239,14 +239,16 @@ def read_markdown(text: str) -> Extracted:
     )
 
 
-def _front_matter_lines(block: str) -> dict[str, str]:
-    """Top-level ``key: value`` lines of a front matter YAML could not read (the value runs to the line end)."""
-    meta = {}
+def front_matter_fields(block: str) -> dict[str, str]:
+    """The top-level ``key: value`` lines of a front-matter block, read line by line (keys lower-cased; a value
+    runs to the line's end, quotes stripped): what the dating reads, and what YAML cannot parse ("title: Flood:
+    clean-up begins") is read as."""
+    fields: dict[str, str] = {}
     for line in block.splitlines():
         key, sep, value = line.partition(":")
-        if sep and key.strip() and not key[:1].isspace() and " " not in key.strip():
-            meta[key.strip()] = value.strip().strip("'\"")
-    return meta
+        if sep and key.strip() and not key.startswith((" ", "\t")):
+            fields[key.strip().lower()] = value.strip().strip("'\"")
+    return fields
 
 
 def read_binary(suffix: str, data: bytes, limits: CorpusSettings) -> Extracted:

@@ -48,6 +48,11 @@ from rag.questions import (
 from rag.text import CALENDAR_WORDS, NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words
 
 
+def _quote_span(cit: Citation, source: Source) -> tuple[int, int]:
+    """Where the citation's quote lies in its source's text (offsets into that passage)."""
+    return cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
+
+
 def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
     """The passage the citation quotes: of its file, spanning its offset, and holding the quote there (a
     front-matter date line's offset is in the file's text, which the chunks' offsets may overlap)."""
@@ -157,7 +162,7 @@ def _typed(
     """(entity text, the terms within four words of it, label, the entity) for expected-kind entities in the quote
     (every entity with ``any_label``); ``labels`` gives a name's label to a mention mistagged as a measure;
     ``context``, the earlier turns a follow-up carries, names things the answer need not repeat."""
-    lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
+    lo, hi = _quote_span(cit, source)
     asked = content_terms(info.text)
     modified = question_modified(info.text)
     initials = question_initials(f"{info.text} {context}")
@@ -344,7 +349,7 @@ def untagged_name_nearer(
     source = _source_of(cit, sources) if cit else None
     if cit is None or source is None:
         return False
-    lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
+    lo, hi = _quote_span(cit, source)
     quoted = source.text[lo:hi]
     tagged = [quoted[e.start : e.end] for e in within(source.entities, lo, hi)]  # offsets into the quote
     asked = content_terms(info.text)
@@ -367,7 +372,7 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
 
 
 def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matcher) -> bool:
-    lo, hi = cit.quote_start_char - source.start_char, cit.quote_end_char - source.start_char
+    lo, hi = _quote_span(cit, source)
     inside = within(source.entities, lo, hi)
     mine = next(e for e in inside if e.start == ent.start - lo and e.end == ent.end - lo)
     return attached(source.text[lo:hi], inside, mine, matcher)
