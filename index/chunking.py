@@ -84,11 +84,25 @@ def _spans(text: str, start: int, end: int, splitter: SentenceSplitter) -> list[
     return spans
 
 
+def _stated_columns(article: Article) -> dict[str, int | str | None]:
+    """The lines that state the article's date, byline and outlet, as chunk fields (``date_line``, …)."""
+    out: dict[str, int | str | None] = {}
+    for prefix, stated in (
+        ("date", article.date_stated),
+        ("byline", article.byline_stated),
+        ("outlet", article.outlet_stated),
+    ):
+        out[f"{prefix}_line"] = stated.line if stated else None
+        out[f"{prefix}_quote"] = stated.quote if stated else None
+        out[f"{prefix}_char"] = stated.start_char if stated else None
+    return out
+
+
 def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequence[Entity] = ()) -> list[Chunk]:
     """Chunks with exact offsets; a paged article is split page by page, so each chunk has one page.
     ``entities`` (offsets into the article) are kept with the chunk they fall in."""
     text = article.text
-    stated, by_line, out_line = article.date_stated, article.byline_stated, article.outlet_stated
+    stated_lines = _stated_columns(article)
     lines = LineIndex(text)
     spans: list[tuple[int, int, int | None]] = []
     if article.pages:
@@ -122,15 +136,7 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
             page_line=lines.line_of(article.pages[page - 1]) if article.pages and page else None,
             outlet=article.outlet,
             date_source=article.date_source,
-            date_line=stated.line if stated else None,
-            date_quote=stated.quote if stated else None,
-            date_char=stated.start_char if stated else None,
-            byline_line=by_line.line if by_line else None,
-            byline_quote=by_line.quote if by_line else None,
-            byline_char=by_line.start_char if by_line else None,
-            outlet_line=out_line.line if out_line else None,
-            outlet_quote=out_line.quote if out_line else None,
-            outlet_char=out_line.start_char if out_line else None,
+            **stated_lines,
         ).with_entities(within(entities, start, end))
         for i, (start, end, page) in enumerate(spans)
     ]

@@ -11,6 +11,7 @@ import shutil
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
@@ -190,10 +191,13 @@ def _sync(
             summary.unchanged.append(article.rel_path)
             # Dates are metadata: a store indexed before they were kept, or read differently then, gets
             # them in place, without re-embedding.
-            stated = (s.line, s.quote, s.start_char) if (s := article.date_stated) else None
-            by_line = (s.line, s.quote, s.start_char) if (s := article.byline_stated) else None
-            out_line = (s.line, s.quote, s.start_char) if (s := article.outlet_stated) else None
-            dates = (article.published, article.outlet, article.date_source, stated, by_line, out_line)
+            lines = (article.date_stated, article.byline_stated, article.outlet_stated)
+            dates = (
+                article.published,
+                article.outlet,
+                article.date_source,
+                *(astuple(s) if s else None for s in lines),
+            )
             stored = (rec.published, rec.outlet, rec.date_source, rec.stated, rec.byline_stated, rec.outlet_stated)
             if not rec.has_dates or stored != dates:
                 store.set_dates(rec.ids, *dates)

@@ -69,6 +69,7 @@ _CHUNK_FIELDS = (
 _STATED_KEYS = ("date_line", "date_quote", "date_char")
 _BYLINE_KEYS = ("byline_line", "byline_quote", "byline_char")
 _OUTLET_KEYS = ("outlet_line", "outlet_quote", "outlet_char")
+_LINE_KEYS = (_STATED_KEYS, _BYLINE_KEYS, _OUTLET_KEYS)  # the stated date, byline and outlet lines, in that order
 DAY_KEY = "published_day"  # days since 1970-01-01, present on dated chunks only (Chroma compares numbers)
 DATED_KEY = "dated"
 
@@ -510,15 +511,12 @@ class Store:
         day = date_of(published)
         metas = []
         for meta in got["metadatas"]:
-            dropped = (DAY_KEY, *_STATED_KEYS, *_BYLINE_KEYS, *_OUTLET_KEYS)
+            dropped = (DAY_KEY, *(key for keys in _LINE_KEYS for key in keys))
             meta = {k: v for k, v in (meta or {}).items() if k not in dropped}
             meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
-            if stated is not None:
-                meta.update(zip(_STATED_KEYS, stated, strict=True))
-            if byline_stated is not None:
-                meta.update(zip(_BYLINE_KEYS, byline_stated, strict=True))
-            if outlet_stated is not None:
-                meta.update(zip(_OUTLET_KEYS, outlet_stated, strict=True))
+            for keys, line in zip(_LINE_KEYS, (stated, byline_stated, outlet_stated), strict=True):
+                if line is not None:
+                    meta.update(zip(keys, line, strict=True))
             meta[DATED_KEY] = day is not None
             if day is not None:
                 meta[DAY_KEY] = to_day(day)
@@ -650,8 +648,8 @@ class Store:
 
 
 def stated_of(meta: dict, keys: tuple[str, str, str] = _STATED_KEYS) -> tuple[int, str, int] | None:
-    """The stored (line, quote, offset) that state a chunk's date (or, with ``_BYLINE_KEYS``, its front-matter
-    byline); None when the store has none."""
+    """The stored (line, quote, offset) that state a chunk's date (or, with ``_BYLINE_KEYS`` / ``_OUTLET_KEYS``,
+    its byline or outlet line); None when the store has none."""
     values = tuple(meta.get(key) for key in keys)
     return values if all(v is not None for v in values) else None  # type: ignore[return-value]
 
@@ -676,15 +674,11 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         page_line=meta.get("page_line") or None,
         outlet=meta.get("outlet") or None,
         date_source=meta.get("date_source") or None,
-        date_line=meta.get("date_line") or None,
-        date_quote=meta.get("date_quote") or None,
-        date_char=meta.get("date_char"),
-        byline_line=meta.get("byline_line"),
-        byline_quote=meta.get("byline_quote") or None,
-        byline_char=meta.get("byline_char"),
-        outlet_line=meta.get("outlet_line"),
-        outlet_quote=meta.get("outlet_quote") or None,
-        outlet_char=meta.get("outlet_char"),
+        **{
+            key: meta.get(key) or None if key.endswith(("_line", "_quote")) else meta.get(key)
+            for keys in _LINE_KEYS
+            for key in keys
+        },
     ).with_entities(read_figures(text, decode_entities(meta.get("entities"))))
 
 
