@@ -111,11 +111,14 @@ def _answer_things(previous_question: str, previous_answer: str, exclude: set[st
     return sorted(found, key=lambda n: min(_thing_rank(n), 2))
 
 
+def _asks_who(question: str) -> bool:
+    return question.lstrip().lower().startswith(("who", "whom"))
+
+
 def _answered_person(question: str, answer: str) -> str:
     """The name a "who" answer opens with ("Mira Kessel [1]. …"); "" for any other turn."""
     short = _short_value(answer)
-    asked_who = question.lstrip().lower().startswith(("who", "whom"))
-    return short if asked_who and short[:1].isupper() and not any(c.isdigit() for c in short) else ""
+    return short if _asks_who(question) and short[:1].isupper() and not any(c.isdigit() for c in short) else ""
 
 
 def _people_named(history: Sequence[tuple[str, str]]) -> frozenset[str]:
@@ -144,7 +147,7 @@ def resolve_pronouns(
     question_people += [
         n for n in name_phrases(previous_question) if n.lower() in known_people and n not in question_people
     ]
-    asked_who = previous_question.lstrip().lower().startswith(("who", "whom"))
+    asked_who = _asks_who(previous_question)
     if short := _answered_person(previous_question, previous_answer):
         # The name a "who" answer opens with is the person asked for, whatever words stand beside it.
         answer_people = [short, *(p for p in answer_people if p != short)]

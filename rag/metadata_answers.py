@@ -2,9 +2,9 @@
 
 The indexer read each article's byline and date from its header lines; the answer quotes those lines
 from the article's first chunk (the pipeline adds first chunks to the sources for such questions), so
-the citation points at the line the byline or date came from. A date or author written only in front matter
-is on no chunk (front matter is blanked out of the text): the indexer kept that line with the chunks, and
-``with_header_lines`` makes it a passage of its own, so the answer quotes and cites it the same way.
+the citation points at the line the byline, outlet or date came from. A date, author or outlet written only in
+front matter is on no chunk (front matter is blanked out of the text): the indexer kept that line with the
+chunks, and ``with_header_lines`` makes it a passage of its own, so the answer quotes and cites it the same way.
 """
 
 from __future__ import annotations
