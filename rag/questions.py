@@ -216,6 +216,19 @@ _SPAN_OF_TIME = re.compile(
 )
 
 
+# Prepositions that put a thing in a place; general English. "Where …?" and "In which city …?" are answered by
+# the place one of them introduces ("won the final in Tallinn"), not by a place that only describes someone
+# ("Arjun Mehta of India"), nor one that says where it is not ("outside the country", "off the coast").
+LOCATIVE_PREPOSITIONS = frozenset("in at near inside into to within throughout".split())
+_ASKS_WHERE = re.compile(r"^\W*(?:where\b|(?:" + "|".join(sorted(LOCATIVE_PREPOSITIONS)) + r") (?:which|what)\b)", re.I)
+
+
+def asks_where(question: str) -> bool:
+    """Whether the question asks where something is or happens: it opens with "where" or a locative
+    preposition before "which/what" ("In which city …?")."""
+    return bool(_ASKS_WHERE.match(asked_sentence(main_question(question))))
+
+
 def asks_for_a_moment(labels: frozenset[str]) -> bool:
     """ "When …?", "What year …?": only date and time labels, no count (unlike "how long", "how old")."""
     return bool(labels) and labels <= TIMESPAN

@@ -35,6 +35,7 @@ from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import (
     FIGURE,
+    LOCATIVE_PREPOSITIONS,
     NAMES,
     ORG,
     PERSON,
@@ -42,6 +43,7 @@ from rag.questions import (
     TIMESPAN,
     QuestionInfo,
     asks_for_a_moment,
+    asks_where,
     head_noun,
     span_of_time,
 )
@@ -223,6 +225,7 @@ class EntityCandidate:
 
     answer: ShortAnswer
     features: dict[str, float]
+    located: bool = False  # a place a locative preposition introduces, for a "where" question ("in Tallinn")
 
 
 def _key(text: str) -> str:
@@ -249,7 +252,9 @@ def entity_candidates(
     labels = name_labels(sources)
     matcher = focus_matcher(info, vectors)
     asked = content_terms(info.text)
+    where = asks_where(info.text) and info.labels <= PLACE
     found: dict[str, tuple[int, int, str, str, bool]] = {}
+    located: set[str] = set()
     quotes_with: dict[str, set[int]] = {}
     for i, cit in enumerate(citations):
         source = _source_of(cit, sources)
@@ -264,6 +269,8 @@ def entity_candidates(
                 continue
             key = _key(text)
             quotes_with.setdefault(key, set()).add(i)
+            if where and _after_locative(source.text[max(0, ent.start - 40) : ent.start]):
+                located.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
             order += 1
@@ -288,13 +295,19 @@ def entity_candidates(
             "kind_fit": 0.0,
             "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
-        out.append(EntityCandidate(ShortAnswer(text=text, citation=cit.n, label=label), features))
+        out.append(EntityCandidate(ShortAnswer(text=text, citation=cit.n, label=label), features, key in located))
     if head and vectors is not None and out:
         # How well each candidate fits the asked kind ("Which country …?": a country more than its capital).
         vecs = vectors.embed_cached([head] + [c.answer.text for c in out])
         for c, v in zip(out, vecs[1:], strict=True):
             c.features["kind_fit"] = float(v @ vecs[0])
     return out
+
+
+def _after_locative(before: str) -> bool:
+    """Whether the words before a mention end with a locative preposition, a determiner aside ("at the")."""
+    tail = [w for w in words(before.lower())[-3:] if w not in ("the", "a", "an")]
+    return bool(tail) and tail[-1] in LOCATIVE_PREPOSITIONS
 
 
 def _similarity(quote: str, question: str, vectors: WordVectors | None) -> float:
@@ -367,8 +380,12 @@ def untagged_name_nearer(
 
 def first_choice(found: Sequence[EntityCandidate]) -> int:
     """Which candidate answers: the first that names the asked kind ("Calder Bridge" for "which bridge"), else
-    the first."""
-    return next((i for i, c in enumerate(found) if c.features["named"]), 0)
+    for a "where" question the first place a locative preposition introduces ("… of India won the final in
+    Tallinn": Tallinn), else the first."""
+    named = next((i for i, c in enumerate(found) if c.features["named"]), None)
+    if named is not None:
+        return named
+    return next((i for i, c in enumerate(found) if c.located), 0)
 
 
 def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matcher) -> bool:

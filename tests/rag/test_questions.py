@@ -2,7 +2,16 @@
 
 import pytest
 
-from rag.questions import MetaKind, analyse, counted_terms, expected_labels, identifiers, meta_kind, role_noun
+from rag.questions import (
+    MetaKind,
+    analyse,
+    asks_where,
+    counted_terms,
+    expected_labels,
+    identifiers,
+    meta_kind,
+    role_noun,
+)
 
 
 @pytest.mark.parametrize(
@@ -158,3 +167,19 @@ def test_which_outlet_asks_for_the_articles_outlet_but_which_agency_asks_the_tex
     assert meta_kind("Which outlet reported the Varnholt flood?") is MetaKind.OUTLET
     assert meta_kind("Who published the article about the museum?") is MetaKind.OUTLET
     assert meta_kind("Which news agency first reported the troop movements?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "where"),
+    [
+        ("Where was the championship held?", True),
+        ("In which city is the new plant?", True),
+        ("At what venue did the band play?", True),
+        ("The storm hit on Monday. Where did it make landfall?", True),
+        ("Which country won the final?", False),
+        ("What happened at the summit where the leaders met?", False),
+        ("Where?", True),
+    ],
+)
+def test_questions_that_ask_where(question: str, where: bool) -> None:
+    assert asks_where(question) is where

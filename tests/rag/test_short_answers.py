@@ -189,3 +189,28 @@ def test_a_tagged_name_in_a_quote_that_starts_mid_passage_is_not_taken_for_an_un
     )  # fmt: skip
     found = short_answer(ask("Who is the prime minister?"), [cit], [source])
     assert found is not None and found.text == "Sanna Lindqvist"
+
+
+def test_a_where_question_takes_the_place_a_locative_preposition_introduces() -> None:
+    from rag.short_answers import first_choice
+
+    text = "Seventeen-year-old Ravi Dunmore of Kestria won the Open Rapid title in Velmar on Sunday."
+    spans = [("Ravi Dunmore", "PERSON"), ("Kestria", "GPE"), ("Velmar", "GPE")]
+    entities = [Entity(start=text.index(e), end=text.index(e) + len(e), label=lab) for e, lab in spans]
+    source = Source(
+        n=1, id="c1", text=text, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(text),
+        start_line=1, end_line=1, content_hash="h", score=1.0,
+    ).with_entities(entities)  # fmt: skip
+    cit = Citation(
+        n=1, file="a.txt", path="a.txt", title="", start_line=1, end_line=1, quote=text, quote_start_char=0,
+        quote_end_char=len(text), content_hash="h", support_score=1.0,
+    )  # fmt: skip
+
+    def pick(question: str) -> str:
+        found = entity_candidates(analyse(question), [cit], [source])
+        return found[first_choice(found)].answer.text
+
+    assert pick("Where was the Open Rapid title decided?") == "Velmar"
+    assert pick("In which city did Dunmore win?") == "Velmar"
+    # "Of Kestria" describes the player: it answers a question about him, not where the final was.
+    assert pick("Which country does the champion come from?") == "Kestria"
