@@ -100,9 +100,19 @@ class MetaKind(StrEnum):
     OUTLET = "outlet"
 
 
+_ARTICLE = r"(?:the|this|that|an?) (?:news )?(?:article|story|report|piece|column|op-ed|feature|post)s?\b"
 _LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I)
 _META = (
-    (MetaKind.AUTHOR, re.compile(r"^\W*who (wrote|authored|reported|penned)\b|\bwho is the (author|writer)\b", re.I)),
+    # "Who wrote the article about X?", "Who wrote about X?"; not "Who wrote the majority opinion?" (a question
+    # about the text) nor "Who is the author of the study?".
+    (
+        MetaKind.AUTHOR,
+        re.compile(
+            rf"^\W*who (?:wrote|authored|reported|penned) (?:(?:it|this|that)\b|{_ARTICLE}|about\b|on\b)"
+            rf"|\bwho is the (?:author|writer)(?: of {_ARTICLE})?\W*$|\bwho is the (?:author|writer) of {_ARTICLE}",
+            re.I,
+        ),
+    ),
     (
         MetaKind.PUBLISHED,
         re.compile(

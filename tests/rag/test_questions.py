@@ -63,6 +63,13 @@ def test_questions_that_ask_for_no_entity_have_no_expected_type(question: str) -
         ("When was the article about the orchard festival published?", MetaKind.PUBLISHED),
         ("What is the latest on the library hours?", MetaKind.LATEST),
         ("Who repaired the bridge?", None),
+        ("Who wrote about the bridge repairs?", MetaKind.AUTHOR),
+        ("Who is the author of this story?", MetaKind.AUTHOR),
+        # Questions about what the articles report, though they ask who wrote something.
+        ("Who wrote the majority opinion?", None),
+        ("Who wrote the letter to the council?", None),
+        ("Who is the author of the study?", None),
+        ("Who reported the crash to the police?", None),
         ("When did the bridge reopen?", None),
     ],
 )
