@@ -63,12 +63,12 @@ from rag.answer_ranking import (
     candidates,
     dissenting,
     question_features,
-    slot_values,
 )
 from rag.answering import weak_retrieval
 from rag.assistant import Assistant
 from rag.conversation import context_of, strip_instructions
 from rag.extractive import (
+    asked_slot_values,
     no_date_of_the_event,
     no_figure_of_the_topic,
     no_person_for_the_role,
@@ -216,7 +216,7 @@ def featurise(r: Retrieved, embedder) -> Question:
         choices=r.choices,
         answer_index=r.answer_index,
     )
-    q.values = [slot_values(c, info.labels, info.text) for c in cands] if info.labels else None
+    q.values = asked_slot_values(info, cands) if info.labels else None
     q.sources = r.sources
     for c in cands:
         q.spans.append((c.source, c.start))

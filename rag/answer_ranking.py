@@ -133,6 +133,14 @@ def slot_values(cand: Candidate, labels: frozenset[str], question: str) -> froze
     return frozenset(out)
 
 
+def names_the_subject(question: str, source: Source) -> bool:
+    """Whether the passage (or its title) names everything the question names: a value from a passage about
+    another company or person ("Chief executive Tobias Wendt" for "Who is Pellmark's chief designer?") fills
+    a different slot, so it is no disagreement."""
+    wanted = question_name_tokens(question)
+    return not wanted or mentioned(wanted, f"{source.title} {source.text}") == wanted
+
+
 def dissenting(
     probabilities: Sequence[float],
     files: Sequence[str],

@@ -24,6 +24,7 @@ from rag.answer_ranking import (
     dissenting,
     is_unanswerable,
     load_model,
+    names_the_subject,
     question_features,
     score,
     slot_values,
@@ -87,7 +88,7 @@ class ExtractiveGenerator(Generator):
             return []
         if typed_store and (no_person_for_the_role(info, ranked) or not_about_the_numbered_thing(info, ranked)):
             return []
-        values = [slot_values(c, info.labels, info.text) for c in ranked] if info.labels else None
+        values = asked_slot_values(info, ranked) if info.labels else None
         return quoted(ranked, model.keep_ratio, self.settings.max_sentences, model.dissent_ratio, values)
 
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
@@ -110,6 +111,15 @@ class ExtractiveGenerator(Generator):
             return
         for i, cand in enumerate(chosen):
             yield ("" if i == 0 else " ") + f"{cand.text} [{cand.source.n}]"
+
+
+def asked_slot_values(info: QuestionInfo, ranked: Sequence[Candidate]) -> list[frozenset[Slot]]:
+    """Each sentence's values for the asked slot (``slot_values``), none for a sentence whose passage does not
+    name what the question names: its value belongs to another subject and disagrees with nothing."""
+    return [
+        slot_values(c, info.labels, info.text) if names_the_subject(info.text, c.source) else frozenset()
+        for c in ranked
+    ]
 
 
 def quoted(

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from index.entities import within
 from rag import prompts
-from rag.answer_ranking import proximity
+from rag.answer_ranking import names_the_subject, proximity
 from rag.attachment import Matcher, WordVectors, attached, focus_matcher
 from rag.conversation import is_demonym
 from rag.logistic import Logistic
@@ -406,7 +406,7 @@ def entity_conflicts(info: QuestionInfo, citations: Sequence[Citation], sources:
     slots = []
     for cit in citations:
         source = _source_of(cit, sources)
-        if source is None:
+        if source is None or not names_the_subject(info.text, source):
             continue
         for text, context, _, _ in _typed(cit, source, info)[:1]:
             if context & asked:

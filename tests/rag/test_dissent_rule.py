@@ -110,3 +110,25 @@ def test_both_figures_are_shown_with_their_citations_and_the_note(extractive_ove
     assert "4,200" in answer.answer and "3,900" in answer.answer
     assert {c.file for c in answer.citations} == {"herald.txt", "courier.txt"}
     assert prompts.CONFLICT_LEAD in answer.answer
+
+
+def _named(path: str, text: str, name: str, label: str) -> Candidate:
+    source = _source(path).model_copy(update={"text": text})
+    start = text.index(name)
+    return Candidate(source, text, 0, [Entity(start=start, end=start + len(name), label=label)], np.zeros(8))
+
+
+def test_a_value_from_a_passage_about_another_subject_is_no_disagreement() -> None:
+    from rag.extractive import asked_slot_values
+
+    info = analyse("Who is Tarnvik's chief designer?")
+    ranked = [
+        _named(
+            "a.txt", "Tarnvik's chief designer Ola Brekke said the frame folds in ten seconds.", "Ola Brekke", "PERSON"
+        ),
+        _named("b.txt", "Chief executive Ivo Marsh said Corbel Foods would cut 900 jobs.", "Ivo Marsh", "PERSON"),
+        _named("c.txt", "At Tarnvik, the chief designer is Saga Holm, the company said.", "Saga Holm", "PERSON"),
+    ]
+    values = asked_slot_values(info, ranked)
+    assert {v for v, _ in values[0]} == {"ola brekke"} and {v for v, _ in values[2]} == {"saga holm"}
+    assert values[1] == frozenset(), "the other company's chief executive fills another slot"

@@ -214,3 +214,27 @@ def test_a_where_question_takes_the_place_a_locative_preposition_introduces() ->
     assert pick("In which city did Dunmore win?") == "Velmar"
     # "Of Kestria" describes the player: it answers a question about him, not where the final was.
     assert pick("Which country does the champion come from?") == "Kestria"
+
+
+def test_sources_disagree_only_when_both_passages_name_the_asked_subject() -> None:
+    from rag.short_answers import entity_conflicts
+
+    def cited(n: int, text: str, name: str) -> tuple[Citation, Source]:
+        start = text.index(name)
+        source = Source(
+            n=n, id=f"c{n}", text=text, file=f"f{n}.txt", path=f"f{n}.txt", title="", start_char=0,
+            end_char=len(text), start_line=1, end_line=1, content_hash=f"h{n}", score=1.0,
+        ).with_entities([Entity(start=start, end=start + len(name), label="PERSON")])  # fmt: skip
+        cit = Citation(
+            n=n, file=f"f{n}.txt", path=f"f{n}.txt", title="", start_line=1, end_line=1, quote=text,
+            quote_start_char=0, quote_end_char=len(text), content_hash=f"h{n}", support_score=1.0,
+        )  # fmt: skip
+        return cit, source
+
+    info = analyse("Who is Tarnvik's chief designer?")
+    a = cited(1, "Tarnvik's chief designer Ola Brekke said the frame folds in ten seconds.", "Ola Brekke")
+    other = cited(2, "Chief executive Ivo Marsh said Corbel Foods would cut 900 jobs.", "Ivo Marsh")
+    same = cited(2, "Tarnvik named Saga Holm its chief designer last spring.", "Saga Holm")
+    assert entity_conflicts(info, [a[0], other[0]], [a[1], other[1]]) is None
+    note = entity_conflicts(info, [a[0], same[0]], [a[1], same[1]])
+    assert note is not None and "Ola Brekke [1]" in note and "Saga Holm [2]" in note
