@@ -134,20 +134,37 @@ _TRAILING_SCORE = re.compile(r"\s+\d+\s?[-–]\s?\d+$")
 KEPT_BEFORE_A_FIGURE = STOPWORDS | frozenset(NUMBER_WORDS)
 
 
+def _taken_in(parts: list[str]) -> bool:
+    """Whether a figure's first word is a content word the tagger took in ("couple $233,610"), not a
+    comparative that bounds it ("less than 10 cents")."""
+    first = parts[0]
+    return (
+        len(parts) > 1
+        and first.isalpha()
+        and first.islower()
+        and first not in KEPT_BEFORE_A_FIGURE
+        and parts[1].lower() != "than"
+    )
+
+
 def entity_text(text: str, e: Entity) -> str:
     """An entity as an answer gives it: whole hyphenated words (the tagger may stop at a hyphen: "Chick" of
     "Chick-fil-A"), and a figure without the content words the tagger took in before it ("couple $233,610"
-    -> "$233,610"; "about 60" keeps its "about", "two miles" its "two")."""
+    -> "$233,610"; "about 60" keeps its "about", "two miles" its "two"; "less than 10 cents" its "less")."""
     end = e.end
     tail = _HYPHENATED_TAIL.match(text, end)
     if tail and text[end - 1 : end].isalnum():
         end = tail.end()
-    span = text[e.start : end]
+    start = e.start
+    before = re.search(r"(\w+)\s+$", text[max(0, start - 20) : start])
+    if before and re.match(r"than\b", text[start:end], re.I):
+        start -= len(before.group(0))  # "than 10 cents": the tagger left out the "less" that makes it a bound
+    span = text[start:end]
     if e.label in NAMES:
         span = _TRAILING_SCORE.sub("", span)  # "Redmoor United 2-1": a score the tagger took into the name
     if e.label in FIGURE:
         parts = span.split()
-        while len(parts) > 1 and parts[0].isalpha() and parts[0].islower() and parts[0] not in KEPT_BEFORE_A_FIGURE:
+        while _taken_in(parts):
             parts.pop(0)
         span = " ".join(parts)
     return span

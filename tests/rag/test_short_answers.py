@@ -135,6 +135,11 @@ def test_an_entity_answers_with_whole_hyphenated_words_and_a_figure_without_take
     walk = "The trail runs two miles north."
     start = walk.index("two")
     assert entity_text(walk, Entity(start=start, end=start + len("two miles"), label="QUANTITY")) == "two miles"
+    bound = "The pill could cost less than 10 cents a day."
+    start = bound.index("than")  # the tagger's span leaves out "less"
+    assert entity_text(bound, Entity(start=start, end=bound.index(" a day"), label="MONEY")) == "less than 10 cents"
+    start = bound.index("less")
+    assert entity_text(bound, Entity(start=start, end=bound.index(" a day"), label="MONEY")) == "less than 10 cents"
 
 
 def test_one_entity_written_two_ways_is_one_candidate_counted_in_each_quote() -> None:
