@@ -31,7 +31,8 @@ NAMES = AGENT | PLACE | frozenset({"EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LA
 # Rows are tried in order; the first that matches wins. Head nouns are common English nouns for kinds.
 ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("how many", None, frozenset({CARDINAL, QUANTITY})),
-    ("how much", ("money", "cost", "pay", "paid", "spend", "spent", "worth", "fund", "raise"), frozenset({MONEY})),
+    ("how much", ("money", "cost", "pay", "paid", "spend", "spent", "worth", "fund", "raise", "earn", "invest",
+                  "donate", "borrow", "lend", "lent", "owe"), frozenset({MONEY})),
     ("how much", None, frozenset({MONEY, QUANTITY, PERCENT, CARDINAL})),
     ("how long", None, frozenset({DATE, TIME, QUANTITY})),
     ("how old", None, frozenset({DATE, CARDINAL})),

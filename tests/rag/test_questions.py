@@ -22,6 +22,8 @@ from rag.questions import (
         ("Who signed the harbour agreement?", {"PERSON", "ORG"}, {"DATE", "GPE"}),
         ("How many ferries crossed the strait?", {"CARDINAL", "QUANTITY"}, {"MONEY", "PERSON"}),
         ("How much did the bridge repairs cost?", {"MONEY"}, {"PERSON"}),
+        ("How much did the bakery chain earn last quarter?", {"MONEY"}, {"PERCENT", "CARDINAL"}),
+        ("How much did the foundation donate?", {"MONEY"}, {"PERCENT"}),
         ("When did the library extend its hours?", {"DATE"}, {"PERSON", "MONEY"}),
         ("Which outlet first reported the merger?", {"ORG"}, {"PERSON", "DATE"}),
         ("Where did the flotilla dock?", {"GPE", "LOC", "FAC"}, {"PERSON"}),
