@@ -27,7 +27,7 @@ from pathlib import Path
 
 from index.entities import within
 from rag import prompts
-from rag.answer_ranking import names_the_subject, proximity
+from rag.answer_ranking import names_the_subject, proximity, topic_terms
 from rag.attachment import Matcher, WordVectors, attached, focus_matcher
 from rag.conversation import is_demonym
 from rag.logistic import Logistic
@@ -243,6 +243,9 @@ class EntityCandidate:
     answer: ShortAnswer
     features: dict[str, float]
     located: bool = False  # a place a locative preposition introduces, for a "where" question ("in Tallinn")
+    # In a quote of several clauses (split at semicolons), whether its clause holds a topic word of the question;
+    # None in a quote of one clause.
+    in_asked_clause: bool | None = None
 
 
 def _key(text: str) -> str:
@@ -272,6 +275,8 @@ def entity_candidates(
     where = asks_where(info.text) and info.labels <= PLACE
     found: dict[str, tuple[int, int, str, str, bool]] = {}
     located: set[str] = set()
+    topic = topic_terms(info.text)
+    clause_asked: dict[str, bool | None] = {}
     quotes_with: dict[str, set[int]] = {}
     for i, cit in enumerate(citations):
         source = _source_of(cit, sources)
@@ -290,6 +295,7 @@ def entity_candidates(
                 located.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
+                clause_asked[key] = _in_asked_clause(cit, source, ent, topic)
             order += 1
     out = []
     lowered = [(s.text.lower(), s.title.lower()) for s in sources]
@@ -312,13 +318,27 @@ def entity_candidates(
             "kind_fit": 0.0,
             "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
-        out.append(EntityCandidate(ShortAnswer(text=text, citation=cit.n, label=label), features, key in located))
+        answer = ShortAnswer(text=text, citation=cit.n, label=label)
+        out.append(EntityCandidate(answer, features, key in located, clause_asked[key]))
     if head and vectors is not None and out:
         # How well each candidate fits the asked kind ("Which country …?": a country more than its capital).
         vecs = vectors.embed_cached([head] + [c.answer.text for c in out])
         for c, v in zip(out, vecs[1:], strict=True):
             c.features["kind_fit"] = float(v @ vecs[0])
     return out
+
+
+def _in_asked_clause(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> bool | None:
+    """Whether the semicolon-separated clause of the quote that holds the entity has a topic word of the
+    question; None when the quote is one clause."""
+    lo, hi = _quote_span(cit, source)
+    quote = source.text[lo:hi]
+    if ";" not in quote or not topic:
+        return None
+    at = ent.start - lo
+    start = quote.rfind(";", 0, at) + 1
+    end = quote.find(";", at)
+    return bool(topic & content_terms(quote[start : end if end >= 0 else len(quote)]))
 
 
 def _after_locative(before: str) -> bool:
@@ -398,11 +418,19 @@ def untagged_name_nearer(
 def first_choice(found: Sequence[EntityCandidate]) -> int:
     """Which candidate answers: the first that names the asked kind ("Calder Bridge" for "which bridge"), else
     for a "where" question the first place a locative preposition introduces ("… of India won the final in
-    Tallinn": Tallinn), else the first."""
+    Tallinn": Tallinn), else the first, unless its quote has several clauses and another candidate of that
+    quote stands in the one holding the question's topic words."""
     named = next((i for i, c in enumerate(found) if c.features["named"]), None)
     if named is not None:
         return named
-    return next((i for i, c in enumerate(found) if c.located), 0)
+    located = next((i for i, c in enumerate(found) if c.located), None)
+    if located is not None:
+        return located
+    if found and found[0].in_asked_clause is False:
+        # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
+        cited = found[0].answer.citation
+        return next((i for i, c in enumerate(found) if c.in_asked_clause and c.answer.citation == cited), 0)
+    return 0
 
 
 def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matcher) -> bool:

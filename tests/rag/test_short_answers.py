@@ -243,3 +243,26 @@ def test_sources_disagree_only_when_both_passages_name_the_asked_subject() -> No
     assert entity_conflicts(info, [a[0], other[0]], [a[1], other[1]]) is None
     note = entity_conflicts(info, [a[0], same[0]], [a[1], same[1]])
     assert note is not None and "Ola Brekke [1]" in note and "Saga Holm [2]" in note
+
+
+def test_in_a_quote_of_several_clauses_the_candidate_of_the_asked_clause_answers() -> None:
+    from rag.short_answers import first_choice
+
+    text = "Judge Rosa Ilves wrote the majority opinion; Judge Carl Mbeya dissented, calling the levy a fee."
+    spans = [("Rosa Ilves", "PERSON"), ("Carl Mbeya", "PERSON")]
+    entities = [Entity(start=text.index(e), end=text.index(e) + len(e), label=lab) for e, lab in spans]
+    source = Source(
+        n=1, id="c1", text=text, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(text),
+        start_line=1, end_line=1, content_hash="h", score=1.0,
+    ).with_entities(entities)  # fmt: skip
+    cit = Citation(
+        n=1, file="a.txt", path="a.txt", title="", start_line=1, end_line=1, quote=text, quote_start_char=0,
+        quote_end_char=len(text), content_hash="h", support_score=1.0,
+    )  # fmt: skip
+
+    def pick(question: str) -> str:
+        found = entity_candidates(analyse(question), [cit], [source])
+        return found[first_choice(found)].answer.text
+
+    assert pick("Which judge dissented?") == "Carl Mbeya"
+    assert pick("Which judge wrote the majority opinion?") == "Rosa Ilves"
