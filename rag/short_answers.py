@@ -275,7 +275,7 @@ def entity_candidates(
     where = asks_where(info.text) and info.labels <= PLACE
     found: dict[str, tuple[int, int, str, str, bool]] = {}
     located: set[str] = set()
-    topic = topic_terms(info.text)
+    topic = topic_terms(info.text) - kind  # "which judge dissented?": the clause must hold "dissented"
     clause_asked: dict[str, bool | None] = {}
     quotes_with: dict[str, set[int]] = {}
     for i, cit in enumerate(citations):
