@@ -52,9 +52,10 @@ def stream_answer(
 
     t = time.perf_counter()
     info = analyse(standalone)
+    used = for_question(standalone or question, window)
     if info.meta is MetaKind.AUTHORED:
         # A list from every stored byline, not from what retrieval returned; no generator writes it.
-        listed = authored_answer(standalone, retriever, settings.max_listed_articles, k)
+        listed = authored_answer(standalone, retriever, settings.max_listed_articles, k, used)
         timings["retrieve"] = _ms(t)
         timings["total"] = _ms(t0)
         yield AnswerDelta(text=listed.text)
@@ -67,10 +68,10 @@ def stream_answer(
             model=generator.model,
             citations=listed.citations,
             retrieved=listed.passages,
+            window=used,
             timings_ms=timings,
         )
         return
-    used = for_question(standalone or question, window)
     hits = retriever.search(standalone, k, window=used) if standalone else []
     if info.meta is not None:
         hits = with_header_lines(retriever.with_first_chunks(hits))

@@ -10,15 +10,17 @@ chunks, and ``with_header_lines`` makes it a passage of its own, so the answer q
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from rag import prompts
 from rag.bylines import Credits, credited, credited_people, name_words, newest_first
-from rag.models import Citation, RetrievedChunk, Source
+from rag.models import Citation, DateWindow, RetrievedChunk, Source
 from rag.questions import MetaKind, author_of_subject, authored_name, latest_subject, meta_kind
 from rag.text import content_terms, mentioned, question_name_tokens, split_sentences, term
+from rag.time_ranking import allowed
 
 if TYPE_CHECKING:
     from rag.retrieving import Retriever
@@ -147,13 +149,16 @@ class AuthoredList(BaseModel):
     passages: list[RetrievedChunk] = Field(default_factory=list)
 
 
-def authored_answer(question: str, retriever: Retriever, most: int, k: int) -> AuthoredList:
+def authored_answer(
+    question: str, retriever: Retriever, most: int, k: int, window: DateWindow | None = None
+) -> AuthoredList:
     """Every indexed article whose byline credits the person asked about, newest first, at most ``most`` of them
-    (and how many more), each cited at its byline line. The bylines come from the store, not from retrieval: an
-    article need not be near the question to be theirs. "What else did the author of the article about Z write?"
-    finds that article first (the best-ranked one, as "Who wrote …" does) and lists its authors' other articles."""
+    (and how many more), each cited at its byline line; within the user's date limits (``window``: as-of,
+    since, until), as retrieval is. The bylines come from the store, not from retrieval: an article need not be
+    near the question to be theirs. "What else did the author of the article about Z write?" finds that article
+    first (the best-ranked one, as "Who wrote …" does) and lists its authors' other articles."""
     name = authored_name(question)
-    headers = retriever.store.headers()
+    headers = [h for h in retriever.store.headers() if allowed(_day(h.published), window)]
     if name is not None:
         credits = credited(name, headers)
         if credits.ambiguous:
@@ -165,7 +170,7 @@ def authored_answer(question: str, retriever: Retriever, most: int, k: int) -> A
             )
         return _listed(credits, retriever, most)
     subject = author_of_subject(question) or question
-    hits = retriever.search(subject, k)
+    hits = retriever.search(subject, k, window=window)
     first = retriever.store.first_chunks([hits[0].path]) if hits else []
     people = credited_people(first[0].byline) if first else []
     if not people:
@@ -215,6 +220,13 @@ def _listed(credits: Credits, retriever: Retriever, most: int, about: RetrievedC
         citations=citations,
         passages=passages,
     )
+
+
+def _day(published: str | None) -> date | None:
+    try:
+        return date.fromisoformat(published) if published else None
+    except ValueError:
+        return None
 
 
 def _title(title: str, published: str | None) -> str:

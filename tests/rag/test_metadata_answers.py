@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from rag import prompts
 from rag.metadata_answers import with_header_lines
-from rag.models import RetrievedChunk
+from rag.models import DateWindow, RetrievedChunk
 
 FILE = "---\ndate: 2024-03-02\nsource: bayrecord.example\n---\nHarbour Wall Rebuilt\n\nThe wall reopened.\n"
 
@@ -120,3 +122,10 @@ def test_the_store_lists_every_files_header_without_reading_chunk_text(authored)
     assert set(headers) == set(AUTHORED)
     assert headers["ferry-fares.txt"].byline == "Ines Carvalho and Tom Bell"
     assert headers["port-plan.md"].published == "2024-03-05" and headers["market.md"].published is None
+
+
+def test_the_users_date_limits_apply_to_the_list(authored) -> None:
+    # Until the end of March: the June article is out, and so is the undated one (as retrieval treats them).
+    answer = authored.ask("Which articles did Ines Carvalho write?", window=DateWindow(until=date(2024, 3, 31)))
+    assert [c.path for c in answer.citations] == ["port-plan.md"]
+    assert answer.window is not None and answer.window.until == date(2024, 3, 31)
