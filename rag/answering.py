@@ -54,7 +54,7 @@ def stream_answer(
     info = analyse(standalone)
     used = for_question(standalone or question, window)
     if info.meta is MetaKind.AUTHORED:
-        # A list from every stored byline, not from what retrieval returned; no generator writes it.
+        # A list from every stored byline, not from what retrieval returned.
         listed = authored_answer(standalone, retriever, settings.max_listed_articles, k, used)
         timings["retrieve"] = _ms(t)
         timings["total"] = _ms(t0)
@@ -64,8 +64,7 @@ def stream_answer(
             standalone_question=standalone,
             answer=listed.text,
             abstained=listed.abstained,
-            backend=generator.backend,
-            model=generator.model,
+            backend="extractive",  # quoted from the bylines whichever generator is configured: none wrote it
             citations=listed.citations,
             retrieved=listed.passages,
             window=used,

@@ -9,6 +9,7 @@ import pytest
 from rag import prompts
 from rag.metadata_answers import with_header_lines
 from rag.models import DateWindow, RetrievedChunk
+from tests.fakes import FakeLLM
 
 FILE = "---\ndate: 2024-03-02\nsource: bayrecord.example\n---\nHarbour Wall Rebuilt\n\nThe wall reopened.\n"
 
@@ -129,3 +130,10 @@ def test_the_users_date_limits_apply_to_the_list(authored) -> None:
     answer = authored.ask("Which articles did Ines Carvalho write?", window=DateWindow(until=date(2024, 3, 31)))
     assert [c.path for c in answer.citations] == ["port-plan.md"]
     assert answer.window is not None and answer.window.until == date(2024, 3, 31)
+
+
+def test_with_a_language_model_the_list_is_still_read_from_the_bylines(authored) -> None:
+    llm = FakeLLM().enqueue("Ines Carvalho wrote about the museum [1].")
+    answer = authored.ask("What has Ines Carvalho written?", generator=llm)
+    assert not llm.calls  # a model would list what retrieval happened to return, or make titles up
+    assert answer.backend == "extractive" and len(answer.citations) == 3 and "museum" not in answer.answer
