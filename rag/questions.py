@@ -113,23 +113,36 @@ _UNTIL_END = (
     r"\s*(?:(?:so far|to date|here|lately|recently|in (?:the|this|these|my|our) "
     r"(?:corpus|folder|collection|archive|index))\s*)?[?.!]*\s*$"
 )
-_AUTHORED = (
-    re.compile(
-        rf"^\W*(?:which|what) (?:other |more |else )?{_PIECES}(?: else)? (?:did|has|have|had) {_WHO} (?:also |ever )?"
-        rf"(?:write|written|author|authored|pen|penned|file|filed|contribute|contributed){_UNTIL_END}",
-        re.I,
-    ),
-    re.compile(
-        rf"^\W*what (?:else |other )?(?:has|have|had) {_WHO} (?:also |ever )?"
-        rf"(?:written|authored|penned|filed){_UNTIL_END}",
-        re.I,
-    ),
-    re.compile(rf"^\W*what else did {_WHO} (?:write|author|pen|file){_UNTIL_END}", re.I),
-    re.compile(
-        rf"^\W*(?:(?:please )?(?:list|show|find|give|name)(?: me)?(?: all| every)?(?: of)?(?: the)? |(?:which|what) )?"
-        rf"{_PIECES} (?:(?:are|were|is|was) )?(?:(?:written|authored|penned|filed|bylined) )?by {_WHO}{_UNTIL_END}",
-        re.I,
-    ),
+
+
+def _authored_patterns(who: str) -> tuple[re.Pattern[str], ...]:
+    return (
+        re.compile(
+            rf"^\W*(?:which|what) (?:other |more |else )?{_PIECES}(?: else)? (?:did|has|have|had) {who} "
+            rf"(?:also |ever )?(?:write|written|author|authored|pen|penned|file|filed|contribute|contributed)"
+            rf"{_UNTIL_END}",
+            re.I,
+        ),
+        re.compile(
+            rf"^\W*what (?:else |other )?(?:has|have|had) {who} (?:also |ever )?"
+            rf"(?:written|authored|penned|filed){_UNTIL_END}",
+            re.I,
+        ),
+        re.compile(rf"^\W*what else did {who} (?:write|author|pen|file){_UNTIL_END}", re.I),
+        re.compile(
+            rf"^\W*(?:(?:please )?(?:list|show|find|give|name)(?: me)?(?: all| every)?(?: of)?(?: the)? "
+            rf"|(?:which|what) )?{_PIECES} (?:(?:are|were|is|was) )?(?:(?:written|authored|penned|filed|bylined) )?"
+            rf"by {who}{_UNTIL_END}",
+            re.I,
+        ),
+    )
+
+
+_AUTHORED = _authored_patterns(_WHO)
+# The same asked with a pronoun: a follow-up to "Who wrote the article about Z?" ("What else has she written?").
+_AUTHORED_BY_PRONOUN = _authored_patterns(r"(?:she|he|they|her|him|them)")
+_AUTHOR_ASKED = re.compile(
+    r"^\W*(?:who (?:wrote|authored|penned)|who is the (?:author|writer) of) (?P<about>.+?)[?.!\s]*$", re.I
 )
 
 
@@ -351,10 +364,18 @@ _NAME_BY_PRONOUN = re.compile(
 
 
 def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """The standalone question of a follow-up (``rag.conversation.rewrite``), with "What's his name?" after an
-    answer about "a two-star general" asked as "What is the name of the general?": a pronoun that names no one
-    stands for the role the previous answer spoke of (the first it names, in the pronoun's number), and the role
-    rules (``role_noun``) then decline when no read sentence gives that person's name."""
+    """The standalone question of a follow-up (``rag.conversation.rewrite``), with "What else has she written?"
+    after "Who wrote the article about Z?" asked as "What else did the author of the article about Z write?", and
+    "What's his name?" after an answer about "a two-star general" asked as "What is the name of the general?": a
+    pronoun that names no one stands for the role the previous answer spoke of (the first it names, in the
+    pronoun's number), and the role rules (``role_noun``) then decline when no read sentence gives that person's
+    name."""
+    if history and any(p.match(question.strip()) for p in _AUTHORED_BY_PRONOUN):
+        before = main_question(history[-1][0]).strip()
+        earlier = _AUTHOR_ASKED.match(before)
+        subject = earlier.group("about") if earlier else author_of_subject(before)
+        if subject:  # the pronoun is the author the previous question asked about
+            return f"What else did the author of {subject} write?"
     standalone = rewrite(question, history) if history else question
     main = main_question(standalone)
     asked = _NAME_BY_PRONOUN.match(question)  # as asked: the pronoun may have been swapped for a wrong name

@@ -137,3 +137,11 @@ def test_with_a_language_model_the_list_is_still_read_from_the_bylines(authored)
     answer = authored.ask("What has Ines Carvalho written?", generator=llm)
     assert not llm.calls  # a model would list what retrieval happened to return, or make titles up
     assert answer.backend == "extractive" and len(answer.citations) == 3 and "museum" not in answer.answer
+
+
+def test_what_else_she_wrote_after_who_wrote_an_article_lists_that_authors_other_articles(authored) -> None:
+    first = authored.ask("Who wrote the article about the quay repairs?")
+    assert first.short_answer is not None and first.short_answer.text == "Tom Bell"
+    answer = authored.ask("What else has he written?", history=[first])
+    assert answer.standalone_question == "What else did the author of the article about the quay repairs write?"
+    assert [c.path for c in answer.citations] == ["desk/quay.txt", "ferry-fares.txt"]
