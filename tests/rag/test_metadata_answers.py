@@ -145,3 +145,17 @@ def test_what_else_she_wrote_after_who_wrote_an_article_lists_that_authors_other
     answer = authored.ask("What else has he written?", history=[first])
     assert answer.standalone_question == "What else did the author of the article about the quay repairs write?"
     assert [c.path for c in answer.citations] == ["desk/quay.txt", "ferry-fares.txt"]
+
+
+def test_a_surname_two_bylined_people_share_asks_for_the_full_name(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "one.txt": "Dock Strike Ends\nBy Inês Carvalho\nMay 2, 2024\n\nDockers returned to work on Monday.\n",
+            "two.txt": "Tram Line Opens\nBy Rui Carvalho\nMay 9, 2024\n\nThe new tram line opened to riders.\n",
+        }
+    )
+    answer = a.ask("What has Carvalho written?")
+    assert answer.abstained and answer.answer.startswith(prompts.NO_ANSWER) and not answer.citations
+    assert "Inês Carvalho" in answer.answer and "Rui Carvalho" in answer.answer
+    full = a.ask("Which articles did Ines Carvalho write?")  # accents aside
+    assert [c.path for c in full.citations] == ["one.txt"] and full.citations[0].quote == "By Inês Carvalho"
