@@ -372,7 +372,7 @@ def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
     name."""
     if history and any(p.match(question.strip()) for p in _AUTHORED_BY_PRONOUN):
         before = main_question(history[-1][0]).strip()
-        earlier = _AUTHOR_ASKED.match(before)
+        earlier = _AUTHOR_ASKED.match(before) if meta_kind(before) is MetaKind.AUTHOR else None
         subject = earlier.group("about") if earlier else author_of_subject(before)
         if subject:  # the pronoun is the author the previous question asked about
             return f"What else did the author of {subject} write?"

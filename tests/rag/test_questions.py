@@ -8,6 +8,7 @@ from rag.questions import (
     asks_where,
     author_of_subject,
     authored_name,
+    condense,
     counted_terms,
     expected_labels,
     identifiers,
@@ -240,3 +241,12 @@ def test_what_else_the_author_of_an_article_wrote_names_the_article() -> None:
     assert meta_kind(question) is MetaKind.AUTHORED
     assert author_of_subject(question) == "the article about the port plan"
     assert author_of_subject("What else did the mayor say about the port plan?") is None
+
+
+def test_what_else_she_wrote_follows_a_question_about_an_articles_author_only() -> None:
+    about_article = [("Who wrote the article about the port plan?", "By Ines Carvalho [1]")]
+    assert condense("What else has she written?", about_article) == (
+        "What else did the author of the article about the port plan write?"
+    )
+    about_text = [("Who wrote the majority opinion?", "Judge Ana Ruiz wrote the majority opinion [1].")]
+    assert "author of" not in condense("What else has she written?", about_text)
