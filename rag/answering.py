@@ -16,9 +16,9 @@ from rag.conversation import context_of, strip_instructions
 from rag.dates import for_question
 from rag.embeddings import Embedder
 from rag.generator import Generator, Source
-from rag.metadata_answers import with_header_lines
+from rag.metadata_answers import authored_answer, with_header_lines
 from rag.models import Answer, AnswerDelta, DateWindow, RetrievedChunk
-from rag.questions import analyse
+from rag.questions import MetaKind, analyse
 from rag.retrieving import Retriever
 from rag.settings import AnswerSettings
 from rag.short_answers import entity_conflicts, short_answer
@@ -53,6 +53,24 @@ def stream_answer(
     t = time.perf_counter()
     info = analyse(standalone)
     used = for_question(standalone or question, window)
+    if info.meta is MetaKind.AUTHORED:
+        # A list from every stored byline, not from what retrieval returned.
+        listed = authored_answer(standalone, retriever, settings.max_listed_articles, k, used)
+        timings["retrieve"] = _ms(t)
+        timings["total"] = _ms(t0)
+        yield AnswerDelta(text=listed.text)
+        yield Answer(
+            question=question,
+            standalone_question=standalone,
+            answer=listed.text,
+            abstained=listed.abstained,
+            backend="extractive",  # quoted from the bylines whichever generator is configured: none wrote it
+            citations=listed.citations,
+            retrieved=listed.passages,
+            window=used,
+            timings_ms=timings,
+        )
+        return
     hits = retriever.search(standalone, k, window=used) if standalone else []
     if info.meta is not None:
         hits = with_header_lines(retriever.with_first_chunks(hits))

@@ -10,10 +10,20 @@ chunks, and ``with_header_lines`` makes it a passage of its own, so the answer q
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
-from rag.models import RetrievedChunk, Source
-from rag.questions import MetaKind, latest_subject, meta_kind
+from pydantic import BaseModel, Field
+
+from rag import prompts
+from rag.bylines import Credits, credited, credited_people, name_words, newest_first
+from rag.models import Citation, DateWindow, RetrievedChunk, Source
+from rag.questions import MetaKind, author_of_subject, authored_name, latest_subject, meta_kind
 from rag.text import content_terms, mentioned, question_name_tokens, split_sentences, term
+from rag.time_ranking import allowed
+
+if TYPE_CHECKING:
+    from rag.retrieving import Retriever
 
 
 def with_header_lines(hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
@@ -71,7 +81,7 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
     other questions, or when no source holds such a line. For "the latest on Z" it is the date line of
     the newest article among the sources."""
     kind = meta_kind(question)
-    if kind is None:
+    if kind is None or kind is MetaKind.AUTHORED:  # a list, made by ``authored_answer`` from every byline
         return None
     if kind is MetaKind.LATEST:
         dated = [s for s in _about(question, sources) if s.published_date and date_line(s)]
@@ -128,3 +138,143 @@ def stated_date(source: Source) -> str | None:
         return None
     written = (m.group(0) for m in DATE_IN_TEXT_RE.finditer(source.text))
     return next((w for w in written if parse_date(w) == day), source.published)
+
+
+class AuthoredList(BaseModel):
+    """The answer to "Which articles did X write?": the list with a ``[n]`` per article, each citing its byline."""
+
+    text: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[RetrievedChunk] = Field(default_factory=list)
+
+
+def authored_answer(
+    question: str, retriever: Retriever, most: int, k: int, window: DateWindow | None = None
+) -> AuthoredList:
+    """Every indexed article whose byline credits the person asked about, newest first, at most ``most`` of them
+    (and how many more), each cited at its byline line; within the user's date limits (``window``: as-of,
+    since, until), as retrieval is. The bylines come from the store, not from retrieval: an article need not be
+    near the question to be theirs. "What else did the author of the article about Z write?" finds that article
+    first (the best-ranked one, as "Who wrote …" does) and lists its authors' other articles."""
+    name = authored_name(question)
+    headers = [h for h in retriever.store.headers() if allowed(_day(h.published), window)]
+    if name is not None:
+        credits = credited(name, headers)
+        if credits.ambiguous:
+            who = ", ".join(credits.people)
+            return AuthoredList(
+                text=f"{prompts.NO_ANSWER} The bylines credit more than one person of that name ({who}); "
+                "ask with the full name.",
+                abstained=True,
+            )
+        return _listed(credits, retriever, most)
+    subject = author_of_subject(question) or question
+    hits = retriever.search(subject, k, window=window)
+    first = retriever.store.first_chunks([hits[0].path]) if hits else []
+    people = credited_people(first[0].byline) if first else []
+    if not people:
+        return AuthoredList(text=prompts.NO_ANSWER, abstained=True)
+    theirs = [credited(person, headers) for person in people]
+    others = {a.path: a for c in theirs for a in c.articles if a.path != first[0].path}
+    credits = Credits(people=people, articles=newest_first(list(others.values())))
+    return _listed(credits, retriever, most, about=first[0])
+
+
+def _listed(credits: Credits, retriever: Retriever, most: int, about: RetrievedChunk | None = None) -> AuthoredList:
+    if not credits.articles and about is None:
+        return AuthoredList(text=prompts.NO_ANSWER, abstained=True)
+    shown = credits.articles[:most]
+    chunks = {c.path: c for c in retriever.store.first_chunks([a.path for a in shown])}
+    citations: list[Citation] = []
+    passages: list[RetrievedChunk] = []
+    who = " and ".join(credits.people)
+    lead: list[str] = []
+    if about is not None:
+        cited = byline_citation(1, about, credits.people)
+        if cited is not None:
+            citations.append(cited)
+            passages.append(about)
+        marker = f" [{cited.n}]" if cited else ""
+        lead.append(f"{_title(about.title, about.published)}{marker} is by {who}.")
+        if not credits.articles:
+            lead.append("No other indexed article credits them.")
+            return AuthoredList(text=" ".join(lead), abstained=False, citations=citations, passages=passages)
+    items: list[str] = []
+    for article in shown:
+        chunk = chunks.get(article.path)
+        cited = byline_citation(len(citations) + 1, chunk, credits.people) if chunk is not None else None
+        if cited is not None:
+            citations.append(cited)
+            passages.append(chunk)
+        items.append(f"- {_title(article.title, article.published)}" + (f" [{cited.n}]" if cited else ""))
+    count = len(credits.articles)
+    other = " other" if about is not None else ""
+    plural = f"{other} indexed article credits" if count == 1 else f"{other} indexed articles credit"
+    lead.append(f"{count}{plural} {who} in the byline" + (":" if count == 1 else ", newest first:"))
+    more = count - len(shown)
+    tail = [f"… and {more} more, not listed (the list stops at {most}: RAG_ANSWER_MAX_LISTED_ARTICLES)."]
+    return AuthoredList(
+        text="\n\n".join([" ".join(lead), *items, *(tail if more else [])]),
+        abstained=False,
+        citations=citations,
+        passages=passages,
+    )
+
+
+def _day(published: str | None) -> date | None:
+    try:
+        return date.fromisoformat(published) if published else None
+    except ValueError:
+        return None
+
+
+def _title(title: str, published: str | None) -> str:
+    return f"“{' '.join(title.split()) or 'Untitled'}” ({published or 'undated'})"
+
+
+def byline_citation(n: int, chunk: RetrievedChunk, people: Sequence[str]) -> Citation | None:
+    """A citation of the line that credits ``people`` in ``chunk``'s article: the front-matter line the indexer
+    kept when no chunk holds it, else the line of the opening chunk that writes the byline."""
+    if chunk.byline_quote and chunk.byline_line is not None and chunk.byline_char is not None:
+        if chunk.byline_quote not in chunk.text:
+            quote, start, line = chunk.byline_quote, chunk.byline_char, chunk.byline_line
+            return _citation(n, chunk, quote, start, line)
+    wanted = [name_words(p) for p in people]
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    for raw in chunk.text.split("\n"):
+        lines.append((offset, raw))
+        offset += len(raw) + 1
+    # The line that writes the stored byline; else one that names a credited person (a headline may name them too,
+    # so the exact byline goes first).
+    found = next((x for x in lines if chunk.byline and chunk.byline in x[1]), None) or next(
+        (x for x in lines if x[1].strip() and any(w and w <= name_words(x[1]) for w in wanted)), None
+    )
+    if found is None:
+        return None
+    at, raw = found
+    quote = raw.strip()
+    line = chunk.start_line + chunk.text[:at].count("\n")
+    return _citation(n, chunk, quote, chunk.start_char + at + len(raw) - len(raw.lstrip()), line)
+
+
+def _citation(n: int, chunk: RetrievedChunk, quote: str, start: int, line: int) -> Citation:
+    return Citation(
+        n=n,
+        file=chunk.file,
+        path=chunk.path,
+        title=chunk.title,
+        start_line=line,
+        end_line=line,
+        quote=quote,
+        quote_start_char=start,
+        quote_end_char=start + len(quote),
+        content_hash=chunk.content_hash,
+        support_score=1.0,
+        byline=chunk.byline,
+        published=chunk.published,
+        page=chunk.page,
+        page_line=chunk.page_line,
+        outlet=chunk.outlet,
+    )

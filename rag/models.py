@@ -223,6 +223,16 @@ class SourceInfo(BaseModel):
     date_source: str | None = None
 
 
+class ArticleHeader(BaseModel):
+    """What an indexed file's opening chunk says about the article: its title, byline and date."""
+
+    path: str
+    file: str
+    title: str
+    byline: str | None = None
+    published: str | None = None  # ISO date, None when the article states none
+
+
 class StoreStatus(BaseModel):
     files: int
     chunks: int

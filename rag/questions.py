@@ -99,6 +99,93 @@ class MetaKind(StrEnum):
     PUBLISHED = "published"
     LATEST = "latest"
     OUTLET = "outlet"
+    AUTHORED = "authored"  # the articles a person's byline is on: "Which articles did Ines Carvalho write?"
+
+
+# "Which articles did X write?", "What has X written?", "List the articles by X": general English around the name.
+# The name may not open with a determiner or pronoun ("Which reports did the inspectors file?" asks the text), and
+# nothing may follow the verb but "so far"-like words ("What has X written off?", "What did X write in the report?"
+# are questions about the text; a bare "What did X write?" is one too: it may ask what a letter said).
+_PIECES = r"(?:articles?|stories|story|pieces?|reports?|columns?|features?|op-?eds?|posts?|items?|coverage)"
+_NOT_A_NAME = r"(?!(?:the|a|an|this|that|these|those|his|her|their|its|our|my|your|it|they|he|she|we|you|i|one)\b)"
+_WHO = rf"(?P<who>{_NOT_A_NAME}[^?,;:]+?)"
+_UNTIL_END = (
+    r"\s*(?:(?:so far|to date|here|lately|recently|in (?:the|this|these|my|our) "
+    r"(?:corpus|folder|collection|archive|index))\s*)?[?.!]*\s*$"
+)
+
+
+def _authored_patterns(who: str) -> tuple[re.Pattern[str], ...]:
+    return (
+        re.compile(
+            rf"^\W*(?:which|what) (?:other |more |else )?{_PIECES}(?: else)? (?:did|has|have|had) {who} "
+            rf"(?:also |ever )?(?:write|written|author|authored|pen|penned|file|filed|contribute|contributed)"
+            rf"{_UNTIL_END}",
+            re.I,
+        ),
+        re.compile(
+            rf"^\W*what (?:else |other )?(?:has|have|had) {who} (?:also |ever )?"
+            rf"(?:written|authored|penned|filed){_UNTIL_END}",
+            re.I,
+        ),
+        re.compile(rf"^\W*what else did {who} (?:write|author|pen|file){_UNTIL_END}", re.I),
+        re.compile(
+            rf"^\W*(?:(?:please )?(?:list|show|find|give|name)(?: me)?(?: all| every)?(?: of)?(?: the)? "
+            rf"|(?:which|what) )?{_PIECES} (?:(?:are|were|is|was) )?(?:(?:written|authored|penned|filed|bylined) )?"
+            rf"by {who}{_UNTIL_END}",
+            re.I,
+        ),
+    )
+
+
+_AUTHORED = _authored_patterns(_WHO)
+# The same asked with a pronoun: a follow-up to "Who wrote the article about Z?" ("What else has she written?").
+_AUTHORED_BY_PRONOUN = _authored_patterns(r"(?:she|he|they|her|him|them)")
+_AUTHOR_ASKED = re.compile(
+    r"^\W*(?:who (?:wrote|authored|penned)|who is the (?:author|writer) of) (?P<about>.+?)[?.!\s]*$", re.I
+)
+
+
+def authored_name(question: str) -> str | None:
+    """The person whose articles are asked for ("Which articles did Ines Carvalho write?" -> "Ines Carvalho");
+    None for any other question. A question that capitalises its words must capitalise the name, so "Which
+    reports did inspectors file?" names no one; an all-lowercase question is read as typed."""
+    q = main_question(question).strip()
+    cased = q != q.lower()
+    for pattern in _AUTHORED:
+        found = pattern.match(q)
+        if found and _a_name(found.group("who").split(), cased):
+            return found.group("who").strip()
+    return None
+
+
+# Lower-case words inside personal names ("Ana de Souza", "Pieter van Dijk", "Omar bin Said"): closed-class.
+NAME_PARTICLES = frozenset("de da do dos das di du del della van von der den ter ten le la bin ibn al el y".split())
+
+
+def _a_name(tokens: list[str], cased: bool) -> bool:
+    """Whether ``tokens`` can be a person's name: at most five words, each capitalised or a name particle in a
+    question that capitalises (so "Ines Carvalho mention the port" is none), no function word in one that
+    does not."""
+    if not tokens or len(tokens) > 5:
+        return False
+    if cased:
+        return tokens[0][:1].isupper() and all(t[:1].isupper() or t in NAME_PARTICLES for t in tokens)
+    return all(t not in STOPWORDS or t in NAME_PARTICLES for t in tokens) and len(tokens) <= 4
+
+
+_BY_AUTHOR_OF = re.compile(
+    r"^\W*what (?:else|other (?:articles|stories|pieces|reports)) (?:did|has|have) the (?:author|writer|reporter|"
+    r"journalist|columnist)s? of (?P<about>.+?) (?:also )?(?:write|written|author|authored|file|filed)[?.!\s]*$",
+    re.I,
+)
+
+
+def author_of_subject(question: str) -> str | None:
+    """What identifies the article whose author is meant: "What else did the author of the article about the port
+    plan write?" -> "the article about the port plan"; None for any other question."""
+    found = _BY_AUTHOR_OF.match(main_question(question).strip())
+    return found.group("about") if found else None
 
 
 _ARTICLE = r"(?:the|this|that|an?) (?:news )?(?:article|story|report|piece|column|op-ed|feature|post)s?\b"
@@ -277,10 +364,18 @@ _NAME_BY_PRONOUN = re.compile(
 
 
 def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """The standalone question of a follow-up (``rag.conversation.rewrite``), with "What's his name?" after an
-    answer about "a two-star general" asked as "What is the name of the general?": a pronoun that names no one
-    stands for the role the previous answer spoke of (the first it names, in the pronoun's number), and the role
-    rules (``role_noun``) then decline when no read sentence gives that person's name."""
+    """The standalone question of a follow-up (``rag.conversation.rewrite``), with "What else has she written?"
+    after "Who wrote the article about Z?" asked as "What else did the author of the article about Z write?", and
+    "What's his name?" after an answer about "a two-star general" asked as "What is the name of the general?": a
+    pronoun that names no one stands for the role the previous answer spoke of (the first it names, in the
+    pronoun's number), and the role rules (``role_noun``) then decline when no read sentence gives that person's
+    name."""
+    if history and any(p.match(question.strip()) for p in _AUTHORED_BY_PRONOUN):
+        before = main_question(history[-1][0]).strip()
+        earlier = _AUTHOR_ASKED.match(before) if meta_kind(before) is MetaKind.AUTHOR else None
+        subject = earlier.group("about") if earlier else author_of_subject(before)
+        if subject:  # the pronoun is the author the previous question asked about
+            return f"What else did the author of {subject} write?"
     standalone = rewrite(question, history) if history else question
     main = main_question(standalone)
     asked = _NAME_BY_PRONOUN.match(question)  # as asked: the pronoun may have been swapped for a wrong name
@@ -364,6 +459,8 @@ def counted_words(question: str) -> tuple[str, ...]:
 
 
 def meta_kind(question: str) -> MetaKind | None:
+    if authored_name(question) is not None or author_of_subject(question) is not None:
+        return MetaKind.AUTHORED
     q = main_question(question)
     return next((kind for kind, pattern in _META if pattern.search(q)), None)
 

@@ -185,6 +185,12 @@ class AnswerSettings(BaseModel):
         description="Open an answer with its short answer only when the fitted model "
         "(rag/data/short_answer_confidence.json) gives it at least this chance of being right; 0 shows every one.",
     )
+    max_listed_articles: int = Field(
+        20,
+        ge=1,
+        description='A question for a person\'s articles ("Which articles did X write?") lists at most this many, '
+        "newest first, and says how many more there are.",
+    )
 
 
 class ExtractiveSettings(BaseModel):

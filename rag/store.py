@@ -28,7 +28,7 @@ import numpy as np
 from index.entities import read_figures
 from rag.dates import date_of, to_day
 from rag.errors import ModelMismatchError, StoreError
-from rag.models import Chunk, Entity, RetrievedChunk, SourceInfo, StoreStatus
+from rag.models import ArticleHeader, Chunk, Entity, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
 from rag.store_files import segment_dir, segment_problem, short, writable
 
@@ -535,6 +535,26 @@ class Store:
             return []
         rows = zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=False)
         return [to_retrieved(cid, meta, doc or "", 0.0, "header") for cid, meta, doc in rows]
+
+    def headers(self) -> list[ArticleHeader]:
+        """Title, byline and date of every indexed file, from its first chunk's metadata alone (no text, no
+        vectors): a question about a person's articles must see every byline, not those retrieval returned."""
+        got = self._get("Reading article headers", where={"chunk_index": 0}, include=["metadatas"])
+        found: dict[str, ArticleHeader] = {}
+        for meta in (got or {}).get("metadatas") or []:
+            meta = meta or {}
+            path = str(meta.get("path", ""))
+            found.setdefault(
+                path,
+                ArticleHeader(
+                    path=path,
+                    file=str(meta.get("file", "")),
+                    title=str(meta.get("title", "")),
+                    byline=meta.get("byline") or None,
+                    published=meta.get("published") or None,
+                ),
+            )
+        return sorted(found.values(), key=lambda h: h.path)
 
     def file_texts(self, paths: list[str]) -> list[str]:
         """The text of every chunk of the files in ``paths``: the whole articles a set of hits came from."""

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
+from rag import prompts
 from rag.metadata_answers import with_header_lines
-from rag.models import RetrievedChunk
+from rag.models import DateWindow, RetrievedChunk
+from tests.fakes import FakeLLM
 
 FILE = "---\ndate: 2024-03-02\nsource: bayrecord.example\n---\nHarbour Wall Rebuilt\n\nThe wall reopened.\n"
 
@@ -35,3 +41,121 @@ def test_nothing_is_added_when_a_hit_holds_the_date_line_or_no_line_states_it() 
     undated = _chunk("Harbour Wall Rebuilt\n\nThe wall reopened.", 0)
     assert with_header_lines([dateline]) == [dateline]
     assert with_header_lines([undated]) == [undated]
+
+
+# Invented articles: two authors, one article co-authored, bylines in front matter and in a "By" line; one article
+# that only mentions a person who has no byline, and one by a third author.
+AUTHORED = {
+    "port-plan.md": (
+        "---\ntitle: Harbour Board Backs Port Expansion Plan\nauthor: Ines Carvalho\ndate: 2024-03-05\n---\n"
+        "The Velmora harbour board voted on Tuesday to back a plan to deepen the northern port.\n"
+        "Board chair Rui Almada said dredging would start in the autumn.\n"
+    ),
+    "ferry-fares.txt": (
+        "Ferry Fares Rise For Summer\nBy Ines Carvalho and Tom Bell\nJune 12, 2024\n\n"
+        "Ferry operators on the Calder strait raised summer fares by eight percent.\n"
+    ),
+    "desk/quay.txt": (
+        "Quay Repairs Approved\nBy Tom Bell\nJanuary 20, 2024\n\n"
+        "The harbour board approved repairs to the old quay. Rui Almada praised the crews.\n"
+    ),
+    "market.md": (
+        "---\ntitle: Night Market Returns\nauthor: Ines Carvalho\n---\n"
+        "The night market returned to the old square on Friday with sixty stalls.\n"
+    ),
+    "museum.txt": (
+        "Museum Opens New Wing\nBy Lena Ostrova\nFebruary 2, 2024\n\n"
+        "Curator Rui Almada said letters written by Ines Carvalho's grandfather are on show.\n"
+    ),
+}
+
+
+@pytest.fixture
+def authored(extractive_over):
+    return extractive_over(AUTHORED)
+
+
+def test_a_persons_articles_are_listed_newest_first_each_cited_at_its_byline_line(authored) -> None:
+    answer = authored.ask("Which articles did Ines Carvalho write?")
+    assert not answer.abstained
+    cited = [(c.path, c.start_line, c.quote) for c in answer.citations]
+    assert cited == [
+        ("ferry-fares.txt", 2, "By Ines Carvalho and Tom Bell"),
+        ("port-plan.md", 3, "author: Ines Carvalho"),
+        ("market.md", 3, "author: Ines Carvalho"),  # undated: last
+    ]
+    for c in answer.citations:  # each marker stands after its article's title and points at the quoted line
+        assert f"{c.title}” (" in answer.answer.split(f"[{c.n}]")[0].splitlines()[-1]
+        text = (authored.settings.corpus.dir / c.path).read_text(encoding="utf-8")
+        assert text.splitlines()[c.start_line - 1].strip() == c.quote
+    assert "museum.txt" not in {c.path for c in answer.citations}  # a mention is no byline
+    assert answer.short_answer is None
+
+
+def test_a_surname_finds_the_co_authored_article_too(authored) -> None:
+    answer = authored.ask("What has Bell written?")
+    assert [c.path for c in answer.citations] == ["ferry-fares.txt", "desk/quay.txt"]
+    assert "Tom Bell" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["What has Rui Almada written?", "Which articles did Rui Almada write?"])
+def test_a_name_on_no_byline_abstains_though_articles_mention_it(authored, question: str) -> None:
+    # Before, the first was read as a text question and quoted a sentence that mentions him writing nothing.
+    answer = authored.ask(question)
+    assert answer.abstained and answer.answer == prompts.NO_ANSWER and not answer.citations
+
+
+def test_the_list_stops_at_the_setting_and_says_how_many_more(authored) -> None:
+    authored.settings.answer.max_listed_articles = 1
+    answer = authored.ask("List the articles by Ines Carvalho")
+    assert [c.path for c in answer.citations] == ["ferry-fares.txt"]
+    assert "3 indexed articles" in answer.answer and "2 more" in answer.answer
+
+
+def test_what_else_the_author_of_an_article_wrote(authored) -> None:
+    answer = authored.ask("What else did the author of the article about the quay repairs write?")
+    assert [c.path for c in answer.citations] == ["desk/quay.txt", "ferry-fares.txt"]
+    assert answer.citations[0].quote == "By Tom Bell"
+
+
+def test_the_store_lists_every_files_header_without_reading_chunk_text(authored) -> None:
+    headers = {h.path: h for h in authored.store.headers()}
+    assert set(headers) == set(AUTHORED)
+    assert headers["ferry-fares.txt"].byline == "Ines Carvalho and Tom Bell"
+    assert headers["port-plan.md"].published == "2024-03-05" and headers["market.md"].published is None
+
+
+def test_the_users_date_limits_apply_to_the_list(authored) -> None:
+    # Until the end of March: the June article is out, and so is the undated one (as retrieval treats them).
+    answer = authored.ask("Which articles did Ines Carvalho write?", window=DateWindow(until=date(2024, 3, 31)))
+    assert [c.path for c in answer.citations] == ["port-plan.md"]
+    assert answer.window is not None and answer.window.until == date(2024, 3, 31)
+
+
+def test_with_a_language_model_the_list_is_still_read_from_the_bylines(authored) -> None:
+    llm = FakeLLM().enqueue("Ines Carvalho wrote about the museum [1].")
+    answer = authored.ask("What has Ines Carvalho written?", generator=llm)
+    assert not llm.calls  # a model would list what retrieval happened to return, or make titles up
+    assert answer.backend == "extractive" and len(answer.citations) == 3 and "museum" not in answer.answer
+
+
+def test_what_else_she_wrote_after_who_wrote_an_article_lists_that_authors_other_articles(authored) -> None:
+    first = authored.ask("Who wrote the article about the quay repairs?")
+    assert first.short_answer is not None and first.short_answer.text == "Tom Bell"
+    answer = authored.ask("What else has he written?", history=[first])
+    assert answer.standalone_question == "What else did the author of the article about the quay repairs write?"
+    assert [c.path for c in answer.citations] == ["desk/quay.txt", "ferry-fares.txt"]
+
+
+def test_a_surname_two_bylined_people_share_asks_for_the_full_name(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "one.txt": "Dock Strike Ends\nBy Inês Carvalho\nMay 2, 2024\n\nDockers returned to work on Monday.\n",
+            "two.txt": "Tram Line Opens\nBy Rui Carvalho\nMay 9, 2024\n\nThe new tram line opened to riders.\n",
+        }
+    )
+    answer = a.ask("What has Carvalho written?")
+    assert answer.abstained and answer.answer.startswith(prompts.NO_ANSWER) and not answer.citations
+    assert "Inês Carvalho" in answer.answer and "Rui Carvalho" in answer.answer
+    full = a.ask("Which articles did Ines Carvalho write?")  # accents aside
+    assert [c.path for c in full.citations] == ["one.txt"] and full.citations[0].quote == "By Inês Carvalho"

@@ -6,6 +6,9 @@ from rag.questions import (
     MetaKind,
     analyse,
     asks_where,
+    author_of_subject,
+    authored_name,
+    condense,
     counted_terms,
     expected_labels,
     identifiers,
@@ -192,3 +195,58 @@ def test_which_outlet_asks_for_the_articles_outlet_but_which_agency_asks_the_tex
 )
 def test_questions_that_ask_where(question: str, where: bool) -> None:
     assert asks_where(question) is where
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Which articles did Ines Carvalho write?", "Ines Carvalho"),
+        ("What has Ines Carvalho written?", "Ines Carvalho"),
+        ("List the articles by Ines Carvalho", "Ines Carvalho"),
+        ("Show me all stories written by Tom Bell.", "Tom Bell"),
+        ("Which pieces has Carvalho filed so far?", "Carvalho"),
+        ("What else did Ana de Souza write?", "Ana de Souza"),
+        ("Articles by Tom Bell?", "Tom Bell"),
+        ("which articles did ines carvalho write?", "ines carvalho"),  # typed without capitals
+    ],
+)
+def test_a_question_for_a_persons_articles_names_them(question: str, name: str) -> None:
+    assert meta_kind(question) is MetaKind.AUTHORED
+    assert authored_name(question) == name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who wrote the letter to the council?",  # who wrote one thing: the text or its byline, not a list
+        "What did Ines Carvalho write in the report?",  # what a text says
+        "What did Ines Carvalho write?",  # may ask what her letter said
+        "What has the mayor written to residents?",
+        "Which reports did the inspectors file?",  # a determiner: no name
+        "Which reports did inspectors file?",  # a lower-case word in a capitalised question: no name
+        "What did the article by Ines Carvalho say about the port?",
+        "Which stories by Ines Carvalho mention the port?",  # a verb after the name: a question about the text
+        "Which articles of the treaty did Velmora sign?",
+        "What has Velmora written off?",
+        "List the reports by the ministry",
+    ],
+)
+def test_questions_about_what_someone_wrote_in_the_text_are_not_a_list_of_articles(question: str) -> None:
+    assert meta_kind(question) is not MetaKind.AUTHORED
+    assert authored_name(question) is None
+
+
+def test_what_else_the_author_of_an_article_wrote_names_the_article() -> None:
+    question = "What else did the author of the article about the port plan write?"
+    assert meta_kind(question) is MetaKind.AUTHORED
+    assert author_of_subject(question) == "the article about the port plan"
+    assert author_of_subject("What else did the mayor say about the port plan?") is None
+
+
+def test_what_else_she_wrote_follows_a_question_about_an_articles_author_only() -> None:
+    about_article = [("Who wrote the article about the port plan?", "By Ines Carvalho [1]")]
+    assert condense("What else has she written?", about_article) == (
+        "What else did the author of the article about the port plan write?"
+    )
+    about_text = [("Who wrote the majority opinion?", "Judge Ana Ruiz wrote the majority opinion [1].")]
+    assert "author of" not in condense("What else has she written?", about_text)

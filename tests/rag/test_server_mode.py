@@ -204,6 +204,35 @@ def test_removed_file_leaves_the_server(assistant: Assistant, settings: Settings
     assert {s.path for s in assistant.sources()} == set(per_file)
 
 
+def test_a_persons_articles_are_listed_from_the_servers_bylines(
+    server: ChromaServer, embedder: Embedder, collection_name: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "invented"
+    folder.mkdir()
+    (folder / "fares.txt").write_text(
+        "Ferry Fares Rise\nBy Ines Carvalho and Tom Bell\nJune 12, 2024\n\nFares rose by eight percent.\n"
+    )
+    (folder / "plan.md").write_text(
+        "---\ntitle: Port Plan Backed\nauthor: Ines Carvalho\ndate: 2024-03-05\n---\nThe board backed the plan.\n"
+    )
+    (folder / "quay.txt").write_text("Quay Repaired\nBy Tom Bell\n\nThe quay was repaired.\n")
+    settings = Settings(
+        store=StoreSettings(dir=tmp_path / "store"),
+        chroma=ChromaSettings(host=server.host, port=server.port, collection=collection_name),
+        corpus=CorpusSettings(dir=folder),
+    )
+    settings.answer.backend = "extractive"
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.index()
+    assert {h.path: h.byline for h in assistant.store.headers()} == {
+        "fares.txt": "Ines Carvalho and Tom Bell",
+        "plan.md": "Ines Carvalho",
+        "quay.txt": "Tom Bell",
+    }
+    answer = assistant.ask("Which articles did Ines Carvalho write?")
+    assert [(c.path, c.start_line) for c in answer.citations] == [("fares.txt", 2), ("plan.md", 3)]
+
+
 # -- CLI ---------------------------------------------------------------------------------------
 def test_cli_search_json_in_server_mode(
     assistant: Assistant, settings: Settings, server: ChromaServer, corpus: Path, tmp_path: Path
