@@ -48,6 +48,7 @@ from rag.text import (
     words,
     words_around,
 )
+from rag.word_forms import lemma_term
 
 WEIGHTS_FILE = Path(__file__).with_name("data") / "answer_ranker.json"
 FEATURES = (
@@ -354,9 +355,22 @@ def question_features(info: QuestionInfo, cands: Sequence[Candidate], sources: S
         "names_in_evidence": len(mentioned(wanted, evidence)) / len(wanted) if wanted else 1.0,
         "type_in_evidence": float(typed_any) if info.labels else 1.0,
         "top_chunk_score": max((s.score for s in sources), default=0.0),
-        "topic_in_evidence": len(core & content_terms(evidence)) / len(core) if core else 1.0,
+        "topic_in_evidence": topic_share(info.text, core, evidence),
         "best_topic_overlap": best.features["topic_overlap"] if best else 0.0,
     }
+
+
+def topic_share(question: str, core: frozenset[str], evidence: str) -> float:
+    """The share of the question's topic terms the evidence holds, an irregular form meeting its lemma's other
+    forms ("winning time" is in "won the race in 2:17:42"; the stemmer alone keeps "won" apart)."""
+    if not core:
+        return 1.0
+    found = core & content_terms(evidence)
+    missing = core - found
+    if missing:
+        lemmas = {lemma_term(w) for w in words(evidence) if w not in STOPWORDS}
+        found |= {term(w) for w in topic_words(question) if term(w) in missing and lemma_term(w) in lemmas}
+    return len(found) / len(core)
 
 
 def score(cands: Sequence[Candidate], model: RankerModel) -> None:
