@@ -59,7 +59,10 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
                "writer", "reporter", "journalist", "spokesperson", "spokesman", "spokeswoman", "ceo", "founder",
                "judge", "candidate", "star", "director", "secretary", "chief", "general", "rapper",
                "musician", "artist", "coach", "billionaire", "lawmaker", "politician", "celebrity", "king",
-               "queen", "prince", "princess", "pope", "member", "host"), frozenset({PERSON})),
+               "queen", "prince", "princess", "pope", "member", "host", "captain", "manager", "chairman",
+               "chairwoman", "commissioner", "lawyer", "attorney", "prosecutor", "economist", "analyst",
+               "scientist", "researcher", "professor", "pilot", "designer", "engineer", "editor", "ambassador",
+               "envoy", "chancellor", "premier"), frozenset({PERSON})),
     ("which", ("year", "years", "date", "month", "day", "decade", "century", "season", "week"),
      frozenset({DATE})),
     ("which", ("percentage", "percent", "share", "proportion", "rate"), frozenset({PERCENT, CARDINAL})),
@@ -327,6 +330,42 @@ def asks_where(question: str) -> bool:
     return bool(_ASKS_WHERE.match(asked_sentence(main_question(question))))
 
 
+_ASKS_A_SPAN = re.compile(r"\bhow (?:long|old)\b", re.I)
+
+
+def asks_for_a_span(question: str) -> bool:
+    """ "How long …?", "How old …?": a span of time or an age answers, not a day or month ("Sunday")."""
+    return bool(_ASKS_A_SPAN.search(asked_sentence(main_question(question))))
+
+
+# Units by the dimension they measure; general English. "How far …?" is not answered by "14 kilograms".
+UNITS = {
+    "length": frozenset(
+        "km kilometre kilometres kilometer kilometers mile miles metre metres meter meters yard yards foot feet ft "
+        "inch inches cm centimetre centimetres centimeter centimeters mm millimetre millimetres".split()
+    ),
+    "mass": frozenset("kg kilogram kilograms kilo kilos gram grams tonne tonnes ton tons lb lbs ounce ounces".split()),
+    "speed": frozenset("mph kph km/h knot knots".split()),
+}
+_DIMENSION_ASKED = (
+    ("length", re.compile(r"\bhow (?:far|tall|high|deep|wide)\b|\bwhat (?:distance|range|height|depth)\b", re.I)),
+    ("mass", re.compile(r"\bhow heavy\b|\bhow much (?:does|did|do|will|would) .*\bweigh|\bweight\b", re.I)),
+    ("speed", re.compile(r"\bhow fast\b|\bwhat speed\b", re.I)),
+)
+
+
+def asked_dimension(question: str) -> str | None:
+    """What a measuring question measures ("How far …?" -> "length"), when it says."""
+    asked = asked_sentence(main_question(question))
+    return next((dimension for dimension, pattern in _DIMENSION_ASKED if pattern.search(asked)), None)
+
+
+def dimension_of(text: str) -> str | None:
+    """The dimension a quantity's unit measures ("80 kilometres" -> "length"); None without a known unit."""
+    found = set(re.findall(r"[a-z/]+", text.lower()))
+    return next((dimension for dimension, units in UNITS.items() if found & units), None)
+
+
 def asks_for_a_moment(labels: frozenset[str]) -> bool:
     """ "When …?", "What year …?": only date and time labels, no count (unlike "how long", "how old")."""
     return bool(labels) and labels <= TIMESPAN
@@ -389,6 +428,19 @@ def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
 
 def _plural(role: str) -> bool:
     return role.endswith("s") and role[:-1] in _ROLES
+
+
+_HOLDER_ASKED = re.compile(
+    r"\bwho (?:is|was|will be) (?:the|a|an|this|that)\s+(?:[\w’'-]+\s+){0,3}?([a-z]+)\s*(?:\?|$|of\b|for\b|in\b|at\b)"
+)
+
+
+def holder_word(question: str) -> str | None:
+    """The word for what a "who is the …" question asks the holder of: the role (``role_noun``), or any noun
+    there ("Who was the defending champion?" -> "champion"; a champion may be a team, so it is no role that
+    makes the answerer abstain when no person stands beside it, but a person who does is the likeliest one)."""
+    found = _HOLDER_ASKED.search(asked_sentence(main_question(question)).lower())
+    return role_noun(question) or (found.group(1) if found else None)
 
 
 def role_noun(question: str) -> str | None:

@@ -42,12 +42,16 @@ from rag.questions import (
     PLACE,
     TIMESPAN,
     QuestionInfo,
+    asked_dimension,
     asks_for_a_moment,
+    asks_for_a_span,
     asks_where,
+    dimension_of,
     head_noun,
+    holder_word,
     span_of_time,
 )
-from rag.text import CALENDAR_WORDS, NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words
+from rag.text import CALENDAR_WORDS, NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words, words_around
 
 
 def _quote_span(cit: Citation, source: Source) -> tuple[int, int]:
@@ -134,6 +138,22 @@ _TRAILING_SCORE = re.compile(r"\s+\d+\s?[-–]\s?\d+$")
 KEPT_BEFORE_A_FIGURE = STOPWORDS | frozenset(NUMBER_WORDS)
 
 
+# Words that state a measure without digits, besides number words: general English.
+_MEASURE_WORDS = frozenset(
+    "half third quarter dozen dozens hundreds thousands million millions billion billions trillion few several couple "
+    "second minute hour day week weekend fortnight month year decade century season spring summer autumn fall "
+    "winter morning afternoon evening night noon midnight today tonight tomorrow yesterday".split()
+)
+
+
+def _states_a_measure(text: str) -> bool:
+    """Whether a figure or date entity states one: a digit, a number word, a word of time or a calendar name."""
+    if any(c.isdigit() for c in text):
+        return True
+    found = {w.removesuffix("s") for w in words(text.lower())} | set(words(text.lower()))
+    return bool(found & (_MEASURE_WORDS | frozenset(NUMBER_WORDS) | CALENDAR_WORDS))
+
+
 def _taken_in(parts: list[str]) -> bool:
     """Whether a figure's first word is a content word the tagger took in ("couple $233,610"), not a
     comparative that bounds it ("less than 10 cents")."""
@@ -183,6 +203,8 @@ def _typed(
     ``context``, the earlier turns a follow-up carries, names things the answer need not repeat."""
     lo, hi = _quote_span(cit, source)
     asked = content_terms(info.text)
+    span_asked = asks_for_a_span(info.text)
+    dimension = asked_dimension(info.text)
     modified = question_modified(info.text)
     initials = question_initials(f"{info.text} {context}")
     out = []
@@ -195,6 +217,12 @@ def _typed(
             continue
         if label in TIMESPAN and asks_for_a_moment(info.labels) and span_of_time(text):
             continue  # "3,000-year-old" measures time: it does not answer "when"
+        if label in MEASURES and not _states_a_measure(text):
+            continue  # "an average of", tagged as a date, states none
+        if label in TIMESPAN and span_asked and CALENDAR_WORDS & set(words(text.lower())):
+            continue  # "Sunday" is no age and no duration
+        if label in FIGURE and dimension and dimension_of(text) not in (None, dimension):
+            continue  # "14 kilograms" does not say how far
         after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
         if _not_an_answer(text, label, after, modified):
             continue
@@ -246,6 +274,7 @@ class EntityCandidate:
     # In a quote of several clauses (split at semicolons), whether its clause holds a topic word of the question;
     # None in a quote of one clause.
     in_asked_clause: bool | None = None
+    beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
 
 
 def _key(text: str) -> str:
@@ -277,6 +306,8 @@ def entity_candidates(
     located: set[str] = set()
     topic = topic_terms(info.text) - kind  # "which judge dissented?": the clause must hold "dissented"
     clause_asked: dict[str, bool | None] = {}
+    role = holder_word(info.text)
+    beside: set[str] = set()
     quotes_with: dict[str, set[int]] = {}
     for i, cit in enumerate(citations):
         source = _source_of(cit, sources)
@@ -293,6 +324,12 @@ def entity_candidates(
             quotes_with.setdefault(key, set()).add(i)
             if where and _after_locative(source.text[max(0, ent.start - 40) : ent.start]):
                 located.add(key)
+            if (
+                role
+                and label == PERSON
+                and term(role) in {term(w) for w in words_around(source.text, ent.start, ent.end)}
+            ):
+                beside.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
                 clause_asked[key] = _in_asked_clause(cit, source, ent, topic)
@@ -319,7 +356,7 @@ def entity_candidates(
             "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
         answer = ShortAnswer(text=text, citation=cit.n, label=label)
-        out.append(EntityCandidate(answer, features, key in located, clause_asked[key]))
+        out.append(EntityCandidate(answer, features, key in located, clause_asked[key], key in beside))
     if head and vectors is not None and out:
         # How well each candidate fits the asked kind ("Which country …?": a country more than its capital).
         vecs = vectors.embed_cached([head] + [c.answer.text for c in out])
@@ -418,7 +455,8 @@ def untagged_name_nearer(
 def first_choice(found: Sequence[EntityCandidate]) -> int:
     """Which candidate answers: the first that names the asked kind ("Calder Bridge" for "which bridge"), else
     for a "where" question the first place a locative preposition introduces ("… of India won the final in
-    Tallinn": Tallinn), else the first, unless its quote has several clauses and another candidate of that
+    Tallinn": Tallinn), for a role ("Who was the defending champion?") the first person beside its word, else the
+    first, unless its quote has several clauses and another candidate of that
     quote stands in the one holding the question's topic words."""
     named = next((i for i, c in enumerate(found) if c.features["named"]), None)
     if named is not None:
@@ -426,6 +464,9 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     located = next((i for i, c in enumerate(found) if c.located), None)
     if located is not None:
         return located
+    beside = next((i for i, c in enumerate(found) if c.beside_role), None)
+    if beside is not None:
+        return beside
     if found and found[0].in_asked_clause is False:
         # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
         cited = found[0].answer.citation

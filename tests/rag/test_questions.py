@@ -250,3 +250,24 @@ def test_what_else_she_wrote_follows_a_question_about_an_articles_author_only() 
     )
     about_text = [("Who wrote the majority opinion?", "Judge Ana Ruiz wrote the majority opinion [1].")]
     assert "author of" not in condense("What else has she written?", about_text)
+
+
+def test_what_a_measuring_question_measures() -> None:
+    from rag.questions import asked_dimension, asks_for_a_span, dimension_of
+
+    assert asked_dimension("How far can the new ferry sail without refuelling?") == "length"
+    assert asked_dimension("How much does the statue weigh?") == "mass"
+    assert asked_dimension("How many ferries sail?") is None
+    assert dimension_of("about 80 kilometres") == "length" and dimension_of("14 kg") == "mass"
+    assert dimension_of("12 degrees") is None
+    assert asks_for_a_span("How old is the mayor?") and asks_for_a_span("How long did the strike last?")
+    assert not asks_for_a_span("When did the strike end?")
+    assert expected_labels("Who was the defending champion?") == frozenset({"PERSON", "ORG"})
+    from rag.questions import holder_word
+
+    assert holder_word("Who was the defending champion?") == "champion"
+    assert (
+        holder_word("Who is the owner of the mill?") == "owner" and role_noun("Who is the owner of the mill?") is None
+    )
+    assert holder_word("Who won the regatta?") is None
+    assert expected_labels("Which analyst cut the forecast?") == frozenset({"PERSON"})

@@ -82,7 +82,9 @@ def test_a_name_mistagged_as_a_date_takes_the_label_the_other_passages_give_it()
     found = _one(text, spans, "When did the talks on harbour fees break down?", others)
     assert found is not None and found.text == "last week"
     alone = _one(text, spans, "When did the talks on harbour fees break down?")
-    assert alone is not None and alone.text == "Ostrel", "with no other passage the mention keeps its own label"
+    # With no other passage the mention keeps its own label, but a "date" with no number, time word or calendar
+    # name states none: it is no answer either way.
+    assert alone is not None and alone.text == "last week"
 
 
 def test_initials_of_a_name_the_question_holds_are_no_answer() -> None:
@@ -266,3 +268,26 @@ def test_in_a_quote_of_several_clauses_the_candidate_of_the_asked_clause_answers
 
     assert pick("Which judge dissented?") == "Carl Mbeya"
     assert pick("Which judge wrote the majority opinion?") == "Rosa Ilves"
+
+
+def test_a_measure_answer_states_one_in_the_kind_asked() -> None:
+    study = "The study followed patients in nine countries for an average of four years."
+    spans = [("nine", "CARDINAL"), ("an average of", "DATE"), ("four years", "DATE")]
+    found = _one(study, spans, "How long did the study follow patients?")
+    assert found is not None and found.text == "four years", "a tagger's date without a number or time word"
+    runner = "On Sunday, Ravi Dunmore, 27, won the Kelso marathon."
+    found = _one(runner, [("Sunday", "DATE"), ("Ravi Dunmore", "PERSON"), ("27", "DATE")], "How old is Ravi Dunmore?")
+    assert found is not None and found.text == "27", "a day is no age"
+    bike = "The bike weighs 14 kilograms and has a range of 80 kilometres."
+    spans = [("14 kilograms", "QUANTITY"), ("80 kilometres", "QUANTITY")]
+    found = _one(bike, spans, "How far can the bike travel on one charge?")
+    assert found is not None and found.text == "80 kilometres"
+    found = _one(bike, spans, "How heavy is the bike?")
+    assert found is not None and found.text == "14 kilograms"
+
+
+def test_the_holder_of_the_asked_role_is_the_person_beside_its_word() -> None:
+    text = "Tsige Alemo finished second and defending champion Marta Lindgren was third."
+    spans = [("Tsige Alemo", "PERSON"), ("Marta Lindgren", "PERSON")]
+    found = _one(text, spans, "Who was the defending champion?")
+    assert found is not None and found.text == "Marta Lindgren"
