@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from rag.pronoun_gender import Gender, gender_of_pronoun, genders
-from rag.text import content_terms, name_phrases, people
+from rag.text import content_terms, could_be_person, name_phrases, people
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -124,29 +124,39 @@ def _answered_person(question: str, answer: str) -> str:
 
 def _people_named(history: Sequence[tuple[str, str]]) -> dict[str, Gender | None]:
     """Everyone the conversation has established as a person (lower case), the most recently named last: the
-    names "who" answers opened with and the people its questions and answers name, so "she" two turns on still
-    finds "Mira Kessel"; each with the pronoun the conversation's own text uses for them (``pronoun_gender``)."""
+    names "who" answers opened with, the people its questions and answers name, so "she" two turns on still
+    finds "Mira Kessel", and any name its text gives a title or a he/she (``pronoun_gender``); each with that
+    pronoun, None when the text gives none."""
     found: dict[str, None] = {}
+    persons: set[str] = set()
     for question, answer in history:
         named = people(question) + people(answer)
         if person := _answered_person(main_question(question), answer):
             named.append(person.lower())
-        for name in named:
+        persons.update(named)
+        phrases = name_phrases(main_question(question)) + name_phrases(answer)
+        for name in named + [n.lower() for n in phrases if could_be_person(n)]:
             found.pop(name, None)
             found[name] = None
     told = genders(found, [answer for _, answer in history], [main_question(q) for q, _ in history])
-    return {name: told[name] for name in found}
+    return {name: told[name] for name in found if name in persons or told[name]}
 
 
 def _person_for(pronoun: str, candidates: Sequence[str], known: Mapping[str, Gender | None]) -> str | None:
     """The first candidate the conversation's text gives this pronoun, else the first it gives none (today's
-    pick when it says nothing), else the latest person of earlier turns it gives this pronoun; never one it
-    gives the other pronoun ("he" after a turn about a woman stays "he")."""
+    pick when it says nothing); when the text gives every candidate the other pronoun ("he" after a turn about
+    a woman), the latest person of the conversation it gives this one, else the only one it gives none; else
+    nobody (the pronoun stays)."""
     wanted = gender_of_pronoun(pronoun)
     matching = [p for p in candidates if known.get(p.lower()) == wanted]
     unknown = [p for p in candidates if known.get(p.lower()) is None]
-    earlier = [_plain(n, known).title() for n, g in reversed(known.items()) if g == wanted]
-    return (matching or unknown or earlier or [None])[0]
+    if matching or unknown:
+        return (matching or unknown)[0]
+    earlier = {_plain(n, known): g for n, g in reversed(known.items())}
+    told = [n for n, g in earlier.items() if g == wanted]
+    untold = [n for n, g in earlier.items() if g is None]
+    found = told or (untold if len(untold) == 1 else [])
+    return found[0].title() if found else None
 
 
 def _plain(name: str, known: Mapping[str, Gender | None]) -> str:
