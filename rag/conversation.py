@@ -138,7 +138,8 @@ def _people_named(history: Sequence[tuple[str, str]]) -> dict[str, Gender | None
         for name in named + [n.lower() for n in phrases if could_be_person(n)]:
             found.pop(name, None)
             found[name] = None
-    told = genders(found, [answer for _, answer in history], [main_question(q) for q, _ in history])
+    answers, questions = [a for _, a in history], [main_question(q) for q, _ in history]
+    told = genders(persons, answers, questions, unsure=set(found) - persons)
     return {name: told[name] for name in found if name in persons or told[name]}
 
 

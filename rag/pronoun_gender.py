@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.text import name_phrases, people, split_sentences
+from rag.text import holds_role_word, name_phrases, people, split_sentences
 
 Gender = Literal["he", "she"]
 
@@ -108,9 +108,15 @@ def _strangers(window: str, persons: Sequence[_Person]) -> bool:
     return any(not any(p.mention.search(n) for p in persons) for n in names)
 
 
-def genders(known: Iterable[str], answers: Sequence[str], questions: Sequence[str] = ()) -> dict[str, Gender | None]:
-    """The pronoun each known person (lower-case name) takes in the conversation's text, or None."""
-    persons = _persons(known)
+def genders(
+    known: Iterable[str], answers: Sequence[str], questions: Sequence[str] = (), unsure: Iterable[str] = ()
+) -> dict[str, Gender | None]:
+    """The pronoun each known person (lower-case name) takes in the conversation's text, or None.
+
+    ``unsure`` names may not be people at all ("Port Elms, where he grew up"): a pronoun counts for them only
+    with a role or speech verb between the mention and it ("Dunleigh said he …"); a title always counts."""
+    persons = _persons([*known, *unsure])
+    people_for_sure = {i for i, p in enumerate(persons) if set(p.names) & set(known)}
     votes: dict[int, Counter[Gender]] = {i: Counter() for i in range(len(persons))}
     for text in (*questions, *answers):
         for i, person in enumerate(persons):
@@ -134,7 +140,9 @@ def genders(known: Iterable[str], answers: Sequence[str], questions: Sequence[st
                 if not named or len(named) > 2 or _strangers(window, persons):
                     continue
                 if len(named) == 1:
-                    votes[named[0]][gender] += 1
+                    last = _mentions(persons[named[0]], window)[-1]
+                    if named[0] in people_for_sure or holds_role_word(window[last.end() :]):
+                        votes[named[0]][gender] += 1
                 else:
                     pairs.append((named[0], named[1], gender))
     decided = {i: _decide(v) for i, v in votes.items()}

@@ -337,6 +337,11 @@ _ROLE = frozenset(
 )
 
 
+def holds_role_word(text: str) -> bool:
+    """Whether the text holds a role or a speech verb ("mayor", "said"): what makes a name a person's."""
+    return any(w.strip(".,’'").lower() in _ROLE for w in text.split())
+
+
 def could_be_person(phrase: str) -> bool:
     """2-4 capitalised words none of which names an institution or a place kind ("Caspar Dunleigh", not
     "Fennick Council"): the words ``people`` takes for a name, without the role it wants beside them."""

@@ -41,3 +41,9 @@ def test_an_unknown_name_in_the_window_blocks_the_vote() -> None:
 def test_a_tie_stays_unknown_and_lower_case_words_are_not_mentions() -> None:
     answer = "Marrow said she was glad. [1] Marrow said he was wrong. [2] The marrow was bright, he said. [3]"
     assert genders(PEOPLE, [answer])["ilse marrow"] is None
+
+
+def test_a_name_not_known_as_a_person_needs_a_role_or_speech_verb_before_the_pronoun() -> None:
+    answers = ["Port Elms, where he grew up, lost its ferry. [1]", "Dunleigh said he was proud of the wall. [1]"]
+    told = genders([], answers, unsure=["port elms", "caspar dunleigh"])
+    assert told == {"port elms": None, "caspar dunleigh": "he"}
