@@ -145,9 +145,9 @@ def _people_named(history: Sequence[tuple[str, str]]) -> dict[str, Gender | None
 
 def _person_for(pronoun: str, candidates: Sequence[str], known: Mapping[str, Gender | None]) -> str | None:
     """The first candidate the conversation's text gives this pronoun, else the first it gives none (today's
-    pick when it says nothing); when the text gives every candidate the other pronoun ("he" after a turn about
-    a woman), the latest person of the conversation it gives this one, else the only one it gives none; else
-    nobody (the pronoun stays)."""
+    pick when it says nothing); else the latest person of the conversation the text gives this one; else, when
+    the text gave every candidate the other pronoun ("he" after a turn about a woman), the only person it gives
+    none; else nobody (the pronoun stays, as it does today without candidates)."""
     wanted = gender_of_pronoun(pronoun)
     matching = [p for p in candidates if known.get(p.lower()) == wanted]
     unknown = [p for p in candidates if known.get(p.lower()) is None]
@@ -156,7 +156,7 @@ def _person_for(pronoun: str, candidates: Sequence[str], known: Mapping[str, Gen
     earlier = {_plain(n, known): g for n, g in reversed(known.items())}
     told = [n for n, g in earlier.items() if g == wanted]
     untold = [n for n, g in earlier.items() if g is None]
-    found = told or (untold if len(untold) == 1 else [])
+    found = told or (untold if candidates and len(untold) == 1 else [])
     return found[0].title() if found else None
 
 

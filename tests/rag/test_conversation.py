@@ -182,3 +182,12 @@ def test_it_still_stands_for_the_thing_when_he_is_resolved_by_gender() -> None:
         ("Which bridge did Ilse Marrow promise to rebuild?", "Ilse Marrow promised to rebuild Harbor Bridge 7. [1]"),
     ]
     assert main_question(rewrite("Did he oppose it?", history)) == "Did Caspar Dunleigh oppose Harbor Bridge 7?"
+
+
+def test_without_candidates_and_without_gender_the_pronoun_still_stays() -> None:
+    """Regression guard: the fallback to earlier turns needs the text to have given someone a pronoun."""
+    history = [
+        ("Who won the Fennick mayoral race?", "Ilse Marrow [1]. Ilse Marrow won by 300 votes. [1]"),
+        ("How many votes were cast in Fennick?", "9,412 [1]. Officials counted 9,412 votes. [1]"),
+    ]
+    assert main_question(rewrite("What did he say?", history)) == "What did he say?"
