@@ -8,9 +8,10 @@ previous standalone question, so retrieval and sentence scoring see what "they" 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from rag.text import content_terms, name_phrases, people
+from rag.pronoun_gender import Gender, gender_of_pronoun, genders
+from rag.text import content_terms, could_be_person, name_phrases, people
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -121,25 +122,65 @@ def _answered_person(question: str, answer: str) -> str:
     return short if _asks_who(question) and short[:1].isupper() and not any(c.isdigit() for c in short) else ""
 
 
-def _people_named(history: Sequence[tuple[str, str]]) -> frozenset[str]:
-    """Everyone the conversation has established as a person (lower case): the names "who" answers opened with
-    and the people its questions and answers name, so "she" two turns on still finds "Mira Kessel"."""
-    found: set[str] = set()
+def _people_named(history: Sequence[tuple[str, str]]) -> dict[str, Gender | None]:
+    """Everyone the conversation has established as a person (lower case), the most recently named last: the
+    names "who" answers opened with, the people its questions and answers name, so "she" two turns on still
+    finds "Mira Kessel", and any name its text gives a title or a he/she (``pronoun_gender``); each with that
+    pronoun, None when the text gives none."""
+    found: dict[str, None] = {}
+    persons: set[str] = set()
     for question, answer in history:
-        found.update(people(question) + people(answer))
+        named = people(question) + people(answer)
         if person := _answered_person(main_question(question), answer):
-            found.add(person.lower())
-    return frozenset(found)
+            named.append(person.lower())
+        persons.update(named)
+        phrases = name_phrases(main_question(question)) + name_phrases(answer)
+        for name in named + [n.lower() for n in phrases if could_be_person(n)]:
+            found.pop(name, None)
+            found[name] = None
+    answers, questions = [a for _, a in history], [main_question(q) for q, _ in history]
+    told = genders(persons, answers, questions, unsure=set(found) - persons)
+    return {name: told[name] for name in found if name in persons or told[name]}
+
+
+def _person_for(pronoun: str, candidates: Sequence[str], known: Mapping[str, Gender | None]) -> str | None:
+    """The first candidate the conversation's text gives this pronoun, else the first it gives none (today's
+    pick when it says nothing); else the latest person of the conversation the text gives this one; else, when
+    the text gave every candidate the other pronoun ("he" after a turn about a woman), the only person it gives
+    none; else nobody (the pronoun stays, as it does today without candidates)."""
+    wanted = gender_of_pronoun(pronoun)
+    matching = [p for p in candidates if known.get(p.lower()) == wanted]
+    unknown = [p for p in candidates if known.get(p.lower()) is None]
+    if matching or unknown:
+        return (matching or unknown)[0]
+    earlier = {_plain(n, known): g for n, g in reversed(known.items())}
+    told = [n for n, g in earlier.items() if g == wanted]
+    untold = [n for n, g in earlier.items() if g is None]
+    found = told or (untold if candidates and len(untold) == 1 else [])
+    return found[0].title() if found else None
+
+
+def _plain(name: str, known: Mapping[str, Gender | None]) -> str:
+    """ "mira kessel" for "mayor mira kessel" when the conversation also knows the shorter form."""
+    words = name.split()
+    shorter = [k for k in known if len(k.split()) > 1 and words[-len(k.split()) :] == k.split()]
+    return min(shorter, key=len, default=name)
 
 
 def resolve_pronouns(
-    question: str, previous_question: str, previous_answer: str, known_people: frozenset[str] = frozenset()
+    question: str,
+    previous_question: str,
+    previous_answer: str,
+    known_people: Mapping[str, Gender | None] | None = None,
 ) -> str:
     """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest.
 
     A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
-    the context): a wrong substitution ("How long had Greenvale been in place?") is worse than none.
+    the context): a wrong substitution ("How long had Greenvale been in place?") is worse than none. ``known_people``
+    maps the conversation's people to the pronoun its text uses for them; he/she never stands for someone given
+    the other one.
     """
+    known_people = known_people or {}
     answer_people = [p.title() for p in people(previous_answer)]
     question_people = [p.title() for p in people(previous_question)]
     # A name of the previous question that the conversation already knows as a person ("What did Mira Kessel
@@ -163,7 +204,7 @@ def resolve_pronouns(
         low = pronoun.lower()
         if low in _PERSONAL:
             order = (answer_people, question_people) if asked_who else (question_people, answer_people)
-            name = next((p[0] for p in order if p), None)
+            name = _person_for(low, [p for group in order for p in group], known_people)
         elif low in _THING:
             name = (from_answer or things or [None])[0]
         elif low in _GROUP:

@@ -337,6 +337,22 @@ _ROLE = frozenset(
 )
 
 
+def holds_role_word(text: str) -> bool:
+    """Whether the text holds a role or a speech verb ("mayor", "said"): what makes a name a person's."""
+    return any(w.strip(".,’'").lower() in _ROLE for w in text.split())
+
+
+def could_be_person(phrase: str) -> bool:
+    """2-4 capitalised words none of which names an institution or a place kind ("Caspar Dunleigh", not
+    "Fennick Council"): the words ``people`` takes for a name, without the role it wants beside them."""
+    tokens = [t.strip(".,’'") for t in phrase.split()]
+    return 2 <= len(tokens) <= 4 and all(_person_word(t) for t in tokens)
+
+
+def _person_word(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_PERSON | STOPWORDS
+
+
 def people(sentence: str) -> list[str]:
     """Runs of 2-4 capitalised words next to a role or a speech verb ("Secretary Jane Porter",
     "Tom Becker, a spokesperson", "Maria Lopez said"): names of people, not of places, in reading order (a
@@ -345,8 +361,7 @@ def people(sentence: str) -> list[str]:
     found: dict[str, None] = {}
     run: list[int] = []
     for i, token in enumerate([*tokens, ""]):
-        word = token.strip(".,’'")
-        if word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_PERSON | STOPWORDS:
+        if _person_word(token.strip(".,’'")):
             run.append(i)
             continue
         if 2 <= len(run) <= 4:

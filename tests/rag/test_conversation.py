@@ -110,3 +110,84 @@ def test_she_two_turns_on_is_still_the_person_the_conversation_established() -> 
         ("What did Mira Kessel promise? (following up on: Who won the Dunmarsh mayoral election?)", promised),
     ]
     assert rewrite("Who did she beat?", history).split(CONTEXT_MARK)[0] == "Who did Mira Kessel beat?"
+
+
+# Pronouns and gender: learned from the conversation's own text, never from a list of first names.
+WON = (
+    "Ilse Marrow [1]. Ilse Marrow won the Fennick mayoral race, beating the incumbent mayor, Caspar "
+    "Dunleigh. [1] Marrow, a former ferry pilot, said she would reopen the library. [1]"
+)
+DUNLEIGH_SAID = "Dunleigh said he was proud of the new harbour wall. [1]"
+
+
+def test_he_after_a_turn_about_a_woman_is_the_man_the_conversation_established() -> None:
+    history = [
+        ("Who won the Fennick mayoral race?", WON),
+        ("What did Caspar Dunleigh say?", DUNLEIGH_SAID),
+        ("What did Ilse Marrow promise?", "Marrow promised free buses for pensioners. [1]"),
+    ]
+    # The previous turn is about Ilse Marrow, whom the text calls "she": "he" is Caspar Dunleigh.
+    assert main_question(rewrite("How long had he held the post?", history)) == (
+        "How long had Caspar Dunleigh held the post?"
+    )
+
+
+def test_she_after_a_turn_about_a_man_is_the_woman_the_conversation_established() -> None:
+    history = [("Who won the Fennick mayoral race?", WON), ("What did Caspar Dunleigh say?", DUNLEIGH_SAID)]
+    assert main_question(rewrite("What did she promise?", history)) == "What did Ilse Marrow promise?"
+    assert main_question(rewrite("What did he build?", history)) == "What did Caspar Dunleigh build?"
+
+
+def test_a_pronoun_no_established_person_takes_is_left_as_it_is() -> None:
+    # One person, whom the answer calls "she": "he" is someone the conversation has not named.
+    history = [("Who won the Fennick mayoral race?", "Ilse Marrow [1]. Marrow said she would cut fares. [1]")]
+    assert main_question(rewrite("What did he say next?", history)) == "What did he say next?"
+    assert main_question(rewrite("What did she say next?", history)) == "What did Ilse Marrow say next?"
+
+
+def test_a_title_before_the_name_gives_the_pronoun() -> None:
+    history = [("What did Mrs Tessaly Quillon announce?", "Tessaly Quillon announced a new ferry route. [1]")]
+    assert main_question(rewrite("What did he say next?", history)) == "What did he say next?"
+    assert main_question(rewrite("What did she say next?", history)) == "What did Tessaly Quillon say next?"
+
+
+def test_a_person_whose_pronoun_the_text_does_not_give_is_compatible_with_both() -> None:
+    # Ilse Marrow is "she"; nothing says which pronoun Caspar Dunleigh takes, so "he" may still be him.
+    history = [("Who won the Fennick mayoral race?", WON)]
+    assert main_question(rewrite("What did he say after the count?", history)) == (
+        "What did Caspar Dunleigh say after the count?"
+    )
+
+
+def test_a_conversation_that_says_nothing_of_gender_resolves_as_before() -> None:
+    """Regression guard (passes with or without the gender rules): no pronoun, no title, today's pick."""
+    won = "Ilse Marrow [1]. Ilse Marrow won the Fennick mayoral race, beating the incumbent mayor, Caspar Dunleigh. [1]"
+    history = [("Who won the Fennick mayoral race?", won)]
+    assert main_question(rewrite("What did he promise?", history)) == "What did Ilse Marrow promise?"
+    assert main_question(rewrite("What did she promise?", history)) == "What did Ilse Marrow promise?"
+
+
+def test_he_two_turns_on_is_the_only_other_person_when_the_text_gives_him_no_pronoun() -> None:
+    history = [
+        ("Who won the Fennick mayoral race?", WON),
+        ("What did Ilse Marrow promise?", "Marrow promised free buses for pensioners. [1]"),
+    ]
+    assert main_question(rewrite("How long had he been mayor?", history)) == "How long had Caspar Dunleigh been mayor?"
+
+
+def test_it_still_stands_for_the_thing_when_he_is_resolved_by_gender() -> None:
+    history = [
+        ("Who won the Fennick mayoral race?", WON),
+        ("What did Caspar Dunleigh say?", DUNLEIGH_SAID),
+        ("Which bridge did Ilse Marrow promise to rebuild?", "Ilse Marrow promised to rebuild Harbor Bridge 7. [1]"),
+    ]
+    assert main_question(rewrite("Did he oppose it?", history)) == "Did Caspar Dunleigh oppose Harbor Bridge 7?"
+
+
+def test_without_candidates_and_without_gender_the_pronoun_still_stays() -> None:
+    """Regression guard: the fallback to earlier turns needs the text to have given someone a pronoun."""
+    history = [
+        ("Who won the Fennick mayoral race?", "Ilse Marrow [1]. Ilse Marrow won by 300 votes. [1]"),
+        ("How many votes were cast in Fennick?", "9,412 [1]. Officials counted 9,412 votes. [1]"),
+    ]
+    assert main_question(rewrite("What did he say?", history)) == "What did he say?"
