@@ -138,6 +138,8 @@ button.cite:hover, button.cite:focus-visible, button.cite.active { background: #
 .unsupported-note { margin-top: 8px; font-size: 13px; color: #92400e; }
 .short-answer { font-size: 20px; font-weight: 700; margin: 2px 0 10px; padding: 6px 10px;
   border-left: 4px solid #2563eb; background: #eff6ff; border-radius: 6px; }
+.answer-list { margin: 4px 0 8px; padding-left: 22px; }
+.answer-list li { margin: 3px 0; }
 .short-answer .confidence { font-size: 12px; font-weight: 500; color: #475569; margin-left: 8px; }
 .sources { margin-top: 12px; padding-top: 10px; border-top: 1px solid var(--border-color-primary); }
 .sources-label { font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .05em;

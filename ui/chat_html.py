@@ -95,9 +95,16 @@ def _answer_body(answer: Answer, turn: int) -> str:
             else ""
         )
         paragraphs.append(f'<div class="short-answer">{_with_markers(lead, turn, by_n)}{note}</div>')
+    items: list[str] = []  # consecutive "- " paragraphs (a list of articles) make one bulleted list
     for paragraph in (p.strip() for p in rest.split("\n\n")):
         if not paragraph:
             continue
+        is_item = paragraph.startswith("- ")
+        if items and not is_item:
+            paragraphs.append(f"<ul class='answer-list'>{''.join(items)}</ul>")
+            items = []
+        if is_item:
+            paragraph = paragraph[2:]
         parts = []
         for text, flagged in answer_pieces(paragraph, answer.unsupported_sentences):
             body = _with_markers(text, turn, by_n)
@@ -108,7 +115,12 @@ def _answer_body(answer: Answer, turn: int) -> str:
                 )
             else:
                 parts.append(body)
-        paragraphs.append(f"<p>{''.join(parts)}</p>")
+        if is_item:
+            items.append(f"<li>{''.join(parts)}</li>")
+        else:
+            paragraphs.append(f"<p>{''.join(parts)}</p>")
+    if items:
+        paragraphs.append(f"<ul class='answer-list'>{''.join(items)}</ul>")
     return "".join(paragraphs)
 
 

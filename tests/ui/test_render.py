@@ -136,3 +136,15 @@ def test_the_short_answer_carries_its_confidence() -> None:
     a.short_answer = ShortAnswer(text="Calder Bridge", citation=1, label="FAC", confidence=0.64)
     html = answer_html(a, 1)
     assert 'class="short-answer"' in html and ">confidence 64%</span>" in html
+
+
+def test_a_list_of_articles_renders_as_one_bulleted_list() -> None:
+    text = (
+        "2 indexed articles credit Ana Roos in the byline, newest first:\n\n"
+        "- “Quay Repairs Approved” (2024-01-20) [1]\n\n- “Ferry Fares Rise” (2023-06-12) [2]\n\nThat is all."
+    )
+    html = answer_html(answer(text, [citation(1), citation(2)]), 0)
+    body = html.split("class='answer-list'>", 1)[1].split("</ul>", 1)[0]
+    assert body.count("<li>") == 2 and "- “" not in html
+    assert 'data-n="1"' in body and 'data-n="2"' in body
+    assert html.index("</ul>") < html.index("That is all.")
