@@ -285,11 +285,11 @@ def print_answer(answer: Any) -> None:
         MARKERS_RUN,
         also_reported,
         answer_pieces,
+        answer_window_note,
         confidence_note,
         meta_line,
         provenance,
         split_short_answer,
-        window_note,
     )
 
     text = Text()
@@ -316,7 +316,7 @@ def print_answer(answer: Any) -> None:
             )
             if c.also_reported_by:
                 out.print(f"      [dim]{escape(also_reported(c))}[/]")
-    if note := window_note(answer.window):
+    if note := answer_window_note(answer):
         out.print(f"[dim]{escape(note)}[/]")
     meta = meta_line(answer) + (f" · {answer.note}" if answer.note else "")
     out.print(f"[dim]{escape(meta)}[/]")

@@ -199,6 +199,28 @@ def window_note(window: DateWindow | None) -> str | None:
     return None
 
 
+def answer_window_note(answer: Answer) -> str | None:
+    """The "Dates: …" line of an answer, saying which cited articles are dated outside the window the question's
+    date phrase names ("in May 2026" answered from a March article): the phrase only prefers articles in it,
+    so the reader must see when the answer comes from elsewhere."""
+    note = window_note(answer.window)
+    window = answer.window
+    if note is None or window is None or not window.phrase or answer.abstained:
+        return note
+    outside = [
+        f"[{c.n}] {c.published}"
+        for c in answer.citations
+        if c.published
+        and not (
+            (window.phrase_since is None or c.published >= window.phrase_since.isoformat())
+            and (window.phrase_until is None or c.published <= window.phrase_until.isoformat())
+        )
+    ]
+    if outside:
+        note += f'; dated outside "{window.phrase}": ' + ", ".join(dict.fromkeys(outside))
+    return note
+
+
 def sources_lines(answer: Answer) -> list[str]:
     return [
         f"[{c.n}] {c.path}, {lines_label(c)}"
@@ -252,7 +274,7 @@ def conversation_markdown(turns: Sequence[Answer], title: str = "Conversation") 
         lines += [f"## Q{i}: {turn.question}", ""]
         if turn.standalone_question and turn.standalone_question != turn.question:
             lines += [f"_Understood as: {turn.standalone_question}_", ""]
-        if note := window_note(turn.window):
+        if note := answer_window_note(turn):
             lines += [f"_{note}_", ""]
         lines += [answer_markdown(turn), ""]
     return "\n".join(lines).rstrip() + "\n"

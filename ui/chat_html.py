@@ -18,13 +18,13 @@ from rag.rendering import (
     MARKERS_RUN,
     also_reported,
     answer_pieces,
+    answer_window_note,
     confidence_note,
     marker_numbers,
     meta_line,
     page_lines,
     provenance,
     split_short_answer,
-    window_note,
 )
 from ui.timeline_html import timeline_html
 
@@ -155,7 +155,7 @@ def answer_html(answer: Answer, turn: int) -> str:
     understood = ""
     if answer.standalone_question and answer.standalone_question.strip() != answer.question.strip():
         understood = f'<div class="understood">Understood as: {escape(answer.standalone_question)}</div>'
-    if note := window_note(answer.window):
+    if note := answer_window_note(answer):
         understood += f'<div class="dates-understood">{escape(note)}</div>'
     if answer.abstained:
         drafts = ""

@@ -63,3 +63,30 @@ def test_a_short_answer_shows_its_confidence_in_the_cli_and_the_markdown(monkeyp
     assert answer_markdown(answer).startswith("**Calder Bridge** [1] _(confidence 78%)_. The crews")
     answer.short_answer = ShortAnswer(text="Calder Bridge", citation=1)  # a byline or date: read, not guessed
     assert "confidence" not in answer_markdown(answer)
+
+
+def test_the_dates_line_names_cited_articles_dated_outside_the_question_s_phrase() -> None:
+    from datetime import date
+
+    from rag.models import Citation, DateWindow
+    from rag.rendering import answer_window_note
+
+    def cite(n: int, published: str | None) -> Citation:
+        return Citation(
+            n=n, file=f"{n}.md", path=f"{n}.md", title="", start_line=1, end_line=1, quote="Profit fell.",
+            quote_start_char=0, quote_end_char=12, content_hash="h", support_score=1.0, published=published,
+        )  # fmt: skip
+
+    window = DateWindow(
+        as_of=date(2026, 11, 30), phrase="May 2026", phrase_since=date(2026, 5, 1), phrase_until=date(2026, 5, 31)
+    )
+    answer = Answer(
+        question="What happened to Orvane Mills in May 2026?", standalone_question="What happened?",
+        answer="Profit fell. [1] Profit fell. [2] [3]",
+        abstained=False, backend="extractive", window=window,
+        citations=[cite(1, "2026-03-12"), cite(2, "2026-05-20"), cite(3, None)],
+    )  # fmt: skip
+    note = answer_window_note(answer)
+    assert note is not None and note.endswith('dated outside "May 2026": [1] 2026-03-12')
+    inside = answer.model_copy(update={"citations": [cite(2, "2026-05-20")]})
+    assert "outside" not in (answer_window_note(inside) or "")
