@@ -351,6 +351,10 @@ _DIMENSION_ASKED = (
     ("length", re.compile(r"\bhow (?:far|tall|high|deep|wide)\b|\bwhat (?:distance|range|height|depth)\b", re.I)),
     ("mass", re.compile(r"\bhow heavy\b|\bhow much (?:does|did|do|will|would) .*\bweigh|\bweight\b", re.I)),
     ("speed", re.compile(r"\bhow fast\b|\bwhat speed\b", re.I)),
+    # "How long …?" asks for a span of time (a date or time entity, which has no unit here) or a length: no
+    # weight; asking how long something takes or lasts, or its time, no length either.
+    ("time", re.compile(r"\bhow long\b.*\b(?:takes?|took|taking|time|lasts?|lasted|wait|waited)\b", re.I)),
+    ("length", re.compile(r"\bhow long\b", re.I)),
 )
 
 
@@ -379,6 +383,13 @@ def span_of_time(text: str) -> bool:
 def head_noun(question: str) -> str | None:
     """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
     return _head_noun(asked_sentence(main_question(question)).lower())
+
+
+def asks_for_several(question: str) -> bool:
+    """ "Which towns …?", "Which two companies …?": the answer may be a list ("Orlen and Kasby")."""
+    head = head_noun(question)
+    asked = asked_sentence(main_question(question)).lower()
+    return bool(head and _plural(head)) or bool(re.search(r"\b(?:which|what) (?:two|three|four|five|both)\b", asked))
 
 
 @lru_cache(maxsize=256)
@@ -424,10 +435,6 @@ def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
     said = words(history[-1][1].lower())  # its "[1]" markers are numbers, never a role
     role = next((w for w in said if w in _ROLES and (not one or not _plural(w))), None)
     return standalone.replace(main, f"What is the name of the {role}?", 1) if role else standalone
-
-
-def _plural(role: str) -> bool:
-    return role.endswith("s") and role[:-1] in _ROLES
 
 
 _HOLDER_ASKED = re.compile(

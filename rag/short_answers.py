@@ -45,6 +45,7 @@ from rag.questions import (
     asked_dimension,
     asks_for_a_moment,
     asks_for_a_span,
+    asks_for_several,
     asks_where,
     dimension_of,
     head_noun,
@@ -130,6 +131,7 @@ _TOKEN = re.compile(r"[A-Za-z][\w'’-]*")
 _CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
 
 
+_LIST_JOINT = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?:the\s+)?")
 _HYPHENATED_TAIL = re.compile(r"(?:[-‐][\w’']+)+")
 _TRAILING_SCORE = re.compile(r"\s+\d+\s?[-–]\s?\d+$")
 
@@ -315,7 +317,13 @@ def entity_candidates(
             continue
         order = 0
         for text, _, label, ent in _typed(cit, source, info, bool(info.labels and kind), labels, context):
-            by_name = bool(info.labels and kind & {term(w) for w in words(text)})
+            by_name = bool(
+                info.labels
+                and (
+                    kind & {term(w) for w in words(text)}
+                    or (label in NAMES and _kind_before(source.text[: ent.start], kind))
+                )
+            )
             if label not in info.labels and not by_name:
                 continue
             if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
@@ -378,6 +386,45 @@ def _in_asked_clause(cit: Citation, source: Source, ent: Entity, topic: frozense
     return bool(topic & content_terms(quote[start : end if end >= 0 else len(quote)]))
 
 
+def _kind_before(before: str, kind: set[str]) -> bool:
+    """Whether the words before a mention say it is of the asked kind: "the towns of Orlen" (not "the capital
+    city of Niger", where the name is what holds the city)."""
+    tail = words(before[-40:].lower())[-3:]
+    return len(tail) == 3 and tail[0] in ("the", "a") and term(tail[1]) in kind and tail[2] == "of"
+
+
+def _listed(
+    answer: ShortAnswer, citations: Sequence[Citation], sources: Sequence[Source], labels: frozenset[str]
+) -> str:
+    """The short answer with the entities of the asked kind listed right after it in its quote ("Orlen" ->
+    "Orlen and Kasby", "A, B and C"), for a question that asks for several."""
+    cit = next((c for c in citations if c.n == answer.citation), None)
+    source = _source_of(cit, sources) if cit else None
+    if cit is None or source is None:
+        return answer.text
+    lo, hi = _quote_span(cit, source)
+    inside = sorted(within(source.entities, lo, hi), key=lambda e: e.start)  # offsets into the quote
+    quote = source.text[lo:hi]
+    first = next((e for e in inside if entity_text(quote, e) == answer.text), None)
+    if first is None:
+        return answer.text
+    end = first.end
+    while True:
+        joint = _LIST_JOINT.match(quote, end)
+        follower = joint and next(
+            (
+                e
+                for e in inside
+                if e.label in labels and (e.start == joint.end() or quote[e.start : joint.end()] == "the ")
+            ),
+            None,
+        )
+        if not follower:
+            break
+        end = follower.end
+    return quote[first.start : end] if end > first.end else answer.text
+
+
 def _after_locative(before: str) -> bool:
     """Whether the words before a mention end with a locative preposition, a determiner aside ("at the")."""
     tail = [w for w in words(before.lower())[-3:] if w not in ("the", "a", "an")]
@@ -413,6 +460,11 @@ def short_answer(
     if not found:
         return None
     best = found[first_choice(found)]
+    if asks_for_several(info.text):
+        best = EntityCandidate(
+            best.answer.model_copy(update={"text": _listed(best.answer, citations, sources, info.labels)}),
+            best.features,
+        )
     if untagged_name_nearer(best, info, citations, sources):
         return None
     model = load_entity_model()

@@ -258,6 +258,8 @@ def test_what_a_measuring_question_measures() -> None:
     assert asked_dimension("How far can the new ferry sail without refuelling?") == "length"
     assert asked_dimension("How much does the statue weigh?") == "mass"
     assert asked_dimension("How many ferries sail?") is None
+    assert asked_dimension("How long is the new bridge?") == "length"  # a weight never answers
+    assert asked_dimension("How long does the battery take to charge?") == "time"  # nor a length
     assert dimension_of("about 80 kilometres") == "length" and dimension_of("14 kg") == "mass"
     assert dimension_of("12 degrees") is None
     assert asks_for_a_span("How old is the mayor?") and asks_for_a_span("How long did the strike last?")
@@ -271,3 +273,12 @@ def test_what_a_measuring_question_measures() -> None:
     )
     assert holder_word("Who won the regatta?") is None
     assert expected_labels("Which analyst cut the forecast?") == frozenset({"PERSON"})
+
+
+def test_questions_that_ask_for_several() -> None:
+    from rag.questions import asks_for_several
+
+    assert asks_for_several("Which towns were evacuated?")
+    assert asks_for_several("Which two countries joined the alliance?")
+    assert not asks_for_several("Which town was evacuated?")
+    assert not asks_for_several("How many towns were evacuated?")

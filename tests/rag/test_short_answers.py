@@ -291,3 +291,24 @@ def test_the_holder_of_the_asked_role_is_the_person_beside_its_word() -> None:
     spans = [("Tsige Alemo", "PERSON"), ("Marta Lindgren", "PERSON")]
     found = _one(text, spans, "Who was the defending champion?")
     assert found is not None and found.text == "Marta Lindgren"
+
+
+def test_a_question_for_several_gets_the_list_the_quote_gives() -> None:
+    text = "Floods forced 6,000 people from their homes in the towns of Orlen and Kasby, near the Vessa River."
+    spans = [("6,000", "CARDINAL"), ("Orlen", "GPE"), ("Kasby", "GPE"), ("the Vessa River", "LOC")]
+    found = _one(text, spans, "Which towns were evacuated?")
+    assert found is not None and found.text == "Orlen and Kasby", "'the towns of' says they are the asked kind"
+    found = _one(text, spans, "Which town was evacuated first?")
+    assert found is not None and found.text == "Orlen"
+    markets = "Pellvik sold 85,000 bikes last year, most of them in Germany, Austria and the Netherlands."
+    spans = [("85,000", "CARDINAL"), ("Germany", "GPE"), ("Austria", "GPE"), ("Netherlands", "GPE")]
+    found = _one(markets, spans, "Which two countries are its biggest markets?")
+    assert found is not None and found.text == "Germany, Austria and the Netherlands"
+
+
+def test_the_capital_city_of_a_country_does_not_make_the_country_a_city() -> None:
+    from rag.short_answers import _kind_before
+
+    text = "The base lies near the airport in the capital city of Velmar, officials said."
+    assert not _kind_before(text[: text.index("Velmar")], {"city"}), "Velmar holds the city"
+    assert _kind_before("fled the city of ", {"city"})
