@@ -27,8 +27,11 @@ from rag.models import Entity, Source
 from rag.questions import (
     FIGURE,
     NAMES,
+    PLACE,
     QuestionInfo,
     asks_for_a_moment,
+    asks_where,
+    follows_locative,
     kind_terms,
     span_of_time,
     without_how_phrase,
@@ -97,10 +100,12 @@ class Candidate:
     def typed_entities(self, labels: frozenset[str], question: str) -> list[str]:
         """Entities of the expected kinds that the question does not already name, in reading order: by label
         (a span of time, "eight years", not for "when"), or a name that says it is the asked kind ("the River
-        Aldon" for "which river", whatever the tagger called it)."""
+        Aldon" for "which river", whatever the tagger called it), or for "where" a name a locative preposition
+        introduces ("recorded at Hadley Cross", tagged as an organisation)."""
         asked = content_terms(question)
         moment = asks_for_a_moment(labels)
         kind = kind_terms(question) if labels else frozenset()
+        where = bool(labels) and labels <= PLACE and asks_where(question)
         out = []
         for e in self.entities:
             text = self.text[e.start : e.end]
@@ -109,7 +114,7 @@ class Candidate:
                 continue
             if e.label in labels and not (moment and span_of_time(text)):
                 out.append(text)
-            elif e.label in NAMES and kind & terms:
+            elif e.label in NAMES and (kind & terms or (where and follows_locative(self.text[: e.start]))):
                 out.append(text)
         return out
 

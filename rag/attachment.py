@@ -122,7 +122,9 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
     same owner another way ("Velmorian troops"), which no rule without a word list can tell."""
     tokens = _tokens(text)
     before = [t for t in tokens if t[2] <= ent.start][-WINDOW:]
-    after = [t for t in tokens if t[1] >= ent.end][:WINDOW]
+    # "four of the 23 monitoring stations": a part counts what the whole after it counts.
+    reach = 2 * WINDOW if _PARTITIVE.match(text, ent.end) else WINDOW
+    after = [t for t in tokens if t[1] >= ent.end][:reach]
     near = before + after
     if ent.label in TIMESPAN:
         # A date closes its clause ("entered orbit around the icy moon Verris on Tuesday"): any word of the
@@ -135,6 +137,11 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         near += [
             t for t in tokens if lo <= t[1] and t[2] <= hi and t not in near and (t[2] <= ent.start or t[1] >= ent.end)
         ]
+    else:
+        # A figure counts what its clause opens with, however far ("Visits to the libraries rose 18 percent
+        # last year to 1.9 million"), not what the next clause names.
+        lo = ent.start - len(clause_before(text, ent))
+        near += [t for t in tokens if lo <= t[1] and t[2] <= ent.start and t not in near]
     hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
     if not hits:
         return False
@@ -161,7 +168,13 @@ _CLAUSE_MARK = re.compile(
 # forward past it ("… in spring 2026 and the berths should open in 2028": 2026 does not date the opening). They
 # still reach back past one ("suspend its routes between Skarvik and the Alder Islands from December to March":
 # a coordinated object, not a new subject), and a fronted date ("In October, the …") past its comma.
+_PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?\S*\d")
 _NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|she|it|they|we)\s)", re.I)
+
+
+def clause_before(text: str, ent: Entity) -> str:
+    """The words of ``ent``'s clause before it: what a figure counts may open the clause."""
+    return text[_clause(text, ent)[0] : ent.start]
 
 
 def _clause(text: str, ent: Entity) -> tuple[int, int]:

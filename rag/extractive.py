@@ -30,7 +30,7 @@ from rag.answer_ranking import (
     slot_values,
     topic_terms,
 )
-from rag.attachment import WordVectors, attached, focus_matcher
+from rag.attachment import WordVectors, attached, clause_before, focus_matcher
 from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
@@ -171,8 +171,9 @@ def nothing_to_look_for(info: QuestionInfo, question: str) -> bool:
 
 def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
     """ "How many fighters …?" over passages whose figures all count other things ("six coups", "60 troops"):
-    the question names what it counts, and no figure in the read sentences has that within four words of it,
-    nor a span of time in it ("12 years" for "how many years")."""
+    the question names what it counts, and no figure in the read sentences has that within four words of it
+    or earlier in its clause ("Visits to the libraries rose … to 1.9 million"), nor a span of time in it ("12
+    years" for "how many years")."""
     counted = counted_terms(info.text)
     if not counted or not info.labels <= FIGURE:
         return False
@@ -180,7 +181,7 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
         for e in cand.entities:
             inside = words(cand.text[e.start : e.end])
             if e.label in FIGURE:
-                near = inside + words_around(cand.text, e.start, e.end)
+                near = inside + words_around(cand.text, e.start, e.end) + words(clause_before(cand.text, e))
             elif e.label in TIMESPAN:
                 near = inside
             else:

@@ -324,6 +324,12 @@ LOCATIVE_PREPOSITIONS = frozenset("in at near inside into to within throughout".
 _ASKS_WHERE = re.compile(r"^\W*(?:where\b|(?:" + "|".join(sorted(LOCATIVE_PREPOSITIONS)) + r") (?:which|what)\b)", re.I)
 
 
+def follows_locative(before: str) -> bool:
+    """Whether the words before a mention end with a locative preposition, a determiner aside ("at the")."""
+    tail = [w for w in re.findall(r"[a-z]+", before[-40:].lower())[-3:] if w not in ("the", "a", "an")]
+    return bool(tail) and tail[-1] in LOCATIVE_PREPOSITIONS
+
+
 def asks_where(question: str) -> bool:
     """Whether the question asks where something is or happens: it opens with "where" or a locative
     preposition before "which/what" ("In which city …?")."""

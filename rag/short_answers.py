@@ -35,7 +35,6 @@ from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import (
     FIGURE,
-    LOCATIVE_PREPOSITIONS,
     NAMES,
     ORG,
     PERSON,
@@ -48,6 +47,7 @@ from rag.questions import (
     asks_for_several,
     asks_where,
     dimension_of,
+    follows_locative,
     head_noun,
     holder_word,
     span_of_time,
@@ -316,7 +316,7 @@ def entity_candidates(
         if source is None:
             continue
         order = 0
-        for text, _, label, ent in _typed(cit, source, info, bool(info.labels and kind), labels, context):
+        for text, _, label, ent in _typed(cit, source, info, bool(info.labels and (kind or where)), labels, context):
             by_name = bool(
                 info.labels
                 and (
@@ -324,13 +324,16 @@ def entity_candidates(
                     or (label in NAMES and _kind_before(source.text[: ent.start], kind))
                 )
             )
-            if label not in info.labels and not by_name:
+            # "was recorded at Hadley Cross": a name a locative preposition introduces is a place, whatever the
+            # tagger called it.
+            placed = where and label in NAMES and follows_locative(source.text[: ent.start])
+            if label not in info.labels and not by_name and not placed:
                 continue
             if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
                 continue
             key = _key(text)
             quotes_with.setdefault(key, set()).add(i)
-            if where and _after_locative(source.text[max(0, ent.start - 40) : ent.start]):
+            if where and follows_locative(source.text[: ent.start]):
                 located.add(key)
             if (
                 role
@@ -423,12 +426,6 @@ def _listed(
             break
         end = follower.end
     return quote[first.start : end] if end > first.end else answer.text
-
-
-def _after_locative(before: str) -> bool:
-    """Whether the words before a mention end with a locative preposition, a determiner aside ("at the")."""
-    tail = [w for w in words(before.lower())[-3:] if w not in ("the", "a", "an")]
-    return bool(tail) and tail[-1] in LOCATIVE_PREPOSITIONS
 
 
 def _similarity(quote: str, question: str, vectors: WordVectors | None) -> float:

@@ -136,3 +136,20 @@ def test_and_before_a_new_subject_ends_a_dates_reach() -> None:
     routes = Matcher(focus_of("When will the ferry routes be suspended?", ["ferry", "routes", "suspended"]), None)
     text = "Nordlys will suspend its routes between Skarvik and the Alder Islands from December to March."
     assert attached(text, [], _entity(text, "December to March", "DATE"), routes, owned=False)
+
+
+def test_a_part_counts_what_the_whole_after_it_counts() -> None:
+    text = "Levels exceeded the limit at four of the 23 roadside monitoring stations, all on the ring road."
+    spans = [("four", "CARDINAL"), ("23", "CARDINAL")]
+    question = "How many monitoring stations exceeded the limit?"
+    assert _attached(text, spans, "four", question, ["stations"])
+    assert _attached(text, spans, "23", question, ["stations"])
+
+
+def test_a_figure_counts_what_its_clause_opens_with_not_what_the_next_clause_names() -> None:
+    text = "Visits to the libraries rose 18 percent last year to 1.9 million, the council said."
+    spans = [("18 percent", "PERCENT"), ("1.9 million", "CARDINAL")]
+    question = "How many visits did the libraries have?"
+    assert _attached(text, spans, "1.9 million", question, ["visits"])
+    later = "The libraries were busy, and the council counted 1.9 million in all."
+    assert not _attached(later, [("1.9 million", "CARDINAL")], "1.9 million", question, ["visits"])

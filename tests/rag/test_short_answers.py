@@ -312,3 +312,23 @@ def test_the_capital_city_of_a_country_does_not_make_the_country_a_city() -> Non
     text = "The base lies near the airport in the capital city of Velmar, officials said."
     assert not _kind_before(text[: text.index("Velmar")], {"city"}), "Velmar holds the city"
     assert _kind_before("fled the city of ", {"city"})
+
+
+def test_where_takes_a_name_a_locative_preposition_introduces_whatever_its_tag() -> None:
+    text = "The worst reading, 51 micrograms per cubic metre, was recorded at Hadley Cross."
+    spans = [("51 micrograms", "QUANTITY"), ("Hadley Cross", "ORG")]
+    found = _one(text, spans, "Where was the worst reading recorded?")
+    assert found is not None and found.text == "Hadley Cross"
+    # The ranker and the abstention rules see it as a place too: "no place in the passages" would abstain.
+    import numpy as np
+
+    from rag.answer_ranking import Candidate
+
+    entities = [Entity(start=text.index(e), end=text.index(e) + len(e), label=lab) for e, lab in spans]
+    source = Source(
+        n=1, id="c1", text=text, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(text),
+        start_line=1, end_line=1, content_hash="h", score=1.0,
+    )  # fmt: skip
+    cand = Candidate(source, text, 0, entities, np.zeros(4))
+    question = "Where was the worst reading recorded?"
+    assert cand.typed_entities(analyse(question).labels, question) == ["Hadley Cross"]
