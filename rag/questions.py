@@ -191,7 +191,11 @@ def author_of_subject(question: str) -> str | None:
     return found.group("about") if found else None
 
 
-_ARTICLE = r"(?:the|this|that|an?) (?:news )?(?:article|story|report|piece|column|op-ed|feature|post)s?\b"
+# What a question calls an indexed file: a news article, or a report, review or release saved as one.
+_ARTICLE = (
+    r"(?:the|this|that|an?) (?:(?!(?:about|on|of|in|for|to|by|from|with)\b)[\w-]+ ){0,3}?(?:article|story|report|piece"
+    r"|column|op-ed|feature|post|review|document|release|bulletin)s?\b"
+)
 _LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I)
 _META = (
     # "Who wrote the article about X?", "Who wrote about X?"; not "Who wrote the majority opinion?" (a question
@@ -207,7 +211,8 @@ _META = (
     (
         MetaKind.PUBLISHED,
         re.compile(
-            r"\bwhen (was|were|did) (it|this|that|the (article|story|report|piece))\b.*\b(publish|written|post)", re.I
+            rf"\bwhen (?:was|were|did) (?:it|this|that|{_ARTICLE})\b.*\b(?:publish|written|post)",
+            re.I,
         ),
     ),
     (MetaKind.LATEST, _LATEST),
@@ -217,7 +222,7 @@ _META = (
         MetaKind.OUTLET,
         re.compile(
             r"^\W*(?:which|what) (?:news )?(?:outlet|newspaper|paper|publication|site|website|magazine) "
-            r"(?:reported|published|ran|wrote|carried|covered)\b|\bwho published the (?:article|story|report|piece)\b",
+            rf"(?:reported|published|ran|wrote|carried|covered)\b|\bwho published {_ARTICLE}",
             re.I,
         ),
     ),
