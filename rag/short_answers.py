@@ -391,7 +391,7 @@ def _in_asked_clause(cit: Citation, source: Source, ent: Entity, topic: frozense
 
 def _kind_before(before: str, kind: set[str]) -> bool:
     """Whether the words before a mention say it is of the asked kind: "the towns of Orlen" (not "the capital
-    city of Niger", where the name is what holds the city)."""
+    city of Velmar", where the name is what holds the city)."""
     tail = words(before[-40:].lower())[-3:]
     return len(tail) == 3 and tail[0] in ("the", "a") and term(tail[1]) in kind and tail[2] == "of"
 
