@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from rag.pronoun_gender import Gender, gender_of_pronoun, genders
-from rag.text import content_terms, could_be_person, name_phrases, people
+from rag.text import STOPWORDS, content_terms, could_be_person, name_phrases, people
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -200,7 +200,7 @@ def resolve_pronouns(
         things = []
     groups = [m.group(1) for m in _GROUP_PHRASE.finditer(previous_question)][::-1]
 
-    def pick(pronoun: str) -> str | None:
+    def pick(pronoun: str, possessive: bool = False) -> str | None:
         low = pronoun.lower()
         if low in _PERSONAL:
             order = (answer_people, question_people) if asked_who else (question_people, answer_people)
@@ -211,7 +211,7 @@ def resolve_pronouns(
             name = groups[0] if groups else (things[0] if things else None)
         else:
             return None
-        if name and low in {"his", "its", "their"}:
+        if name and (low in {"his", "its", "their"} or possessive):
             return f"{name}'" if name.endswith("s") else f"{name}'s"
         if name and low == "there":
             return f"at {name}"
@@ -222,9 +222,15 @@ def resolve_pronouns(
     def swap(match: re.Match[str]) -> str:
         if match.group(0).lower() == "there" and match.start() in spans:
             return match.group(0)
-        return pick(match.group(0)) or match.group(0)
+        # "her job": a content word after "her" makes it possessive ("Mira Kessel's job"); "ask her about" not.
+        following = _NEXT_WORD.match(question, match.end())
+        possessive = match.group(0).lower() == "her" and bool(following) and following.group(1).lower() not in STOPWORDS
+        return pick(match.group(0), possessive) or match.group(0)
 
     return re.sub(r"\b(he|him|his|she|her|it|its|they|them|their|there)\b", swap, question, flags=re.I)
+
+
+_NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")
 
 
 def main_question(standalone: str) -> str:

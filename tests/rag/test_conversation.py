@@ -191,3 +191,11 @@ def test_without_candidates_and_without_gender_the_pronoun_still_stays() -> None
         ("How many votes were cast in Fennick?", "9,412 [1]. Officials counted 9,412 votes. [1]"),
     ]
     assert main_question(rewrite("What did he say?", history)) == "What did he say?"
+
+
+def test_her_before_a_noun_is_possessive() -> None:
+    previous_q, previous_a = "Who led the harbour review?", "Ilse Marrow [1]. The review was led by Ilse Marrow. [1]"
+    assert resolve_pronouns("What is her job?", previous_q, previous_a) == "What is Ilse Marrow's job?"
+    assert resolve_pronouns("What did they ask her about?", previous_q, previous_a) == (
+        "What did they ask Ilse Marrow about?"
+    )
