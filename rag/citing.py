@@ -161,28 +161,8 @@ def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support
 
 
 def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) -> Citation:
-    chunk = source
-    start = chunk.start_char + rel_start
-    first_line = chunk.start_line + chunk.text[:rel_start].count("\n")
-    return Citation(
-        n=n,
-        file=chunk.file,
-        path=chunk.path,
-        title=chunk.title,
-        start_line=first_line,
-        end_line=first_line + quote.count("\n"),
-        quote=quote,
-        quote_start_char=start,
-        quote_end_char=start + len(quote),
-        content_hash=chunk.content_hash,
-        support_score=score,
-        byline=chunk.byline,
-        published=chunk.published,
-        page=chunk.page,
-        page_line=chunk.page_line,
-        outlet=chunk.outlet,
-        also_reported_by=chunk.also_reported_by,
-    )
+    line = source.start_line + source.text[:rel_start].count("\n")
+    return Citation.quoting(n, source, quote, source.start_char + rel_start, line, score)
 
 
 def _figures(quote: str) -> list[tuple[str, str, set[str]]]:

@@ -239,7 +239,7 @@ def byline_citation(n: int, chunk: RetrievedChunk, people: Sequence[str]) -> Cit
     if chunk.byline_quote and chunk.byline_line is not None and chunk.byline_char is not None:
         if chunk.byline_quote not in chunk.text:
             quote, start, line = chunk.byline_quote, chunk.byline_char, chunk.byline_line
-            return _citation(n, chunk, quote, start, line)
+            return Citation.quoting(n, chunk, quote, start, line)
     wanted = [name_words(p) for p in people]
     lines: list[tuple[int, str]] = []
     offset = 0
@@ -256,25 +256,4 @@ def byline_citation(n: int, chunk: RetrievedChunk, people: Sequence[str]) -> Cit
     at, raw = found
     quote = raw.strip()
     line = chunk.start_line + chunk.text[:at].count("\n")
-    return _citation(n, chunk, quote, chunk.start_char + at + len(raw) - len(raw.lstrip()), line)
-
-
-def _citation(n: int, chunk: RetrievedChunk, quote: str, start: int, line: int) -> Citation:
-    return Citation(
-        n=n,
-        file=chunk.file,
-        path=chunk.path,
-        title=chunk.title,
-        start_line=line,
-        end_line=line,
-        quote=quote,
-        quote_start_char=start,
-        quote_end_char=start + len(quote),
-        content_hash=chunk.content_hash,
-        support_score=1.0,
-        byline=chunk.byline,
-        published=chunk.published,
-        page=chunk.page,
-        page_line=chunk.page_line,
-        outlet=chunk.outlet,
-    )
+    return Citation.quoting(n, chunk, quote, chunk.start_char + at + len(raw) - len(raw.lstrip()), line)

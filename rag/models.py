@@ -262,6 +262,30 @@ class Citation(BaseModel):
     outlet: str | None = None
     also_reported_by: list[StoryCopy] = Field(default_factory=list)
 
+    @classmethod
+    def quoting(cls, n: int, chunk: RetrievedChunk, quote: str, start: int, line: int, score: float = 1.0) -> Citation:
+        """The citation of ``quote``, which starts at ``start`` (a character offset into the file) on ``line``,
+        with the file, title, date, byline and outlet of ``chunk``'s article."""
+        return cls(
+            n=n,
+            file=chunk.file,
+            path=chunk.path,
+            title=chunk.title,
+            start_line=line,
+            end_line=line + quote.count("\n"),
+            quote=quote,
+            quote_start_char=start,
+            quote_end_char=start + len(quote),
+            content_hash=chunk.content_hash,
+            support_score=score,
+            byline=chunk.byline,
+            published=chunk.published,
+            page=chunk.page,
+            page_line=chunk.page_line,
+            outlet=chunk.outlet,
+            also_reported_by=chunk.also_reported_by,
+        )
+
 
 class ShortAnswer(BaseModel):
     """The entity (or byline, or date) that answers the question, with the ``[n]`` of its citation."""

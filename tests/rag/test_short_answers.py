@@ -198,11 +198,8 @@ def test_a_tagged_name_in_a_quote_that_starts_mid_passage_is_not_taken_for_an_un
     assert found is not None and found.text == "Sanna Lindqvist"
 
 
-def test_a_where_question_takes_the_place_a_locative_preposition_introduces() -> None:
-    from rag.short_answers import first_choice
-
-    text = "Seventeen-year-old Ravi Dunmore of Kestria won the Open Rapid title in Velmar on Sunday."
-    spans = [("Ravi Dunmore", "PERSON"), ("Kestria", "GPE"), ("Velmar", "GPE")]
+def _one_quote(text: str, spans: list[tuple[str, str]]) -> tuple[Citation, Source]:
+    """A passage that is one quoted sentence, with its entities."""
     entities = [Entity(start=text.index(e), end=text.index(e) + len(e), label=lab) for e, lab in spans]
     source = Source(
         n=1, id="c1", text=text, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(text),
@@ -212,10 +209,24 @@ def test_a_where_question_takes_the_place_a_locative_preposition_introduces() ->
         n=1, file="a.txt", path="a.txt", title="", start_line=1, end_line=1, quote=text, quote_start_char=0,
         quote_end_char=len(text), content_hash="h", support_score=1.0,
     )  # fmt: skip
+    return cit, source
+
+
+def _picked(text: str, spans: list[tuple[str, str]], question: str) -> str:
+    """The candidate ``first_choice`` picks, whatever the confidence model says of it."""
+    from rag.short_answers import first_choice
+
+    cit, source = _one_quote(text, spans)
+    found = entity_candidates(analyse(question), [cit], [source])
+    return found[first_choice(found)].answer.text
+
+
+def test_a_where_question_takes_the_place_a_locative_preposition_introduces() -> None:
+    text = "Seventeen-year-old Ravi Dunmore of Kestria won the Open Rapid title in Velmar on Sunday."
+    spans = [("Ravi Dunmore", "PERSON"), ("Kestria", "GPE"), ("Velmar", "GPE")]
 
     def pick(question: str) -> str:
-        found = entity_candidates(analyse(question), [cit], [source])
-        return found[first_choice(found)].answer.text
+        return _picked(text, spans, question)
 
     assert pick("Where was the Open Rapid title decided?") == "Velmar"
     assert pick("In which city did Dunmore win?") == "Velmar"
@@ -248,23 +259,11 @@ def test_sources_disagree_only_when_both_passages_name_the_asked_subject() -> No
 
 
 def test_in_a_quote_of_several_clauses_the_candidate_of_the_asked_clause_answers() -> None:
-    from rag.short_answers import first_choice
-
     text = "Judge Rosa Ilves wrote the majority opinion; Judge Carl Mbeya dissented, calling the levy a fee."
     spans = [("Rosa Ilves", "PERSON"), ("Carl Mbeya", "PERSON")]
-    entities = [Entity(start=text.index(e), end=text.index(e) + len(e), label=lab) for e, lab in spans]
-    source = Source(
-        n=1, id="c1", text=text, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(text),
-        start_line=1, end_line=1, content_hash="h", score=1.0,
-    ).with_entities(entities)  # fmt: skip
-    cit = Citation(
-        n=1, file="a.txt", path="a.txt", title="", start_line=1, end_line=1, quote=text, quote_start_char=0,
-        quote_end_char=len(text), content_hash="h", support_score=1.0,
-    )  # fmt: skip
 
     def pick(question: str) -> str:
-        found = entity_candidates(analyse(question), [cit], [source])
-        return found[first_choice(found)].answer.text
+        return _picked(text, spans, question)
 
     assert pick("Which judge dissented?") == "Carl Mbeya"
     assert pick("Which judge wrote the majority opinion?") == "Rosa Ilves"
@@ -324,11 +323,7 @@ def test_where_takes_a_name_a_locative_preposition_introduces_whatever_its_tag()
 
     from rag.answer_ranking import Candidate
 
-    entities = [Entity(start=text.index(e), end=text.index(e) + len(e), label=lab) for e, lab in spans]
-    source = Source(
-        n=1, id="c1", text=text, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(text),
-        start_line=1, end_line=1, content_hash="h", score=1.0,
-    )  # fmt: skip
-    cand = Candidate(source, text, 0, entities, np.zeros(4))
+    _, source = _one_quote(text, spans)
+    cand = Candidate(source, text, 0, source.entities, np.zeros(4))
     question = "Where was the worst reading recorded?"
     assert cand.typed_entities(analyse(question).labels, question) == ["Hadley Cross"]
