@@ -46,6 +46,7 @@ from rag.text import (
     mentioned,
     numbers,
     question_name_tokens,
+    snowball,
     split_sentences,
     term,
     words,
@@ -367,14 +368,18 @@ def question_features(info: QuestionInfo, cands: Sequence[Candidate], sources: S
 
 def topic_share(question: str, core: frozenset[str], evidence: str) -> float:
     """The share of the question's topic terms the evidence holds, an irregular form meeting its lemma's other
-    forms ("winning time" is in "won the race in 2:17:42"; the stemmer alone keeps "won" apart)."""
+    forms ("winning time" is in "won the race in 2:17:42"; the light stemmer keeps "won" apart) and a derived
+    form its base by the Snowball stemmer ("the mayoral election" in "re-elects Mayor Voss")."""
     if not core:
         return 1.0
     found = core & content_terms(evidence)
     missing = core - found
     if missing:
-        lemmas = {lemma_term(w) for w in words(evidence) if w not in STOPWORDS}
-        found |= {term(w) for w in topic_words(question) if term(w) in missing and lemma_term(w) in lemmas}
+        evidence_words = [w for w in words(evidence) if w not in STOPWORDS]
+        lemmas = {lemma_term(w) for w in evidence_words}
+        stems = set(snowball().stemWords([w for part in evidence_words for w in part.split("-")]))
+        asked = [w for w in topic_words(question) if term(w) in missing]
+        found |= {term(w) for w in asked if lemma_term(w) in lemmas or snowball().stemWord(w) in stems}
     return len(found) / len(core)
 
 

@@ -138,13 +138,14 @@ def weak_retrieval(
     settings: AnswerSettings,
     articles_text: Callable[[list[RetrievedChunk]], str] | None = None,
 ) -> bool:
-    """Nothing relevant came back, or a name in the question occurs in no retrieved passage nor elsewhere in
+    """Nothing relevant came back, or a name in the question occurs in no retrieved passage, title, nor elsewhere in
     their articles (a near miss: "the Chinese embassy" over articles that mention no Chinese). The articles
     count because a passage leaves unsaid what its article stated once ("the US" in its opening lines)."""
     if not hits or hits[0].score < settings.min_retrieval_score:
         return True
     wanted = question_name_tokens(question)
-    missing = wanted - mentioned(wanted, " ".join(h.text for h in hits))
+    # A title names what its article is about ("Tarrow re-elects Mayor Voss", front matter the text leaves out).
+    missing = wanted - mentioned(wanted, " ".join([*(h.text for h in hits), *dict.fromkeys(h.title for h in hits)]))
     if missing and articles_text is not None:
         missing -= mentioned(missing, articles_text(hits))
     return bool(missing)

@@ -162,3 +162,14 @@ def test_weak_retrieval_reads_the_articles_only_for_names_the_passages_lack(tiny
     assert weak_retrieval("What did Velmor pay for the Harbor Bridge?", hits, settings)
     assert not weak_retrieval("What did Velmor pay for the Harbor Bridge?", hits, settings, articles)
     assert weak_retrieval("What did Quellmoor pay for the Harbor Bridge?", hits, settings, articles)
+
+
+def test_a_name_the_titles_hold_is_no_near_miss(tiny) -> None:
+    from rag.answering import weak_retrieval
+
+    settings = tiny.settings.answer
+    hits = tiny.passages("How much did the Harbor Bridge repairs cost?")
+    question = "What did Velmor pay for the Harbor Bridge?"
+    assert weak_retrieval(question, hits, settings)
+    titled = [hits[0].model_copy(update={"title": "Velmor pays for the bridge"}), *hits[1:]]
+    assert not weak_retrieval(question, titled, settings), "the article's title names Velmor"

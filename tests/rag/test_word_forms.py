@@ -24,3 +24,10 @@ def test_a_topic_word_is_found_in_an_irregular_form_of_it() -> None:
     evidence = "The Harlow team won the Ostrava relay in 3:14:02, a course record."
     assert topic_share(question, core, evidence) == 1.0
     assert topic_share(question, core, "The Harlow team trained in Ostrava all spring.") < 1.0
+
+
+def test_a_derived_form_meets_its_base() -> None:
+    question = "Who won the Tarrow mayoral election?"
+    core = topic_terms(question)
+    evidence = "Tarrow re-elects Mayor Imre Voss. Voss won a third term on Sunday."
+    assert topic_share(question, core, evidence) == 1.0
