@@ -89,10 +89,19 @@ _AUXILIARIES = frozenset(
 _HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
 
 
+_MONEY_VERBS = next(frozenset(heads) for phrase, heads, labels in ANSWER_TYPES if phrase == "how much" and heads)
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+
+
 def without_how_phrase(question: str) -> str:
     """The question without its "how long/old/far/…" phrase: those words ask for a measure, they name no topic
-    ("How long has the war gone on?" is about the war, not about length)."""
-    return _HOW.sub(" ", question)
+    ("How long has the war gone on?" is about the war, not about length); nor, after "how much", the words of
+    paying that made it ask for money ("How much will Brightwell pay for Osgood?" is about Brightwell and
+    Osgood: "will buy … for 3.4 billion dollars" answers it)."""
+    out = _HOW.sub(" ", question)
+    if _HOW_MUCH.search(question):
+        out = " ".join(w for w in out.split() if w.lower().strip("?.,!") not in _MONEY_VERBS)
+    return out
 
 
 class MetaKind(StrEnum):

@@ -1,6 +1,6 @@
 """Irregular word forms meet their lemma's other forms, read from the installed spaCy model's tables."""
 
-from rag.answer_ranking import topic_share, topic_terms
+from rag.answer_ranking import topic_share, topic_terms, topic_words
 from rag.word_forms import _spacy_hash, irregular_forms, lemma_term
 
 
@@ -31,3 +31,9 @@ def test_a_derived_form_meets_its_base() -> None:
     core = topic_terms(question)
     evidence = "Tarrow re-elects Mayor Imre Voss. Voss won a third term on Sunday."
     assert topic_share(question, core, evidence) == 1.0
+
+
+def test_the_words_of_paying_after_how_much_are_no_topic() -> None:
+    assert topic_terms("How much will Brightwell pay for Osgood?") == frozenset()
+    assert topic_terms("How much did the bridge repairs cost?") == topic_terms("the bridge repairs")
+    assert "rise" in topic_words("How much did prices rise?")
