@@ -333,8 +333,12 @@ _NOT_PERSON = frozenset(
 _ROLE = frozenset(
     """president secretary minister general gen spokesperson spokesman spokeswoman official officials director chief
     leader commander ambassador senator sen rep mr mrs ms dr engineer librarian organiser organizer mayor governor
-    said says told stated added according by reporter correspondent analyst expert professor""".split()
+    said says told stated added according by reporter correspondent analyst expert professor judge councillor
+    councilor chairman chairwoman captain coach manager founder executive candidate challenger incumbent""".split()
 )
+# Words that make the name after them a person's, never the one before: "according to Ana Roos", "by Ana Roos"
+# ("… of the Green Alliance, according to official results" names no person).
+_ROLE_BEFORE_ONLY = frozenset({"according", "by"})
 
 
 def holds_role_word(text: str) -> bool:
@@ -364,9 +368,17 @@ def people(sentence: str) -> list[str]:
         if _person_word(token.strip(".,’'")):
             run.append(i)
             continue
+        titled = bool(run) and tokens[run[0]].strip(".,’'").lower() in _ROLE
+        if titled:
+            run = run[1:]  # "Mayor Imre Voss": the role word opens the run, the name follows it
         if 2 <= len(run) <= 4:
-            near = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]] + tokens[i : i + 4]]
-            if any(w in _ROLE for w in near):
+            before = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]]]
+            after: list[str] = []
+            for t in tokens[i : i + 4]:
+                if t.lower() in _ROLE_BEFORE_ONLY:
+                    break  # what follows "according to" is someone else's
+                after.append(t.strip(".,’'").lower())
+            if titled or any(w in _ROLE for w in before) or any(w in _ROLE for w in after):
                 found.setdefault(" ".join(tokens[j].strip(".,’'") for j in run).lower())
         run = []
     return list(found)

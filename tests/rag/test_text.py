@@ -47,3 +47,14 @@ def test_a_hard_wrapped_line_that_stops_mid_sentence_runs_on() -> None:
         "Causes and response",  # a heading ends on a content word: the next line starts anew
         "Warm weather fed the bloom, according to\nMarit Velund, who led the team.",
     ]
+
+
+def test_people_after_a_title_and_not_before_according_to() -> None:
+    from rag.text import people
+
+    sentence = (
+        "Mayor Ilka Varro won a third term, taking 54 percent against 39 percent for challenger Lena Dorn of the "
+        "Green Alliance, according to official results."
+    )
+    assert people(sentence) == ["ilka varro", "lena dorn"], "an organisation before 'according to' is no person"
+    assert people("The figures come from a survey, according to Ana Roos.") == ["ana roos"]
