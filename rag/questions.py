@@ -89,7 +89,9 @@ _AUXILIARIES = frozenset(
 _HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
 
 
-_MONEY_VERBS = next(frozenset(heads) for phrase, heads, labels in ANSWER_TYPES if phrase == "how much" and heads)
+_MONEY_VERBS = next(
+    frozenset(term(h) for h in heads) for phrase, heads, labels in ANSWER_TYPES if phrase == "how much" and heads
+)
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 
 
@@ -100,7 +102,7 @@ def without_how_phrase(question: str) -> str:
     Osgood: "will buy … for 3.4 billion dollars" answers it)."""
     out = _HOW.sub(" ", question)
     if _HOW_MUCH.search(question):
-        out = " ".join(w for w in out.split() if w.lower().strip("?.,!") not in _MONEY_VERBS)
+        out = " ".join(w for w in out.split() if term(w.lower().strip("?.,!")) not in _MONEY_VERBS)
     return out
 
 

@@ -35,5 +35,6 @@ def test_a_derived_form_meets_its_base() -> None:
 
 def test_the_words_of_paying_after_how_much_are_no_topic() -> None:
     assert topic_terms("How much will Brightwell pay for Osgood?") == frozenset()
+    assert topic_terms("How much is Brightwell paying?") == frozenset(), "any form of the word"
     assert topic_terms("How much did the bridge repairs cost?") == topic_terms("the bridge repairs")
     assert "rise" in topic_words("How much did prices rise?")
