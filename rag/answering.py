@@ -33,6 +33,11 @@ def history_pairs(history: Sequence[Answer]) -> list[tuple[str, str]]:
     return [(turn.standalone_question or turn.question, turn.answer) for turn in history]
 
 
+def history_passages(history: Sequence[Answer], turns: int = 2) -> list[str]:
+    """The texts the last ``turns`` turns read, once each: what a follow-up's pronouns may be learned from."""
+    return list(dict.fromkeys(chunk.text for turn in history[-turns:] for chunk in turn.retrieved))
+
+
 def stream_answer(
     question: str,
     history: Sequence[Answer],
@@ -46,7 +51,9 @@ def stream_answer(
     """Yield text deltas as the generator produces them, then the verified ``Answer``."""
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    standalone = generator.condense(question, history_pairs(history)) if history else question
+    standalone = (
+        generator.condense(question, history_pairs(history), history_passages(history)) if history else question
+    )
     standalone = strip_instructions(standalone)
     timings["condense"] = _ms(t0)
 

@@ -34,14 +34,15 @@ def is_followup(question: str) -> bool:
     return len(content_terms(question)) <= 1
 
 
-def rewrite(question: str, history: Sequence[tuple[str, str]]) -> str:
+def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequence[str] = ()) -> str:
     """Resolve pronouns with the entities of the previous turn, and carry that turn's question along:
     "Where is it?" after "What is Air Base 201 used for?" becomes
     "Where is Air Base 201? (following up on: What is Air Base 201 used for?)"."""
     if not history or not is_followup(question):
         return question
     previous, previous_answer = history[-1]
-    resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer, _people_named(history))
+    known = _people_named(history, passages)
+    resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer, known)
     if _asks_about_the_answer(question):
         resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
     carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
@@ -122,7 +123,7 @@ def _answered_person(question: str, answer: str) -> str:
     return short if _asks_who(question) and short[:1].isupper() and not any(c.isdigit() for c in short) else ""
 
 
-def _people_named(history: Sequence[tuple[str, str]]) -> dict[str, Gender | None]:
+def _people_named(history: Sequence[tuple[str, str]], passages: Sequence[str] = ()) -> dict[str, Gender | None]:
     """Everyone the conversation has established as a person (lower case), the most recently named last: the
     names "who" answers opened with, the people its questions and answers name, so "she" two turns on still
     finds "Mira Kessel", and any name its text gives a title or a he/she (``pronoun_gender``); each with that
@@ -139,7 +140,7 @@ def _people_named(history: Sequence[tuple[str, str]]) -> dict[str, Gender | None
             found.pop(name, None)
             found[name] = None
     answers, questions = [a for _, a in history], [main_question(q) for q, _ in history]
-    told = genders(persons, answers, questions, unsure=set(found) - persons)
+    told = genders(persons, answers, questions, unsure=set(found) - persons, passages=passages)
     return {name: told[name] for name in found if name in persons or told[name]}
 
 

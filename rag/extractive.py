@@ -62,8 +62,8 @@ class ExtractiveGenerator(Generator):
         self.settings = settings
         self.note = prompts.EXTRACTIVE_NOTE
 
-    def condense(self, question: str, history: History) -> str:
-        return condense(question, history)
+    def condense(self, question: str, history: History, passages: Sequence[str] = ()) -> str:
+        return condense(question, history, passages)
 
     def ranked(self, question: str, sources: Sequence[Source]) -> tuple[QuestionInfo, list[Candidate]]:
         info = analyse(question)

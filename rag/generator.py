@@ -35,8 +35,9 @@ class Generator(ABC):
         """Yield answer text with ``[n]`` markers pointing into ``sources``."""
 
     @abstractmethod
-    def condense(self, question: str, history: History) -> str:
-        """Rewrite a follow-up into a standalone question using (question, answer) history."""
+    def condense(self, question: str, history: History, passages: Sequence[str] = ()) -> str:
+        """Rewrite a follow-up into a standalone question using (question, answer) history; ``passages``, the
+        texts the earlier turns read, may tell which pronoun a person the conversation named takes."""
 
 
 def make_generator(settings: Settings, embedder: Embedder, backend: Backend | str | None = None) -> Generator:

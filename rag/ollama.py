@@ -68,7 +68,7 @@ class OllamaGenerator(Generator):
         except Exception as exc:
             raise LLMError(f"Ollama failed while answering ({type(exc).__name__}: {str(exc)[:160]})") from exc
 
-    def condense(self, question: str, history: History) -> str:
+    def condense(self, question: str, history: History, passages: Sequence[str] = ()) -> str:
         if not history:
             return question
         prompt = prompts.condense_prompt(question, history)

@@ -109,23 +109,30 @@ def _strangers(window: str, persons: Sequence[_Person]) -> bool:
 
 
 def genders(
-    known: Iterable[str], answers: Sequence[str], questions: Sequence[str] = (), unsure: Iterable[str] = ()
+    known: Iterable[str],
+    answers: Sequence[str],
+    questions: Sequence[str] = (),
+    unsure: Iterable[str] = (),
+    passages: Sequence[str] = (),
 ) -> dict[str, Gender | None]:
     """The pronoun each known person (lower-case name) takes in the conversation's text, or None.
 
     ``unsure`` names may not be people at all ("Port Elms, where he grew up"): a pronoun counts for them only
-    with a role or speech verb between the mention and it ("Dunleigh said he …"); a title always counts."""
+    with a role or speech verb between the mention and it ("Dunleigh said he …"); a title always counts.
+    ``passages``, the texts the earlier turns read, count like the answers' quotes (each one source): an
+    extractive answer seldom quotes the sentence that says "she", its passage often holds one."""
     persons = _persons([*known, *unsure])
     people_for_sure = {i for i, p in enumerate(persons) if set(p.names) & set(known)}
     votes: dict[int, Counter[Gender]] = {i: Counter() for i in range(len(persons))}
-    for text in (*questions, *answers):
+    for text in (*questions, *answers, *passages):
         for i, person in enumerate(persons):
             for m in _mentions(person, text):
                 if gender := _title_before(text[: m.start()]):
                     votes[i][gender] += 1
     pairs: list[tuple[int, int, Gender]] = []
-    for text in answers:
-        sentences = _quoted_sentences(text)
+    sources = [_quoted_sentences(text) for text in answers]
+    sources += [[(s.text.strip(" ."), f"passage {i}") for s in split_sentences(p)] for i, p in enumerate(passages)]
+    for sentences in sources:
         for k, (sentence, marker) in enumerate(sentences):
             for pronoun in _PRONOUN.finditer(sentence):
                 before = sentence[: pronoun.start()]

@@ -435,7 +435,7 @@ _NAME_BY_PRONOUN = re.compile(
 )
 
 
-def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
+def condense(question: str, history: Sequence[tuple[str, str]], passages: Sequence[str] = ()) -> str:
     """The standalone question of a follow-up (``rag.conversation.rewrite``), with "What else has she written?"
     after "Who wrote the article about Z?" asked as "What else did the author of the article about Z write?", and
     "What's his name?" after an answer about "a two-star general" asked as "What is the name of the general?": a
@@ -448,7 +448,7 @@ def condense(question: str, history: Sequence[tuple[str, str]]) -> str:
         subject = earlier.group("about") if earlier else author_of_subject(before)
         if subject:  # the pronoun is the author the previous question asked about
             return f"What else did the author of {subject} write?"
-    standalone = rewrite(question, history) if history else question
+    standalone = rewrite(question, history, passages) if history else question
     main = main_question(standalone)
     asked = _NAME_BY_PRONOUN.match(question)  # as asked: the pronoun may have been swapped for a wrong name
     if not history or not asked:

@@ -31,5 +31,5 @@ class FakeLLM(Generator):
         for word in reply.split(" "):
             yield word + " "
 
-    def condense(self, question: str, history: History) -> str:
+    def condense(self, question: str, history: History, passages: Sequence[str] = ()) -> str:
         return self.condensed.popleft() if self.condensed else question

@@ -199,3 +199,16 @@ def test_her_before_a_noun_is_possessive() -> None:
     assert resolve_pronouns("What did they ask her about?", previous_q, previous_a) == (
         "What did they ask Ilse Marrow about?"
     )
+
+
+def test_a_follow_up_learns_pronouns_from_the_passages_the_conversation_read() -> None:
+    history = [
+        (
+            "Who won the Fennick mayoral race?",
+            "Ilse Marrow [1]. Ilse Marrow won the race, defeating the incumbent, Caspar Dunleigh. [1]",
+        ),
+        ("What did Caspar Dunleigh say after the result?", "Caspar Dunleigh conceded before midnight. [1]"),
+    ]
+    passage = "Dunleigh conceded before midnight. He congratulated his rival and said he would stay on the council."
+    assert main_question(rewrite("What did she promise?", history)).startswith("What did Caspar Dunleigh")
+    assert main_question(rewrite("What did she promise?", history, [passage])).startswith("What did Ilse Marrow")

@@ -47,3 +47,15 @@ def test_a_name_not_known_as_a_person_needs_a_role_or_speech_verb_before_the_pro
     answers = ["Port Elms, where he grew up, lost its ferry. [1]", "Dunleigh said he was proud of the wall. [1]"]
     told = genders([], answers, unsure=["port elms", "caspar dunleigh"])
     assert told == {"port elms": None, "caspar dunleigh": "he"}
+
+
+def test_the_passages_the_turns_read_count_like_quotes() -> None:
+    known = {"ilse marrow", "caspar dunleigh"}
+    answers = ["Ilse Marrow [1]. Ilse Marrow won the Fennick mayoral race, defeating Caspar Dunleigh. [1]"]
+    assert genders(known, answers) == {"ilse marrow": None, "caspar dunleigh": None}, "the quote says nothing"
+    passage = (
+        "Ilse Marrow won the Fennick mayoral race, defeating Caspar Dunleigh.\n\n"
+        "Dunleigh conceded before midnight. He congratulated his rival.\n\n"
+        "Marrow, a former nurse, took 54 percent against 41 percent for Dunleigh. She promised to reopen the library."
+    )
+    assert genders(known, answers, passages=[passage]) == {"ilse marrow": "she", "caspar dunleigh": "he"}
