@@ -133,6 +133,7 @@ _CLAUSE_END = re.compile(r"[,;:.!?()\"“”]")
 
 _LIST_JOINT = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?:the\s+)?")
 _HYPHENATED_TAIL = re.compile(r"(?:[-‐][\w’']+)+")
+_TRAILING_PREPOSITION = re.compile(r"\s+(?:before|after|until|since)$", re.I)
 _TRAILING_SCORE = re.compile(r"\s+\d+\s?[-–]\s?\d+$")
 
 
@@ -184,6 +185,8 @@ def entity_text(text: str, e: Entity) -> str:
     span = text[start:end]
     if e.label in NAMES:
         span = _TRAILING_SCORE.sub("", span)  # "Redmoor United 2-1": a score the tagger took into the name
+    if e.label in TIMESPAN:
+        span = _TRAILING_PREPOSITION.sub("", span)  # "twelve years before [Sunday's defeat]": it opens what follows
     if e.label in FIGURE:
         parts = span.split()
         while _taken_in(parts):

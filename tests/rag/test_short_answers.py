@@ -137,6 +137,9 @@ def test_an_entity_answers_with_whole_hyphenated_words_and_a_figure_without_take
     walk = "The trail runs two miles north."
     start = walk.index("two")
     assert entity_text(walk, Entity(start=start, end=start + len("two miles"), label="QUANTITY")) == "two miles"
+    held = "Tobin Rask had held the post for twelve years before Sunday's defeat."
+    start = held.index("twelve")  # the tagger's span takes in the "before" that opens what follows
+    assert entity_text(held, Entity(start=start, end=held.index(" Sunday"), label="DATE")) == "twelve years"
     bound = "The pill could cost less than 10 cents a day."
     start = bound.index("than")  # the tagger's span leaves out "less"
     assert entity_text(bound, Entity(start=start, end=bound.index(" a day"), label="MONEY")) == "less than 10 cents"
