@@ -392,6 +392,22 @@ def dimension_of(text: str) -> str | None:
     return next((dimension for dimension, units in UNITS.items() if found & units), None)
 
 
+# Verbs of change: "How much did the pill cut the risk?" is answered by the amount after "by" ("cut the risk by
+# 31 percent"), not by the first figure of the sentence ("three low-dose drugs"). General English.
+_CHANGE_VERBS = frozenset(
+    term(w)
+    for w in "reduce reduced cut rise rose risen fall fell fallen increase increased decrease decreased drop dropped "
+    "grow grew grown shrink shrank shrunk climb climbed decline declined lower lowered jump jumped slide slid gain "
+    "gained lose lost boost boosted slash slashed raise raised".split()
+)
+
+
+def asks_for_a_change(question: str) -> bool:
+    """ "How much did X rise/fall/cut …?": the asked figure is an amount of change."""
+    asked = asked_sentence(main_question(question))
+    return bool(_HOW.search(asked)) and any(term(w) in _CHANGE_VERBS for w in words(asked.lower()))
+
+
 def asks_for_a_moment(labels: frozenset[str]) -> bool:
     """ "When …?", "What year …?": only date and time labels, no count (unlike "how long", "how old")."""
     return bool(labels) and labels <= TIMESPAN

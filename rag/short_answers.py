@@ -42,6 +42,7 @@ from rag.questions import (
     TIMESPAN,
     QuestionInfo,
     asked_dimension,
+    asks_for_a_change,
     asks_for_a_moment,
     asks_for_a_span,
     asks_for_several,
@@ -280,6 +281,7 @@ class EntityCandidate:
     # None in a quote of one clause.
     in_asked_clause: bool | None = None
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
+    by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
 
 
 def _key(text: str) -> str:
@@ -313,6 +315,8 @@ def entity_candidates(
     clause_asked: dict[str, bool | None] = {}
     role = holder_word(info.text)
     beside: set[str] = set()
+    change = asks_for_a_change(info.text)
+    amounts: set[str] = set()
     quotes_with: dict[str, set[int]] = {}
     for i, cit in enumerate(citations):
         source = _source_of(cit, sources)
@@ -344,6 +348,12 @@ def entity_candidates(
                 and term(role) in {term(w) for w in words_around(source.text, ent.start, ent.end)}
             ):
                 beside.add(key)
+            if (
+                change
+                and label in FIGURE
+                and words(source.text[max(0, ent.start - 10) : ent.start].lower())[-1:] == ["by"]
+            ):
+                amounts.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
                 clause_asked[key] = _in_asked_clause(cit, source, ent, topic)
@@ -370,7 +380,7 @@ def entity_candidates(
             "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
         answer = ShortAnswer(text=text, citation=cit.n, label=label)
-        out.append(EntityCandidate(answer, features, key in located, clause_asked[key], key in beside))
+        out.append(EntityCandidate(answer, features, key in located, clause_asked[key], key in beside, key in amounts))
     if head and vectors is not None and out:
         # How well each candidate fits the asked kind ("Which country …?": a country more than its capital).
         vecs = vectors.embed_cached([head] + [c.answer.text for c in out])
@@ -519,6 +529,11 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     beside = next((i for i, c in enumerate(found) if c.beside_role), None)
     if beside is not None:
         return beside
+    if found and not found[0].by_amount:
+        cited = found[0].answer.citation
+        amount = next((i for i, c in enumerate(found) if c.by_amount and c.answer.citation == cited), None)
+        if amount is not None:
+            return amount
     if found and found[0].in_asked_clause is False:
         # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
         cited = found[0].answer.citation

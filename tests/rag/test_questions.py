@@ -285,3 +285,12 @@ def test_questions_that_ask_for_several() -> None:
     assert asks_for_several("Which two countries joined the alliance?")
     assert not asks_for_several("Which town was evacuated?")
     assert not asks_for_several("How many towns were evacuated?")
+
+
+def test_questions_for_an_amount_of_change() -> None:
+    from rag.questions import asks_for_a_change
+
+    assert asks_for_a_change("How much did the pill reduce the risk of stroke?")
+    assert asks_for_a_change("By how much did shares fall?")
+    assert not asks_for_a_change("How much did the bridge cost?")
+    assert not asks_for_a_change("When did prices rise?")

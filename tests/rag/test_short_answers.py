@@ -330,3 +330,10 @@ def test_where_takes_a_name_a_locative_preposition_introduces_whatever_its_tag()
     cand = Candidate(source, text, 0, source.entities, np.zeros(4))
     question = "Where was the worst reading recorded?"
     assert cand.typed_entities(analyse(question).labels, question) == ["Hadley Cross"]
+
+
+def test_how_much_something_changed_is_the_amount_after_by() -> None:
+    text = "A pill combining three low-dose drugs cut the risk of stroke by 31 percent in a trial."
+    spans = [("three", "CARDINAL"), ("31 percent", "PERCENT")]
+    assert _picked(text, spans, "How much did the pill reduce the risk of stroke?") == "31 percent"
+    assert _picked(text, spans, "How many drugs does the pill combine?") == "three"
