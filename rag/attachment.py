@@ -140,7 +140,7 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
     else:
         # A figure counts what its clause opens with, however far ("Visits to the libraries rose 18 percent
         # last year to 1.9 million"), not what the next clause names.
-        lo = ent.start - len(clause_before(text, ent))
+        lo = _clause(text, ent)[0]
         near += [t for t in tokens if lo <= t[1] and t[2] <= ent.start and t not in near]
     hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
     if not hits:

@@ -10,13 +10,13 @@ chunks, and ``with_header_lines`` makes it a passage of its own, so the answer q
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from rag import prompts
 from rag.bylines import Credits, credited, credited_people, name_words, newest_first
+from rag.dates import date_of
 from rag.models import Citation, DateWindow, RetrievedChunk, Source
 from rag.questions import MetaKind, author_of_subject, authored_name, latest_subject, meta_kind
 from rag.text import content_terms, mentioned, question_name_tokens, split_sentences, term
@@ -158,7 +158,7 @@ def authored_answer(
     near the question to be theirs. "What else did the author of the article about Z write?" finds that article
     first (the best-ranked one, as "Who wrote …" does) and lists its authors' other articles."""
     name = authored_name(question)
-    headers = [h for h in retriever.store.headers() if allowed(_day(h.published), window)]
+    headers = [h for h in retriever.store.headers() if allowed(date_of(h.published), window)]
     if name is not None:
         credits = credited(name, headers)
         if credits.ambiguous:
@@ -220,13 +220,6 @@ def _listed(credits: Credits, retriever: Retriever, most: int, about: RetrievedC
         citations=citations,
         passages=passages,
     )
-
-
-def _day(published: str | None) -> date | None:
-    try:
-        return date.fromisoformat(published) if published else None
-    except ValueError:
-        return None
 
 
 def _title(title: str, published: str | None) -> str:

@@ -346,6 +346,7 @@ def follows_locative(before: str) -> bool:
     return bool(tail) and tail[-1] in LOCATIVE_PREPOSITIONS
 
 
+@lru_cache(maxsize=256)
 def asks_where(question: str) -> bool:
     """Whether the question asks where something is or happens: it opens with "where" or a locative
     preposition before "which/what" ("In which city …?")."""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rag.dates import describe
+from rag.dates import date_of, describe
 from rag.models import (
     AddSummary,
     Answer,
@@ -24,6 +24,7 @@ from rag.models import (
     StoryCopy,
     WatchBatch,
 )
+from rag.time_ranking import in_phrase_window
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -210,11 +211,7 @@ def answer_window_note(answer: Answer) -> str | None:
     outside = [
         f"[{c.n}] {c.published}"
         for c in answer.citations
-        if c.published
-        and not (
-            (window.phrase_since is None or c.published >= window.phrase_since.isoformat())
-            and (window.phrase_until is None or c.published <= window.phrase_until.isoformat())
-        )
+        if (day := date_of(c.published)) is not None and not in_phrase_window(day, window)
     ]
     if outside:
         note += f'; dated outside "{window.phrase}": ' + ", ".join(dict.fromkeys(outside))

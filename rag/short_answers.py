@@ -20,8 +20,8 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -331,16 +331,17 @@ def entity_candidates(
                     or (label in NAMES and _kind_before(source.text[: ent.start], kind))
                 )
             )
+            after_locative = where and follows_locative(source.text[: ent.start])
             # "was recorded at Hadley Cross": a name a locative preposition introduces is a place, whatever the
             # tagger called it.
-            placed = where and label in NAMES and follows_locative(source.text[: ent.start])
+            placed = after_locative and label in NAMES
             if label not in info.labels and not by_name and not placed:
                 continue
             if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
                 continue
             key = _key(text)
             quotes_with.setdefault(key, set()).add(i)
-            if where and follows_locative(source.text[: ent.start]):
+            if after_locative:
                 located.add(key)
             if (
                 role
@@ -409,15 +410,24 @@ def _kind_before(before: str, kind: set[str]) -> bool:
     return len(tail) == 3 and tail[0] in ("the", "a") and term(tail[1]) in kind and tail[2] == "of"
 
 
+def _cited(
+    answer: ShortAnswer, citations: Sequence[Citation], sources: Sequence[Source]
+) -> tuple[Citation, Source] | None:
+    """The citation a short answer stands in, and the passage it quotes."""
+    cit = next((c for c in citations if c.n == answer.citation), None)
+    source = _source_of(cit, sources) if cit else None
+    return (cit, source) if cit is not None and source is not None else None
+
+
 def _listed(
     answer: ShortAnswer, citations: Sequence[Citation], sources: Sequence[Source], labels: frozenset[str]
 ) -> str:
     """The short answer with the entities of the asked kind listed right after it in its quote ("Orlen" ->
     "Orlen and Kasby", "A, B and C"), for a question that asks for several."""
-    cit = next((c for c in citations if c.n == answer.citation), None)
-    source = _source_of(cit, sources) if cit else None
-    if cit is None or source is None:
+    cited = _cited(answer, citations, sources)
+    if cited is None:
         return answer.text
+    cit, source = cited
     lo, hi = _quote_span(cit, source)
     inside = sorted(within(source.entities, lo, hi), key=lambda e: e.start)  # offsets into the quote
     quote = source.text[lo:hi]
@@ -471,10 +481,8 @@ def short_answer(
         return None
     best = found[first_choice(found)]
     if asks_for_several(info.text):
-        best = EntityCandidate(
-            best.answer.model_copy(update={"text": _listed(best.answer, citations, sources, info.labels)}),
-            best.features,
-        )
+        listed = _listed(best.answer, citations, sources, info.labels)
+        best = replace(best, answer=best.answer.model_copy(update={"text": listed}))
     if untagged_name_nearer(best, info, citations, sources):
         return None
     model = load_entity_model()
@@ -492,12 +500,10 @@ def untagged_name_nearer(
     """The tagger misses names: when its quote holds a capitalised name no entity covers, nearer the question's
     words than a person or organisation candidate, that name may be the answer ("Ines Carvalho will become its
     chief executive, replacing founder Bram Okonkwo"): no short answer beats a wrong one."""
-    if best.answer.label not in AGENT_LABELS:
+    cited = _cited(best.answer, citations, sources) if best.answer.label in AGENT_LABELS else None
+    if cited is None:
         return False
-    cit = next((c for c in citations if c.n == best.answer.citation), None)
-    source = _source_of(cit, sources) if cit else None
-    if cit is None or source is None:
-        return False
+    cit, source = cited
     lo, hi = _quote_span(cit, source)
     quoted = source.text[lo:hi]
     tagged = [quoted[e.start : e.end] for e in within(source.entities, lo, hi)]  # offsets into the quote
@@ -530,15 +536,19 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     if beside is not None:
         return beside
     if found and not found[0].by_amount:
-        cited = found[0].answer.citation
-        amount = next((i for i, c in enumerate(found) if c.by_amount and c.answer.citation == cited), None)
+        amount = _in_first_quote(found, lambda c: c.by_amount)
         if amount is not None:
             return amount
     if found and found[0].in_asked_clause is False:
         # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
-        cited = found[0].answer.citation
-        return next((i for i, c in enumerate(found) if c.in_asked_clause and c.answer.citation == cited), 0)
+        return _in_first_quote(found, lambda c: bool(c.in_asked_clause)) or 0
     return 0
+
+
+def _in_first_quote(found: Sequence[EntityCandidate], wanted: Callable[[EntityCandidate], bool]) -> int | None:
+    """The first candidate ``wanted`` takes among those of the first candidate's quote."""
+    cited = found[0].answer.citation
+    return next((i for i, c in enumerate(found) if wanted(c) and c.answer.citation == cited), None)
 
 
 def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matcher) -> bool:

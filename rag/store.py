@@ -510,8 +510,8 @@ class Store:
         got = self.collection.get(ids=ids, include=["metadatas"])
         day = date_of(published)
         metas = []
+        dropped = (DAY_KEY, *(key for keys in _LINE_KEYS for key in keys))
         for meta in got["metadatas"]:
-            dropped = (DAY_KEY, *(key for keys in _LINE_KEYS for key in keys))
             meta = {k: v for k, v in (meta or {}).items() if k not in dropped}
             meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
             for keys, line in zip(_LINE_KEYS, (stated, byline_stated, outlet_stated), strict=True):
