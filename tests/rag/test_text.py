@@ -58,3 +58,10 @@ def test_people_after_a_title_and_not_before_according_to() -> None:
     )
     assert people(sentence) == ["ilka varro", "lena dorn"], "an organisation before 'according to' is no person"
     assert people("The figures come from a survey, according to Ana Roos.") == ["ana roos"]
+
+
+def test_a_name_with_digits_inside_is_one_name() -> None:
+    from rag.text import name_phrases, question_name_tokens
+
+    assert question_name_tokens("How long is a year on Teska-4b?") == {"teska-4b"}
+    assert name_phrases("The crews flew the Z-20 to the Omsa summit.") == ["Z-20", "Omsa"]
