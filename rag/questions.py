@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rag.conversation import main_question, rewrite
 from rag.text import NUMBER_WORDS, STOPWORDS, YEAR_RE, name_phrases, split_sentences, term, words
+from rag.units import DIMENSION_UNITS
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -37,7 +38,8 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("how long", None, frozenset({DATE, TIME, QUANTITY})),
     ("how old", None, frozenset({DATE, CARDINAL})),
     ("how far", None, frozenset({QUANTITY})),
-    ("how", ("big", "large", "tall", "high", "deep", "heavy", "fast"), frozenset({QUANTITY, CARDINAL})),
+    ("how", ("big", "large", "tall", "high", "deep", "heavy", "fast", "hot", "cold", "warm"),
+     frozenset({QUANTITY, CARDINAL})),
     ("when", None, frozenset({DATE, TIME})),
     ("what time", None, frozenset({TIME, DATE})),
     ("where", None, PLACE),
@@ -53,7 +55,8 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("which", ("company", "companies", "firm", "organization", "organisation", "group", "agency", "outlet",
                "newspaper", "network", "team", "club", "party", "university", "bank", "brand", "airline",
                "automaker", "retailer", "chain", "studio", "publication", "court", "department", "ministry",
-               "committee", "union", "body", "institution", "school", "broadcaster", "band"), frozenset({ORG})),
+               "committee", "union", "body", "institution", "school", "broadcaster", "band", "journal",
+               "magazine"), frozenset({ORG})),
     ("which", ("person", "people", "man", "woman", "official", "officials", "leader", "president", "minister",
                "senator", "governor", "mayor", "actor", "actress", "singer", "player", "athlete", "author",
                "writer", "reporter", "journalist", "spokesperson", "spokesman", "spokeswoman", "ceo", "founder",
@@ -65,7 +68,7 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
                "envoy", "chancellor", "premier"), frozenset({PERSON})),
     ("which", ("year", "years", "date", "month", "day", "decade", "century", "season", "week"),
      frozenset({DATE})),
-    ("which", ("percentage", "percent", "share", "proportion", "rate"), frozenset({PERCENT, CARDINAL})),
+    ("which", ("percentage", "percent", "share", "proportion", "rate", "turnout"), frozenset({PERCENT, CARDINAL})),
     ("which", ("amount", "price", "cost", "sum", "fine", "salary", "budget", "value"),
      frozenset({MONEY, CARDINAL})),
     ("which", ("number", "total", "count", "figure"), frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})),
@@ -86,7 +89,9 @@ _HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" a
 _AUXILIARIES = frozenset(
     "is are was were be been do does did has have had will would can could should may might must".split()
 )
-_HOW = re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall|high|deep|heavy|fast)\b", re.I)
+_HOW = re.compile(
+    r"\bhow (?:many|much|long|old|far(?: away| off)?|big|large|tall|high|deep|heavy|fast|hot|cold|warm)\b", re.I
+)
 
 
 _MONEY_VERBS = next(
@@ -279,7 +284,7 @@ def expected_labels(question: str) -> frozenset[str]:
     how = _HOW.match(q)
     for phrase, heads, labels in ANSWER_TYPES:
         if phrase == "which":
-            head = _head_noun(q) if q.startswith(("which", "what")) else None
+            head = _head_noun(q, copula=True) if q.startswith(("which", "what")) else None
             if head is not None and heads is not None and head in heads:
                 return labels
             continue
@@ -304,17 +309,47 @@ def _stems_in(heads: tuple[str, ...], q: str) -> bool:
     return any(re.search(rf"\b{re.escape(h)}\w*\b", q) for h in heads)
 
 
-def _head_noun(q: str) -> str | None:
+def _head_noun(q: str, copula: bool = False) -> str | None:
     """The noun a "which"/"what" phrase asks about: "which European country" -> "country", "which
-    country's leader" -> "country"; none when an auxiliary follows ("what did the pictures show")."""
+    country's leader" -> "country"; with ``copula``, also a measure after "what is" ("what is the vaccination
+    rate" -> "rate": the answer's kind, though, unlike "city", also what the question is about); none when
+    another auxiliary follows ("what did the pictures show")."""
     for m in _WH_OPEN.finditer(q):
-        for w in re.findall(r"[\w’'-]+", q[m.end() :])[:6]:
-            if w in _AUXILIARIES:
+        after = re.findall(r"[\w’'-]+", q[m.end() :])
+        for i, w in enumerate(after[:6]):
+            if w in _AUXILIARIES or w in ("'s", "’s"):
+                measure = _measure_after_copula(after[1:]) if copula and i == 0 and w in _COPULAS else None
+                if measure:
+                    return measure
                 break
             w = re.sub(r"[’']s$", "", w)
             if w in _HEADS:
                 return w
     return None
+
+
+_COPULAS = frozenset({"is", "are", "was", "were", "'s", "’s"})
+# Heads that name a measure or a date: after a copula ("What is the measles vaccination rate?") they are what
+# is asked, where a noun for a kind often has another sense ("What is the state of the economy?").
+_MEASURE_HEADS = frozenset(
+    h
+    for phrase, heads, labels in ANSWER_TYPES
+    if phrase == "which" and heads and labels <= FIGURE | TIMESPAN | {NORP}
+    for h in heads
+)
+# Words that end the noun phrase after the copula: prepositions, relatives. Closed-class English.
+_PHRASE_ENDS = frozenset("of in for at on to from by with during among that who which whose when where".split())
+
+
+def _measure_after_copula(after: list[str]) -> str | None:
+    """The head of the noun phrase after "what is", when it names a measure: its last word before a preposition
+    or the end ("the measles vaccination rate in Caldmoor" -> "rate")."""
+    phrase: list[str] = []
+    for w in after[:6]:
+        if w in _PHRASE_ENDS:
+            break
+        phrase.append(re.sub(r"[’']s$", "", w))
+    return phrase[-1] if phrase and phrase[-1] in _MEASURE_HEADS else None
 
 
 def asked_sentence(question: str) -> str:
@@ -361,22 +396,22 @@ def asks_for_a_span(question: str) -> bool:
     return bool(_ASKS_A_SPAN.search(asked_sentence(main_question(question))))
 
 
-# Units by the dimension they measure; general English. "How far …?" is not answered by "14 kilograms".
-UNITS = {
-    "length": frozenset(
-        "km kilometre kilometres kilometer kilometers mile miles metre metres meter meters yard yards foot feet ft "
-        "inch inches cm centimetre centimetres centimeter centimeters mm millimetre millimetres".split()
-    ),
-    "mass": frozenset("kg kilogram kilograms kilo kilos gram grams tonne tonnes ton tons lb lbs ounce ounces".split()),
-    "speed": frozenset("mph kph km/h knot knots".split()),
-}
 _DIMENSION_ASKED = (
     ("length", re.compile(r"\bhow (?:far|tall|high|deep|wide)\b|\bwhat (?:distance|range|height|depth)\b", re.I)),
     ("mass", re.compile(r"\bhow heavy\b|\bhow much (?:does|did|do|will|would) .*\bweigh|\bweight\b", re.I)),
     ("speed", re.compile(r"\bhow fast\b|\bwhat speed\b", re.I)),
+    ("temperature", re.compile(r"\bhow (?:hot|cold|warm)\b|\bwhat temperature\b", re.I)),
     # "How long …?" asks for a span of time (a date or time entity, which has no unit here) or a length: no
-    # weight; asking how long something takes or lasts, or its time, no length either.
-    ("time", re.compile(r"\bhow long\b.*\b(?:takes?|took|taking|time|lasts?|lasted|wait|waited)\b", re.I)),
+    # weight; asking how long something takes or lasts, its time, or how long a span is ("a year on the
+    # planet", "the sentence"), no length either.
+    (
+        "time",
+        re.compile(
+            r"\bhow long\b.*\b(?:takes?|took|taking|time|lasts?|lasted|wait|waited|delay|sentence|term"
+            r"|(?:year|month|week|day|hour|minute|second)s?)\b",
+            re.I,
+        ),
+    ),
     ("length", re.compile(r"\bhow long\b", re.I)),
 )
 
@@ -389,8 +424,9 @@ def asked_dimension(question: str) -> str | None:
 
 def dimension_of(text: str) -> str | None:
     """The dimension a quantity's unit measures ("80 kilometres" -> "length"); None without a known unit."""
-    found = set(re.findall(r"[a-z/]+", text.lower()))
-    return next((dimension for dimension, units in UNITS.items() if found & units), None)
+    lowered = text.lower()
+    found = set(re.findall(r"[a-z/]+", lowered)) | set(re.findall(r"[a-z]+-[a-z]+", lowered))
+    return next((dimension for dimension, units in DIMENSION_UNITS.items() if found & units), None)
 
 
 # Verbs of change: "How much did the pill cut the risk?" is answered by the amount after "by" ("cut the risk by

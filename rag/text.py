@@ -32,7 +32,8 @@ NUMBER_WORDS = {
     "hundred": "100", "thousand": "1000",
 }  # fmt: skip
 """Number words as digits ("six" -> "6"): general English, read by ``numbers`` and the eval's choice picker."""
-_CAP_SEQ = re.compile(r"\b(?:[A-Z][a-zA-Z0-9’'.-]*|[A-Z]{2,})(?:\s+(?:of\s+|de\s+|al\s+)?(?:[A-Z][a-zA-Z0-9’'.-]*|\d+))*")
+_CAP_WORD = r"(?:[A-Z][a-zA-Z0-9’'.-]*)"  # digits inside count: "Teska-4b", "COVID-19", "G7"
+_CAP_SEQ = re.compile(rf"\b(?:{_CAP_WORD}|[A-Z]{{2,}})(?:\s+(?:of\s+|de\s+|al\s+)?(?:{_CAP_WORD}|\d+))*")
 YEAR_PATTERN = r"(?:19|20)\d{2}"
 """A year as articles write one; the one year pattern (``rag.dates`` builds on it)."""
 YEAR_RE = re.compile(rf"^{YEAR_PATTERN}$")

@@ -51,7 +51,7 @@ def test_numbers_the_tagger_left_untagged_are_cardinals_but_not_years_names_or_p
 
 
 def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
-    from index.entities import money_by_unit
+    from index.entities import measures_by_unit
 
     text = "Repairs cost 4.2 million euros, and 300 visitors came; 12 pounds of fish were sold."
     ents = [
@@ -59,7 +59,7 @@ def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
         Entity(start=text.index("300"), end=text.index(" visitors"), label="CARDINAL"),
         Entity(start=text.index("12"), end=text.index(" pounds"), label="CARDINAL"),
     ]
-    out = money_by_unit(text, ents)
+    out = measures_by_unit(text, ents)
     assert [(text[e.start : e.end], e.label) for e in out] == [
         ("4.2 million euros", "MONEY"),
         ("300", "CARDINAL"),
@@ -68,13 +68,26 @@ def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
 
 
 def test_a_currency_name_that_is_also_a_common_word_is_money_after_a_scaled_amount() -> None:
-    from index.entities import money_by_unit
+    from index.entities import measures_by_unit
 
     text = "The bridge will cost 48 million crowns; the dentist fitted 2 crowns and the boat weighed 900 pounds."
     spans = ["48 million", "2", "900"]
     ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label="CARDINAL") for s in spans]
-    assert [(text[e.start : e.end], e.label) for e in money_by_unit(text, ents)] == [
+    assert [(text[e.start : e.end], e.label) for e in measures_by_unit(text, ents)] == [
         ("48 million crowns", "MONEY"),
         ("2", "CARDINAL"),
         ("900", "CARDINAL"),
+    ]
+
+
+def test_a_cardinal_followed_by_a_unit_of_measure_is_a_quantity() -> None:
+    from index.entities import measures_by_unit
+
+    text = "The star is 41 light-years away; the rover drove 300 km/h and carried 12 crates."
+    spans = ["41", "300", "12"]
+    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label="CARDINAL") for s in spans]
+    assert [(text[e.start : e.end], e.label) for e in measures_by_unit(text, ents)] == [
+        ("41 light-years", "QUANTITY"),
+        ("300 km/h", "QUANTITY"),
+        ("12", "CARDINAL"),
     ]

@@ -264,7 +264,11 @@ def test_what_a_measuring_question_measures() -> None:
     assert asked_dimension("How long is the new bridge?") == "length"  # a weight never answers
     assert asked_dimension("How long does the battery take to charge?") == "time"  # nor a length
     assert dimension_of("about 80 kilometres") == "length" and dimension_of("14 kg") == "mass"
-    assert dimension_of("12 degrees") is None
+    assert dimension_of("12 widgets") is None
+    assert asked_dimension("How hot is the surface?") == "temperature" and dimension_of("180 degrees") == "temperature"
+    assert dimension_of("41 light-years") == "length" and dimension_of("a five-mile walk") == "length"
+    assert asked_dimension("How long is a year on Vorla-2c?") == "time"  # "41 light-years" does not answer
+    assert asked_dimension("How long was the sentence?") == "time"
     assert asks_for_a_span("How old is the mayor?") and asks_for_a_span("How long did the strike last?")
     assert not asks_for_a_span("When did the strike end?")
     assert expected_labels("Who was the defending champion?") == frozenset({"PERSON", "ORG"})
@@ -294,3 +298,22 @@ def test_questions_for_an_amount_of_change() -> None:
     assert asks_for_a_change("By how much did shares fall?")
     assert not asks_for_a_change("How much did the bridge cost?")
     assert not asks_for_a_change("When did prices rise?")
+
+
+def test_a_measure_after_what_is_is_the_asked_kind() -> None:
+    assert expected_labels("What is the vaccination rate in Ostmark?") == frozenset({"PERCENT", "CARDINAL"})
+    assert expected_labels("What was the turnout?") == frozenset({"PERCENT", "CARDINAL"})
+    assert expected_labels("What's the price of a ticket?") == frozenset({"MONEY", "CARDINAL"})
+    assert expected_labels("What was the date of the vote?") == frozenset({"DATE"})
+    # Kind nouns have other senses after "is": no type; the name asked for after "the name of" still counts.
+    assert expected_labels("What is the state of the economy?") == frozenset()
+    assert expected_labels("What is the name of the general who led the raid?") == frozenset({"PERSON"})
+    assert expected_labels("How hot is the surface?") == frozenset({"QUANTITY", "CARDINAL"})
+    assert expected_labels("Which journal published the finding?") == frozenset({"ORG"})
+
+
+def test_how_far_away_asks_for_a_distance_and_names_no_topic() -> None:
+    from rag.answer_ranking import topic_terms
+
+    assert expected_labels("How far away is Vorla-2c?") == frozenset({"QUANTITY"})
+    assert topic_terms("How far away is Vorla-2c?") == frozenset()

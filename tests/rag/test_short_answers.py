@@ -337,3 +337,25 @@ def test_how_much_something_changed_is_the_amount_after_by() -> None:
     spans = [("three", "CARDINAL"), ("31 percent", "PERCENT")]
     assert _picked(text, spans, "How much did the pill reduce the risk of stroke?") == "31 percent"
     assert _picked(text, spans, "How many drugs does the pill combine?") == "three"
+
+
+def test_measuring_questions_find_distances_temperatures_and_rates_as_written() -> None:
+    """Read the figures at index time would: the tagger leaves "41 light-years" a bare cardinal."""
+    from index.entities import read_figures
+
+    def one(text: str, spans: list[tuple[str, str]], question: str) -> str | None:
+        cit, source = _one_quote(text, spans)
+        source = source.with_entities(read_figures(text, source.entities))
+        found = short_answer(analyse(question), [cit], [source])
+        return found.text if found else None
+
+    planet = "Vorla-2c, a rocky planet, orbits a red dwarf 41 light-years from Earth every 11 days."
+    assert one(planet, [("Vorla-2c", "PRODUCT"), ("41", "CARDINAL"), ("every 11 days", "DATE")],
+               "How far away is Vorla-2c?") == "41 light-years"  # fmt: skip
+    surface = "The surface of Vorla-2c is too hot for oceans, at around 180 degrees Celsius, the team said."
+    assert one(surface, [("around 180 degrees Celsius", "QUANTITY")], "How hot is the surface of Vorla-2c?") == (
+        "180 degrees Celsius"
+    )
+    shots = "In Ostmark the share of infants given both doses fell to 84 percent, from 91 percent in 2021."
+    spans = [("Ostmark", "GPE"), ("84 percent", "PERCENT"), ("91 percent", "PERCENT"), ("2021", "DATE")]
+    assert one(shots, spans, "What is the vaccination rate in Ostmark?") == "84 percent"
