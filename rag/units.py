@@ -33,3 +33,6 @@ DIMENSION_UNITS = {
 QUANTITY_UNITS = frozenset(
     u for units in DIMENSION_UNITS.values() for u in units if u not in {"foot", "ton", "tons", "kilo", "degree"}
 )
+
+# A unit of time, as a rate's divisor ("per hour", "a second"): a length per time is a speed.
+TIME_UNIT = r"(?:hour|minute|second|day|week|month|year)"

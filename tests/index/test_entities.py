@@ -91,3 +91,15 @@ def test_a_cardinal_followed_by_a_unit_of_measure_is_a_quantity() -> None:
         ("300 km/h", "QUANTITY"),
         ("12", "CARDINAL"),
     ]
+
+
+def test_a_quantity_runs_on_over_the_rate_after_it() -> None:
+    from index.entities import measures_by_unit
+
+    text = "Gusts reached 150 kilometres per hour; the ferry sailed 40 miles a day."
+    spans = [("150 kilometres", "QUANTITY"), ("40", "CARDINAL")]
+    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label=lab) for s, lab in spans]
+    assert [(text[e.start : e.end], e.label) for e in measures_by_unit(text, ents)] == [
+        ("150 kilometres per hour", "QUANTITY"),
+        ("40 miles a day", "QUANTITY"),
+    ]

@@ -269,6 +269,7 @@ def test_what_a_measuring_question_measures() -> None:
     assert dimension_of("41 light-years") == "length" and dimension_of("a five-mile walk") == "length"
     assert asked_dimension("How long is a year on Vorla-2c?") == "time"  # "41 light-years" does not answer
     assert asked_dimension("How long was the sentence?") == "time"
+    assert dimension_of("150 kilometres per hour") == "speed"  # not a distance
     assert asks_for_a_span("How old is the mayor?") and asks_for_a_span("How long did the strike last?")
     assert not asks_for_a_span("When did the strike end?")
     assert expected_labels("Who was the defending champion?") == frozenset({"PERSON", "ORG"})
@@ -317,3 +318,11 @@ def test_how_far_away_asks_for_a_distance_and_names_no_topic() -> None:
 
     assert expected_labels("How far away is Vorla-2c?") == frozenset({"QUANTITY"})
     assert topic_terms("How far away is Vorla-2c?") == frozenset()
+
+
+def test_a_distance_weight_speed_or_temperature_needs_a_unit_a_level_does_not() -> None:
+    from rag.questions import asks_for_a_unit
+
+    assert asks_for_a_unit("How wide is the bridge?") and asks_for_a_unit("How hot was it?")
+    assert not asks_for_a_unit("How high did the index climb?")
+    assert not asks_for_a_unit("How long did the strike last?") and not asks_for_a_unit("How many ferries sail?")

@@ -359,3 +359,15 @@ def test_measuring_questions_find_distances_temperatures_and_rates_as_written() 
     shots = "In Ostmark the share of infants given both doses fell to 84 percent, from 91 percent in 2021."
     spans = [("Ostmark", "GPE"), ("84 percent", "PERCENT"), ("91 percent", "PERCENT"), ("2021", "DATE")]
     assert one(shots, spans, "What is the vaccination rate in Ostmark?") == "84 percent"
+
+
+def test_a_measuring_question_takes_no_bare_number() -> None:
+    from index.entities import read_figures
+
+    text = "Storm Ilsa brought gusts of up to 150 kilometres per hour, cutting power to about 90,000 homes."
+    spans = [("Ilsa", "PERSON"), ("up to 150 kilometres", "QUANTITY"), ("about 90,000", "CARDINAL")]
+    cit, source = _one_quote(text, spans)
+    source = source.with_entities(read_figures(text, source.entities))
+    found = short_answer(analyse("How strong were the gusts?"), [cit], [source])
+    assert found is not None and found.text == "up to 150 kilometres per hour"
+    assert short_answer(analyse("How wide is the Ilsa bridge?"), [cit], [source]) is None
