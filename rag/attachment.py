@@ -24,9 +24,11 @@ from typing import Protocol
 import numpy as np
 
 from rag.answer_ranking import topic_words
+from rag.conversation import main_question
 from rag.models import Entity
-from rag.questions import FIGURE, TIMESPAN, QuestionInfo, counted_words
+from rag.questions import FIGURE, TIMESPAN, QuestionInfo, asked_sentence, counted_words
 from rag.text import STOPWORDS, WORD_RE, question_name_tokens, snowball, words
+from rag.word_forms import can_be_verb
 
 # Cosine between two single words' vectors from which they count as the same focus word: inflections and
 # near synonyms score 0.8-0.9 with the bundled model ("troops"/"soldiers" 0.89, "withdrawal"/"withdrawn"
@@ -100,6 +102,21 @@ def focus_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | 
     else:
         return None
     return Matcher(focus_of(info.text, focus), vectors) if focus else None
+
+
+def event_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | None:
+    """For a "when" question, its event word alone: the verb that closes the question ("When was the water tax
+    approved?" -> "approved"), which a date of that event stands beside, where the other topic words may name
+    only what the event happened to ("A court on Monday struck down the water tax, ruling that the county had
+    approved it": Monday dates the ruling). None when the question ends otherwise (a noun: "… label the
+    takeover a coup?") or has one topic word."""
+    if not info.labels or not info.labels <= TIMESPAN:
+        return None
+    focus = topic_words(info.text)
+    last = words(asked_sentence(main_question(info.text)))[-1:]
+    if len(focus) < 2 or last != [focus[-1]] or not can_be_verb(last[0]):
+        return None
+    return Matcher(focus_of(info.text, [focus[-1]]), vectors)
 
 
 def _comparable(token: str) -> bool:

@@ -28,7 +28,7 @@ from pathlib import Path
 from index.entities import within
 from rag import prompts
 from rag.answer_ranking import names_the_subject, proximity, topic_terms
-from rag.attachment import Matcher, WordVectors, attached, focus_matcher
+from rag.attachment import Matcher, WordVectors, attached, event_matcher, focus_matcher
 from rag.conversation import is_demonym
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
@@ -286,6 +286,7 @@ class EntityCandidate:
     in_asked_clause: bool | None = None
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
     by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
+    dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
 
 
 def _key(text: str) -> str:
@@ -311,6 +312,8 @@ def entity_candidates(
     kind = {term(w) for w in words(head)} if head else set()
     labels = name_labels(sources)
     matcher = focus_matcher(info, vectors)
+    event = event_matcher(info, vectors)
+    dating: set[str] = set()
     asked = content_terms(info.text)
     where = asks_where(info.text) and info.labels <= PLACE
     found: dict[str, tuple[int, int, str, str, bool]] = {}
@@ -343,6 +346,8 @@ def entity_candidates(
                 continue
             if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
                 continue
+            if event is not None and _attached_in_quote(cit, source, ent, event):
+                dating.add(_key(text))
             key = _key(text)
             quotes_with.setdefault(key, set()).add(i)
             if after_locative:
@@ -385,7 +390,11 @@ def entity_candidates(
             "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
         answer = ShortAnswer(text=text, citation=cit.n, label=label)
-        out.append(EntityCandidate(answer, features, key in located, clause_asked[key], key in beside, key in amounts))
+        out.append(
+            EntityCandidate(
+                answer, features, key in located, clause_asked[key], key in beside, key in amounts, key in dating
+            )
+        )
     if head and vectors is not None and out:
         # How well each candidate fits the asked kind ("Which country …?": a country more than its capital).
         vecs = vectors.embed_cached([head] + [c.answer.text for c in out])
@@ -527,9 +536,10 @@ def untagged_name_nearer(
 def first_choice(found: Sequence[EntityCandidate]) -> int:
     """Which candidate answers: the first that names the asked kind ("Calder Bridge" for "which bridge"), else
     for a "where" question the first place a locative preposition introduces ("… of India won the final in
-    Tallinn": Tallinn), for a role ("Who was the defending champion?") the first person beside its word, else the
-    first, unless its quote has several clauses and another candidate of that
-    quote stands in the one holding the question's topic words."""
+    Tallinn": Tallinn), for a role ("Who was the defending champion?") the first person beside its word, for
+    "when" the first date beside the event word ("When was the tax approved?": "approved in November", not the
+    "Monday" of the ruling that struck it down), else the first, unless its quote has several clauses and another
+    candidate of that quote stands in the one holding the question's topic words."""
     named = next((i for i, c in enumerate(found) if c.features["named"]), None)
     if named is not None:
         return named
@@ -539,6 +549,10 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     beside = next((i for i, c in enumerate(found) if c.beside_role), None)
     if beside is not None:
         return beside
+    if found and not found[0].dates_event:
+        dating = next((i for i, c in enumerate(found) if c.dates_event), None)
+        if dating is not None:
+            return dating
     if found and not found[0].by_amount:
         amount = _in_first_quote(found, lambda c: c.by_amount)
         if amount is not None:

@@ -1,4 +1,5 @@
-"""Irregular English word forms and their lemma ("won" -> "win", "held" -> "hold", "men" -> "man").
+"""Irregular English word forms and their lemma ("won" -> "win", "held" -> "hold", "men" -> "man"), and which
+words can be verbs.
 
 The light stemmer (``rag.text.stem``) strips suffixes, so "winning" and "won" stay apart and a question about
 the "winning time" finds no word of its topic in "won the race in 2:17:42". The lemmatizer tables of the spaCy
@@ -47,16 +48,25 @@ def _lookups_file() -> Path | None:
 
 
 @lru_cache(maxsize=1)
-def irregular_forms() -> dict[str, str]:
-    """Irregular form -> lemma, for the verb and noun forms the model's lemmatizer lists; empty without it."""
+def _tables() -> dict:
+    """The model's lemmatizer tables (exceptions and the per-part-of-speech word index); empty without it."""
     path = _lookups_file()
     if path is None:
         return {}
     import srsly
 
     try:
-        exceptions = srsly.msgpack_loads(path.read_bytes())["lemma_exc"]
-    except (OSError, ValueError, KeyError, TypeError):
+        tables = srsly.msgpack_loads(path.read_bytes())
+    except (OSError, ValueError, TypeError):
+        return {}
+    return tables if isinstance(tables, dict) else {}
+
+
+@lru_cache(maxsize=1)
+def irregular_forms() -> dict[str, str]:
+    """Irregular form -> lemma, for the verb and noun forms the model's lemmatizer lists; empty without it."""
+    exceptions = _tables().get("lemma_exc")
+    if not isinstance(exceptions, dict):
         return {}
     out: dict[str, str] = {}
     ambiguous: set[str] = set()
@@ -75,3 +85,38 @@ def lemma_term(word: str) -> str:
     from rag.text import stem
 
     return stem(irregular_forms().get(word, word))
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    index = _tables().get("lemma_index")
+    verbs = index.get(_spacy_hash("verb")) if isinstance(index, dict) else None
+    return frozenset(verbs) if isinstance(verbs, list) else frozenset()
+
+
+@lru_cache(maxsize=4096)
+def can_be_verb(word: str) -> bool:
+    """Whether a lower-case word can be a form of an English verb ("approved", "sue", "began"; not "coup" or
+    "sale"), by the lemmatizer's verb index and its irregular forms, regular endings taken off; False without
+    the model."""
+    verbs = _verbs()
+    if not verbs:
+        return False
+    lemma = irregular_forms().get(word)
+    if lemma in verbs or word in verbs:
+        return True
+    for suffix, add in (
+        ("s", ""),
+        ("es", ""),
+        ("d", ""),
+        ("ed", ""),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ied", "y"),
+        ("ies", "y"),
+    ):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            base = word[: -len(suffix)] + add
+            if base in verbs or (base[-1:] == base[-2:-1] and base[:-1] in verbs):  # "stopped" -> "stop"
+                return True
+    return False

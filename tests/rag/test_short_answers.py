@@ -371,3 +371,13 @@ def test_a_measuring_question_takes_no_bare_number() -> None:
     found = short_answer(analyse("How strong were the gusts?"), [cit], [source])
     assert found is not None and found.text == "up to 150 kilometres per hour"
     assert short_answer(analyse("How wide is the Ilsa bridge?"), [cit], [source]) is None
+
+
+def test_when_takes_the_date_beside_the_event_word_not_one_of_its_object() -> None:
+    text = (
+        "A state court on Monday struck down the Orlen water levy, ruling that it was unlawful. "
+        "The levy, approved in November, would have raised 38 million dollars."
+    )
+    spans = [("Monday", "DATE"), ("Orlen", "GPE"), ("November", "DATE"), ("38 million dollars", "MONEY")]
+    assert _picked(text, spans, "When was the Orlen water levy approved?") == "November"
+    assert _picked(text, spans, "When was the Orlen water levy struck down?") == "Monday"

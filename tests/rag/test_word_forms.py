@@ -38,3 +38,10 @@ def test_the_words_of_paying_after_how_much_are_no_topic() -> None:
     assert topic_terms("How much is Brightwell paying?") == frozenset(), "any form of the word"
     assert topic_terms("How much did the bridge repairs cost?") == topic_terms("the bridge repairs")
     assert "rise" in topic_words("How much did prices rise?")
+
+
+def test_which_words_can_be_verbs() -> None:
+    from rag.word_forms import can_be_verb
+
+    assert can_be_verb("approved") and can_be_verb("sue") and can_be_verb("began") and can_be_verb("stopped")
+    assert not can_be_verb("coup") and not can_be_verb("sale")
