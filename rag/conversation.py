@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from rag.pronoun_gender import Gender, gender_of_pronoun, genders
-from rag.text import STOPWORDS, content_terms, could_be_person, name_phrases, people
+from rag.text import QUESTION_WORDS, STOPWORDS, content_terms, could_be_person, name_phrases, people
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -190,7 +190,12 @@ def resolve_pronouns(
         n for n in name_phrases(previous_question) if n.lower() in known_people and n not in question_people
     ]
     asked_who = _asks_who(previous_question)
-    if short := _answered_person(previous_question, previous_answer):
+    short = _answered_person(previous_question, previous_answer)
+    # "Who won the cup?" answered by a name no role, speech verb or pronoun makes a person: a team or a body,
+    # which a following "they" stands for ("Who coaches them?").
+    told = {p.lower() for p in answer_people} | {k for k, gender in known_people.items() if gender is not None}
+    answered_group = short if short and short.lower() not in told else None
+    if short:
         # The name a "who" answer opens with is the person asked for, whatever words stand beside it.
         answer_people = [short, *(p for p in answer_people if p != short)]
     persons = set(answer_people) | set(question_people)
@@ -199,7 +204,11 @@ def resolve_pronouns(
     things = sorted((n for n in named if not is_demonym(n)), key=_thing_rank)
     if len(things) > 1 and _thing_rank(things[0]) > 1:
         things = []
-    groups = [m.group(1) for m in _GROUP_PHRASE.finditer(previous_question)][::-1]
+    groups = [
+        m.group(1)
+        for m in _GROUP_PHRASE.finditer(previous_question)
+        if m.group(1).split()[0].lower() not in QUESTION_WORDS | STOPWORDS  # not "Who coaches"
+    ][::-1]
 
     def pick(pronoun: str, possessive: bool = False) -> str | None:
         low = pronoun.lower()
@@ -209,7 +218,7 @@ def resolve_pronouns(
         elif low in _THING:
             name = (from_answer or things or [None])[0]
         elif low in _GROUP:
-            name = groups[0] if groups else (things[0] if things else None)
+            name = groups[0] if groups else (answered_group or (things[0] if things else None))
         else:
             return None
         if name and (low in {"his", "its", "their"} or possessive):

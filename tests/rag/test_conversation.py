@@ -212,3 +212,14 @@ def test_a_follow_up_learns_pronouns_from_the_passages_the_conversation_read() -
     passage = "Dunleigh conceded before midnight. He congratulated his rival and said he would stay on the council."
     assert main_question(rewrite("What did she promise?", history)).startswith("What did Caspar Dunleigh")
     assert main_question(rewrite("What did she promise?", history, [passage])).startswith("What did Ilse Marrow")
+
+
+def test_they_after_a_who_answer_that_names_no_person_is_that_team() -> None:
+    answer = (
+        "Brackley Oars [1]. Brackley Oars won the Vessen Cup on Saturday, beating the favourites Tarn Rowing Club. [1]"
+    )
+    history = [("Who won the Vessen Cup?", answer)]
+    assert rewrite("Who coaches them?", history).startswith("Who coaches Brackley Oars?")
+    # A question word is no name: "Who coaches" never stands for "they".
+    later = [*history, ("Who coaches them?", "Coach Ilse Marr said the crew trained for a year. [1]")]
+    assert "Who coaches" not in rewrite("Which crew did they beat?", later).split("(")[0]
