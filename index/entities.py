@@ -119,7 +119,8 @@ def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     "4.2 million euros" is an amount of money, as "$4.2 million" is; so is "48 million crowns" (a currency name
     that is also a common word counts after a scaled amount only). One that a unit of measure follows is a
     quantity: "41 light-years" answers "how far", as "80 kilometres" does; a quantity runs on over a rate after
-    it ("150 kilometres per hour")."""
+    it ("150 kilometres per hour"), and one the tagger closed with a currency name is money ("85 million krona");
+    a multiplier keeps its "times" ("nine times the limit")."""
     out = []
     for e in entities:
         unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
@@ -127,13 +128,24 @@ def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
         scaled = bool(_SCALED.search(text[e.start : e.end]))
         if unit and (name in CURRENCY_UNITS or (scaled and name in SCALED_CURRENCY_UNITS)):
             out.append(Entity(start=e.start, end=unit.end(), label="MONEY"))
+        elif unit and name == "times":
+            out.append(Entity(start=e.start, end=unit.end(), label="CARDINAL"))  # "nine times the limit"
         elif unit and name in QUANTITY_UNITS:
             out.append(Entity(start=e.start, end=_per_time(text, unit.end()), label="QUANTITY"))
+        elif e.label == "QUANTITY" and _ends_in_currency(text[e.start : e.end]):
+            out.append(Entity(start=e.start, end=e.end, label="MONEY"))  # "about 85 million krona"
         elif e.label == "QUANTITY":
             out.append(Entity(start=e.start, end=_per_time(text, e.end), label="QUANTITY"))
         else:
             out.append(e)
     return out
+
+
+def _ends_in_currency(entity: str) -> bool:
+    last = entity.split()[-1].lower() if entity.split() else ""
+    return last in CURRENCY_UNITS or (
+        last in SCALED_CURRENCY_UNITS and bool(_SCALED.search(entity[: -len(last)].strip()))
+    )
 
 
 _PER_TIME = re.compile(rf"[ \t]+(?:per|an|a)[ \t]+{TIME_UNIT}\b", re.I)

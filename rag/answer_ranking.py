@@ -80,7 +80,8 @@ QUESTION_FEATURES = ("best_probability", "top_chunk_score", "topic_in_evidence",
 _GENERIC = frozenset(
     "name number amount year date time day month place happen happened cost many much kind type reason way thing "
     "article articles report reported say said tell use used mean do did make made become became go went get got "
-    "take took role purpose people person hold held".split()
+    "take took role purpose people person hold held must may might shall ought anyone anybody anything someone "
+    "somebody something everyone everybody everything".split()
 )
 _GENERIC_TERMS = frozenset(term(w) for w in _GENERIC)  # compared with stemmed question terms
 _CALENDAR_TERMS = frozenset(term(w) for w in CALENDAR_WORDS)

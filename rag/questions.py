@@ -16,7 +16,17 @@ from enum import StrEnum
 from functools import lru_cache
 
 from rag.conversation import main_question, rewrite
-from rag.text import NUMBER_WORDS, STOPWORDS, YEAR_RE, name_phrases, split_sentences, term, words
+from rag.text import (
+    CALENDAR_WORDS,
+    NUMBER_WORDS,
+    STOPWORDS,
+    YEAR_PATTERN,
+    YEAR_RE,
+    name_phrases,
+    split_sentences,
+    term,
+    words,
+)
 from rag.units import DIMENSION_UNITS, TIME_UNIT
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
@@ -37,6 +47,9 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("how much", None, frozenset({MONEY, QUANTITY, PERCENT, CARDINAL})),
     ("how long", None, frozenset({DATE, TIME, QUANTITY})),
     ("how old", None, frozenset({DATE, CARDINAL})),
+    # "How far above the limit …?" asks a degree ("nine times", "12 percent"), not a distance.
+    ("how far", ("above", "below", "ahead", "behind", "over", "under", "short"),
+     frozenset({QUANTITY, CARDINAL, PERCENT, MONEY})),
     ("how far", None, frozenset({QUANTITY})),
     ("how", ("big", "large", "tall", "high", "deep", "wide", "heavy", "fast", "strong", "hot", "cold", "warm"),
      frozenset({QUANTITY, CARDINAL})),
@@ -69,8 +82,8 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("which", ("year", "years", "date", "month", "day", "decade", "century", "season", "week"),
      frozenset({DATE})),
     ("which", ("percentage", "percent", "share", "proportion", "rate", "turnout"), frozenset({PERCENT, CARDINAL})),
-    ("which", ("amount", "price", "cost", "sum", "fine", "salary", "budget", "value"),
-     frozenset({MONEY, CARDINAL})),
+    ("which", ("price", "cost", "fine", "fee", "salary", "wage", "budget"), frozenset({MONEY})),
+    ("which", ("amount", "sum", "value"), frozenset({MONEY, CARDINAL})),
     ("which", ("number", "total", "count", "figure"), frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})),
     ("which", ("nationality", "religion", "ethnicity"), frozenset({NORP})),
     ("which", ("event", "war", "storm", "hurricane", "tournament", "championship", "festival", "election",
@@ -362,8 +375,10 @@ def asked_sentence(question: str) -> str:
 
 
 _SPAN_OF_TIME = re.compile(
-    r"(?:(?:about|around|nearly|almost|over|roughly|some|more than|less than|at least|at most|the|a|an)\s+)*"
+    r"(?:(?:about|around|nearly|almost|over|roughly|some|more than|less than|at least|at most|the|a|an|past|last"
+    r"|next|first)\s+)*"
     r"(?:\d[\d,.]*|a|an|several|few|" + "|".join(NUMBER_WORDS) + r")(?:[\s-]+(?:" + "|".join(NUMBER_WORDS) + r"))*"
+    r"(?:\s+and\s+a\s+(?:half|quarter))?"
     r"[\s-]+(?:second|minute|hour|day|week|month|year|decade|century|centurie)s?(?:[\s-]+(?:old|long))?",
     re.I,
 )
@@ -398,7 +413,14 @@ def asks_for_a_span(question: str) -> bool:
 
 
 _DIMENSION_ASKED = (
-    ("length", re.compile(r"\bhow (?:far|tall|high|deep|wide)\b|\bwhat (?:distance|range|height|depth)\b", re.I)),
+    (
+        "length",
+        re.compile(
+            r"\bhow (?:far(?! (?:above|below|ahead|behind|over|under|short)\b)|tall|high|deep|wide)\b"
+            r"|\bwhat (?:distance|range|height|depth)\b",
+            re.I,
+        ),
+    ),
     ("mass", re.compile(r"\bhow heavy\b|\bhow much (?:does|did|do|will|would) .*\bweigh|\bweight\b", re.I)),
     ("speed", re.compile(r"\bhow fast\b|\bwhat speed\b", re.I)),
     ("temperature", re.compile(r"\bhow (?:hot|cold|warm)\b|\bwhat temperature\b", re.I)),
@@ -468,6 +490,23 @@ def asks_for_a_change(question: str) -> bool:
 def asks_for_a_moment(labels: frozenset[str]) -> bool:
     """ "When …?", "What year …?": only date and time labels, no count (unlike "how long", "how old")."""
     return bool(labels) and labels <= TIMESPAN
+
+
+_ASKS_A_DURATION = re.compile(r"\bhow long\b", re.I)
+
+
+def asks_for_a_duration(question: str) -> bool:
+    """ "How long …?": a span of time answers ("nine hours", "2:17:42"), not a moment ("night", "2025")."""
+    return bool(_ASKS_A_DURATION.search(asked_sentence(main_question(question))))
+
+
+def states_a_duration(text: str) -> bool:
+    """ "about 40 years", "three and a half hours", "2:17:42"; not "2025", "night" or "last Tuesday"."""
+    if span_of_time(text):
+        return True
+    lowered = text.lower()
+    has_year = re.search(rf"\b{YEAR_PATTERN}\b", lowered)
+    return bool(re.search(r"\d", lowered)) and not has_year and not (CALENDAR_WORDS & set(words(lowered)))
 
 
 def span_of_time(text: str) -> bool:

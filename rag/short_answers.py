@@ -43,6 +43,7 @@ from rag.questions import (
     QuestionInfo,
     asked_dimension,
     asks_for_a_change,
+    asks_for_a_duration,
     asks_for_a_moment,
     asks_for_a_span,
     asks_for_a_unit,
@@ -53,8 +54,19 @@ from rag.questions import (
     head_noun,
     holder_word,
     span_of_time,
+    states_a_duration,
 )
-from rag.text import CALENDAR_WORDS, NUMBER_WORDS, STOPWORDS, content_terms, name_phrases, term, words, words_around
+from rag.text import (
+    CALENDAR_WORDS,
+    NUMBER_WORDS,
+    STOPWORDS,
+    content_terms,
+    name_phrases,
+    question_name_tokens,
+    term,
+    words,
+    words_around,
+)
 
 
 def _quote_span(cit: Citation, source: Source) -> tuple[int, int]:
@@ -211,10 +223,13 @@ def _typed(
     lo, hi = _quote_span(cit, source)
     asked = content_terms(info.text)
     span_asked = asks_for_a_span(info.text)
+    duration_asked = asks_for_a_duration(info.text)
+    moment_asked = asks_for_a_moment(info.labels)
     dimension = asked_dimension(info.text)
     unit_asked = asks_for_a_unit(info.text)
     modified = question_modified(info.text)
     initials = question_initials(f"{info.text} {context}")
+    own = question_name_tokens(info.text)
     out = []
     for e in source.entities:
         text = entity_text(source.text, e)
@@ -223,12 +238,18 @@ def _typed(
             continue
         if content_terms(text) <= asked or text.replace(".", "") in initials:
             continue
+        if label != PERSON and own & set(words(text)):
+            continue  # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject
         if label in TIMESPAN and asks_for_a_moment(info.labels) and span_of_time(text):
             continue  # "3,000-year-old" measures time: it does not answer "when"
         if label in MEASURES and not _states_a_measure(text):
             continue  # "an average of", tagged as a date, states none
         if label in TIMESPAN and span_asked and CALENDAR_WORDS & set(words(text.lower())):
             continue  # "Sunday" is no age and no duration
+        if label in TIMESPAN and duration_asked and not states_a_duration(text) and not _since(source.text, e.start):
+            continue  # "night", "2025": "how long" asks a span ("since 2014" gives one)
+        if label in TIMESPAN and moment_asked and re.fullmatch(r"\d{1,3}", text.strip()):
+            continue  # "Mensing, 61, has led …": an age the tagger called a date dates nothing
         if label in FIGURE and dimension and dimension_of(text) not in (None, dimension):
             continue  # "14 kilograms" does not say how far
         if label == "CARDINAL" and unit_asked and dimension_of(text) is None:
@@ -401,6 +422,10 @@ def entity_candidates(
         for c, v in zip(out, vecs[1:], strict=True):
             c.features["kind_fit"] = float(v @ vecs[0])
     return out
+
+
+def _since(text: str, start: int) -> bool:
+    return words(text[max(0, start - 12) : start].lower())[-1:] == ["since"]
 
 
 def _in_asked_clause(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> bool | None:

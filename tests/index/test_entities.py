@@ -103,3 +103,23 @@ def test_a_quantity_runs_on_over_the_rate_after_it() -> None:
         ("150 kilometres per hour", "QUANTITY"),
         ("40 miles a day", "QUANTITY"),
     ]
+
+
+def test_a_quantity_the_tagger_closed_with_a_currency_name_is_money() -> None:
+    from index.entities import measures_by_unit
+
+    text = "The recall has cost about 85 million krona and 40 tonnes of pills."
+    spans = ["about 85 million krona", "40 tonnes"]
+    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label="QUANTITY") for s in spans]
+    assert [(text[e.start : e.end], e.label) for e in measures_by_unit(text, ents)] == [
+        ("about 85 million krona", "MONEY"),
+        ("40 tonnes", "QUANTITY"),
+    ]
+
+
+def test_a_multiplier_keeps_its_times() -> None:
+    from index.entities import measures_by_unit
+
+    text = "Tests found the solvent at up to nine times the permitted limit."
+    ents = [Entity(start=text.index("up to nine"), end=text.index(" times"), label="CARDINAL")]
+    assert [text[e.start : e.end] for e in measures_by_unit(text, ents)] == ["up to nine times"]

@@ -86,3 +86,10 @@ def test_held_names_no_topic() -> None:
 
     # "Where was X held?": the event is the question's name; "held" says nothing of what it is about.
     assert topic_terms("Where was the Varnholt Chess Open held?") == frozenset()
+
+
+def test_modals_and_indefinite_pronouns_name_no_topic() -> None:
+    from rag.answer_ranking import topic_terms
+
+    assert topic_terms("What must Vintell Estates repay?") == topic_terms("What will Vintell Estates repay?")
+    assert not {"anyon", "anyone"} & topic_terms("Did anyone die in the Corvell fire?")

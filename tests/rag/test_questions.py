@@ -304,7 +304,7 @@ def test_questions_for_an_amount_of_change() -> None:
 def test_a_measure_after_what_is_is_the_asked_kind() -> None:
     assert expected_labels("What is the vaccination rate in Ostmark?") == frozenset({"PERCENT", "CARDINAL"})
     assert expected_labels("What was the turnout?") == frozenset({"PERCENT", "CARDINAL"})
-    assert expected_labels("What's the price of a ticket?") == frozenset({"MONEY", "CARDINAL"})
+    assert expected_labels("What's the price of a ticket?") == frozenset({"MONEY"})
     assert expected_labels("What was the date of the vote?") == frozenset({"DATE"})
     # Kind nouns have other senses after "is": no type; the name asked for after "the name of" still counts.
     assert expected_labels("What is the state of the economy?") == frozenset()
@@ -326,3 +326,11 @@ def test_a_distance_weight_speed_or_temperature_needs_a_unit_a_level_does_not() 
     assert asks_for_a_unit("How wide is the bridge?") and asks_for_a_unit("How hot was it?")
     assert not asks_for_a_unit("How high did the index climb?")
     assert not asks_for_a_unit("How long did the strike last?") and not asks_for_a_unit("How many ferries sail?")
+
+
+def test_how_far_above_asks_a_degree_not_a_distance() -> None:
+    from rag.questions import asked_dimension
+
+    assert "CARDINAL" in expected_labels("How far above the permitted limit was the solvent?")
+    assert asked_dimension("How far above the permitted limit was the solvent?") is None
+    assert asked_dimension("How far is Orlen from the coast?") == "length"

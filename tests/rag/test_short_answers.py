@@ -381,3 +381,35 @@ def test_when_takes_the_date_beside_the_event_word_not_one_of_its_object() -> No
     spans = [("Monday", "DATE"), ("Orlen", "GPE"), ("November", "DATE"), ("38 million dollars", "MONEY")]
     assert _picked(text, spans, "When was the Orlen water levy approved?") == "November"
     assert _picked(text, spans, "When was the Orlen water levy struck down?") == "Monday"
+
+
+def test_how_long_takes_a_span_and_when_takes_no_bare_number() -> None:
+    debate = "The Pellam council debated through the night; after nine hours it approved the plan."
+    spans = [("Pellam", "GPE"), ("the night", "TIME"), ("nine hours", "TIME")]
+    assert _picked(debate, spans, "How long did the Pellam council debate last?") == "nine hours"
+    accord = "The accord had let Varnish troops operate in the country since 2014."
+    assert _picked(accord, [("Varnish", "NORP"), ("2014", "DATE")], "How long had the accord been in place?") == "2014"
+    boss = "Ilse Marr, 61, has led Corvell since 2019, when she replaced its founder."
+    spans = [("Ilse Marr", "PERSON"), ("61", "DATE"), ("Corvell", "ORG"), ("2019", "DATE")]
+    assert _picked(boss, spans, "Since when has Ilse Marr led Corvell?") == "2019"
+
+
+def test_the_questions_own_subject_is_no_answer_but_a_namesake_person_is() -> None:
+    recall = "Quennel Pharma recalled 31 batches of Tessaline, its blood-pressure pill, on Tuesday."
+    spans = [("Quennel Pharma", "ORG"), ("31", "CARDINAL"), ("Tessaline", "ORG"), ("Tuesday", "DATE")]
+    assert _picked(recall, spans, "Which drug did Quennel recall?") == "Tessaline"
+    family = "Dora Vance, the senator's daughter, tested positive on Monday."
+    assert _picked(family, [("Dora Vance", "PERSON"), ("Monday", "DATE")], "Who in the Vance family fell ill?") == (
+        "Dora Vance"
+    )
+
+
+def test_a_price_is_money_not_a_count() -> None:
+    text = "Packs of Tessaline cost 240 krona each; 20,000 packs were shipped."
+    cit, source = _one_quote(text, [("240 krona", "MONEY"), ("20,000", "CARDINAL")])
+    assert analyse("What is the price of a pack of Tessaline?").labels == frozenset({"MONEY"})
+    found = short_answer(analyse("What is the price of a pack of Tessaline?"), [cit], [source])
+    assert found is not None and found.text == "240 krona"
+    none = "Quennel shipped 20,000 packs of Tessaline."
+    cit, source = _one_quote(none, [("Quennel", "ORG"), ("20,000", "CARDINAL")])
+    assert short_answer(analyse("What is the price of a pack of Tessaline?"), [cit], [source]) is None
