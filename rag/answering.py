@@ -18,7 +18,7 @@ from rag.embeddings import Embedder
 from rag.generator import Generator, Source
 from rag.metadata_answers import authored_answer, with_header_lines
 from rag.models import Answer, AnswerDelta, DateWindow, RetrievedChunk
-from rag.questions import MetaKind, analyse
+from rag.questions import FIGURE, MetaKind, analyse
 from rag.retrieving import Retriever
 from rag.settings import AnswerSettings
 from rag.short_answers import entity_conflicts, short_answer
@@ -127,7 +127,10 @@ def stream_answer(
     )
     if short is not None:
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
-    for note in (conflicts(checked.citations), entity_conflicts(info, checked.citations, sources)):
+    # Differing figures matter to a question that asks for a figure or for no kind of thing; beside "Where is
+    # the plant?" they are noise ("14 vs 31" batches).
+    figures = conflicts(checked.citations) if not info.labels or info.labels & FIGURE else None
+    for note in (figures, entity_conflicts(info, checked.citations, sources)):
         if note and note.split(":")[0] not in answer_text:
             answer_text = f"{answer_text}\n\n{note}"
     yield finish(

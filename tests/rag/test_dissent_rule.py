@@ -132,3 +132,25 @@ def test_a_value_from_a_passage_about_another_subject_is_no_disagreement() -> No
     values = asked_slot_values(info, ranked)
     assert {v for v, _ in values[0]} == {"ola brekke"} and {v for v, _ in values[2]} == {"saga holm"}
     assert values[1] == frozenset(), "the other company's chief executive fills another slot"
+
+
+PLANT = {
+    "herald.txt": (
+        "Quennel Recall Widens\n\n"
+        "Quennel's plant in Odmark made 14 batches of the recalled pill last year, the company said.\n"
+        "The company has apologised to patients.\n"
+    ),
+    "courier.txt": (
+        "Board Counts More Batches\n\n"
+        "Quennel's plant in Odmark made 31 batches of the recalled pill last year, the safety board said.\n"
+        "The board will publish its report in May.\n"
+    ),
+}
+
+
+def test_differing_figures_are_noted_only_for_a_question_that_asks_a_figure(extractive_over) -> None:
+    a = extractive_over(PLANT)
+    where = a.ask("Where is Quennel's plant?")
+    assert "14" in where.answer and "31" in where.answer, where.answer
+    assert prompts.CONFLICT_LEAD not in where.answer
+    assert prompts.CONFLICT_LEAD in a.ask("How many batches did Quennel's plant make last year?").answer
