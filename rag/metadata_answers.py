@@ -89,8 +89,10 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
             return None
         newest = max(dated, key=lambda s: (s.published_date, -s.n))
         return f"{date_line(newest).rstrip('.')}. [{newest.n}]", newest
-    # The article asked about is the best-ranked one; another article's byline would answer a different question.
-    for source in (s for s in sources if sources and s.path == sources[0].path):
+    # The article asked about: the one the question describes best, else the best-ranked; another article's
+    # byline would answer a different question.
+    asked = _described(question, sources)
+    for source in (s for s in sources if s.path == asked):
         if kind is MetaKind.AUTHOR:
             line = header_line(source, source.byline)
         elif kind is MetaKind.OUTLET:
@@ -100,6 +102,34 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
         if line:
             return f"{line} [{source.n}]", source
     return None
+
+
+# Words of asking about an article's byline, outlet or date, not of what it is about; general English.
+_META_WORDS = frozenset(
+    term(w)
+    for w in "wrote write written author authored writer article story piece report reported published publish "
+    "outlet news interview column who when which".split()
+)
+
+
+def _described(question: str, sources: Sequence[Source]) -> str | None:
+    """The file whose title and passages hold most of the words the question describes its article with ("the
+    opinion piece on the recall": the one titled "Opinion: …", though every article of the story mentions the
+    recall), a title word counting double; ties go to the best-ranked file. A follow-up's carried context counts
+    too ("Who wrote the article?" after turns about the regatta)."""
+    if not sources:
+        return None
+    wanted = content_terms(question) - _META_WORDS
+    score: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for s in sources:
+        titles.setdefault(s.path, s.title)
+        texts[s.path] = f"{texts.get(s.path, '')} {s.text}"
+    for path in titles:
+        score[path] = 2 * len(wanted & content_terms(titles[path])) + len(wanted & content_terms(texts[path]))
+    order = list(titles)  # in rank order
+    return max(order, key=lambda path: (score[path], -order.index(path)))
 
 
 def _about(question: str, sources: Sequence[Source]) -> list[Source]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from rag.conversation import main_question, rewrite
+from rag.conversation import CONTEXT_MARK, context_of, main_question, rewrite
 from rag.text import (
     CALENDAR_WORDS,
     NUMBER_WORDS,
@@ -224,9 +224,10 @@ def author_of_subject(question: str) -> str | None:
 # What a question calls an indexed file: a news article, or a report, review or release saved as one.
 _ARTICLE = (
     r"(?:the|this|that|an?) (?:(?!(?:about|on|of|in|for|to|by|from|with)\b)[\w-]+ ){0,3}?(?:article|story|report|piece"
-    r"|column|op-ed|feature|post|review|document|release|bulletin)s?\b"
+    r"|column|op-ed|feature|post|review|document|release|bulletin|interview|editorial|profile|obituary|commentary"
+    r"|essay)s?\b"
 )
-_LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about)\b", re.I)
+_LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about|from|in)\b", re.I)
 _META = (
     # "Who wrote the article about X?", "Who wrote about X?"; not "Who wrote the majority opinion?" (a question
     # about the text) nor "Who is the author of the study?".
@@ -547,6 +548,22 @@ _NAME_BY_PRONOUN = re.compile(
 )
 
 
+_ARTICLE_AT_HAND = re.compile(rf"^(?:it|this|that|{_ARTICLE})$", re.I)
+
+
+def _of_the_article_at_hand(question: str) -> bool:
+    """ "Who wrote the article?", "When was it published?": a question about an article's byline, date or outlet
+    that does not say which article (no name, nothing it is about)."""
+    if meta_kind(question) not in (MetaKind.AUTHOR, MetaKind.PUBLISHED, MetaKind.OUTLET) or name_phrases(question):
+        return False
+    found = re.search(
+        rf"\b(?:wrote|authored|reported|published|of|was|did)\s+(?P<what>it|this|that|{_ARTICLE})(?:\s+\w+)?\W*$",
+        question.strip(),
+        re.I,
+    )
+    return bool(found) and bool(_ARTICLE_AT_HAND.match(found.group("what")))
+
+
 def condense(question: str, history: Sequence[tuple[str, str]], passages: Sequence[str] = ()) -> str:
     """The standalone question of a follow-up (``rag.conversation.rewrite``), with "What else has she written?"
     after "Who wrote the article about Z?" asked as "What else did the author of the article about Z write?", and
@@ -560,6 +577,11 @@ def condense(question: str, history: Sequence[tuple[str, str]], passages: Sequen
         subject = earlier.group("about") if earlier else author_of_subject(before)
         if subject:  # the pronoun is the author the previous question asked about
             return f"What else did the author of {subject} write?"
+    if history and _of_the_article_at_hand(question):
+        # "Who wrote the article?" after turns about a regatta: the article those turns read.
+        previous = history[-1][0]
+        carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
+        return f"{question.strip()}{CONTEXT_MARK}{carried.strip()[:300]})"
     standalone = rewrite(question, history, passages) if history else question
     main = main_question(standalone)
     asked = _NAME_BY_PRONOUN.match(question)  # as asked: the pronoun may have been swapped for a wrong name

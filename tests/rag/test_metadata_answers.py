@@ -159,3 +159,43 @@ def test_a_surname_two_bylined_people_share_asks_for_the_full_name(extractive_ov
     assert "Inês Carvalho" in answer.answer and "Rui Carvalho" in answer.answer
     full = a.ask("Which articles did Ines Carvalho write?")  # accents aside
     assert [c.path for c in full.citations] == ["one.txt"] and full.citations[0].quote == "By Inês Carvalho"
+
+
+RECALL = {
+    "recall.md": (
+        "---\ntitle: Quennel recalls the pill Tessaline\nauthor: Ines Carvalho\ndate: 2026-03-04\n---\n"
+        "Quennel recalled its blood-pressure pill Tessaline on Tuesday after tests found a solvent in 14 batches.\n"
+    ),
+    "board.md": (
+        "---\ntitle: Board widens the Tessaline recall\nauthor: Tom Bell\ndate: 2026-03-11\n---\n"
+        "The safety board said the Tessaline recall now covers 31 batches, more than the company said.\n"
+    ),
+    "opinion.md": (
+        "---\ntitle: 'Opinion: the Tessaline recall shows our rules are too slow'\nauthor: Lena Ostrova\n"
+        "date: 2026-04-08\n---\n"
+        "The Tessaline recall came weeks after the first warnings, and patients paid for the delay.\n"
+    ),
+    "interview.md": (
+        "---\ntitle: Quennel chief speaks about the Tessaline recall\nauthor: Rui Almada\ndate: 2026-03-19\n---\n"
+        "In an interview, chief executive Ilse Marr said the recall would cost 85 million krona.\n"
+    ),
+    "regatta.md": (
+        "---\ntitle: Brackley Oars win the Vessen Cup\nauthor: Dora Vance\ndate: 2026-08-16\n---\n"
+        "Brackley Oars won the Vessen Cup on Saturday, beating Tarn Rowing Club by two seconds.\n"
+    ),
+}
+
+
+def test_the_article_a_metadata_question_describes_is_the_one_answered(extractive_over) -> None:
+    a = extractive_over(RECALL)
+    answer = a.ask("Who wrote the opinion piece on the Tessaline recall?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Lena Ostrova"
+    answer = a.ask("When was the interview with Ilse Marr published?")
+    assert answer.short_answer is not None and answer.short_answer.text == "2026-03-19"
+
+
+def test_who_wrote_the_article_in_a_conversation_means_the_article_it_read(extractive_over) -> None:
+    a = extractive_over(RECALL)
+    first = a.ask("Who won the Vessen Cup?")
+    answer = a.ask("Who wrote the article?", history=[first])
+    assert answer.short_answer is not None and answer.short_answer.text == "Dora Vance"

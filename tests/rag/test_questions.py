@@ -334,3 +334,11 @@ def test_how_far_above_asks_a_degree_not_a_distance() -> None:
     assert "CARDINAL" in expected_labels("How far above the permitted limit was the solvent?")
     assert asked_dimension("How far above the permitted limit was the solvent?") is None
     assert asked_dimension("How far is Orlen from the coast?") == "length"
+
+
+def test_metadata_wordings_journalists_use() -> None:
+    from rag.questions import MetaKind, meta_kind
+
+    assert meta_kind("When was the interview with Ilse Marr published?") is MetaKind.PUBLISHED
+    assert meta_kind("Who wrote the editorial on the tram vote?") is MetaKind.AUTHOR
+    assert meta_kind("What is the latest news from Pellam?") is MetaKind.LATEST
