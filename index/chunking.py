@@ -19,6 +19,7 @@ from index.formats import page_of, page_span
 from index.loading import Article
 from rag.models import Chunk, Entity
 from rag.settings import IndexSettings
+from rag.tables import header_at
 
 _WORD_RE = re.compile(r"\S+")
 
@@ -136,6 +137,7 @@ def chunk_article(article: Article, splitter: SentenceSplitter, entities: Sequen
             page_line=lines.line_of(article.pages[page - 1]) if article.pages and page else None,
             outlet=article.outlet,
             date_source=article.date_source,
+            table_header=list(header) if (header := header_at(text, start)) else None,
             **stated_lines,
         ).with_entities(within(entities, start, end))
         for i, (start, end, page) in enumerate(spans)

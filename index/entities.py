@@ -89,6 +89,10 @@ _NUMBER = re.compile(
     r"(?![\w%-]|[.,]\d)"
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+# A time of day on the clock ("18:00", "6:30 pm"); not a part of a longer span ("2:17:42", a race time).
+_CLOCK = re.compile(
+    r"(?<![\w.,:$£€¥-])(?:[01]?\d|2[0-3]):[0-5]\d(?:[ \t]?(?:[ap]m\b|[ap]\.m\.))?(?![\w:%-]|[.,]\d)", re.I
+)
 _CAPITALISED_BEFORE = re.compile(r"\b[A-Z][\w'’-]*[ \t]+$")
 
 
@@ -96,8 +100,13 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
     """``entities`` of ``text`` completed where the small model is known to slip, as passages are read (so a
     store indexed earlier gets it too): a number it tagged as nothing is a cardinal ("cut 900 jobs"; not a
     year, nor the number of a name, "Pier 39"), and a cardinal that a currency name follows is money, the name
-    included ("4.2 million euros", as "$4.2 million" is)."""
+    included ("4.2 million euros", as "$4.2 million" is). A clock time it tagged as nothing or as a cardinal
+    ("18:00" in a table row, without the words around it that tell the model) is a time."""
     found = sorted(entities, key=lambda e: e.start)
+    for m in _CLOCK.finditer(text):
+        same = [e for e in found if (e.start, e.end) == m.span() and e.label == "CARDINAL"]
+        if same or not any(e.start < m.end() and m.start() < e.end for e in found):
+            found = [e for e in found if e not in same] + [Entity(start=m.start(), end=m.end(), label="TIME")]
     for m in _NUMBER.finditer(text):
         if any(e.start < m.end() and m.start() < e.end for e in found) or _YEAR.fullmatch(m.group(0)):
             continue

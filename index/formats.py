@@ -142,7 +142,10 @@ def read_docx(data: bytes, limits: CorpusSettings) -> Extracted:
         for item in document.iter_inner_content():
             if isinstance(item, Table):
                 for row in item.rows:
-                    cells = list(dict.fromkeys(" ".join(c.text.split()) for c in row.cells))
+                    # A merged cell is listed once per column it spans (the same cell element), while two
+                    # cells with equal text are two columns ("18:00 | 18:00"): keep the column count.
+                    merged = {c._tc: " ".join(c.text.split()) for c in row.cells}
+                    cells = list(merged.values())
                     if any(cells):
                         blocks.append(" | ".join(cells))
                 continue

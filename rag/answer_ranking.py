@@ -36,6 +36,7 @@ from rag.questions import (
     span_of_time,
     without_how_phrase,
 )
+from rag.tables import sentences as table_sentences
 from rag.text import (
     CALENDAR_WORDS,
     STOPWORDS,
@@ -47,7 +48,6 @@ from rag.text import (
     numbers,
     question_name_tokens,
     snowball,
-    split_sentences,
     term,
     words,
     words_around,
@@ -240,23 +240,30 @@ def _ends_a_sentence(text: str) -> bool:
 def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], embedder: Embedder) -> list[Candidate]:
     """Every usable sentence of the sources, with its features (not yet scored)."""
     stated = {n for n in numbers(info.text) if not YEAR_RE.match(n)}
-    found = [(src, s) for src in sources for s in split_sentences(src.text) if _usable(s.text, src.title)]
+    found = [
+        (src, s, row) for src in sources for s, row in table_sentences(src.text, src.table_header)
+        if _usable(s.text, src.title)
+    ]  # fmt: skip
     if not found:
         return []
-    vectors, qvec = sentence_similarities(embedder, info.text, [s.text for _, s in found])
+    vectors, qvec = sentence_similarities(embedder, info.text, [s.text for _, s, _ in found])
     sims = vectors @ qvec
     context = context_of(standalone)
     context_sims = vectors @ embedder.embed_cached([context])[0] if context else np.zeros(len(found))
     q_terms = content_terms(info.text)
     c_terms = content_terms(context) - q_terms
     core = topic_terms(info.text)
-    bm25 = _bm25(list(q_terms), [content_terms(s.text) for _, s in found])
+    bm25 = _bm25(list(q_terms), [content_terms(s.text) for _, s, _ in found])
     top_bm25 = max(bm25.max(), 1e-9)
     best_sim = float(sims.max())
     evidence = [src.text.lower() for src in sources]
     out = []
-    for i, ((src, sent), vec, sim, csim, b) in enumerate(zip(found, vectors, sims, context_sims, bm25, strict=True)):
-        cand = Candidate(src, sent.text, sent.start, within(src.entities, sent.start, sent.end), vec)
+    for i, ((src, sent, row), vec, sim, csim, b) in enumerate(
+        zip(found, vectors, sims, context_sims, bm25, strict=True)
+    ):
+        # A table row is read with its header; its entities are found in its cells.
+        entities = row.entities(src.entities) if row else within(src.entities, sent.start, sent.end)
+        cand = Candidate(src, sent.text, sent.start, entities, vec)
         terms = content_terms(sent.text)
         typed_texts = cand.typed_entities(info.labels, info.text) if info.labels else []
         typed = bool(typed_texts)

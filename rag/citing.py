@@ -20,6 +20,7 @@ from rag.embeddings import Embedder
 from rag.generator import Source
 from rag.models import Citation
 from rag.rendering import MARKER_RE, MARKERS_RUN, marker_numbers
+from rag.tables import sentences as table_sentences
 from rag.text import (
     STOPWORDS,
     Sentence,
@@ -96,13 +97,16 @@ def support(claim: str, passage: str, claim_vec: np.ndarray, quote_vec: np.ndarr
     return round((0.5 * cosine + 0.5 * coverage) * (0.5 + 0.5 * name_share), 4)
 
 
-def _windows(passage: str) -> tuple[list[Sentence], int]:
-    """Candidate quotes: single sentences, then pairs of adjacent ones for claims that span two; and
-    how many of them are single sentences."""
-    sentences = [q for q in split_sentences(passage) if len(q.text) > 3 and not looks_like_injection(q.text)]
+def _windows(passage: str, table_header: Sequence[str] | None = None) -> tuple[list[Sentence], int]:
+    """Candidate quotes: single sentences (a table row read with its header, ``rag.tables``: the claim is
+    checked against that reading, the quote is the row as written), then pairs of adjacent prose sentences for
+    claims that span two; and how many of them are single sentences."""
+    read = [(q, row) for q, row in table_sentences(passage, table_header) if len(q.text) > 3]
+    sentences = [q for q, _ in read if not looks_like_injection(q.text)]
+    prose = [q for q, row in read if row is None and not looks_like_injection(q.text)]
     pairs = [
         Sentence(passage[a.start : b.end], a.start, b.end)
-        for a, b in itertools.pairwise(sentences)
+        for a, b in itertools.pairwise(prose)
         if "\n\n" not in passage[a.start : b.end] and b.end - a.start < 600
     ]
     return sentences + pairs, len(sentences)
@@ -125,7 +129,7 @@ def _scores(
 def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support: float) -> Verified:
     by_n = {s.n: s for s in sources}
     claims = parse_claims(text)
-    quotes = {s.n: _windows(s.text) for s in sources}
+    quotes = {s.n: _windows(s.text, s.table_header) for s in sources}
     claim_vecs = embedder.embed_cached([c.text for c in claims]) if claims else None
     citations: list[Citation] = []
     keys: dict[tuple[int, int], int] = {}
@@ -147,7 +151,8 @@ def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support
             key = (n, qs[best].start)
             if key not in keys:
                 keys[key] = len(citations) + 1
-                citations.append(_citation(keys[key], source, qs[best].text, qs[best].start, score))
+                quote = source.text[qs[best].start : qs[best].end]  # a row's reading quotes the row as written
+                citations.append(_citation(keys[key], source, quote, qs[best].start, score))
             markers.append(keys[key])
         is_meta = bool(_NOT_STATED.search(claim.text)) or claim.text.strip() == prompts.NO_ANSWER
         if markers:

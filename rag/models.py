@@ -95,6 +95,9 @@ class Passage(BaseModel):
     outlet_char: int | None = None
     page: int | None = None
     page_line: int | None = None
+    # The header cells of a table the passage starts inside, whose header line lies before it (``rag.tables``):
+    # what its first rows are read with.
+    table_header: list[str] | None = None
     # Entities found at index time: private, so they stay out of JSON output and API schemas.
     _entities: list[Entity] = PrivateAttr(default_factory=list)
 

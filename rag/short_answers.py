@@ -56,6 +56,7 @@ from rag.questions import (
     span_of_time,
     states_a_duration,
 )
+from rag.tables import Row, column_fit, row_at
 from rag.text import (
     CALENDAR_WORDS,
     NUMBER_WORDS,
@@ -83,6 +84,52 @@ def _source_of(cit: Citation, sources: Sequence[Source]) -> Source | None:
             if s.text[at : at + len(cit.quote)] == cit.quote:
                 return s
     return None
+
+
+@dataclass(frozen=True)
+class TableViews:
+    """Cited table rows read with their headers: the citations with each quote of a row replaced by the row's
+    reading ("Library: Central; Old closing time: 18:00; New closing time: 20:00."), a passage of each reading
+    (``passages``, found before the passages they were cut from), and the row of each such passage by its id.
+    A cell's entities then stand beside their column's words, as a sentence's stand beside its words."""
+
+    citations: list[Citation]
+    passages: list[Source]
+    rows: dict[str, Row]
+
+
+def table_views(citations: Sequence[Citation], sources: Sequence[Source]) -> TableViews:
+    cited: list[Citation] = []
+    passages: list[Source] = []
+    rows: dict[str, Row] = {}
+    for cit in citations:
+        source = _source_of(cit, sources)
+        row = row_at(source.text, *_quote_span(cit, source), source.table_header) if source else None
+        if source is None or row is None:
+            cited.append(cit)
+            continue
+        start = cit.quote_start_char
+        update = {"id": f"{source.id}@{start}", "text": row.reading, "start_char": start, "table_header": None}
+        view = source.model_copy(update=update | {"end_char": start + len(row.reading)})
+        passages.append(view.with_entities(row.entities(source.entities)))
+        rows[view.id] = row
+        cited.append(cit.model_copy(update={"quote": row.reading, "quote_end_char": view.end_char}))
+    return TableViews(cited, passages, rows)
+
+
+def asked_column(row: Row, ent: Entity, entities: Sequence[Entity], question: str) -> bool | None:
+    """Whether the entity ``ent`` of a row's reading is in the column the question asks for, among the columns
+    holding an entity of its kind: its header fits the question best (``rag.tables.column_fit``; "close now":
+    "New closing time", not "Old closing time"), worse than another's (False), or as well as another's (None)."""
+    column = row.column_at(ent.start)
+    rivals = {row.column_at(e.start) for e in entities if e.label == ent.label} - {None}
+    if column is None or len(rivals) < 2:
+        return None
+    fits = {c: column_fit(row.header[c], question) for c in rivals}
+    best = max(fits.values())
+    if fits[column] < best:
+        return False
+    return True if list(fits.values()).count(best) == 1 else None
 
 
 def name_labels(sources: Sequence[Source]) -> dict[str, str]:
@@ -346,8 +393,10 @@ def entity_candidates(
     change = asks_for_a_change(info.text)
     amounts: set[str] = set()
     quotes_with: dict[str, set[int]] = {}
+    views = table_views(citations, sources)
+    citations = views.citations
     for i, cit in enumerate(citations):
-        source = _source_of(cit, sources)
+        source = _source_of(cit, [*views.passages, *sources])
         if source is None:
             continue
         order = 0
@@ -367,6 +416,10 @@ def entity_candidates(
                 continue
             if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
                 continue
+            row = views.rows.get(source.id)
+            column = asked_column(row, ent, source.entities, info.text) if row else None
+            if column is False:
+                continue  # a cell of a column the question fits worse than another's: not what it asks
             if event is not None and _attached_in_quote(cit, source, ent, event):
                 dating.add(_key(text))
             key = _key(text)
@@ -387,7 +440,7 @@ def entity_candidates(
                 amounts.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
-                clause_asked[key] = _in_asked_clause(cit, source, ent, topic)
+                clause_asked[key] = column if row else _in_asked_clause(cit, source, ent, topic)
             order += 1
     out = []
     lowered = [(s.text.lower(), s.title.lower()) for s in sources]

@@ -31,6 +31,7 @@ from rag.errors import ModelMismatchError, StoreError
 from rag.models import ArticleHeader, Chunk, Entity, RetrievedChunk, SourceInfo, StoreStatus
 from rag.settings import Settings
 from rag.store_files import segment_dir, segment_problem, short, writable
+from rag.tables import decode_header, encode_header
 
 T = TypeVar("T")
 MARKER = ".rag-store"
@@ -473,6 +474,7 @@ class Store:
             metadata = {key: getattr(chunk, key) for key in _CHUNK_FIELDS}
             metadata["indexed_at"] = indexed_at
             metadata["entities"] = encode_entities(chunk.entities)
+            metadata["table_header"] = encode_header(chunk.table_header)
             day = chunk.published_date
             metadata[DATED_KEY] = day is not None
             if day is not None:
@@ -694,6 +696,7 @@ def to_retrieved(cid: str, meta: dict, text: str, score: float, retriever: str) 
         page_line=meta.get("page_line") or None,
         outlet=meta.get("outlet") or None,
         date_source=meta.get("date_source") or None,
+        table_header=decode_header(meta.get("table_header")),
         **{
             key: meta.get(key) or None if key.endswith(("_line", "_quote")) else meta.get(key)
             for keys in _LINE_KEYS
