@@ -123,12 +123,16 @@ def _runs(text: str) -> list[list[tuple[int, int, list[tuple[int, int]]]]]:
     return runs
 
 
-@lru_cache(maxsize=4096)
-def tables(text: str, header_before: tuple[str, ...] | None = None) -> tuple[Table, ...]:
+def tables(text: str, header_before: Sequence[str] | None = None) -> tuple[Table, ...]:
     """The tables in ``text``: runs of row lines (blank lines between them allowed), each headed by its first
     row. ``header_before`` is the header of a table the text starts inside (a passage cut from the middle of
     one, ``header_at``): a run with as many cells starting on the text's first or second line (the first may
     be the cut end of a row) continues that table, so all its rows are data rows."""
+    return _tables(text, tuple(header_before) if header_before else None)
+
+
+@lru_cache(maxsize=4096)
+def _tables(text: str, header_before: tuple[str, ...] | None) -> tuple[Table, ...]:
     out: list[Table] = []
     for run in _runs(text):
         before = text[: run[0][0]].strip()
@@ -152,12 +156,12 @@ def tables(text: str, header_before: tuple[str, ...] | None = None) -> tuple[Tab
     return tuple(out)
 
 
-def table_rows(text: str, header_before: tuple[str, ...] | None = None) -> list[Row]:
+def table_rows(text: str, header_before: Sequence[str] | None = None) -> list[Row]:
     """Every data row of the tables in ``text`` (see ``tables``), in order."""
     return [row for table in tables(text, header_before) for row in table.rows]
 
 
-def row_at(text: str, start: int, end: int, header_before: tuple[str, ...] | None = None) -> Row | None:
+def row_at(text: str, start: int, end: int, header_before: Sequence[str] | None = None) -> Row | None:
     """The data row whose line is exactly ``text[start:end]``, if any."""
     return next((r for r in table_rows(text, header_before) if r.start == start and r.end == end), None)
 
@@ -193,15 +197,16 @@ def column_fit(header: str, question: str) -> int:
 
 
 def sentences(text: str, header_before: Sequence[str] | None = None) -> list[tuple[Sentence, Row | None]]:
-    """A passage's sentences with its table rows read: each data row as one sentence, its reading spanning its
-    line (``text[s.start:s.end]`` is the row as written), with the row; the sentences ``split_sentences``
-    gives elsewhere, with None. Without tables, exactly ``split_sentences``."""
-    rows = table_rows(text, tuple(header_before) if header_before else None)
+    """A passage's sentences with its tables read: each data row as one sentence, its reading spanning its line
+    (``text[s.start:s.end]`` is the row as written), with the row; the sentences ``split_sentences`` gives
+    outside the tables (whose header and rule lines say nothing alone), with None. Without tables, exactly
+    ``split_sentences``."""
+    found = tables(text, header_before)
     prose = split_sentences(text)
-    if not rows:
+    if not found:
         return [(s, None) for s in prose]
     out: list[tuple[Sentence, Row | None]] = [
-        (s, None) for s in prose if not any(s.start < r.end and r.start < s.end for r in rows)
+        (s, None) for s in prose if not any(s.start < t.end and t.start < s.end for t in found)
     ]
-    out += [(Sentence(r.reading, r.start, r.end), r) for r in rows]
+    out += [(Sentence(r.reading, r.start, r.end), r) for t in found for r in t.rows]
     return sorted(out, key=lambda pair: pair[0].start)

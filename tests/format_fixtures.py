@@ -83,8 +83,10 @@ def news_page(
     date: str = "",
     site: str = "",
     url: str = "",
+    table: list[list[str]] | None = None,
 ) -> str:
-    """A saved news page: navigation, an ad, the article, a comment thread and a footer."""
+    """A saved news page: navigation, an ad, the article (with ``table`` after its paragraphs, the first row
+    its header), a comment thread and a footer."""
     meta = "".join(
         f'<meta {attr}="{key}" content="{escape(value)}">'
         for attr, key, value in (
@@ -96,6 +98,10 @@ def news_page(
     )
     canonical = f'<link rel="canonical" href="{escape(url)}">' if url else ""
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    if table:
+        head = "".join(f"<th>{escape(c)}</th>" for c in table[0])
+        rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table[1:])
+        body += f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     return (
         f"<!doctype html><html><head><title>{escape(title)} | {escape(site or 'News')}</title>{meta}{canonical}"
         "</head><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a>"

@@ -36,3 +36,16 @@ def test_small_chunks_overlap_and_keep_offsets(tmp_path: Path) -> None:
         assert b.start_char < a.end_char, "consecutive chunks overlap"
         assert text[b.start_char : b.end_char] == b.text
     assert len({c.id for c in chunks}) == len(chunks)
+
+
+def test_a_chunk_starting_inside_a_table_keeps_the_tables_header(tmp_path: Path) -> None:
+    rows = "\n\n".join(f"Branch {i} | {8 + i % 3}:00 | {17 + i % 4}:30" for i in range(60))
+    text = (
+        "Opening hours\n\nThe council listed every branch.\n\nBranch | Opens | Closes\n\n" + rows + "\n\nThat was all."
+    )
+    (tmp_path / "hours.txt").write_text(text)
+    articles, _ = load_corpus(tmp_path, CorpusSettings())
+    chunks = chunk_article(articles[0], make_splitter(IndexSettings(chunk_size=60, chunk_overlap=10)))
+    assert len(chunks) > 3 and chunks[0].table_header is None
+    inside = [c for c in chunks[1:] if c.text.startswith("Branch ") and "| Opens |" not in c.text]
+    assert inside and all(c.table_header == ["Branch", "Opens", "Closes"] for c in inside)

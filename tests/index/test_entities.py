@@ -123,3 +123,16 @@ def test_a_multiplier_keeps_its_times() -> None:
     text = "Tests found the solvent at up to nine times the permitted limit."
     ents = [Entity(start=text.index("up to nine"), end=text.index(" times"), label="CARDINAL")]
     assert [text[e.start : e.end] for e in measures_by_unit(text, ents)] == ["up to nine times"]
+
+
+def test_a_clock_time_the_tagger_missed_or_called_a_cardinal_is_a_time() -> None:
+    from index.entities import read_figures
+
+    text = "Central | 18:00 | 20:00 | doors at 9:15am; she won in 2:17:42."
+    late = text.index("20:00")
+    found = [
+        (text[e.start : e.end], e.label)
+        for e in read_figures(text, [Entity(start=late, end=late + 5, label="CARDINAL")])
+    ]
+    assert ("18:00", "TIME") in found and ("20:00", "TIME") in found and ("9:15am", "TIME") in found
+    assert not any(label == "TIME" and "17" in span for span, label in found)  # a race time is no clock time

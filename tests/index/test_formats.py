@@ -181,3 +181,12 @@ def test_page_metadata_line_states_only_what_the_text_does_not() -> None:
     named = "Seawall approved\nBy Mara Quill\n\nThe council voted to build a seawall."
     assert with_page_metadata(named, "Mara Quill", "2024-03-05")[1].quote == "Page metadata: published 2024-03-05."
     assert with_page_metadata(named, "Mara Quill", None) == (named, None)  # nothing only the metadata says
+
+
+def test_docx_table_cells_with_equal_text_stay_columns(tmp_path: Path) -> None:
+    table = [["Library", "Old closing time", "New closing time"], ["Westfield", "17:00", "17:00"]]
+    article = _read(make_docx(tmp_path / "hours.docx", "Library hours", ["Hours are changing."], table))
+    assert article.text.split("\n\n")[-2:] == [
+        "Library | Old closing time | New closing time",
+        "Westfield | 17:00 | 17:00",
+    ]
