@@ -12,7 +12,8 @@ DOCX = (
 )
 MARKDOWN = (
     "# Parks budget\n\nThe council agreed its parks budget.\n\n"
-    "| Item | 2025 budget | 2026 budget |\n|---|---:|:-:|\n| Playgrounds | £120,000 | £150,000 |\n| Signs | | £12,000 |\n"
+    "| Item | 2025 budget | 2026 budget |\n|---|---:|:-:|\n"
+    "| Playgrounds | £120,000 | £150,000 |\n| Signs | | £12,000 |\n"
 )
 
 
