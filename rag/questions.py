@@ -296,6 +296,8 @@ def expected_labels(question: str) -> frozenset[str]:
     if not first:
         return frozenset()
     q = full[first.start() :]
+    if _asks_who_someone_is(sentence[first.start() :]):
+        return frozenset()
     how = _HOW.match(q)
     for phrase, heads, labels in ANSWER_TYPES:
         if phrase == "which":
@@ -313,6 +315,16 @@ def expected_labels(question: str) -> frozenset[str]:
         if heads is None or any(h in q[found.end() :].split()[:6] for h in heads) or _stems_in(heads, q):
             return labels
     return frozenset()
+
+
+_WHO_IS = re.compile(r"^who(?:'s|’s| is| was| are| were)\s+(?P<name>[^?]+?)\s*\??\s*$", re.I)
+
+
+def _asks_who_someone_is(asked: str) -> bool:
+    """ "Who is Halvard Mensing?": the question names the person and asks what they are; no entity answers it
+    (the organisation beside the name is not who they are)."""
+    found = _WHO_IS.match(asked.strip())
+    return bool(found) and name_phrases(found.group("name")) == [found.group("name")]
 
 
 def _relative(sentence: str, at: int) -> bool:

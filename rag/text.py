@@ -337,6 +337,9 @@ _ROLE = frozenset(
     said says told stated added according by reporter correspondent analyst expert professor judge councillor
     councilor chairman chairwoman captain coach manager founder executive candidate challenger incumbent""".split()
 )
+# The role nouns among them: a name right after one is a person's ("chief executive Halvard Mensing"), whatever
+# the tagger called it; the speech verbs also follow organisations ("Harwick City said").
+ROLE_NOUNS = _ROLE - {"said", "says", "told", "stated", "added", "according", "by"}
 # Words that make the name after them a person's, never the one before: "according to Ana Roos", "by Ana Roos"
 # ("… of the Green Alliance, according to official results" names no person).
 _ROLE_BEFORE_ONLY = frozenset({"according", "by"})
@@ -347,15 +350,17 @@ def holds_role_word(text: str) -> bool:
     return any(w.strip(".,’'").lower() in _ROLE for w in text.split())
 
 
-def could_be_person(phrase: str) -> bool:
+def could_be_person(phrase: str, titled: bool = False) -> bool:
     """2-4 capitalised words none of which names an institution or a place kind ("Caspar Dunleigh", not
-    "Fennick Council"): the words ``people`` takes for a name, without the role it wants beside them."""
+    "Fennick Council"): the words ``people`` takes for a name, without the role it wants beside them. After a
+    role word (``titled``) a capitalised function word is a name too ("spokesman Per Vinter")."""
     tokens = [t.strip(".,’'") for t in phrase.split()]
-    return 2 <= len(tokens) <= 4 and all(_person_word(t) for t in tokens)
+    return 2 <= len(tokens) <= 4 and all(_person_word(t, titled) for t in tokens)
 
 
-def _person_word(word: str) -> bool:
-    return word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_PERSON | STOPWORDS
+def _person_word(word: str, titled: bool = False) -> bool:
+    excluded = _NOT_PERSON if titled else _NOT_PERSON | STOPWORDS
+    return word[:1].isupper() and not word.isupper() and word.lower() not in excluded
 
 
 def people(sentence: str) -> list[str]:

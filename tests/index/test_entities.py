@@ -136,3 +136,20 @@ def test_a_clock_time_the_tagger_missed_or_called_a_cardinal_is_a_time() -> None
     ]
     assert ("18:00", "TIME") in found and ("20:00", "TIME") in found and ("9:15am", "TIME") in found
     assert not any(label == "TIME" and "17" in span for span, label in found)  # a race time is no clock time
+
+
+def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None:
+    from index.entities import people_by_title
+
+    text = (
+        "Quennel chief executive Halvar Mens said the union spokesman Per Vinter was wrong; "
+        "the chairman Harwick City Council disagreed."
+    )
+    spans = [("Quennel", "ORG"), ("Halvar Mens", "ORG"), ("Per Vinter", "ORG"), ("Harwick City Council", "ORG")]
+    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label=lab) for s, lab in spans]
+    assert [(text[e.start : e.end], e.label) for e in people_by_title(text, ents)] == [
+        ("Quennel", "ORG"),
+        ("Halvar Mens", "PERSON"),
+        ("Per Vinter", "PERSON"),
+        ("Harwick City Council", "ORG"),
+    ]

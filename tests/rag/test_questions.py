@@ -342,3 +342,8 @@ def test_metadata_wordings_journalists_use() -> None:
     assert meta_kind("When was the interview with Ilse Marr published?") is MetaKind.PUBLISHED
     assert meta_kind("Who wrote the editorial on the tram vote?") is MetaKind.AUTHOR
     assert meta_kind("What is the latest news from Pellam?") is MetaKind.LATEST
+
+
+def test_who_is_a_named_person_asks_what_they_are_not_an_entity() -> None:
+    assert expected_labels("Who is Halvar Mens?") == frozenset()
+    assert expected_labels("Who is the chief executive of Quennel?") != frozenset()
