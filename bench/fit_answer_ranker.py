@@ -230,7 +230,7 @@ def featurise(r: Retrieved, embedder) -> Question:
     q.other_rules = nothing_to_look_for(info, r.question) or (
         typed_store
         and (
-            no_figure_of_the_topic(info, cands)
+            no_figure_of_the_topic(info, cands, embedder)
             or no_date_of_the_event(info, cands, embedder)
             or no_person_for_the_role(info, cands)
             or not_about_the_numbered_thing(info, cands)

@@ -30,7 +30,7 @@ from rag.answer_ranking import (
     slot_values,
     topic_terms,
 )
-from rag.attachment import WordVectors, attached, clause_before, focus_matcher
+from rag.attachment import Matcher, WordVectors, attached, clause_before, focus_matcher, focus_of
 from rag.conversation import context_of
 from rag.embeddings import Embedder
 from rag.generator import Generator, History, Source
@@ -44,6 +44,7 @@ from rag.questions import (
     analyse,
     condense,
     counted_terms,
+    counted_words,
     head_noun,
     identifiers,
     meta_kind,
@@ -82,7 +83,7 @@ class ExtractiveGenerator(Generator):
         no_type = typed_store and qf["type_in_evidence"] == 0.0 and tagged_reliably(info.labels)
         if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
             return []
-        if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked)):
+        if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked, self.embedder)):
             return []
         if typed_store and no_date_of_the_event(info, ranked, self.embedder):
             return []
@@ -169,14 +170,16 @@ def nothing_to_look_for(info: QuestionInfo, question: str) -> bool:
     return not (topic_terms(info.text) - (topic_terms(head) if head else frozenset()))
 
 
-def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> bool:
+def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate], vectors: WordVectors | None = None) -> bool:
     """ "How many fighters …?" over passages whose figures all count other things ("six coups", "60 troops"):
     the question names what it counts, and no figure in the read sentences has that within four words of it
     or earlier in its clause ("Visits to the libraries rose … to 1.9 million"), nor a span of time in it ("12
-    years" for "how many years")."""
+    years" for "how many years"). A word counts by its stem or, with ``vectors``, a close word vector
+    ("workers" for "employees"), as the short answer's attachment reads it."""
     counted = counted_terms(info.text)
     if not counted or not info.labels <= FIGURE:
         return False
+    matcher = Matcher(focus_of(info.text, counted_words(info.text)), vectors)
     for cand in ranked:
         for e in cand.entities:
             inside = words(cand.text[e.start : e.end])
@@ -186,7 +189,7 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
                 near = inside
             else:
                 continue
-            if counted & {term(w) for w in near}:
+            if counted & {term(w) for w in near} or any(matcher.matching(near)):
                 return False
     return True
 

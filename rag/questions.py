@@ -654,6 +654,11 @@ def _plural(word: str) -> bool:
     return low in _PLURALS_WITHOUT_S or (len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")))
 
 
+# Words that name the kind of figure asked for, not a thing counted: "How much money did X lose?" is answered by
+# "4.6 million euros", which no "money" stands beside. General English.
+_KINDS_OF_FIGURE = frozenset("money cash amount sum number total figure".split())
+
+
 def counted_terms(question: str) -> frozenset[str]:
     """What a "how many/much" question counts: "How many Ostrel Guard fighters are in Velmora?" -> {"fight"};
     none when a verb follows ("How much did it cost?") or the counted words are all names."""
@@ -672,7 +677,7 @@ def counted_words(question: str) -> tuple[str, ...]:
             break
         kept.append(w)
     names = {w for n in name_phrases(question) for w in words(n)}
-    counted = [w for w in words(" ".join(kept)) if w not in STOPWORDS and w not in names]
+    counted = [w for w in words(" ".join(kept)) if w not in STOPWORDS | _KINDS_OF_FIGURE and w not in names]
     if found.group(0).lower().startswith("how many"):
         # The plural noun is what is counted; words before it modify it, words after it are the verb and
         # its objects ("how many drivers joined the tram strike": drivers, not the strike's trams).

@@ -505,3 +505,30 @@ def test_which_outlet_is_answered_from_the_line_that_names_the_articles_outlet(e
         cited = next(c for c in answer.citations if c.n == answer.short_answer.citation)
         assert cited.file == file and value in cited.quote and cited.start_line == line
         assert quote is None or cited.quote == quote
+
+
+def test_a_figure_counts_a_close_word_of_what_is_asked() -> None:
+    import numpy as np
+
+    from rag.answer_ranking import Candidate
+    from rag.extractive import no_figure_of_the_topic
+    from rag.models import Entity, Source
+    from rag.questions import analyse
+
+    class Vectors:
+        """Two words close in meaning, everything else apart."""
+
+        def embed_cached(self, texts: list[str]) -> np.ndarray:
+            close = {"employees", "workers"}
+            return np.array([[1.0, 0.0] if t in close else [0.0, 1.0] for t in texts])
+
+    text = "Corvell will lay off 230 workers at its Omsk bakery."
+    source = Source(
+        n=1, id="c1", text=text, file="a.txt", path="a.txt", title="", start_char=0, end_char=len(text),
+        start_line=1, end_line=1, content_hash="h", score=1.0,
+    )  # fmt: skip
+    figure = Entity(start=text.index("230"), end=text.index("230") + 3, label="CARDINAL")
+    cand = Candidate(source, text, 0, [figure], np.zeros(2))
+    info = analyse("How many employees will Corvell lay off?")
+    assert no_figure_of_the_topic(info, [cand])  # no vectors: "workers" is not "employees"
+    assert not no_figure_of_the_topic(info, [cand], Vectors())
