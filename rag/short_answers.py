@@ -60,6 +60,7 @@ from rag.tables import Row, column_fit, row_at
 from rag.text import (
     CALENDAR_WORDS,
     NUMBER_WORDS,
+    ROLE_NOUNS,
     STOPWORDS,
     content_terms,
     name_phrases,
@@ -277,6 +278,7 @@ def _typed(
     modified = question_modified(info.text)
     initials = question_initials(f"{info.text} {context}")
     own = question_name_tokens(info.text)
+    possessor_asked = bool(_POSSESSOR_ASKED.search(info.text))
     out = []
     for e in source.entities:
         text = entity_text(source.text, e)
@@ -287,6 +289,8 @@ def _typed(
             continue
         if label != PERSON and own & set(words(text)):
             continue  # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject
+        if label in AGENT_LABELS and not possessor_asked and _owns_a_person(source.text, e.end):
+            continue  # "founded by Benn's mother, Dorit Benn": the mother is asked for, not Benn
         if label in TIMESPAN and asks_for_a_moment(info.labels) and span_of_time(text):
             continue  # "3,000-year-old" measures time: it does not answer "when"
         if label in MEASURES and not _states_a_measure(text):
@@ -475,6 +479,24 @@ def entity_candidates(
         for c, v in zip(out, vecs[1:], strict=True):
             c.features["kind_fit"] = float(v @ vecs[0])
     return out
+
+
+# A name whose possessive a person's role or kin follows ("Benn's mother", "the company's lawyer"): that other
+# person is who the sentence speaks of; and a question that asks for such an owner ("Whose …?", "Which
+# company's lawyer …?"). Kin words: general English.
+_POSSESSOR = re.compile(r"['’]s\s+([a-z]+)")
+_KIN = frozenset(
+    "mother father son daughter wife husband brother sister parents parent family widow widower grandson "
+    "granddaughter grandmother grandfather uncle aunt nephew niece cousin partner fiancee fiance".split()
+)
+
+
+def _owns_a_person(text: str, end: int) -> bool:
+    found = _POSSESSOR.match(text, end)
+    return bool(found) and (found.group(1) in _KIN or found.group(1) in ROLE_NOUNS)
+
+
+_POSSESSOR_ASKED = re.compile(r"\bwhose\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s?\s", re.I)
 
 
 def _since(text: str, start: int) -> bool:

@@ -413,3 +413,12 @@ def test_a_price_is_money_not_a_count() -> None:
     none = "Quennel shipped 20,000 packs of Tessaline."
     cit, source = _one_quote(none, [("Quennel", "ORG"), ("20,000", "CARDINAL")])
     assert short_answer(analyse("What is the price of a pack of Tessaline?"), [cit], [source]) is None
+
+
+def test_a_name_whose_relative_or_aide_is_meant_is_no_answer_its_owner_of_a_thing_is() -> None:
+    founded = "Corvell was founded in 1987 by Benn's mother, Dora Benn, with a single shop."
+    spans = [("Corvell", "ORG"), ("1987", "DATE"), ("Benn", "PERSON"), ("Dora Benn", "PERSON")]
+    assert _picked(founded, spans, "Who founded Corvell?") == "Dora Benn"
+    assert _picked(founded, spans, "Whose mother founded Corvell?") == "Benn"
+    menu = "Tavo's new menu is the biggest change in the chain's history."
+    assert _picked(menu, [("Tavo", "ORG")], "Which chain launched a new menu?") == "Tavo"
