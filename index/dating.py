@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from index.formats import front_matter_fields
@@ -71,6 +71,7 @@ class Dating:
     source: str = "none"
     stated: Stated | None = None
     month_day: tuple[int, int] | None = None  # a dateline without a year ("PARIS, June 2 (Wire) -")
+    outlet_stated: Stated | None = None  # a "Source: X" header line the outlet was read from
 
     @property
     def iso(self) -> str | None:
@@ -189,6 +190,8 @@ def header_line(text: str) -> Dating:
     standfirst may come first): a date later in the text, even alone on its line, dates something else (a
     section of a live blog, an embedded post). ``stated`` says where it is."""
     byline = by_outlet = None
+    keyed: Stated | None = None  # a "Source: Veltmark Evening Post" line among the header lines
+    dated: Dating | None = None
     offset = seen = prose = 0
     for line_no, raw in enumerate(text.split("\n"), start=1):
         line_start = offset
@@ -202,6 +205,14 @@ def header_line(text: str) -> Dating:
         if seen == 1 and text[offset:].strip():
             continue  # the title
         at = line_start + raw.index(line)
+        key = _KEYED_OUTLET.match(line)
+        if key and keyed is None:
+            keyed = Stated(line_no, line, at)
+            continue
+        if dated is not None:
+            if _is_prose(line):
+                break
+            continue
         wire = _WIRE_DASH.search(line)
         candidates = [(line, False)] if len(line) <= _MAX_HEADER_LEN else []
         if wire and wire.start() <= _MAX_HEADER_LEN // 2:
@@ -209,7 +220,7 @@ def header_line(text: str) -> Dating:
         for candidate, is_wire in candidates:
             found = dateline(candidate, wire=is_wire)
             if found and (found.published or found.month_day):
-                return Dating(
+                dated = Dating(
                     published=found.published,
                     outlet=found.outlet or by_outlet,
                     byline=found.byline or byline,
@@ -217,6 +228,9 @@ def header_line(text: str) -> Dating:
                     stated=Stated(line_no, candidate, at),
                     month_day=found.month_day,
                 )
+                break
+        if dated is not None:
+            continue  # a "Source:" line may follow the date line
         by = _BY_RE.search(line) if len(line) <= _MAX_HEADER_LEN else None
         if by and byline is None:
             byline = by.group(1)
@@ -227,7 +241,14 @@ def header_line(text: str) -> Dating:
             prose += 1
             if prose > _STANDFIRST:
                 break
-    return Dating(byline=byline, outlet=by_outlet)
+    found = dated or Dating(byline=byline, outlet=by_outlet)
+    if keyed is not None and not found.outlet:
+        found = replace(found, outlet=_KEYED_OUTLET.match(keyed.quote).group(1).strip(), outlet_stated=keyed)
+    return found
+
+
+# "Source: Veltmark Evening Post" written as a header line of a plain-text article (the keys front matter uses).
+_KEYED_OUTLET = re.compile(rf"^(?:{'|'.join(_OUTLET_KEYS)})\s*:\s*(\S.{{1,80}})$", re.I)
 
 
 def _meta_content(soup: object, *selectors: tuple[str, str]) -> str | None:

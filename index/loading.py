@@ -208,7 +208,7 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     date_stated = dating.stated
     by_line = by_line if found.byline and by_line and found.byline in by_line.quote else None
     outlet = dating.outlet
-    out_line = out_line if outlet and out_line and outlet in out_line.quote else None
+    out_line = out_line if outlet and out_line and outlet in out_line.quote else dating.outlet_stated
     if kind == "html_meta":
         text, meta = with_page_metadata(text, author, None if date_stated else dating.iso, outlet)
         if meta is not None:

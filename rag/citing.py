@@ -170,14 +170,39 @@ def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) 
     return Citation.quoting(n, source, quote, source.start_char + rel_start, line, score)
 
 
-def _figures(quote: str) -> list[tuple[str, str, set[str]]]:
-    """(as written, normalised value, terms within four words) for each figure in a quote."""
+def _figures(quote: str) -> list[tuple[str, str, set[str], frozenset[str]]]:
+    """(as written, normalised value, terms within four words, what it counts) for each figure in a quote."""
     out = []
     for value, (start, end) in amount_spans(quote):
         around = words_around(quote, start, end)
         context = {term(w) for w in around if w not in STOPWORDS and w.isalpha() and len(w) > 2}
-        out.append((quote[start:end], value, context))
+        out.append((quote[start:end], value, context, _counted(quote, end)))
     return out
+
+
+def _counted(quote: str, end: int) -> frozenset[str]:
+    """What a figure counts: the content words of the four after it, up to a clause mark, names skipped
+    ("1,000 military soldiers" -> soldier, military; "5,000 probable or confirmed monkeypox cases" -> …,
+    monkeypox); none when a clause mark comes first ("Brandvoll, 52, has …")."""
+    out = set()
+    for token in re.findall(r"[A-Za-z][\w’'-]*(?:\.[A-Z]\.?)*|[,;:()]|\.(?!\w)", quote[end : end + 60])[:4]:
+        if not token[0].isalnum():
+            break
+        if token.islower() and token.isalpha() and token not in STOPWORDS:
+            out.add(term(token))
+    return frozenset(out)
+
+
+def _same_thing(a: tuple[set[str], frozenset[str]], b: tuple[set[str], frozenset[str]]) -> bool:
+    """Two figures count the same thing: the words after them share one ("1,200 households" and "2,100
+    hectares" do not); where one has none, the other's are among the words around it ("Brandvoll, 52," and "46
+    homes" do not); where neither has, they share a word around them."""
+    (xa, ua), (xb, ub) = a, b
+    if ua and ub:
+        return bool(ua & ub)
+    if ua or ub:
+        return bool((ua or ub) & (xb if ua else xa))
+    return bool(xa & xb)
 
 
 def _comparable(a: str, b: str) -> bool:
@@ -189,12 +214,14 @@ def _comparable(a: str, b: str) -> bool:
 
 
 def conflicts(citations: Sequence[Citation]) -> str | None:
-    """A note when two files give different figures for the same thing (shared words around the figure)."""
-    figures = [(cit, raw, value, ctx) for cit in citations for raw, value, ctx in _figures(cit.quote)]
+    """A note when two files give different figures for the same thing (``_same_thing``: "1,200 households" and
+    "2,100 hectares" are not; nor an age and a count of homes)."""
+    figures = [(cit, raw, value, (ctx, unit)) for cit in citations for raw, value, ctx, unit in _figures(cit.quote)]
     notes: list[str] = []
     for i, (ca, ra, va, xa) in enumerate(figures):
         for cb, rb, vb, xb in figures[i + 1 :]:
-            if ca.file != cb.file and _comparable(va, vb) and xa & xb and ra.startswith("$") == rb.startswith("$"):
+            same_currency = ra.startswith("$") == rb.startswith("$")
+            if ca.file != cb.file and _comparable(va, vb) and _same_thing(xa, xb) and same_currency:
                 notes.append(f"{ra} [{ca.n}] vs {rb} [{cb.n}]")
     if not notes:
         return None

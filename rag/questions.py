@@ -17,10 +17,8 @@ from functools import lru_cache
 
 from rag.conversation import CONTEXT_MARK, context_of, main_question, rewrite
 from rag.text import (
-    CALENDAR_WORDS,
     NUMBER_WORDS,
     STOPWORDS,
-    YEAR_PATTERN,
     YEAR_RE,
     name_phrases,
     split_sentences,
@@ -81,7 +79,8 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
                "envoy", "chancellor", "premier"), frozenset({PERSON})),
     ("which", ("year", "years", "date", "month", "day", "decade", "century", "season", "week"),
      frozenset({DATE})),
-    ("which", ("percentage", "percent", "share", "proportion", "rate", "turnout"), frozenset({PERCENT, CARDINAL})),
+    ("which", ("percentage", "percent", "share", "proportion"), frozenset({PERCENT})),
+    ("which", ("rate", "turnout"), frozenset({PERCENT, CARDINAL})),
     ("which", ("price", "cost", "fine", "fee", "salary", "wage", "budget"), frozenset({MONEY})),
     ("which", ("amount", "sum", "value"), frozenset({MONEY, CARDINAL})),
     ("which", ("number", "total", "count", "figure"), frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})),
@@ -225,7 +224,7 @@ def author_of_subject(question: str) -> str | None:
 _ARTICLE = (
     r"(?:the|this|that|an?) (?:(?!(?:about|on|of|in|for|to|by|from|with)\b)[\w-]+ ){0,3}?(?:article|story|report|piece"
     r"|column|op-ed|feature|post|review|document|release|bulletin|interview|editorial|profile|obituary|commentary"
-    r"|essay)s?\b"
+    r"|essay|correction)s?\b"
 )
 _LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about|from|in)\b", re.I)
 _META = (
@@ -505,6 +504,13 @@ def asks_for_a_moment(labels: frozenset[str]) -> bool:
     return bool(labels) and labels <= TIMESPAN
 
 
+_ASKS_AN_AGE = re.compile(r"\bhow old\b", re.I)
+
+
+def asks_for_an_age(question: str) -> bool:
+    return bool(_ASKS_AN_AGE.search(asked_sentence(main_question(question))))
+
+
 _ASKS_A_DURATION = re.compile(r"\bhow long\b", re.I)
 
 
@@ -514,12 +520,10 @@ def asks_for_a_duration(question: str) -> bool:
 
 
 def states_a_duration(text: str) -> bool:
-    """ "about 40 years", "three and a half hours", "2:17:42"; not "2025", "night" or "last Tuesday"."""
+    """ "about 40 years", "three and a half hours", "2:17:42"; not "2025", "night", "last Tuesday" or "61"."""
     if span_of_time(text):
         return True
-    lowered = text.lower()
-    has_year = re.search(rf"\b{YEAR_PATTERN}\b", lowered)
-    return bool(re.search(r"\d", lowered)) and not has_year and not (CALENDAR_WORDS & set(words(lowered)))
+    return bool(re.search(r"\d:\d\d", text))  # a clock-style time; a bare number ("61") states no span
 
 
 def span_of_time(text: str) -> bool:

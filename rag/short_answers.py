@@ -47,6 +47,7 @@ from rag.questions import (
     asks_for_a_moment,
     asks_for_a_span,
     asks_for_a_unit,
+    asks_for_an_age,
     asks_for_several,
     asks_where,
     dimension_of,
@@ -272,6 +273,8 @@ def _typed(
     asked = content_terms(info.text)
     span_asked = asks_for_a_span(info.text)
     duration_asked = asks_for_a_duration(info.text)
+    age_asked = asks_for_an_age(info.text)
+    where_asked = asks_where(info.text) and info.labels <= PLACE
     moment_asked = asks_for_a_moment(info.labels)
     dimension = asked_dimension(info.text)
     unit_asked = asks_for_a_unit(info.text)
@@ -305,6 +308,12 @@ def _typed(
             continue  # "14 kilograms" does not say how far
         if label == "CARDINAL" and unit_asked and dimension_of(text) is None:
             continue  # "about 90,000" says no width
+        if label in {"MONEY", "PERCENT"} and unit_asked:
+            continue  # "549 euros" weighs nothing
+        if label in FIGURE | TIMESPAN and age_asked and not _an_age(text):
+            continue  # "need at least one partner" says no age; "47" or "47-year-old" does
+        if where_asked and label not in PLACE and _POSSESSOR.match(source.text, e.end):
+            continue  # "made at Lumora's factory in Ostrava": the company owning it is not the place
         after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
         if _not_an_answer(text, label, after, modified):
             continue
@@ -408,7 +417,7 @@ def entity_candidates(
             by_name = bool(
                 info.labels
                 and (
-                    kind & {term(w) for w in words(text)}
+                    kind & {term(w) for w in _ends(words(text))}
                     or (label in NAMES and _kind_before(source.text[: ent.start], kind))
                 )
             )
@@ -497,6 +506,20 @@ def _owns_a_person(text: str, end: int) -> bool:
 
 
 _POSSESSOR_ASKED = re.compile(r"\bwhose\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s?\s", re.I)
+
+
+def _ends(tokens: list[str]) -> list[str]:
+    """A name's first and last word, a number after it aside: where its kind word stands ("Calder Bridge",
+    "River Aldon", "Air Base 101"); a kind word inside it names a part ("Tarn County Fire Service" is no
+    county)."""
+    while len(tokens) > 1 and tokens[-1].isdigit():
+        tokens = tokens[:-1]
+    return tokens[:1] + tokens[-1:]
+
+
+def _an_age(text: str) -> bool:
+    """How news writes an age: a number ("47"), "47-year-old", "47 years old"."""
+    return bool(re.fullmatch(r"(?:aged\s+)?\d{1,3}", text.strip())) or span_of_time(text)
 
 
 def _since(text: str, start: int) -> bool:

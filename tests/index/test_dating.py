@@ -197,3 +197,15 @@ def test_where_the_date_is_stated(tmp_path: Path) -> None:
     assert raw.splitlines()[stated.line - 1] == stated.quote
     assert raw[stated.start_char : stated.start_char + len(stated.quote)] == stated.quote
     assert article.text.splitlines()[stated.line - 1] == ""  # the front matter is not text: blanked in place
+
+
+def test_a_source_line_under_the_date_names_the_outlet_and_is_where_it_is_stated() -> None:
+    text = (
+        "Harbour Party wins the Veltby election\n\nBy Henrike Dass\nOctober 5, 2026\nSource: Veltby Evening Post\n\n"
+        "The Harbour Party won the Veltby regional election on Sunday with 31.4 percent of the vote.\n"
+    )
+    found = header_line(text)
+    assert found.published == date(2026, 10, 5) and found.byline == "Henrike Dass"
+    assert found.outlet == "Veltby Evening Post"
+    assert found.outlet_stated is not None and found.outlet_stated.line == 5
+    assert text[found.outlet_stated.start_char :].startswith("Source: Veltby Evening Post")

@@ -88,3 +88,27 @@ def test_a_quoted_sentence_is_cited_without_embedding_sentence_pairs(tiny_corpus
     assert pairs and [c.quote for c in checked.citations] == [quoted] and checked.citations[0].support_score == 1.0
     assert not asked_for_quote & pairs  # fully supported by one sentence: no pair embedded
     assert set(asked) & pairs  # a claim no single sentence fully supports is checked against pairs too
+
+
+def _quoted(n: int, file: str, quote: str):
+    from rag.models import Citation
+
+    return Citation(
+        n=n, file=file, path=file, title="", start_line=1, end_line=1, quote=quote, quote_start_char=0,
+        quote_end_char=len(quote), content_hash=file, support_score=1.0,
+    )  # fmt: skip
+
+
+def test_figures_conflict_only_when_they_count_the_same_thing() -> None:
+    early = _quoted(1, "a.txt", "The fire forced 1,200 households from their homes near Tarnby.")
+    later = _quoted(2, "b.txt", "The fire has burned 2,100 hectares of forest near Tarnby.")
+    assert conflicts([early, later]) is None  # households are not hectares
+    age = _quoted(1, "a.txt", "Chief Ilse Varn, 52, said the fire near Tarnby was the worst she had seen.")
+    homes = _quoted(2, "b.txt", "The fire near Tarnby destroyed 46 homes, the chief said.")
+    assert conflicts([age, homes]) is None  # an age is no count of homes
+    more = _quoted(2, "b.txt", "By Friday 2,900 households near Tarnby had been told to leave.")
+    note = conflicts([early, more])
+    assert note is not None and "1,200 [1] vs 2,900 [2]" in note
+    soldiers = _quoted(1, "a.txt", "It is estimated there were 1,100 US soldiers stationed in Velmar.")
+    others = _quoted(2, "b.txt", "Velmar ordered its approximately 1,000 military soldiers out.")
+    assert conflicts([soldiers, others]) is not None

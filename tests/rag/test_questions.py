@@ -348,3 +348,9 @@ def test_metadata_wordings_journalists_use() -> None:
 def test_who_is_a_named_person_asks_what_they_are_not_an_entity() -> None:
     assert expected_labels("Who is Halvar Mens?") == frozenset()
     assert expected_labels("Who is the chief executive of Quennel?") != frozenset()
+
+
+def test_a_correction_is_an_article_its_date_is_asked_of() -> None:
+    from rag.questions import MetaKind, meta_kind
+
+    assert meta_kind("When was the correction published?") is MetaKind.PUBLISHED

@@ -422,3 +422,25 @@ def test_a_name_whose_relative_or_aide_is_meant_is_no_answer_its_owner_of_a_thin
     assert _picked(founded, spans, "Whose mother founded Corvell?") == "Benn"
     menu = "Tavo's new menu is the biggest change in the chain's history."
     assert _picked(menu, [("Tavo", "ORG")], "Which chain launched a new menu?") == "Tavo"
+
+
+def test_each_measure_in_its_own_kind() -> None:
+    assert analyse("What share of the vote did the Civic Union get?").labels == frozenset({"PERCENT"})
+    trial = "Corvin Ash, 61, was sentenced to nine years in prison on Monday."
+    spans = [("Corvin Ash", "PERSON"), ("61", "DATE"), ("nine years", "DATE"), ("Monday", "DATE")]
+    assert _picked(trial, spans, "How long was Corvin Ash sentenced to?") == "nine years"
+    tablet = "The Quill S tablet costs 549 euros and weighs 480 grams."
+    spans = [("Quill S", "PRODUCT"), ("549 euros", "MONEY"), ("480 grams", "QUANTITY")]
+    assert _picked(tablet, spans, "How much does the Quill S weigh?") == "480 grams"
+    owner = "Odile Fram, 47, said the dairy would need at least one partner."
+    spans = [("Odile Fram", "PERSON"), ("47", "DATE"), ("at least one", "CARDINAL")]
+    assert _picked(owner, spans, "How old is Odile Fram?") == "47"
+
+
+def test_where_takes_no_company_owning_the_place_and_a_kind_word_inside_a_name_names_no_kind() -> None:
+    made = "The Quill S will be made at Lumera's factory in Ostrava Nova from May."
+    spans = [("Quill S", "PRODUCT"), ("Lumera", "ORG"), ("Ostrava Nova", "GPE"), ("May", "DATE")]
+    assert _picked(made, spans, "Where will the Quill S be made?") == "Ostrava Nova"
+    crews = "The Tarn County Fire Service sent crews from Wexby County on Sunday."
+    spans = [("The Tarn County Fire Service", "ORG"), ("Wexby County", "GPE"), ("Sunday", "DATE")]
+    assert _picked(crews, spans, "Which county sent crews?") == "Wexby County"
