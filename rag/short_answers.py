@@ -510,7 +510,7 @@ _POSSESSOR_ASKED = re.compile(r"\bwhose\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?
 
 def _ends(tokens: list[str]) -> list[str]:
     """A name's first and last word, a number after it aside: where its kind word stands ("Calder Bridge",
-    "River Aldon", "Air Base 101"); a kind word inside it names a part ("Tarn County Fire Service" is no
+    "River Aldon", "Gate 12"); a kind word inside it names a part ("Tarn County Fire Service" is no
     county)."""
     while len(tokens) > 1 and tokens[-1].isdigit():
         tokens = tokens[:-1]
