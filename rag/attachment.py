@@ -28,7 +28,7 @@ from rag.conversation import main_question
 from rag.models import Entity
 from rag.questions import FIGURE, TIMESPAN, QuestionInfo, asked_sentence, counted_words
 from rag.text import STOPWORDS, WORD_RE, question_name_tokens, snowball, words
-from rag.word_forms import can_be_verb
+from rag.word_forms import can_be_verb, irregular_forms
 
 # Cosine between two single words' vectors from which they count as the same focus word: inflections and
 # near synonyms score 0.8-0.9 with the bundled model ("troops"/"soldiers" 0.89, "withdrawal"/"withdrawn"
@@ -48,6 +48,11 @@ def stem(word: str) -> str:
     return snowball().stemWord(word.lower())
 
 
+def _lemma_stem(word: str) -> str:
+    """The stem of a word's lemma: an irregular form meets its base ("broke" and "break", "won" and "wins")."""
+    return stem(irregular_forms().get(word.lower(), word))
+
+
 @dataclass(frozen=True)
 class Focus:
     """The words an answer's figure or date must stand next to, and the names the question itself holds."""
@@ -57,7 +62,7 @@ class Focus:
 
     @property
     def stems(self) -> frozenset[str]:
-        return frozenset(stem(w) for w in self.words)
+        return frozenset(_lemma_stem(w) for w in self.words)
 
 
 def focus_of(question: str, terms: Sequence[str]) -> Focus:
@@ -76,7 +81,7 @@ class Matcher:
 
     def matching(self, tokens: Sequence[str]) -> list[bool]:
         """For each token, whether it is a focus word."""
-        out = [stem(t) in self.stems for t in tokens]
+        out = [_lemma_stem(t) in self.stems for t in tokens]
         if self.vectors is None or not self.focus.words:
             return out
         unsure = [i for i, t in enumerate(tokens) if not out[i] and _comparable(t)]

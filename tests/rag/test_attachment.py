@@ -153,3 +153,10 @@ def test_a_figure_counts_what_its_clause_opens_with_not_what_the_next_clause_nam
     assert _attached(text, spans, "1.9 million", question, ["visits"])
     later = "The libraries were busy, and the council counted 1.9 million in all."
     assert not _attached(later, [("1.9 million", "CARDINAL")], "1.9 million", question, ["visits"])
+
+
+def test_an_irregular_form_meets_its_base() -> None:
+    from rag.attachment import Matcher, focus_of
+
+    matcher = Matcher(focus_of("When did the Orlen fire break out?", ["break"]), None)
+    assert matcher.matching(["broke", "fire", "broken"]) == [True, False, True]
