@@ -213,6 +213,12 @@ def _comparable(a: str, b: str) -> bool:
     return x != y and x > 0 and y > 0 and max(x, y) / min(x, y) <= 2.5
 
 
+def dated(cit: Citation, other: Citation) -> str:
+    """ " (2026-07-14)" after a value when its article and the other's are dated differently: an evolving story's
+    figures change, and which is newer is what a reader weighs first."""
+    return f" ({cit.published})" if cit.published and other.published and cit.published != other.published else ""
+
+
 def conflicts(citations: Sequence[Citation]) -> str | None:
     """A note when two files give different figures for the same thing (``_same_thing``: "1,200 households" and
     "2,100 hectares" are not; nor an age and a count of homes)."""
@@ -222,7 +228,7 @@ def conflicts(citations: Sequence[Citation]) -> str | None:
         for cb, rb, vb, xb in figures[i + 1 :]:
             same_currency = ra.startswith("$") == rb.startswith("$")
             if ca.file != cb.file and _comparable(va, vb) and _same_thing(xa, xb) and same_currency:
-                notes.append(f"{ra} [{ca.n}] vs {rb} [{cb.n}]")
+                notes.append(f"{ra} [{ca.n}]{dated(ca, cb)} vs {rb} [{cb.n}]{dated(cb, ca)}")
     if not notes:
         return None
     return f"{prompts.CONFLICT_LEAD} " + "; ".join(dict.fromkeys(notes)) + "."

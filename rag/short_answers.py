@@ -29,6 +29,7 @@ from index.entities import within
 from rag import prompts
 from rag.answer_ranking import names_the_subject, proximity, topic_terms
 from rag.attachment import Matcher, WordVectors, attached, event_matcher, focus_matcher
+from rag.citing import dated
 from rag.conversation import is_demonym
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
@@ -720,7 +721,7 @@ def entity_conflicts(info: QuestionInfo, citations: Sequence[Citation], sources:
         for cb, tb, xb in slots[i + 1 :]:
             different = ta.lower() not in cb.quote.lower() and tb.lower() not in ca.quote.lower()
             if ca.file != cb.file and different and xa & xb:
-                notes.append(f"{ta} [{ca.n}] vs {tb} [{cb.n}]")
+                notes.append(f"{ta} [{ca.n}]{dated(ca, cb)} vs {tb} [{cb.n}]{dated(cb, ca)}")
     if not notes:
         return None
     return f"{prompts.DISAGREE_LEAD} " + "; ".join(dict.fromkeys(notes)) + "."

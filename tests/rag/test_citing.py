@@ -112,3 +112,14 @@ def test_figures_conflict_only_when_they_count_the_same_thing() -> None:
     soldiers = _quoted(1, "a.txt", "It is estimated there were 1,100 US soldiers stationed in Velmar.")
     others = _quoted(2, "b.txt", "Velmar ordered its approximately 1,000 military soldiers out.")
     assert conflicts([soldiers, others]) is not None
+
+
+def test_differing_figures_of_differently_dated_articles_carry_their_dates() -> None:
+    early = _quoted(1, "a.txt", "The fire forced 1,200 households from their homes near Tarnby.").model_copy(
+        update={"published": "2026-07-14"}
+    )
+    later = _quoted(2, "b.txt", "By Friday 2,900 households near Tarnby had been told to leave.").model_copy(
+        update={"published": "2026-07-17"}
+    )
+    note = conflicts([early, later])
+    assert note is not None and "1,200 [1] (2026-07-14) vs 2,900 [2] (2026-07-17)" in note
