@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from rag import prompts
 from rag.citing import conflicts, verify
 from rag.conversation import context_of, strip_instructions
+from rag.corrections import correction_note
 from rag.dates import for_question
 from rag.embeddings import Embedder
 from rag.generator import Generator, Source
@@ -125,19 +126,27 @@ def stream_answer(
     short = short_answer(
         info, checked.citations, sources, context_of(standalone), embedder, settings.short_answer_min_confidence
     )
+    citations = checked.citations
+    correction = correction_note(short, citations, sources)
+    if correction is not None:
+        # A figure a read correction notice retracts is not shown in bold; the notice's correction is quoted.
+        short = None if short is not None and short.label != "DATE" else short
+        note, added = correction
+        answer_text = f"{answer_text}\n\n{note}"
+        citations = [*citations, *added]
     if short is not None:
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     # Differing figures matter to a question that asks for a figure or for no kind of thing; beside "Where is
     # the plant?" they are noise ("14 vs 31" batches).
     figures = conflicts(checked.citations) if not info.labels or info.labels & FIGURE else None
-    for note in (figures, entity_conflicts(info, checked.citations, sources)):
-        if note and note.split(":")[0] not in answer_text:
-            answer_text = f"{answer_text}\n\n{note}"
+    for extra in (figures, entity_conflicts(info, checked.citations, sources)):
+        if extra and extra.split(":")[0] not in answer_text:
+            answer_text = f"{answer_text}\n\n{extra}"
     yield finish(
         answer_text,
         False,
         short_answer=short,
-        citations=checked.citations,
+        citations=citations,
         unsupported_sentences=checked.unsupported,
     )
 

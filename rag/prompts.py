@@ -18,6 +18,7 @@ OLLAMA_HINT = "For written answers start Ollama (`ollama serve`, `ollama pull MO
 
 CONFLICT_LEAD = "The sources give different figures:"
 DISAGREE_LEAD = "The sources disagree:"
+CORRECTION_LEAD = "A correction notice"
 
 SYSTEM_PROMPT = f"""You are a careful research assistant for journalists. You answer questions using ONLY the
 numbered news sources supplied in the user message.
