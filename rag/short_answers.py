@@ -515,6 +515,8 @@ def _ends(tokens: list[str]) -> list[str]:
     county)."""
     while len(tokens) > 1 and tokens[-1].isdigit():
         tokens = tokens[:-1]
+    if len(tokens) > 1 and tokens[0] in ("the", "a", "an"):
+        tokens = tokens[1:]  # "the Journal of Learning Policy"
     return tokens[:1] + tokens[-1:]
 
 
