@@ -444,6 +444,6 @@ def test_where_takes_no_company_owning_the_place_and_a_kind_word_inside_a_name_n
     crews = "The Tarn County Fire Service sent crews from Wexby County on Sunday."
     spans = [("The Tarn County Fire Service", "ORG"), ("Wexby County", "GPE"), ("Sunday", "DATE")]
     assert _picked(crews, spans, "Which county sent crews?") == "Wexby County"
-    study = "The study was published in the Journal of School Policy, not in the Ostmark Gazette."
-    spans = [("the Journal of School Policy", "ORG"), ("the Ostmark Gazette", "ORG")]
+    study = "The Ostmark Gazette reported that the study was published in the Journal of School Policy."
+    spans = [("The Ostmark Gazette", "ORG"), ("the Journal of School Policy", "ORG")]
     assert _picked(study, spans, "In which journal was the study published?") == "the Journal of School Policy"
