@@ -366,6 +366,7 @@ class EntityCandidate:
     # In a quote of several clauses (split at semicolons), whether its clause holds a topic word of the question;
     # None in a quote of one clause.
     in_asked_clause: bool | None = None
+    clause_topic: int | None = None  # how many topic words that clause holds ("71 percent of parents were satisfied")
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
     by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
     dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
@@ -402,6 +403,7 @@ def entity_candidates(
     located: set[str] = set()
     topic = topic_terms(info.text) - kind  # "which judge dissented?": the clause must hold "dissented"
     clause_asked: dict[str, bool | None] = {}
+    clause_topics: dict[str, int | None] = {}
     role = holder_word(info.text)
     beside: set[str] = set()
     change = asks_for_a_change(info.text)
@@ -455,6 +457,7 @@ def entity_candidates(
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
                 clause_asked[key] = column if row else _in_asked_clause(cit, source, ent, topic)
+                clause_topics[key] = None if row else _clause_topic(cit, source, ent, topic)
             order += 1
     out = []
     lowered = [(s.text.lower(), s.title.lower()) for s in sources]
@@ -480,7 +483,14 @@ def entity_candidates(
         answer = ShortAnswer(text=text, citation=cit.n, label=label)
         out.append(
             EntityCandidate(
-                answer, features, key in located, clause_asked[key], key in beside, key in amounts, key in dating
+                answer,
+                features,
+                key in located,
+                clause_asked[key],
+                clause_topics[key],
+                key in beside,
+                key in amounts,
+                key in dating,
             )
         )
     if head and vectors is not None and out:
@@ -529,17 +539,30 @@ def _since(text: str, start: int) -> bool:
     return words(text[max(0, start - 12) : start].lower())[-1:] == ["since"]
 
 
+# Where one independent clause of a sentence ends and another begins: a semicolon, or a comma before a
+# coordinating conjunction ("Teacher absence fell by 23 percent, and 71 percent of parents were satisfied").
+_CLAUSES = re.compile(r";|,\s+(?:and|but|while|whereas|yet)\s")
+
+
 def _in_asked_clause(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> bool | None:
-    """Whether the semicolon-separated clause of the quote that holds the entity has a topic word of the
-    question; None when the quote is one clause."""
+    """Whether the independent clause of the quote that holds the entity has a topic word of the question;
+    None when the quote is one clause."""
+    found = _clause_topic(cit, source, ent, topic)
+    return None if found is None else found > 0
+
+
+def _clause_topic(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> int | None:
+    """How many of the question's topic words the independent clause holding the entity has; None when the
+    quote is one clause."""
     lo, hi = _quote_span(cit, source)
     quote = source.text[lo:hi]
-    if ";" not in quote or not topic:
+    marks = list(_CLAUSES.finditer(quote))
+    if not marks or not topic:
         return None
     at = ent.start - lo
-    start = quote.rfind(";", 0, at) + 1
-    end = quote.find(";", at)
-    return bool(topic & content_terms(quote[start : end if end >= 0 else len(quote)]))
+    start = max((m.end() for m in marks if m.end() <= at), default=0)
+    end = min((m.start() for m in marks if m.start() >= at), default=len(quote))
+    return len(topic & content_terms(quote[start:end]))
 
 
 def _kind_before(before: str, kind: set[str]) -> bool:
@@ -686,6 +709,12 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     if found and found[0].in_asked_clause is False:
         # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
         return _in_first_quote(found, lambda c: bool(c.in_asked_clause)) or 0
+    if found and found[0].clause_topic is not None:
+        # "Absence fell by 23 percent at the four-day schools, and 71 percent of parents were satisfied": the
+        # clause holding more of "What percentage of parents were satisfied with the four-day week?" asks.
+        most = max(c.clause_topic or 0 for c in found if c.answer.citation == found[0].answer.citation)
+        if most > found[0].clause_topic:
+            return _in_first_quote(found, lambda c: c.clause_topic == most) or 0
     return 0
 
 

@@ -447,3 +447,10 @@ def test_where_takes_no_company_owning_the_place_and_a_kind_word_inside_a_name_n
     study = "The Ostmark Gazette reported that the study was published in the Journal of School Policy."
     spans = [("The Ostmark Gazette", "ORG"), ("the Journal of School Policy", "ORG")]
     assert _picked(study, spans, "In which journal was the study published?") == "the Journal of School Policy"
+
+
+def test_of_two_joined_clauses_the_one_holding_more_of_the_question_answers() -> None:
+    text = "Teacher absence fell by 23 percent at the four-day schools, and 71 percent of parents were satisfied."
+    spans = [("23 percent", "PERCENT"), ("four-day", "DATE"), ("71 percent", "PERCENT")]
+    assert _picked(text, spans, "What percentage of parents were satisfied with the four-day week?") == "71 percent"
+    assert _picked(text, spans, "By how much did teacher absence fall at the four-day schools?") == "23 percent"
