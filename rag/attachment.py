@@ -154,7 +154,7 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         # 2026 and the berths should open in 2028": 2026 dates the beginning, not the opening).
         end = _span_between(_NEW_SUBJECT, text, ent)[1]
         near = [t for t in near if t[2] <= end]
-        lo, hi = _clause(text, ent)
+        lo, hi = clause_of(text, ent)
         hi = min(hi, end)
         near += [
             t for t in tokens if lo <= t[1] and t[2] <= hi and t not in near and (t[2] <= ent.start or t[1] >= ent.end)
@@ -162,7 +162,7 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
     else:
         # A figure counts what its clause opens with, however far ("Visits to the libraries rose 18 percent
         # last year to 1.9 million"), not what the next clause names.
-        lo = _clause(text, ent)[0]
+        lo = clause_of(text, ent)[0]
         near += [t for t in tokens if lo <= t[1] and t[2] <= ent.start and t not in near]
     hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
     if not hits:
@@ -196,10 +196,10 @@ _NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|
 
 def clause_before(text: str, ent: Entity) -> str:
     """The words of ``ent``'s clause before it: what a figure counts may open the clause."""
-    return text[_clause(text, ent)[0] : ent.start]
+    return text[clause_of(text, ent)[0] : ent.start]
 
 
-def _clause(text: str, ent: Entity) -> tuple[int, int]:
+def clause_of(text: str, ent: Entity) -> tuple[int, int]:
     """The span of the clause ``ent`` stands in: between the clause marks around it."""
     return _span_between(_CLAUSE_MARK, text, ent)
 

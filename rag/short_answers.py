@@ -28,9 +28,9 @@ from pathlib import Path
 from index.entities import within
 from rag import prompts
 from rag.answer_ranking import names_the_subject, proximity, topic_terms
-from rag.attachment import Matcher, WordVectors, attached, event_matcher, focus_matcher
+from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher
 from rag.citing import dated
-from rag.conversation import is_demonym
+from rag.conversation import is_demonym, main_question
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
@@ -43,6 +43,7 @@ from rag.questions import (
     TIMESPAN,
     QuestionInfo,
     asked_dimension,
+    asked_sentence,
     asks_for_a_change,
     asks_for_a_duration,
     asks_for_a_moment,
@@ -367,6 +368,9 @@ class EntityCandidate:
     # None in a quote of one clause.
     in_asked_clause: bool | None = None
     clause_topic: int | None = None  # how many topic words that clause holds ("71 percent of parents were satisfied")
+    # For a figure, whether the comma-delimited clause holding it names what the question names ("ahead of the
+    # Civic Union on 27.9 percent"); None when the question names nothing the quote holds.
+    clause_named: bool | None = None
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
     by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
     dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
@@ -404,6 +408,10 @@ def entity_candidates(
     topic = topic_terms(info.text) - kind  # "which judge dissented?": the clause must hold "dissented"
     clause_asked: dict[str, bool | None] = {}
     clause_topics: dict[str, int | None] = {}
+    clause_names: dict[str, bool | None] = {}
+    # The names of the sentence that asks, not of the statements that set its scene ("President X announced …
+    # Which group did he lead?").
+    own = question_name_tokens(asked_sentence(main_question(info.text)))
     role = holder_word(info.text)
     beside: set[str] = set()
     change = asks_for_a_change(info.text)
@@ -458,6 +466,7 @@ def entity_candidates(
                 found[key] = (i, order, text, label, by_name)
                 clause_asked[key] = column if row else _in_asked_clause(cit, source, ent, topic)
                 clause_topics[key] = None if row else _clause_topic(cit, source, ent, topic)
+                clause_names[key] = None if row or label not in FIGURE else _clause_named(cit, source, ent, own)
             order += 1
     out = []
     lowered = [(s.text.lower(), s.title.lower()) for s in sources]
@@ -488,6 +497,7 @@ def entity_candidates(
                 key in located,
                 clause_asked[key],
                 clause_topics[key],
+                clause_names[key],
                 key in beside,
                 key in amounts,
                 key in dating,
@@ -549,6 +559,18 @@ def _in_asked_clause(cit: Citation, source: Source, ent: Entity, topic: frozense
     None when the quote is one clause."""
     found = _clause_topic(cit, source, ent, topic)
     return None if found is None else found > 0
+
+
+def _clause_named(cit: Citation, source: Source, ent: Entity, own: frozenset[str] | set[str]) -> bool | None:
+    """Whether the comma-delimited clause of the quote holding the entity names one of the question's names;
+    None when the quote names none of them."""
+    lo, hi = _quote_span(cit, source)
+    quote = source.text[lo:hi]
+    if not own or not own & set(words(quote)):
+        return None
+    mine = Entity(start=ent.start - lo, end=ent.end - lo, label=ent.label)
+    start, end = clause_of(quote, mine)
+    return bool(own & set(words(quote[start:end])))
 
 
 def _clause_topic(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> int | None:
@@ -709,6 +731,12 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     if found and found[0].in_asked_clause is False:
         # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
         return _in_first_quote(found, lambda c: bool(c.in_asked_clause)) or 0
+    if found and found[0].clause_named is False:
+        # "… won with 31.4 percent of the vote, ahead of the Civic Union on 27.9 percent": the value in the
+        # clause that names what the question names.
+        named_clause = _in_first_quote(found, lambda c: bool(c.clause_named))
+        if named_clause is not None:
+            return named_clause
     if found and found[0].clause_topic is not None:
         # "Absence fell by 23 percent at the four-day schools, and 71 percent of parents were satisfied": the
         # clause holding more of "What percentage of parents were satisfied with the four-day week?" asks.

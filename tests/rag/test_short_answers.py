@@ -454,3 +454,11 @@ def test_of_two_joined_clauses_the_one_holding_more_of_the_question_answers() ->
     spans = [("23 percent", "PERCENT"), ("four-day", "DATE"), ("71 percent", "PERCENT")]
     assert _picked(text, spans, "What percentage of parents were satisfied with the four-day week?") == "71 percent"
     assert _picked(text, spans, "By how much did teacher absence fall at the four-day schools?") == "23 percent"
+
+
+def test_a_figure_in_the_clause_that_names_the_asked_subject_answers() -> None:
+    text = "The Harbour Party won with 31.4 percent of the vote, ahead of the Civic Union on 27.9 percent."
+    spans = [("The Harbour Party", "ORG"), ("31.4 percent", "PERCENT"), ("the Civic Union", "ORG"),
+             ("27.9 percent", "PERCENT")]  # fmt: skip
+    assert _picked(text, spans, "What share of the vote did the Civic Union get?") == "27.9 percent"
+    assert _picked(text, spans, "What share of the vote did the Harbour Party get?") == "31.4 percent"
