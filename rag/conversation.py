@@ -103,8 +103,11 @@ def _answer_things(previous_question: str, previous_answer: str, exclude: set[st
     that the question did not already hold ("Which news agency …?" -> "Wirefeed")."""
     if not _ASKS_FOR_A_THING.match(previous_question):
         return []
-    first = previous_answer.split("[1]", 1)[0]
     asked = {t for n in name_phrases(previous_question) for t in n.lower().split()}
+    short = _short_value(previous_answer)
+    if short and short[:1].isupper() and not set(short.lower().split()) <= asked:
+        return [short]  # the value the answer opens with is what was asked for, whatever words stand beside it
+    first = previous_answer.split("[1]", 1)[0]
     found = [
         n
         for n in name_phrases(first)

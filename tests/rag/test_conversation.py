@@ -223,3 +223,12 @@ def test_they_after_a_who_answer_that_names_no_person_is_that_team() -> None:
     # A question word is no name: "Who coaches" never stands for "they".
     later = [*history, ("Who coaches them?", "Coach Ilse Marr said the crew trained for a year. [1]")]
     assert "Who coaches" not in rewrite("Which crew did they beat?", later).split("(")[0]
+
+
+def test_there_after_a_which_question_is_the_value_the_answer_opened_with() -> None:
+    answer = (
+        "Holm Bridge [2]. Residents were told to go to the shelter at the Marby sports hall on Quarry Lane. [1] "
+        "The village of Holm Bridge was added to the evacuation zone overnight, Chief Ilse Varn said. [2]"
+    )
+    history = [("Which village was added to the evacuation zone?", answer)]
+    assert rewrite("When were the orders there lifted?", history).startswith("When were the orders at Holm Bridge")
