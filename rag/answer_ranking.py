@@ -21,6 +21,7 @@ import numpy as np
 
 from index.entities import within
 from rag.conversation import context_of
+from rag.corrections import restates_the_error
 from rag.embeddings import Embedder
 from rag.logistic import Logistic
 from rag.models import Entity, Source
@@ -242,7 +243,7 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
     stated = {n for n in numbers(info.text) if not YEAR_RE.match(n)}
     found = [
         (src, s, row) for src in sources for s, row in table_sentences(src.text, src.table_header)
-        if _usable(s.text, src.title)
+        if _usable(s.text, src.title) and not restates_the_error(src, s.text)
     ]  # fmt: skip
     if not found:
         return []

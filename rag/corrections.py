@@ -26,6 +26,20 @@ def is_notice(source: Source) -> bool:
     return bool(_NOTICE_TITLE.match(source.title or "") or _NOTICE_TITLE.match(first))
 
 
+# A sentence of a notice that reports what the earlier article said ("An article published on July 17 said that 46
+# homes …"): it restates the error, so it is no evidence. General newsroom English.
+_RESTATES = re.compile(
+    r"\b(?:article|story|report|item|headline|caption|version)s?\b.*\b(?:said|stated|reported|misstated|"
+    r"gave|described|misidentified|referred)\b|\b(?:incorrectly|wrongly|mistakenly|erroneously)\b",
+    re.I,
+)
+
+
+def restates_the_error(source: Source, sentence: str) -> bool:
+    """A notice's sentence that reports the earlier, wrong text: never quoted as evidence."""
+    return is_notice(source) and bool(_RESTATES.search(sentence))
+
+
 def _values(text: str) -> set[str]:
     return {value for value, _ in amount_spans(text)}
 

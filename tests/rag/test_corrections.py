@@ -32,3 +32,8 @@ def test_without_a_notice_nothing_is_retracted(extractive_over) -> None:
     answer = extractive_over(articles).ask("How many homes were destroyed in Kasby?")
     assert prompts.CORRECTION_LEAD not in answer.answer
     assert answer.short_answer is not None and answer.short_answer.text == "46"
+
+
+def test_the_notice_sentence_restating_the_error_is_never_quoted(extractive_over) -> None:
+    answer = extractive_over(ARTICLES).ask("How many homes were destroyed in Kasby?")
+    assert not any(c.quote.startswith("An article published on July 17") for c in answer.citations)
