@@ -94,6 +94,9 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
      frozenset({WORK})),
     ("which", ("language",), frozenset({LANGUAGE})),
 )  # fmt: skip
+_PLACE_KINDS = frozenset(
+    h for phrase, heads, labels in ANSWER_TYPES if phrase == "which" and heads and labels & PLACE for h in heads
+)
 _WH_OPEN = re.compile(r"\b(?:which|what|(?:name|names|title) of)\b")
 _HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" and heads for h in heads)
 # Auxiliaries and modals: after "what"/"which" they mean the wh-word is the object ("What did the images
@@ -404,9 +407,20 @@ _ASKS_WHERE = re.compile(r"^\W*(?:where\b|(?:" + "|".join(sorted(LOCATIVE_PREPOS
 
 
 def follows_locative(before: str) -> bool:
-    """Whether the words before a mention end with a locative preposition, a determiner aside ("at the")."""
+    """Whether the words before a mention end with a locative preposition, a determiner aside ("at the"), or with
+    one and a place kind ("in the fishing town of", "near the village of")."""
     tail = [w for w in re.findall(r"[a-z]+", before[-40:].lower())[-3:] if w not in ("the", "a", "an")]
-    return bool(tail) and tail[-1] in LOCATIVE_PREPOSITIONS
+    if bool(tail) and tail[-1] in LOCATIVE_PREPOSITIONS:
+        return True
+    found = _PLACE_OF.search(before[-60:].lower())
+    return bool(found) and found.group(1) in _PLACE_KINDS
+
+
+# "in the fishing town of", "near the small village of": a locative preposition, a place kind, "of" (the kinds of
+# the answer-type table's place rows).
+_PLACE_OF = re.compile(
+    r"\b(?:" + "|".join(sorted(LOCATIVE_PREPOSITIONS)) + r")\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+of\s+$"
+)
 
 
 @lru_cache(maxsize=256)

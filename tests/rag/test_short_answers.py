@@ -462,3 +462,9 @@ def test_a_figure_in_the_clause_that_names_the_asked_subject_answers() -> None:
              ("27.9 percent", "PERCENT")]  # fmt: skip
     assert _picked(text, spans, "What share of the vote did the Civic Union get?") == "27.9 percent"
     assert _picked(text, spans, "What share of the vote did the Harbour Party get?") == "31.4 percent"
+
+
+def test_where_takes_a_name_a_place_kind_introduces() -> None:
+    text = "Born in the fishing town of Kessholm, Varn joined the fire service while studying at Orlund University."
+    spans = [("Kessholm", "ORG"), ("Varn", "PERSON"), ("Orlund University", "ORG")]
+    assert _picked(text, spans, "Where was Varn born?") == "Kessholm"
