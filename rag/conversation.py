@@ -11,7 +11,15 @@ import re
 from collections.abc import Mapping, Sequence
 
 from rag.pronoun_gender import Gender, gender_of_pronoun, genders
-from rag.text import QUESTION_WORDS, STOPWORDS, content_terms, could_be_person, name_phrases, people
+from rag.text import (
+    QUESTION_WORDS,
+    STOPWORDS,
+    content_terms,
+    could_be_person,
+    name_phrases,
+    people,
+    without_datelines,
+)
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -133,7 +141,8 @@ def _people_named(history: Sequence[tuple[str, str]], passages: Sequence[str] = 
     pronoun, None when the text gives none."""
     found: dict[str, None] = {}
     persons: set[str] = set()
-    for question, answer in history:
+    for question, raw_answer in history:
+        answer = without_datelines(raw_answer)
         named = people(question) + people(answer)
         if person := _answered_person(main_question(question), answer):
             named.append(person.lower())
@@ -185,6 +194,7 @@ def resolve_pronouns(
     the other one.
     """
     known_people = known_people or {}
+    previous_answer = without_datelines(previous_answer)  # "VARNOS, March 5 (Wirefeed) - …" names no antecedent
     answer_people = [p.title() for p in people(previous_answer)]
     question_people = [p.title() for p in people(previous_question)]
     # A name of the previous question that the conversation already knows as a person ("What did Mira Kessel
@@ -221,7 +231,10 @@ def resolve_pronouns(
         elif low in _THING:
             name = (from_answer or things or [None])[0]
         elif low in _GROUP:
-            name = groups[0] if groups else (answered_group or (things[0] if things else None))
+            # A name the conversation took for a person only because a "who" answered it, with no he or she
+            # ("Fenwick Rovers"), may be the team "they" stands for.
+            ungendered = [n for n in name_phrases(previous_question) if known_people.get(n.lower(), "") is None]
+            name = groups[0] if groups else (answered_group or (things or ungendered or [None])[0])
         else:
             return None
         if name and (low in {"his", "its", "their"} or possessive):

@@ -66,6 +66,7 @@ from rag.text import (
     ROLE_NOUNS,
     STOPWORDS,
     content_terms,
+    dateline_end,
     name_phrases,
     question_name_tokens,
     term,
@@ -285,10 +286,11 @@ def _typed(
     own = question_name_tokens(info.text)
     possessor_asked = bool(_POSSESSOR_ASKED.search(info.text))
     out = []
+    filed = lo + dateline_end(source.text[lo:hi])  # "VARNOS, March 5 (Wirefeed) - ": where it was filed
     for e in source.entities:
         text = entity_text(source.text, e)
         label = (labels or {}).get(text.lower(), e.label) if e.label in MEASURES else e.label
-        if (label not in info.labels and not any_label) or e.start < lo or e.end > hi:
+        if (label not in info.labels and not any_label) or e.start < filed or e.end > hi:
             continue
         if content_terms(text) <= asked or text.replace(".", "") in initials:
             continue

@@ -390,6 +390,25 @@ def people(sentence: str) -> list[str]:
     return list(found)
 
 
+# A wire story's dateline at the head of its first paragraph: "PORT MEREDAL, March 3 (Wirefeed) - ". Its names are
+# where and by whom the story was filed, not what it says: no answer, and no antecedent of a pronoun.
+_DATELINE = re.compile(
+    r"(?:^|(?<=[\].!?]\s)|(?<=\n))[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?,"
+    r"\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^()]{1,40}\)\s*)?(?:-|–|—|--)\s+"
+)
+
+
+def dateline_end(sentence: str) -> int:
+    """Where a wire dateline that opens ``sentence`` ends (0 without one)."""
+    found = _DATELINE.match(sentence)
+    return found.end() if found else 0
+
+
+def without_datelines(text: str) -> str:
+    """``text`` with every wire dateline that opens a sentence taken out."""
+    return _DATELINE.sub("", text)
+
+
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|sources?)\b|\byou are now\b|"
     r"\banswer every question\b|\bsystem prompt\b|^\W*system\s*:|\bcite this source\b|\bas an ai\b|"

@@ -232,3 +232,21 @@ def test_there_after_a_which_question_is_the_value_the_answer_opened_with() -> N
     )
     history = [("Which village was added to the evacuation zone?", answer)]
     assert rewrite("When were the orders there lifted?", history).startswith("When were the orders at Holm Bridge")
+
+
+def test_a_wire_datelines_place_is_no_antecedent_and_they_can_be_the_team_a_who_answered() -> None:
+    answer = "Fenby Rovers [1]. VARNOS, March 5 (Wirefeed) - Fenby Rovers won the Lundor Cup on Thursday. [1]"
+    history = [("Who won the Lundor Cup?", answer)]
+    assert rewrite("Who coaches them?", history).startswith("Who coaches Fenby Rovers?")
+    later = [*history, ("Who coaches Fenby Rovers?", "Ines Mara [1]. Coach Ines Mara said she was proud. [1]")]
+    assert rewrite("Who did they beat?", later).startswith("Who did Fenby Rovers beat?")
+
+
+def test_a_wire_dateline_is_found_at_the_head_of_a_sentence_only() -> None:
+    from rag.text import dateline_end, without_datelines
+
+    assert dateline_end("PORT MEREDAL, March 3 (Wirefeed) - The Unity Front won.") == len(
+        "PORT MEREDAL, March 3 (Wirefeed) - "
+    )
+    assert dateline_end("The US said on March 3 - in a statement - that it would stay.") == 0
+    assert without_datelines("Fenby [1]. VARNOS, March 5 (Wirefeed) - Fenby won. [1]") == "Fenby [1]. Fenby won. [1]"

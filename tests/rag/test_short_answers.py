@@ -468,3 +468,10 @@ def test_where_takes_a_name_a_place_kind_introduces() -> None:
     text = "Born in the fishing town of Kessholm, Varn joined the fire service while studying at Orlund University."
     spans = [("Kessholm", "ORG"), ("Varn", "PERSON"), ("Orlund University", "ORG")]
     assert _picked(text, spans, "Where was Varn born?") == "Kessholm"
+
+
+def test_a_wire_datelines_names_are_no_answer() -> None:
+    text = "VARNOS, March 5 (Wirefeed) - Fenby Rovers won the Lundor Cup on Thursday, beating holders Dalm City."
+    spans = [("VARNOS", "ORG"), ("March 5", "DATE"), ("Wirefeed", "ORG"), ("Fenby Rovers", "ORG"),
+             ("the Lundor Cup", "EVENT"), ("Thursday", "DATE"), ("Dalm City", "GPE")]  # fmt: skip
+    assert _picked(text, spans, "Who won the Lundor Cup?") == "Fenby Rovers"
