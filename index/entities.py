@@ -115,10 +115,21 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
         if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not _sentence_start(text, m.start()):
             continue
         found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
+    found = [_age_of_apposed_name(text, e) for e in found]
     return people_by_title(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
 
 
+_NAME_COMMA_NUMBER = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*,\s*(\d{1,3})")
+
+
+def _age_of_apposed_name(text: str, e: Entity) -> Entity:
+    """ "Velchenko, 49": the tagger reads a name and the age set off after it as one date; the age is the number."""
+    found = _NAME_COMMA_NUMBER.fullmatch(text[e.start : e.end]) if e.label == "DATE" else None
+    return Entity(start=e.start + found.start(1), end=e.start + found.end(1), label="CARDINAL") if found else e
+
+
 _NAME_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
+_COURTESY = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+(?=[A-Z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 
 
@@ -130,12 +141,13 @@ def people_by_title(text: str, entities: Iterable[Entity]) -> list[Entity]:
     out = []
     for e in entities:
         before = _WORD_BEFORE.search(text, max(0, e.start - 30), e.start) if e.label in _NAME_LABELS else None
+        name = text[e.start : e.end]
         titled = before is not None and before.group(1).lower() in ROLE_NOUNS
-        out.append(
-            e.model_copy(update={"label": "PERSON"})
-            if titled and could_be_person(text[e.start : e.end], titled=True)
-            else e
-        )
+        courtesy = _COURTESY.match(name) if e.label in _NAME_LABELS else None  # "Dr Fenna Aldous", tagged ORG
+        if courtesy:
+            titled, name = True, name[courtesy.end() :]
+        person = titled and could_be_person(name, titled=True)
+        out.append(e.model_copy(update={"label": "PERSON"}) if person else e)
     return out
 
 
@@ -152,12 +164,19 @@ def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     that is also a common word counts after a scaled amount only). One that a unit of measure follows is a
     quantity: "41 light-years" answers "how far", as "80 kilometres" does; a quantity runs on over a rate after
     it ("150 kilometres per hour"), and one the tagger closed with a currency name is money ("85 million krona");
-    a multiplier keeps its "times" ("nine times the limit")."""
+    a multiplier keeps its "times" ("nine times the limit"). A currency name that is also a common word is money
+    after any number once the passage has used it after a scaled amount ("2.3 billion crowns … 705 crowns a dose")."""
+    entities = list(entities)
+    used = {
+        w.lower()
+        for w in SCALED_CURRENCY_UNITS
+        if re.search(rf"\b(?:thousand|million|billion|trillion|bn|m)\s+{w}\b", text, re.I)
+    }
     out = []
     for e in entities:
         unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
         name = unit.group(1).lower() if unit else ""
-        scaled = bool(_SCALED.search(text[e.start : e.end]))
+        scaled = bool(_SCALED.search(text[e.start : e.end])) or name in used
         if unit and (name in CURRENCY_UNITS or (scaled and name in SCALED_CURRENCY_UNITS)):
             out.append(Entity(start=e.start, end=unit.end(), label="MONEY"))
         elif unit and name == "times":

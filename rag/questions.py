@@ -554,7 +554,9 @@ def asks_for_several(question: str) -> bool:
     """ "Which towns …?", "Which two companies …?": the answer may be a list ("Orlen and Kasby")."""
     head = head_noun(question)
     asked = asked_sentence(main_question(question)).lower()
-    return bool(head and _plural(head)) or bool(re.search(r"\b(?:which|what) (?:two|three|four|five|both)\b", asked))
+    return bool(head and plural_noun(head)) or bool(
+        re.search(r"\b(?:which|what) (?:two|three|four|five|both)\b", asked)
+    )
 
 
 @lru_cache(maxsize=256)
@@ -619,7 +621,7 @@ def condense(question: str, history: Sequence[tuple[str, str]], passages: Sequen
         return standalone
     one = not asked.group(0).lower().split()[-2].startswith("their")  # "his name": one person, not "officials"
     said = words(history[-1][1].lower())  # its "[1]" markers are numbers, never a role
-    role = next((w for w in said if w in _ROLES and (not one or not _plural(w))), None)
+    role = next((w for w in said if w in _ROLES and (not one or not plural_noun(w))), None)
     return standalone.replace(main, f"What is the name of the {role}?", 1) if role else standalone
 
 
@@ -667,7 +669,7 @@ _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’
 _PLURALS_WITHOUT_S = frozenset("people men women children police feet teeth mice geese cattle personnel".split())
 
 
-def _plural(word: str) -> bool:
+def plural_noun(word: str) -> bool:
     low = word.lower()
     return low in _PLURALS_WITHOUT_S or (len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")))
 
@@ -699,10 +701,10 @@ def counted_words(question: str) -> tuple[str, ...]:
     if found.group(0).lower().startswith("how many"):
         # The plural noun is what is counted; words before it modify it, words after it are the verb and
         # its objects ("how many drivers joined the tram strike": drivers, not the strike's trams).
-        first = next((i for i, w in enumerate(counted) if _plural(w)), None)
+        first = next((i for i, w in enumerate(counted) if plural_noun(w)), None)
         if first is not None:
             last = first
-            while last + 1 < len(counted) and _plural(counted[last + 1]):
+            while last + 1 < len(counted) and plural_noun(counted[last + 1]):
                 last += 1  # "swings and rockers"
             return tuple(counted[first : last + 1])
     return tuple(counted)

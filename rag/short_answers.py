@@ -56,6 +56,7 @@ from rag.questions import (
     follows_locative,
     head_noun,
     holder_word,
+    plural_noun,
     span_of_time,
     states_a_duration,
 )
@@ -277,6 +278,7 @@ def _typed(
     span_asked = asks_for_a_span(info.text)
     duration_asked = asks_for_a_duration(info.text)
     age_asked = asks_for_an_age(info.text)
+    how_much_asked = bool(re.search(r"\bhow much\b", asked_sentence(main_question(info.text)), re.I))
     where_asked = asks_where(info.text) and info.labels <= PLACE
     moment_asked = asks_for_a_moment(info.labels)
     dimension = asked_dimension(info.text)
@@ -294,8 +296,12 @@ def _typed(
             continue
         if content_terms(text) <= asked or text.replace(".", "") in initials:
             continue
-        if label != PERSON and own & set(words(text)):
-            continue  # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject
+        if own & set(words(text)) and (label != PERSON or words(text)[0] in own):
+            # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject (a
+            # person sharing its surname still answers: "Dora Vance" for "the Vance family").
+            continue
+        if label in NAMES and not any(ch.isupper() for ch in text):
+            continue  # "supreme court", tagged as an organisation, names none
         if label in AGENT_LABELS and not possessor_asked and _owns_a_person(source.text, e.end):
             continue  # "founded by Benn's mother, Dorit Benn": the mother is asked for, not Benn
         if label in TIMESPAN and asks_for_a_moment(info.labels) and span_of_time(text):
@@ -314,8 +320,10 @@ def _typed(
             continue  # "about 90,000" says no width
         if label in {"MONEY", "PERCENT"} and unit_asked:
             continue  # "549 euros" weighs nothing
-        if label in FIGURE | TIMESPAN and age_asked and not _an_age(text):
-            continue  # "need at least one partner" says no age; "47" or "47-year-old" does
+        if label in FIGURE | TIMESPAN and age_asked and not _an_age(text, source.text, e):
+            continue  # "need at least one partner" or "won 14 seats" says no age; "Ashgrove, 47," does
+        if how_much_asked and label == "CARDINAL" and _counts_things(source.text, e.end):
+            continue  # "16,200 patients" says how many, not how much
         if where_asked and label not in PLACE and _POSSESSOR.match(source.text, e.end):
             continue  # "made at Lumora's factory in Ostrava": the company owning it is not the place
         after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
@@ -516,7 +524,7 @@ def entity_candidates(
 # A name whose possessive a person's role or kin follows ("Benn's mother", "the company's lawyer"): that other
 # person is who the sentence speaks of; and a question that asks for such an owner ("Whose …?", "Which
 # company's lawyer …?"). Kin words: general English.
-_POSSESSOR = re.compile(r"['’]s\s+([a-z]+)")
+_POSSESSOR = re.compile(r"(?:['’]s|(?<=s)['’])\s+([a-z]+)")  # "Benn's mother", "Biologics' chief"
 _KIN = frozenset(
     "mother father son daughter wife husband brother sister parents parent family widow widower grandson "
     "granddaughter grandmother grandfather uncle aunt nephew niece cousin partner fiancee fiance".split()
@@ -542,9 +550,22 @@ def _ends(tokens: list[str]) -> list[str]:
     return tokens[:1] + tokens[-1:]
 
 
-def _an_age(text: str) -> bool:
-    """How news writes an age: a number ("47"), "47-year-old", "47 years old"."""
-    return bool(re.fullmatch(r"(?:aged\s+)?\d{1,3}", text.strip())) or span_of_time(text)
+def _an_age(text: str, passage: str, ent: Entity) -> bool:
+    """How news writes an age: "Ashgrove, 47, …", "aged 47", "47-year-old", "47 years old"; a bare number
+    elsewhere counts something ("won 14 seats")."""
+    if span_of_time(text) and "old" in text.lower():
+        return True
+    if not re.fullmatch(r"(?:aged\s+)?\d{1,3}", text.strip()):
+        return False
+    before, after = passage[max(0, ent.start - 40) : ent.start], passage[ent.end : ent.end + 12]
+    apposed = re.search(r"[A-Z][\w’'-]*,\s*$", before) and re.match(r"\s*[,)]", after)
+    return bool(apposed or text.lower().startswith("aged") or re.search(r"\baged\s*$", before))
+
+
+def _counts_things(text: str, end: int) -> bool:
+    """A count of things: a plural noun follows the number ("16,200 patients")."""
+    after = re.findall(r"[A-Za-z-]+|[^\sA-Za-z-]", text[end : end + 40])[:2]
+    return any(w.islower() and plural_noun(w) for w in after)  # "16,200 people", "300 new jobs"
 
 
 def _since(text: str, start: int) -> bool:

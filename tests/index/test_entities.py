@@ -70,13 +70,18 @@ def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
 def test_a_currency_name_that_is_also_a_common_word_is_money_after_a_scaled_amount() -> None:
     from index.entities import measures_by_unit
 
-    text = "The bridge will cost 48 million crowns; the dentist fitted 2 crowns and the boat weighed 900 pounds."
-    spans = ["48 million", "2", "900"]
-    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label="CARDINAL") for s in spans]
-    assert [(text[e.start : e.end], e.label) for e in measures_by_unit(text, ents)] == [
-        ("48 million crowns", "MONEY"),
+    def read(text: str, spans: list[str]) -> list[tuple[str, str]]:
+        ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label="CARDINAL") for s in spans]
+        return [(text[e.start : e.end], e.label) for e in measures_by_unit(text, ents)]
+
+    assert read("The dentist fitted 2 crowns and the boat weighed 900 pounds.", ["2", "900"]) == [
         ("2", "CARDINAL"),
         ("900", "CARDINAL"),
+    ]
+    # Once the passage uses it as money after a scaled amount, it is money after any number.
+    assert read("The deal costs 2.3 billion crowns; a dose costs 705 crowns.", ["2.3 billion", "705"]) == [
+        ("2.3 billion crowns", "MONEY"),
+        ("705 crowns", "MONEY"),
     ]
 
 
@@ -152,4 +157,20 @@ def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None
         ("Halvar Mens", "PERSON"),
         ("Per Vinter", "PERSON"),
         ("Harwick City Council", "ORG"),
+    ]
+
+
+def test_a_courtesy_title_makes_a_person_and_an_apposed_age_is_a_number() -> None:
+    from index.entities import read_figures
+
+    text = "Dr Fenna Alder leads St Elsin Hospital. Velko, 49, a former mayor, won."
+    ents = [
+        Entity(start=text.index("Dr Fenna"), end=text.index(" leads"), label="ORG"),
+        Entity(start=text.index("St Elsin"), end=text.index(". Velko"), label="ORG"),
+        Entity(start=text.index("Velko, 49"), end=text.index(", a former"), label="DATE"),
+    ]
+    assert [(text[e.start : e.end], e.label) for e in read_figures(text, ents)] == [
+        ("Dr Fenna Alder", "PERSON"),
+        ("St Elsin Hospital", "ORG"),
+        ("49", "CARDINAL"),
     ]

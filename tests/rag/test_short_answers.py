@@ -475,3 +475,17 @@ def test_a_wire_datelines_names_are_no_answer() -> None:
     spans = [("VARNOS", "ORG"), ("March 5", "DATE"), ("Wirefeed", "ORG"), ("Fenby Rovers", "ORG"),
              ("the Lundor Cup", "EVENT"), ("Thursday", "DATE"), ("Dalm City", "GPE")]  # fmt: skip
     assert _picked(text, spans, "Who won the Lundor Cup?") == "Fenby Rovers"
+
+
+def test_tagger_slips_in_people_organisations_and_counts() -> None:
+    talks = "After the supreme court ruled on Friday, the talks were mediated by Corvin Ash."
+    spans = [("supreme court", "ORG"), ("Friday", "DATE"), ("Corvin Ash", "PERSON")]
+    assert _picked(talks, spans, "Who mediated the talks?") == "Corvin Ash"  # "supreme court" names no one
+    firm = "Norby Biologics' chief executive Joris Wend said the price would rise."
+    spans = [("Norby Biologics'", "PERSON"), ("Joris Wend", "PERSON")]
+    assert _picked(firm, spans, "Who is the chief executive of Norby?") == "Joris Wend"
+    sales = "The ministry said 16,200 people took Trelin last year, when its sales reached 620 million."
+    spans = [("16,200", "CARDINAL"), ("Trelin", "PRODUCT"), ("last year", "DATE"), ("620 million", "CARDINAL")]
+    assert _picked(sales, spans, "How much did Trelin sell last year?") == "620 million"
+    leader = "Velko, 49, a former mayor, said the party won 14 seats."
+    assert _picked(leader, [("Velko", "PERSON"), ("49", "CARDINAL"), ("14", "CARDINAL")], "How old is Velko?") == "49"
