@@ -26,6 +26,7 @@ from rag.text import (
     words,
 )
 from rag.units import DIMENSION_UNITS, TIME_UNIT
+from rag.word_forms import can_be_verb
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -354,6 +355,9 @@ def _head_noun(q: str, copula: bool = False) -> str | None:
             w = re.sub(r"[’']s$", "", w)
             if w in _HEADS:
                 return w
+            modifies_head = i + 1 < len(after) and re.sub(r"[’']s$", "", after[i + 1]) in _HEADS
+            if i > 0 and w.endswith("ed") and can_be_verb(w) and not modifies_head:
+                break  # "which earthquake happened last week": the verb ends the phrase ("week" is no head)
     return None
 
 

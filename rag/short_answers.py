@@ -322,6 +322,8 @@ def _typed(
             continue  # "549 euros" weighs nothing
         if label in FIGURE | TIMESPAN and age_asked and not _an_age(text, source.text, e):
             continue  # "need at least one partner" or "won 14 seats" says no age; "Ashgrove, 47," does
+        if label in FIGURE and _retracted(source.text, e):
+            continue  # "16,200 people, not 14,000 as previously reported": the figure the sentence corrects
         if how_much_asked and label == "CARDINAL" and _counts_things(source.text, e.end):
             continue  # "16,200 patients" says how many, not how much
         if where_asked and label not in PLACE and _POSSESSOR.match(source.text, e.end):
@@ -560,6 +562,20 @@ def _an_age(text: str, passage: str, ent: Entity) -> bool:
     before, after = passage[max(0, ent.start - 40) : ent.start], passage[ent.end : ent.end + 12]
     apposed = re.search(r"[A-Z][\w’'-]*,\s*$", before) and re.match(r"\s*[,)]", after)
     return bool(apposed or text.lower().startswith("aged") or re.search(r"\baged\s*$", before))
+
+
+# "…, not 14,000 as previously reported": a figure the sentence itself corrects.
+_AS_BEFORE = re.compile(
+    r"\s+(?:[a-z]+\s+)?as\s+(?:previously|earlier|first|initially|originally)\s+"
+    r"(?:reported|stated|said|announced|thought|estimated|published)\b",
+    re.I,
+)
+
+
+def _retracted(text: str, e: Entity) -> bool:
+    return bool(re.search(r"\bnot\s+$", text[max(0, e.start - 6) : e.start], re.I)) and bool(
+        _AS_BEFORE.match(text, e.end)
+    )
 
 
 def _counts_things(text: str, end: int) -> bool:

@@ -354,3 +354,8 @@ def test_a_correction_is_an_article_its_date_is_asked_of() -> None:
     from rag.questions import MetaKind, meta_kind
 
     assert meta_kind("When was the correction published?") is MetaKind.PUBLISHED
+
+
+def test_the_head_noun_is_not_looked_for_past_the_verb() -> None:
+    assert expected_labels("Which earthquake happened last week?") == frozenset()  # "week" is no head
+    assert expected_labels("Which recently elected mayor resigned?") == frozenset({"PERSON"})

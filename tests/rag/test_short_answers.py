@@ -489,3 +489,12 @@ def test_tagger_slips_in_people_organisations_and_counts() -> None:
     assert _picked(sales, spans, "How much did Trelin sell last year?") == "620 million"
     leader = "Velko, 49, a former mayor, said the party won 14 seats."
     assert _picked(leader, [("Velko", "PERSON"), ("49", "CARDINAL"), ("14", "CARDINAL")], "How old is Velko?") == "49"
+
+
+def test_a_figure_the_sentence_itself_corrects_is_no_answer() -> None:
+    text = "The ministry said 16,200 people took Trelin last year, not 14,000 people as previously reported."
+    spans = [("16,200", "CARDINAL"), ("Trelin", "PRODUCT"), ("last year", "DATE"), ("14,000", "CARDINAL")]
+    found = entity_candidates(
+        analyse("How many people took Trelin last year?"), *[[x] for x in _one_quote(text, spans)]
+    )
+    assert [c.answer.text for c in found] == ["16,200"]
