@@ -296,7 +296,7 @@ def _typed(
             continue
         if content_terms(text) <= asked or text.replace(".", "") in initials:
             continue
-        if own & set(words(text)) and (label != PERSON or words(text)[0] in own):
+        if label != PERSON and own & set(words(text)):
             # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject (a
             # person sharing its surname still answers: "Dora Vance" for "the Vance family").
             continue
@@ -534,6 +534,8 @@ _KIN = frozenset(
 
 
 def _owns_a_person(text: str, end: int) -> bool:
+    if text[end - 1 : end] in ("'", "’"):
+        end -= 1  # the tagger took the apostrophe of "Biologics' chief executive" into the name
     found = _POSSESSOR.match(text, end)
     return bool(found) and (found.group(1) in _KIN or found.group(1) in ROLE_NOUNS)
 
