@@ -79,6 +79,10 @@ def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entit
     return out
 
 
+_SCALED_USE = re.compile(
+    r"\b(?:thousand|million|billion|trillion|bn|m)\s+(" + "|".join(sorted(SCALED_CURRENCY_UNITS)) + r")\b", re.I
+)
+_MAYBE_SCALED = re.compile(r"illion|thousand|\d\s*(?:bn|m)\b", re.I)  # a cheap test before _SCALED_USE
 _SCALED = re.compile(r"\b(?:thousand|million|billion|trillion)$", re.I)
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z/]*(?:-[A-Za-z]+)?)\b")
 
@@ -167,11 +171,7 @@ def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     a multiplier keeps its "times" ("nine times the limit"). A currency name that is also a common word is money
     after any number once the passage has used it after a scaled amount ("2.3 billion crowns … 705 crowns a dose")."""
     entities = list(entities)
-    used = {
-        w.lower()
-        for w in SCALED_CURRENCY_UNITS
-        if re.search(rf"\b(?:thousand|million|billion|trillion|bn|m)\s+{w}\b", text, re.I)
-    }
+    used = {w.lower() for w in _SCALED_USE.findall(text)} if _MAYBE_SCALED.search(text) else set()
     out = []
     for e in entities:
         unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
