@@ -4,6 +4,7 @@ with boilerplate, RSS feeds), so tests create every file they read; nothing is d
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from html import escape
 from pathlib import Path
@@ -176,3 +177,10 @@ def write_format_corpus(root: Path) -> Path:
         encoding="utf-8",
     )
     return root
+
+
+def ask_json(cli, question: str) -> dict:
+    """``rag ask --json`` with the extractive backend, through the CLI fixture; the parsed answer."""
+    code, out, err = cli("ask", question, "--json", "-b", "extractive")
+    assert code == 0, err
+    return json.loads(out)

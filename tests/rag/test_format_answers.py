@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.format_fixtures import make_pdf, make_zip_bomb, write_format_corpus
+from tests.format_fixtures import ask_json, make_pdf, make_zip_bomb, write_format_corpus
 
 
 @pytest.fixture
@@ -17,12 +17,6 @@ def formats_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RAG_CORPUS_DIR", str(root))
     monkeypatch.setenv("RAG_LLM_OLLAMA_URL", "http://127.0.0.1:9")
     return root
-
-
-def _ask(cli, question: str) -> dict:
-    code, out, err = cli("ask", question, "--json", "-b", "extractive")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def test_each_format_is_indexed_and_cited(cli, formats_env: Path) -> None:
@@ -35,7 +29,7 @@ def test_each_format_is_indexed_and_cited(cli, formats_env: Path) -> None:
     assert summary["skipped_reasons"]["scan.pdf"] == "no text layer (scanned?)"
     assert "zip bomb" in summary["skipped_reasons"]["bomb.docx"]
 
-    pdf = _ask(cli, "How much water did the Kestrel reservoir hold at the end of June?")
+    pdf = ask_json(cli, "How much water did the Kestrel reservoir hold at the end of June?")
     assert "4.2 million cubic metres" in " ".join(pdf["answer"].split())
     cite = pdf["citations"][0]
     assert cite["file"] == "water-report.pdf" and cite["page"] == 2
@@ -44,16 +38,16 @@ def test_each_format_is_indexed_and_cited(cli, formats_env: Path) -> None:
     assert cite["start_line"] >= cite["page_line"]
     assert all(r["page"] in (1, 2, 3) for r in pdf["retrieved"] if r["file"] == "water-report.pdf")
 
-    docx = _ask(cli, "How often will the Alton ferry crossings run on weekdays?")
+    docx = ask_json(cli, "How often will the Alton ferry crossings run on weekdays?")
     assert "every 40 minutes" in docx["answer"] and docx["citations"][0]["file"] == "ferry.docx"
     assert docx["citations"][0]["page"] is None
 
-    html = _ask(cli, "How long will the Gullport seawall be?")
+    html = ask_json(cli, "How long will the Gullport seawall be?")
     cite = html["citations"][0]
     assert "900-metre" in html["answer"] and cite["file"] == "seawall.html"
     assert (cite["byline"], cite["published"]) == ("Mara Quill", "2024-03-05")
 
-    md = _ask(cli, "How many visitors did the Greenvale orchard festival draw?")
+    md = ask_json(cli, "How many visitors did the Greenvale orchard festival draw?")
     cite = md["citations"][0]
     assert "12,000" in md["answer"] and (cite["file"], cite["byline"]) == ("orchard.md", "Tom Becker")
     file_lines = (formats_env / "orchard.md").read_text().splitlines()

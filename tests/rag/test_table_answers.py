@@ -4,12 +4,11 @@ with the cell of the asked column as the short answer."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.format_fixtures import make_docx, news_page
+from tests.format_fixtures import ask_json, make_docx, news_page
 
 HOURS = [
     ["Library", "Old closing time", "New closing time"],
@@ -75,33 +74,27 @@ def tables_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def _ask(cli, question: str) -> dict:
-    code, out, err = cli("ask", question, "--json", "-b", "extractive")
-    assert code == 0, err
-    return json.loads(out)
-
-
 def test_table_rows_are_quoted_with_their_header_and_cited_at_the_row(cli, tables_env: Path) -> None:
     code, _, err = cli("index")
     assert code == 0, err
 
-    docx = _ask(cli, "What time does the Central library close now?")
+    docx = ask_json(cli, "What time does the Central library close now?")
     cite = docx["citations"][0]
     assert (cite["file"], cite["quote"]) == ("council-release.docx", "Central | 18:00 | 20:00")
     assert cite["start_line"] == cite["end_line"]
     assert "Library: Central; Old closing time: 18:00; New closing time: 20:00. [1]" in docx["answer"]
     assert (docx["short_answer"]["text"], docx["short_answer"]["citation"]) == ("20:00", 1)
-    before = _ask(cli, "What time did the Central library close before?")
+    before = ask_json(cli, "What time did the Central library close before?")
     assert before["short_answer"]["text"] == "18:00"
 
-    md = _ask(cli, "What was the 2026 budget for tree planting?")
+    md = ask_json(cli, "What was the 2026 budget for tree planting?")
     cite = md["citations"][0]
     assert cite["quote"] == "| Tree planting | £80,000 | £95,000 |"
     file_lines = (tables_env / "parks-budget.md").read_text().splitlines()
     assert file_lines[cite["start_line"] - 1] == cite["quote"]  # the row of the file itself
     assert "2026 budget: £95,000" in md["answer"] and "95,000" in md["short_answer"]["text"]
 
-    html = _ask(cli, "How many points do Ashgrove Athletic have?")
+    html = ask_json(cli, "How many points do Ashgrove Athletic have?")
     cite = html["citations"][0]
     assert (cite["file"], cite["quote"]) == ("league.html", "| Ashgrove Athletic | 12 | 24 |")
     assert "Points: 24" in html["answer"] and html["short_answer"]["text"] == "24"
@@ -126,7 +119,7 @@ def test_a_row_of_a_long_table_is_read_with_the_header_its_chunk_does_not_hold(
     monkeypatch.setenv("RAG_INDEX_CHUNK_OVERLAP", "10")
     code, _, err = cli("index")
     assert code == 0, err
-    answer = _ask(cli, "How many buses are in repair at Depot 37?")
+    answer = ask_json(cli, "How many buses are in repair at Depot 37?")
     cite = answer["citations"][0]
     assert cite["quote"] == "Depot 37 | 57 | 3"
     assert "Depot: Depot 37; Buses in service: 57; Buses in repair: 3." in answer["answer"]
