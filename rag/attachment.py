@@ -24,9 +24,8 @@ from typing import Protocol
 import numpy as np
 
 from rag.answer_ranking import topic_words
-from rag.conversation import main_question
 from rag.models import Entity
-from rag.questions import FIGURE, TIMESPAN, QuestionInfo, asked_sentence, counted_words
+from rag.questions import FIGURE, TIMESPAN, QuestionInfo, asking_sentence, counted_words
 from rag.text import STOPWORDS, WORD_RE, question_name_tokens, snowball, words
 from rag.word_forms import can_be_verb, irregular_forms
 
@@ -118,7 +117,7 @@ def event_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | 
     if not info.labels or not info.labels <= TIMESPAN:
         return None
     focus = topic_words(info.text)
-    last = words(asked_sentence(main_question(info.text)))[-1:]
+    last = words(asking_sentence(info.text))[-1:]
     if len(focus) < 2 or last != [focus[-1]] or not can_be_verb(last[0]):
         return None
     return Matcher(focus_of(info.text, [focus[-1]]), vectors)

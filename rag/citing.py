@@ -152,7 +152,7 @@ def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support
             if key not in keys:
                 keys[key] = len(citations) + 1
                 quote = source.text[qs[best].start : qs[best].end]  # a row's reading quotes the row as written
-                citations.append(_citation(keys[key], source, quote, qs[best].start, score))
+                citations.append(Citation.in_chunk(keys[key], source, quote, qs[best].start, score))
             markers.append(keys[key])
         is_meta = bool(_NOT_STATED.search(claim.text)) or claim.text.strip() == prompts.NO_ANSWER
         if markers:
@@ -163,11 +163,6 @@ def verify(text: str, sources: Sequence[Source], embedder: Embedder, min_support
             if not is_meta:
                 unsupported.append(claim.text)
     return Verified(" ".join(parts).strip(), citations, unsupported, supported_sentences)
-
-
-def _citation(n: int, source: Source, quote: str, rel_start: int, score: float) -> Citation:
-    line = source.start_line + source.text[:rel_start].count("\n")
-    return Citation.quoting(n, source, quote, source.start_char + rel_start, line, score)
 
 
 def _figures(quote: str) -> list[tuple[str, str, set[str], frozenset[str]]]:

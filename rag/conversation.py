@@ -53,8 +53,14 @@ def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequenc
     resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer, known)
     if _asks_about_the_answer(question):
         resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
+    return following_up(resolved, previous)
+
+
+def following_up(question: str, previous: str) -> str:
+    """``question`` with the previous turn's question (and what that one carried) along, for retrieval:
+    "Where is Air Base 201? (following up on: What is Air Base 201 used for?)"."""
     carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
-    return f"{resolved}{CONTEXT_MARK}{carried.strip()[:300]})"
+    return f"{question}{CONTEXT_MARK}{carried.strip()[:300]})"
 
 
 _BARE_DEMONSTRATIVE = re.compile(r"\b(that|this)\s*[?.!]?\s*$", re.I)

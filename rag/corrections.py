@@ -35,21 +35,25 @@ _RESTATES = re.compile(
 )
 
 
-def restates_the_error(source: Source, sentence: str) -> bool:
-    """A notice's sentence that reports the earlier, wrong text: never quoted as evidence."""
-    return is_notice(source) and bool(_RESTATES.search(sentence))
+def restates_the_error(sentence: str) -> bool:
+    """A sentence of a notice (``is_notice``) that reports the earlier, wrong text: never quoted as evidence."""
+    return bool(_RESTATES.search(sentence))
 
 
 def _values(text: str) -> set[str]:
     return {value for value, _ in amount_spans(text)}
 
 
-def retracted(short: ShortAnswer | None, citations: Sequence[Citation], sources: Sequence[Source]) -> list[Source]:
-    """The notices among ``sources`` that restate a figure the answer gives (its short answer, else its quotes'
-    figures) and give another: that figure is the one they correct."""
+def _given(short: ShortAnswer | None, citations: Sequence[Citation]) -> set[str]:
+    """The figures the answer gives: its short answer's, else its quotes'."""
     given = _values(short.text) if short is not None and short.label != "DATE" else set()
-    if not given:
-        given = {v for c in citations for v in _values(c.quote)}
+    return given or {v for c in citations for v in _values(c.quote)}
+
+
+def retracted(short: ShortAnswer | None, citations: Sequence[Citation], sources: Sequence[Source]) -> list[Source]:
+    """The notices among ``sources`` that restate a figure the answer gives (``_given``) and give another: that
+    figure is the one they correct."""
+    given = _given(short, citations)
     found = []
     for source in sources:
         if not is_notice(source):
@@ -79,8 +83,7 @@ def correction_note(
     notices = retracted(short, citations, sources)
     if not notices:
         return None
-    wrong = _values(short.text) if short is not None and short.label != "DATE" else set()
-    wrong = wrong or {v for c in citations for v in _values(c.quote)}
+    wrong = _given(short, citations)
     parts: list[str] = []
     added: list[Citation] = []
     n = max((c.n for c in citations), default=0)
@@ -89,8 +92,7 @@ def correction_note(
             existing = next((c for c in [*citations, *added] if c.path == notice.path and c.quote == quote), None)
             if existing is None:
                 n += 1
-                line = notice.start_line + notice.text[:start].count("\n")
-                existing = Citation.quoting(n, notice, quote, notice.start_char + start, line)
+                existing = Citation.in_chunk(n, notice, quote, start)
                 added.append(existing)
             parts.append(f"{quote} [{existing.n}]")
     if not parts:

@@ -278,5 +278,4 @@ def byline_citation(n: int, chunk: RetrievedChunk, people: Sequence[str]) -> Cit
         return None
     at, raw = found
     quote = raw.strip()
-    line = chunk.start_line + chunk.text[:at].count("\n")
-    return Citation.quoting(n, chunk, quote, chunk.start_char + at + len(raw) - len(raw.lstrip()), line)
+    return Citation.in_chunk(n, chunk, quote, at + len(raw) - len(raw.lstrip()))

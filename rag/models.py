@@ -266,6 +266,12 @@ class Citation(BaseModel):
     also_reported_by: list[StoryCopy] = Field(default_factory=list)
 
     @classmethod
+    def in_chunk(cls, n: int, chunk: RetrievedChunk, quote: str, rel_start: int, score: float = 1.0) -> Citation:
+        """The citation of ``quote``, which starts ``rel_start`` characters into ``chunk``'s text."""
+        line = chunk.start_line + chunk.text[:rel_start].count("\n")
+        return cls.quoting(n, chunk, quote, chunk.start_char + rel_start, line, score)
+
+    @classmethod
     def quoting(cls, n: int, chunk: RetrievedChunk, quote: str, start: int, line: int, score: float = 1.0) -> Citation:
         """The citation of ``quote``, which starts at ``start`` (a character offset into the file) on ``line``,
         with the file, title, date, byline and outlet of ``chunk``'s article."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from rag.conversation import CONTEXT_MARK, context_of, main_question, rewrite
+from rag.conversation import following_up, main_question, rewrite
 from rag.text import (
     NUMBER_WORDS,
     STOPWORDS,
@@ -288,7 +288,7 @@ def expected_labels(question: str) -> frozenset[str]:
     Only the first wh-word counts: in "What is the name of the official who spoke?" the "who" opens a
     relative clause, and the question asks for the official's name.
     """
-    sentence = asked_sentence(main_question(question))
+    sentence = asking_sentence(question)
     full = sentence.lower()
     found = list(_WH.finditer(full))
     # "Tomas Reyl, who founded the fair, moved to which city?": a "who" after a name or a comma opens a
@@ -393,6 +393,13 @@ def asked_sentence(question: str) -> str:
     return (asking or sentences or [question])[-1]
 
 
+@lru_cache(maxsize=256)
+def asking_sentence(question: str) -> str:
+    """``asked_sentence`` of the question a follow-up's carried context aside: what the many "asks …" tests
+    read, split once per question."""
+    return asked_sentence(main_question(question))
+
+
 _SPAN_OF_TIME = re.compile(
     r"(?:(?:about|around|nearly|almost|over|roughly|some|more than|less than|at least|at most|the|a|an|past|last"
     r"|next|first)\s+)*"
@@ -431,15 +438,12 @@ _PLACE_OF = re.compile(
 def asks_where(question: str) -> bool:
     """Whether the question asks where something is or happens: it opens with "where" or a locative
     preposition before "which/what" ("In which city …?")."""
-    return bool(_ASKS_WHERE.match(asked_sentence(main_question(question))))
-
-
-_ASKS_A_SPAN = re.compile(r"\bhow (?:long|old)\b", re.I)
+    return bool(_ASKS_WHERE.match(asking_sentence(question)))
 
 
 def asks_for_a_span(question: str) -> bool:
     """ "How long …?", "How old …?": a span of time or an age answers, not a day or month ("Sunday")."""
-    return bool(_ASKS_A_SPAN.search(asked_sentence(main_question(question))))
+    return asks_for_an_age(question) or asks_for_a_duration(question)
 
 
 _DIMENSION_ASKED = (
@@ -471,7 +475,7 @@ _DIMENSION_ASKED = (
 
 def asked_dimension(question: str) -> str | None:
     """What a measuring question measures ("How far …?" -> "length"), when it says."""
-    asked = asked_sentence(main_question(question))
+    asked = asking_sentence(question)
     return next((dimension for dimension, pattern in _DIMENSION_ASKED if pattern.search(asked)), None)
 
 
@@ -485,7 +489,7 @@ def asks_for_a_unit(question: str) -> bool:
     dimension = asked_dimension(question)
     if dimension in (None, "time"):
         return False
-    return not (dimension == "length" and _LEVEL_ASKED.search(asked_sentence(main_question(question))))
+    return not (dimension == "length" and _LEVEL_ASKED.search(asking_sentence(question)))
 
 
 _PER_TIME = re.compile(rf"\b(?:per|an|a) {TIME_UNIT}\b")
@@ -513,7 +517,7 @@ _CHANGE_VERBS = frozenset(
 
 def asks_for_a_change(question: str) -> bool:
     """ "How much did X rise/fall/cut …?": the asked figure is an amount of change."""
-    asked = asked_sentence(main_question(question))
+    asked = asking_sentence(question)
     return bool(_HOW.search(asked)) and any(term(w) in _CHANGE_VERBS for w in words(asked.lower()))
 
 
@@ -526,7 +530,12 @@ _ASKS_AN_AGE = re.compile(r"\bhow old\b", re.I)
 
 
 def asks_for_an_age(question: str) -> bool:
-    return bool(_ASKS_AN_AGE.search(asked_sentence(main_question(question))))
+    return bool(_ASKS_AN_AGE.search(asking_sentence(question)))
+
+
+def asks_how_much(question: str) -> bool:
+    """ "How much …?": an amount, not a count of things ("16,200 patients")."""
+    return bool(_HOW_MUCH.search(asking_sentence(question)))
 
 
 _ASKS_A_DURATION = re.compile(r"\bhow long\b", re.I)
@@ -534,7 +543,7 @@ _ASKS_A_DURATION = re.compile(r"\bhow long\b", re.I)
 
 def asks_for_a_duration(question: str) -> bool:
     """ "How long …?": a span of time answers ("nine hours", "2:17:42"), not a moment ("night", "2025")."""
-    return bool(_ASKS_A_DURATION.search(asked_sentence(main_question(question))))
+    return bool(_ASKS_A_DURATION.search(asking_sentence(question)))
 
 
 def states_a_duration(text: str) -> bool:
@@ -551,13 +560,13 @@ def span_of_time(text: str) -> bool:
 
 def head_noun(question: str) -> str | None:
     """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
-    return _head_noun(asked_sentence(main_question(question)).lower())
+    return _head_noun(asking_sentence(question).lower())
 
 
 def asks_for_several(question: str) -> bool:
     """ "Which towns …?", "Which two companies …?": the answer may be a list ("Orlen and Kasby")."""
     head = head_noun(question)
-    asked = asked_sentence(main_question(question)).lower()
+    asked = asking_sentence(question).lower()
     return bool(head and plural_noun(head)) or bool(
         re.search(r"\b(?:which|what) (?:two|three|four|five|both)\b", asked)
     )
@@ -615,9 +624,7 @@ def condense(question: str, history: Sequence[tuple[str, str]], passages: Sequen
             return f"What else did the author of {subject} write?"
     if history and _of_the_article_at_hand(question):
         # "Who wrote the article?" after turns about a regatta: the article those turns read.
-        previous = history[-1][0]
-        carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
-        return f"{question.strip()}{CONTEXT_MARK}{carried.strip()[:300]})"
+        return following_up(question.strip(), history[-1][0])
     standalone = rewrite(question, history, passages) if history else question
     main = main_question(standalone)
     asked = _NAME_BY_PRONOUN.match(question)  # as asked: the pronoun may have been swapped for a wrong name
@@ -638,14 +645,14 @@ def holder_word(question: str) -> str | None:
     """The word for what a "who is the …" question asks the holder of: the role (``role_noun``), or any noun
     there ("Who was the defending champion?" -> "champion"; a champion may be a team, so it is no role that
     makes the answerer abstain when no person stands beside it, but a person who does is the likeliest one)."""
-    found = _HOLDER_ASKED.search(asked_sentence(main_question(question)).lower())
+    found = _HOLDER_ASKED.search(asking_sentence(question).lower())
     return role_noun(question) or (found.group(1) if found else None)
 
 
 def role_noun(question: str) -> str | None:
     """The position a question asks the holder's name of: "What is the name of the general who …?" and "Who
     is the leader of …?" -> "general", "leader"; none for "Which star …?" or "Who won …?"."""
-    found = _ROLE_ASKED.search(asked_sentence(main_question(question)).lower())
+    found = _ROLE_ASKED.search(asking_sentence(question).lower())
     return found.group(1) if found else None
 
 
@@ -692,7 +699,7 @@ def counted_terms(question: str) -> frozenset[str]:
 def counted_words(question: str) -> tuple[str, ...]:
     """The words of ``counted_terms`` as the question writes them ("fighters"); for "how many", the plural noun
     alone when there is one."""
-    found = _COUNTED.search(asked_sentence(main_question(question)))
+    found = _COUNTED.search(asking_sentence(question))
     if not found:
         return ()
     kept: list[str] = []

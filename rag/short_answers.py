@@ -30,7 +30,7 @@ from rag import prompts
 from rag.answer_ranking import names_the_subject, proximity, topic_terms
 from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher
 from rag.citing import dated
-from rag.conversation import is_demonym, main_question
+from rag.conversation import is_demonym
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
@@ -43,7 +43,7 @@ from rag.questions import (
     TIMESPAN,
     QuestionInfo,
     asked_dimension,
-    asked_sentence,
+    asking_sentence,
     asks_for_a_change,
     asks_for_a_duration,
     asks_for_a_moment,
@@ -51,6 +51,7 @@ from rag.questions import (
     asks_for_a_unit,
     asks_for_an_age,
     asks_for_several,
+    asks_how_much,
     asks_where,
     dimension_of,
     follows_locative,
@@ -278,7 +279,7 @@ def _typed(
     span_asked = asks_for_a_span(info.text)
     duration_asked = asks_for_a_duration(info.text)
     age_asked = asks_for_an_age(info.text)
-    how_much_asked = bool(re.search(r"\bhow much\b", asked_sentence(main_question(info.text)), re.I))
+    how_much_asked = asks_how_much(info.text)
     where_asked = asks_where(info.text) and info.labels <= PLACE
     moment_asked = asks_for_a_moment(info.labels)
     dimension = asked_dimension(info.text)
@@ -304,7 +305,7 @@ def _typed(
             continue  # "supreme court", tagged as an organisation, names none
         if label in AGENT_LABELS and not possessor_asked and _owns_a_person(source.text, e.end):
             continue  # "founded by Benn's mother, Dorit Benn": the mother is asked for, not Benn
-        if label in TIMESPAN and asks_for_a_moment(info.labels) and span_of_time(text):
+        if label in TIMESPAN and moment_asked and span_of_time(text):
             continue  # "3,000-year-old" measures time: it does not answer "when"
         if label in MEASURES and not _states_a_measure(text):
             continue  # "an average of", tagged as a date, states none
@@ -376,7 +377,7 @@ class EntityCandidate:
     answer: ShortAnswer
     features: dict[str, float]
     located: bool = False  # a place a locative preposition introduces, for a "where" question ("in Tallinn")
-    # In a quote of several clauses (split at semicolons), whether its clause holds a topic word of the question;
+    # In a quote of several clauses (``_CLAUSES``), whether its clause holds a topic word of the question;
     # None in a quote of one clause.
     in_asked_clause: bool | None = None
     clause_topic: int | None = None  # how many topic words that clause holds ("71 percent of parents were satisfied")
@@ -423,7 +424,7 @@ def entity_candidates(
     clause_names: dict[str, bool | None] = {}
     # The names of the sentence that asks, not of the statements that set its scene ("President X announced …
     # Which group did he lead?").
-    own = question_name_tokens(asked_sentence(main_question(info.text)))
+    own = question_name_tokens(asking_sentence(info.text))
     role = holder_word(info.text)
     beside: set[str] = set()
     change = asks_for_a_change(info.text)
@@ -476,8 +477,9 @@ def entity_candidates(
                 amounts.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
-                clause_asked[key] = column if row else _in_asked_clause(cit, source, ent, topic)
                 clause_topics[key] = None if row else _clause_topic(cit, source, ent, topic)
+                in_clause = None if clause_topics[key] is None else clause_topics[key] > 0
+                clause_asked[key] = column if row else in_clause
                 clause_names[key] = None if row or label not in FIGURE else _clause_named(cit, source, ent, own)
             order += 1
     out = []
@@ -593,13 +595,6 @@ def _since(text: str, start: int) -> bool:
 # Where one independent clause of a sentence ends and another begins: a semicolon, or a comma before a
 # coordinating conjunction ("Teacher absence fell by 23 percent, and 71 percent of parents were satisfied").
 _CLAUSES = re.compile(r";|,\s+(?:and|but|while|whereas|yet)\s")
-
-
-def _in_asked_clause(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> bool | None:
-    """Whether the independent clause of the quote that holds the entity has a topic word of the question;
-    None when the quote is one clause."""
-    found = _clause_topic(cit, source, ent, topic)
-    return None if found is None else found > 0
 
 
 def _clause_named(cit: Citation, source: Source, ent: Entity, own: frozenset[str] | set[str]) -> bool | None:
