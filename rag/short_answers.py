@@ -384,6 +384,9 @@ class EntityCandidate:
     # For a figure, whether the comma-delimited clause holding it names what the question names ("ahead of the
     # Civic Union on 27.9 percent"); None when the question names nothing the quote holds.
     clause_named: bool | None = None
+    # How many topic words the comma- or conjunction-delimited part of the quote holding it has ("The agreement,
+    # announced after eleven days of talks, runs for four years": "runs" is in the part holding "four years").
+    part_topic: int = 0
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
     by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
     dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
@@ -422,6 +425,7 @@ def entity_candidates(
     clause_asked: dict[str, bool | None] = {}
     clause_topics: dict[str, int | None] = {}
     clause_names: dict[str, bool | None] = {}
+    part_topics: dict[str, int] = {}
     # The names of the sentence that asks, not of the statements that set its scene ("President X announced …
     # Which group did he lead?").
     own = question_name_tokens(asking_sentence(info.text))
@@ -481,6 +485,7 @@ def entity_candidates(
                 in_clause = None if clause_topics[key] is None else clause_topics[key] > 0
                 clause_asked[key] = column if row else in_clause
                 clause_names[key] = None if row or label not in FIGURE else _clause_named(cit, source, ent, own)
+                part_topics[key] = 0 if row else _part_topic(cit, source, ent, topic)
             order += 1
     out = []
     lowered = [(s.text.lower(), s.title.lower()) for s in sources]
@@ -512,6 +517,7 @@ def entity_candidates(
                 clause_asked[key],
                 clause_topics[key],
                 clause_names[key],
+                part_topics[key],
                 key in beside,
                 key in amounts,
                 key in dating,
@@ -620,6 +626,15 @@ def _clause_topic(cit: Citation, source: Source, ent: Entity, topic: frozenset[s
     at = ent.start - lo
     start = max((m.end() for m in marks if m.end() <= at), default=0)
     end = min((m.start() for m in marks if m.start() >= at), default=len(quote))
+    return len(topic & content_terms(quote[start:end]))
+
+
+def _part_topic(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> int:
+    """How many of the question's topic words the part of the quote holding the entity has, between the clause
+    marks around it (commas, "after", "which" …)."""
+    lo, hi = _quote_span(cit, source)
+    quote = source.text[lo:hi]
+    start, end = clause_of(quote, Entity(start=ent.start - lo, end=ent.end - lo, label=ent.label))
     return len(topic & content_terms(quote[start:end]))
 
 
@@ -746,7 +761,8 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     Tallinn": Tallinn), for a role ("Who was the defending champion?") the first person beside its word, for
     "when" the first date beside the event word ("When was the tax approved?": "approved in November", not the
     "Monday" of the ruling that struck it down), else the first, unless its quote has several clauses and another
-    candidate of that quote stands in the one holding the question's topic words."""
+    candidate of that quote stands in the one holding the question's topic words, or the first holds none of
+    them in its comma-delimited part and another does."""
     named = next((i for i, c in enumerate(found) if c.features["named"]), None)
     if named is not None:
         return named
@@ -779,6 +795,12 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
         most = max(c.clause_topic or 0 for c in found if c.answer.citation == found[0].answer.citation)
         if most > found[0].clause_topic:
             return _in_first_quote(found, lambda c: c.clause_topic == most) or 0
+    if found and found[0].part_topic == 0:
+        # "The agreement, announced after eleven days of talks, runs for four years": "How long does the agreement
+        # run?" is asked by the part holding "runs".
+        most = max(c.part_topic for c in found if c.answer.citation == found[0].answer.citation)
+        if most > 0:
+            return _in_first_quote(found, lambda c: c.part_topic == most) or 0
     return 0
 
 

@@ -464,6 +464,16 @@ def test_a_figure_in_the_clause_that_names_the_asked_subject_answers() -> None:
     assert _picked(text, spans, "What share of the vote did the Harbour Party get?") == "31.4 percent"
 
 
+def test_a_figure_in_the_part_of_the_sentence_holding_the_question_verb_answers() -> None:
+    deal = "The agreement, announced on Monday after eleven days of talks, runs for four years from August 1."
+    spans = [("Monday", "DATE"), ("eleven days", "DATE"), ("four years", "DATE"), ("August 1", "DATE")]
+    assert _picked(deal, spans, "How long does the agreement run?") == "four years"
+    assert _picked(deal, spans, "How long did the talks last?") == "eleven days"
+    firm = "The bakery, which opened in 1998 with 12 people, now employs 340."
+    spans = [("1998", "DATE"), ("12", "CARDINAL"), ("340", "CARDINAL")]
+    assert _picked(firm, spans, "How many people does the bakery employ?") == "340"
+
+
 def test_where_takes_a_name_a_place_kind_introduces() -> None:
     text = "Born in the fishing town of Kessholm, Varn joined the fire service while studying at Orlund University."
     spans = [("Kessholm", "ORG"), ("Varn", "PERSON"), ("Orlund University", "ORG")]
