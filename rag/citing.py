@@ -208,6 +208,16 @@ def _comparable(a: str, b: str) -> bool:
     return x != y and x > 0 and y > 0 and max(x, y) / min(x, y) <= 2.5
 
 
+def same_slot(quote_a: str, text_a: str, quote_b: str, text_b: str) -> bool:
+    """Two figures (``text_*`` as written in ``quote_*``) give different values for the same thing, as
+    ``conflicts`` notes them: comparable values, the same currency, and the words after them counting the same."""
+    a = next(((raw, v, (c, u)) for raw, v, c, u in _figures(quote_a) if raw in text_a), None)
+    b = next(((raw, v, (c, u)) for raw, v, c, u in _figures(quote_b) if raw in text_b), None)
+    if a is None or b is None:
+        return False
+    return _comparable(a[1], b[1]) and _same_thing(a[2], b[2]) and a[0].startswith("$") == b[0].startswith("$")
+
+
 def dated(cit: Citation, other: Citation) -> str:
     """ " (2026-07-14)" after a value when its article and the other's are dated differently: an evolving story's
     figures change, and which is newer is what a reader weighs first."""

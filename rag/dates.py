@@ -136,7 +136,19 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             re.compile(rf"\bbefore\b[^.?!]*?\b(?:in\s+)?{month_year}\b", flags),
             lambda m, a: (None, _month_span(int(m.group("year")), month_of(m))[0] - timedelta(days=1)),
         ),
+        (
+            re.compile(rf"\b(?:by|as\s+of|until|till|up\s+to)\s+(?:the\s+end\s+of\s+)?{month_year}\b", flags),
+            lambda m, a: (None, _month_span(int(m.group("year")), month_of(m))[1]),
+        ),
         (re.compile(rf"\b{month_year}\b", flags), lambda m, a: _month_span(int(m.group("year")), month_of(m))),
+        (
+            re.compile(rf"\b(?:by|as\s+of|until|till|up\s+to)\s+(?:the\s+end\s+of\s+)?{_MONTH_RE}\b(?!\s+\d)", flags),
+            lambda m, a: (None, _month_span(_recent_month_year(month_of(m), a), month_of(m))[1]),
+        ),
+        (
+            re.compile(rf"\bbefore\s+{_MONTH_RE}\b(?!\s+\d)", flags),
+            lambda m, a: (None, _month_span(_recent_month_year(month_of(m), a), month_of(m))[0] - timedelta(days=1)),
+        ),
         (
             re.compile(rf"\b(?:in|during|since|from|of|last)\s+{_MONTH_RE}\b(?!\s+\d)", flags),
             lambda m, a: (
@@ -167,6 +179,14 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         ),
         (re.compile(r"\bthis\s+year\b", flags), lambda m, a: (date(a.year, 1, 1), a)),
         (re.compile(r"\blast\s+year\b", flags), lambda m, a: (date(a.year - 1, 1, 1), date(a.year - 1, 12, 31))),
+        (
+            re.compile(rf"\b(?:by|until|till|up\s+to)\s+(?:the\s+end\s+of\s+)?{_YEAR_RE}\b", flags),
+            lambda m, a: (None, date(int(m.group("year")), 12, 31)),
+        ),
+        (
+            re.compile(rf"\bbefore\s+{_YEAR_RE}\b", flags),
+            lambda m, a: (None, date(int(m.group("year")) - 1, 12, 31)),
+        ),
         (
             re.compile(rf"\b(?:in|during|of)\s+{_YEAR_RE}\b", flags),
             lambda m, a: (date(int(m.group("year")), 1, 1), date(int(m.group("year")), 12, 31)),
@@ -202,6 +222,11 @@ def resolve(question: str, as_of: date) -> tuple[str | None, date | None, date |
             continue
         return m.group(0).strip(), since, until
     return None, None, None
+
+
+def names_a_time(question: str) -> bool:
+    """The question has a date phrase ("in June", "by 2021", "last week"): it asks about that time, not now."""
+    return any(pattern.search(question) for pattern, _ in RULES)
 
 
 def speaks_of_present(question: str) -> bool:

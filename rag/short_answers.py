@@ -29,8 +29,9 @@ from index.entities import within
 from rag import prompts
 from rag.answer_ranking import names_the_subject, proximity, topic_terms
 from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher
-from rag.citing import dated
+from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
+from rag.dates import names_a_time
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
@@ -714,7 +715,9 @@ def short_answer(
     found = entity_candidates(info, citations, sources, context, vectors)
     if not found:
         return None
-    best = found[first_choice(found)]
+    best = chosen = found[first_choice(found)]
+    if not _asks_for_an_earlier_state(info.text):
+        best = _newest_restatement(best, found, citations)
     if asks_for_several(info.text):
         listed = _listed(best.answer, citations, sources, info.labels)
         best = replace(best, answer=best.answer.model_copy(update={"text": listed}))
@@ -723,10 +726,43 @@ def short_answer(
     model = load_entity_model()
     if model is None:
         return best.answer
-    confidence = model.probability(best.features)
+    confidence = model.probability(chosen.features)  # a newer restatement answers the slot the model judged
     if confidence < min_confidence:
         return None
     return best.answer.model_copy(update={"confidence": round(confidence, 3)})
+
+
+# A question about a figure as it first stood ("How many were initially reported missing?"): general English.
+_EARLIER_STATE = re.compile(
+    r"\b(?:first|initial(?:ly)?|original(?:ly)?|earlier|earliest|previous(?:ly)?|before|at first|old|former)\b", re.I
+)
+
+
+def _asks_for_an_earlier_state(question: str) -> bool:
+    asked = asking_sentence(question)
+    return bool(_EARLIER_STATE.search(asked)) or names_a_time(asked)
+
+
+def _newest_restatement(
+    best: EntityCandidate, found: Sequence[EntityCandidate], citations: Sequence[Citation]
+) -> EntityCandidate:
+    """An evolving story revises its figures: when a newer article gives another value for the same thing
+    ("lost about 140 million crowns" in June, "about 180 million crowns" in July), the newest value answers;
+    the disagreement note still shows both, dated."""
+    if best.answer.label not in FIGURE:
+        return best
+    by_n = {c.n: c for c in citations}
+    mine = by_n.get(best.answer.citation)
+    if mine is None or not mine.published:
+        return best
+    newest, when = best, mine.published
+    for c in found:
+        cit = by_n.get(c.answer.citation)
+        if c.answer.label not in FIGURE or cit is None or cit.file == mine.file or not cit.published:
+            continue
+        if cit.published > when and same_slot(mine.quote, best.answer.text, cit.quote, c.answer.text):
+            newest, when = c, cit.published
+    return newest
 
 
 def untagged_name_nearer(

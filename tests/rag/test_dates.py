@@ -27,6 +27,11 @@ AS_OF = date(2023, 8, 16)  # a Wednesday
         ("What has the junta done since the coup in July 2023?", AS_OF, date(2023, 7, 1), AS_OF),
         ("Which records fell in 2023?", AS_OF, date(2023, 1, 1), AS_OF),
         ("Which records fell in 2021?", AS_OF, date(2021, 1, 1), date(2021, 12, 31)),
+        ("How much had the firm lost by June?", AS_OF, None, date(2023, 6, 30)),
+        ("How many had signed up as of the end of March 2022?", AS_OF, None, date(2022, 3, 31)),
+        ("Who had resigned before May?", AS_OF, None, date(2023, 4, 30)),
+        ("How many stores had closed by 2021?", AS_OF, None, date(2021, 12, 31)),
+        ("Who led the club before 2020?", AS_OF, None, date(2019, 12, 31)),
         # month and year edges
         ("What happened last month?", date(2024, 1, 3), date(2023, 12, 1), date(2023, 12, 31)),
         ("What happened in December?", date(2024, 1, 3), date(2023, 12, 1), date(2023, 12, 31)),

@@ -508,3 +508,53 @@ def test_a_figure_the_sentence_itself_corrects_is_no_answer() -> None:
         analyse("How many people took Trelin last year?"), *[[x] for x in _one_quote(text, spans)]
     )
     assert [c.answer.text for c in found] == ["16,200"]
+
+
+def _dated_sources(
+    bodies: list[tuple[str, str | None, list[tuple[str, str]]]],
+) -> tuple[list[Citation], list[Source]]:
+    """One quoted sentence per file: (text, its article's date, its entities)."""
+    cits, sources = [], []
+    for n, (body, published, ents) in enumerate(bodies, start=1):
+        entities = [Entity(start=body.index(e), end=body.index(e) + len(e), label=lab) for e, lab in ents]
+        sources.append(
+            Source(
+                n=n, id=f"c{n}", text=body, file=f"f{n}.txt", path=f"f{n}.txt", title="", start_char=0,
+                end_char=len(body), start_line=1, end_line=1, content_hash=f"h{n}", score=1.0, published=published,
+            ).with_entities(entities)
+        )  # fmt: skip
+        cits.append(
+            Citation(
+                n=n, file=f"f{n}.txt", path=f"f{n}.txt", title="", start_line=1, end_line=1, quote=body,
+                quote_start_char=0, quote_end_char=len(body), content_hash=f"h{n}", support_score=1.0,
+                published=published,
+            )
+        )  # fmt: skip
+    return cits, sources
+
+
+def test_a_newer_article_restating_the_figure_gives_the_answer_unless_the_question_asks_an_earlier_time() -> None:
+    june = "The chief executive told MPs the firm had lost about 140 million crowns in sales since March."
+    july = "The firm said it had lost about 180 million crowns in sales since March."
+    cits, sources = _dated_sources(
+        [(june, "2026-06-11", [("about 140 million crowns", "MONEY")]),
+         (july, "2026-07-21", [("about 180 million crowns", "MONEY")])]
+    )  # fmt: skip
+    found = short_answer(analyse("How much has the firm lost in sales?"), cits, sources)
+    assert found is not None and (found.text, found.citation) == ("about 180 million crowns", 2)
+    for earlier in ("How much had the firm lost in sales by June?", "How much had the firm initially lost in sales?"):
+        found = short_answer(analyse(earlier), cits, sources)
+        assert found is not None and found.text == "about 140 million crowns", earlier
+    undated = _dated_sources([(june, "2026-06-11", [("about 140 million crowns", "MONEY")]), (july, None, [])])
+    found = short_answer(analyse("How much has the firm lost in sales?"), *undated)
+    assert found is not None and found.text == "about 140 million crowns"
+
+
+def test_a_newer_figure_of_another_thing_changes_nothing() -> None:
+    first = "The storm destroyed 46 homes in the valley, officials said."
+    later = "Insurers have received 90 claims so far, the association said."
+    cits, sources = _dated_sources(
+        [(first, "2026-07-14", [("46", "CARDINAL")]), (later, "2026-07-28", [("90", "CARDINAL")])]
+    )
+    found = short_answer(analyse("How many homes did the storm destroy?"), cits, sources)
+    assert found is not None and found.text == "46"
