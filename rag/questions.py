@@ -81,8 +81,10 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("which", ("year", "years", "date", "month", "day", "decade", "century", "season", "week"),
      frozenset({DATE})),
     ("which", ("percentage", "percent", "share", "proportion"), frozenset({PERCENT})),
-    ("which", ("rate", "turnout"), frozenset({PERCENT, CARDINAL})),
-    ("which", ("price", "cost", "fine", "fee", "salary", "wage", "budget"), frozenset({MONEY})),
+    ("which", ("rate", "turnout", "inflation", "unemployment"), frozenset({PERCENT, CARDINAL})),
+    ("which", ("price", "cost", "fine", "fee", "salary", "wage", "budget", "payment", "bonus", "loan", "grant",
+               "settlement", "compensation", "payout", "deficit", "debt", "profit", "revenue", "income", "earnings"),
+     frozenset({MONEY})),
     ("which", ("amount", "sum", "value"), frozenset({MONEY, CARDINAL})),
     ("which", ("number", "total", "count", "figure"), frozenset({CARDINAL, QUANTITY, MONEY, PERCENT})),
     ("which", ("nationality", "religion", "ethnicity"), frozenset({NORP})),
@@ -105,6 +107,7 @@ _HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" a
 _AUXILIARIES = frozenset(
     "is are was were be been do does did has have had will would can could should may might must".split()
 )
+_SIZED_KIND = re.compile(r"how (?:big|large|high|small|low|steep|hefty) an? (.+)", re.I)
 _HOW = re.compile(
     r"\bhow (?:many|much|long|old|far(?: away| off)?|big|large|tall|high|deep|wide|heavy|fast|strong|hot|cold|warm)\b",
     re.I,
@@ -302,6 +305,13 @@ def expected_labels(question: str) -> frozenset[str]:
     if _asks_who_someone_is(sentence[first.start() :]):
         return frozenset()
     how = _HOW.match(q)
+    sized = _SIZED_KIND.match(q)
+    if sized:
+        # "How big a fine did the board recommend?": the size of a kind the table types (money here).
+        kind = _head_noun("which " + sized.group(1))
+        typed = next((lab for ph, heads, lab in ANSWER_TYPES if ph == "which" and heads and kind in heads), None)
+        if typed:
+            return typed
     for phrase, heads, labels in ANSWER_TYPES:
         if phrase == "which":
             head = _head_noun(q, copula=True) if q.startswith(("which", "what")) else None
@@ -371,7 +381,10 @@ _MEASURE_HEADS = frozenset(
     for h in heads
 )
 # Words that end the noun phrase after the copula: prepositions, relatives. Closed-class English.
-_PHRASE_ENDS = frozenset("of in for at on to from by with during among that who which whose when where".split())
+_PHRASE_ENDS = frozenset(
+    "of in for at on to from by with during among that who which whose when where last this next past previous "
+    "each every".split()
+)  # "What was inflation last year?": a time phrase follows the noun phrase
 
 
 def _measure_after_copula(after: list[str]) -> str | None:

@@ -314,6 +314,19 @@ def test_a_measure_after_what_is_is_the_asked_kind() -> None:
     assert expected_labels("Which journal published the finding?") == frozenset({"ORG"})
 
 
+def test_a_time_phrase_after_the_measure_is_not_the_asked_kind() -> None:
+    assert expected_labels("What was inflation last year?") == frozenset({"PERCENT", "CARDINAL"})
+    assert expected_labels("What was the operating profit last year?") == frozenset({"MONEY"})
+    assert expected_labels("What is the jobless rate this month?") == frozenset({"PERCENT", "CARDINAL"})
+    assert expected_labels("What was the date of the vote last year?") == frozenset({"DATE"})
+
+
+def test_how_big_a_kind_asks_for_that_kind() -> None:
+    assert expected_labels("How big a fine did the regulator recommend?") == frozenset({"MONEY"})
+    assert expected_labels("How large a payment will the workers get?") == frozenset({"MONEY"})
+    assert expected_labels("How big is the reservoir?") == frozenset({"QUANTITY", "CARDINAL"})
+
+
 def test_how_far_away_asks_for_a_distance_and_names_no_topic() -> None:
     from rag.answer_ranking import topic_terms
 
