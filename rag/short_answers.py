@@ -391,6 +391,8 @@ class EntityCandidate:
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
     by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
     dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
+    # A count of what is added, not of what there is ("40 more inspectors"), for a question that asks no change.
+    added: bool = False
 
 
 def _key(text: str) -> str:
@@ -431,9 +433,12 @@ def entity_candidates(
     # Which group did he lead?").
     own = question_name_tokens(asking_sentence(info.text))
     role = holder_word(info.text)
+    age_asked = asks_for_an_age(info.text)
     beside: set[str] = set()
     change = asks_for_a_change(info.text)
     amounts: set[str] = set()
+    added: set[str] = set()
+    asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
     quotes_with: dict[str, set[int]] = {}
     views = table_views(citations, sources)
     citations = views.citations
@@ -449,6 +454,7 @@ def entity_candidates(
                     kind & {term(w) for w in _ends(words(text))}
                     or (label in NAMES and _kind_before(source.text[: ent.start], kind))
                 )
+                and not (info.labels <= {PERSON} and label != PERSON and _TITLE.match(text))
             )
             after_locative = where and follows_locative(source.text[: ent.start])
             # "was recorded at Hadley Cross": a name a locative preposition introduces is a place, whatever the
@@ -480,12 +486,17 @@ def entity_candidates(
                 and words(source.text[max(0, ent.start - 10) : ent.start].lower())[-1:] == ["by"]
             ):
                 amounts.add(key)
+            if label in FIGURE and not asks_added and _ADDED.match(source.text, ent.end):
+                added.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
                 clause_topics[key] = None if row else _clause_topic(cit, source, ent, topic)
                 in_clause = None if clause_topics[key] is None else clause_topics[key] > 0
                 clause_asked[key] = column if row else in_clause
                 clause_names[key] = None if row or label not in FIGURE else _clause_named(cit, source, ent, own)
+                if age_asked and own and (apposed := _apposed_name(source.text, ent)):
+                    # "Anton Brisk, 44, Marek Solvay, 52, …": the age of the name it follows.
+                    clause_names[key] = bool(own & set(words(apposed)))
                 part_topics[key] = 0 if row else _part_topic(cit, source, ent, topic)
             order += 1
     out = []
@@ -522,6 +533,7 @@ def entity_candidates(
                 key in beside,
                 key in amounts,
                 key in dating,
+                key in added,
             )
         )
     if head and vectors is not None and out:
@@ -570,9 +582,18 @@ def _an_age(text: str, passage: str, ent: Entity) -> bool:
         return True
     if not re.fullmatch(r"(?:aged\s+)?\d{1,3}", text.strip()):
         return False
-    before, after = passage[max(0, ent.start - 40) : ent.start], passage[ent.end : ent.end + 12]
-    apposed = re.search(r"[A-Z][\w’'-]*,\s*$", before) and re.match(r"\s*[,)]", after)
+    before = passage[max(0, ent.start - 40) : ent.start]
+    apposed = _apposed_name(passage, ent) is not None
     return bool(apposed or text.lower().startswith("aged") or re.search(r"\baged\s*$", before))
+
+
+_APPOSED = re.compile(r"((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*),\s*$")
+
+
+def _apposed_name(passage: str, ent: Entity) -> str | None:
+    """The capitalised name a figure stands in apposition to ("Marek Solvay, 52, …" -> "Marek Solvay")."""
+    found = _APPOSED.search(passage[max(0, ent.start - 60) : ent.start])
+    return found.group(1) if found and re.match(r"\s*(?:[,);]|\.(?!\d)|$)", passage[ent.end : ent.end + 12]) else None
 
 
 # "…, not 14,000 as previously reported": a figure the sentence itself corrects.
@@ -593,6 +614,11 @@ def _counts_things(text: str, end: int) -> bool:
     """A count of things: a plural noun follows the number ("16,200 patients")."""
     after = re.findall(r"[A-Za-z-]+|[^\sA-Za-z-]", text[end : end + 40])[:2]
     return any(w.islower() and plural_noun(w) for w in after)  # "16,200 people", "300 new jobs"
+
+
+# A figure of what is added or taken away ("40 more inspectors", "300 extra beds") and a question asking for one.
+_ADDED = re.compile(r"\s+(?:more|additional|extra|fewer|further)\b", re.I)
+_ADDED_ASKED = re.compile(r"\b(?:more|additional|extra|fewer|further|less)\b", re.I)
 
 
 def _since(text: str, start: int) -> bool:
@@ -637,6 +663,10 @@ def _part_topic(cit: Citation, source: Source, ent: Entity, topic: frozenset[str
     quote = source.text[lo:hi]
     start, end = clause_of(quote, Entity(start=ent.start - lo, end=ent.end - lo, label=ent.label))
     return len(topic & content_terms(quote[start:end]))
+
+
+# A title, not its holder: "Minister of Industry", "the Secretary for Health" (asked "Which minister …?").
+_TITLE = re.compile(r"(?:the\s+)?[A-Z][\w-]*\s+(?:of|for)\s+", re.I)
 
 
 def _kind_before(before: str, kind: set[str]) -> bool:
@@ -816,6 +846,11 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
         amount = _in_first_quote(found, lambda c: c.by_amount)
         if amount is not None:
             return amount
+    if found and found[0].added:
+        # "should be given 40 more inspectors; it currently has 23": how many it has is 23.
+        stock = _in_first_quote(found, lambda c: not c.added)
+        if stock is not None:
+            return stock
     if found and found[0].in_asked_clause is False:
         # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
         return _in_first_quote(found, lambda c: bool(c.in_asked_clause)) or 0

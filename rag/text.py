@@ -28,7 +28,9 @@ WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|percent|%))?", re.I)
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
     "hundred": "100", "thousand": "1000",
 }  # fmt: skip
 """Number words as digits ("six" -> "6"): general English, read by ``numbers`` and the eval's choice picker."""
@@ -223,11 +225,15 @@ def name_phrases(text: str) -> list[str]:
 CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name) if w)
 
 
+# "When was the offer PDF published?": a file's format names no one, and the passages never repeat it.
+FILE_FORMAT_WORDS = frozenset("pdf docx doc html htm txt csv rtf odt xlsx epub".split())
+
+
 def question_name_tokens(question: str) -> set[str]:
     """``name_tokens`` of a question, less a lone capitalised word that only opens it ("Exactly how many …"):
     questions seldom open with a name, and a missing "name" makes the answerer abstain; less month and day
     names."""
-    tokens = name_tokens(question) - CALENDAR_WORDS
+    tokens = {t for t in name_tokens(question) - CALENDAR_WORDS if t.lower() not in FILE_FORMAT_WORDS}
     first = re.match(r"\W*([A-Z][a-z]+)\b(?!\s+[A-Z])", question)
     if first:
         tokens.discard(first.group(1).lower())

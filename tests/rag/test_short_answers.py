@@ -558,3 +558,33 @@ def test_a_newer_figure_of_another_thing_changes_nothing() -> None:
     )
     found = short_answer(analyse("How many homes did the storm destroy?"), cits, sources)
     assert found is not None and found.text == "46"
+
+
+def test_a_count_spelled_out_in_words_is_a_figure() -> None:
+    text = "Fourteen miners were rescued on Sunday, and forty-two were still missing."
+    spans = [("Fourteen", "CARDINAL"), ("Sunday", "DATE"), ("forty-two", "CARDINAL")]
+    assert _picked(text, spans, "How many miners were rescued?") == "Fourteen"
+
+
+def test_a_count_of_what_is_added_does_not_answer_how_many_there_are() -> None:
+    text = "The agency should be given 40 more inspectors; it currently has 23 for the whole country."
+    spans = [("40", "CARDINAL"), ("23", "CARDINAL")]
+    assert _picked(text, spans, "How many inspectors does the agency have?") == "23"
+    assert _picked(text, spans, "How many more inspectors should the agency get?") == "40"
+
+
+def test_of_several_ages_the_one_after_the_asked_name() -> None:
+    text = "The company named the dead as Anton Brisk, 44, Marek Solvay, 52, and Piet Wandrell, 58."
+    spans = [("Anton Brisk", "PERSON"), ("44", "DATE"), ("Marek Solvay", "PERSON"), ("52", "DATE"),
+             ("Piet Wandrell", "PERSON"), ("58", "DATE")]  # fmt: skip
+    assert _picked(text, spans, "How old was Marek Solvay?") == "52"
+    assert _picked(text, spans, "How old was Piet Wandrell?") == "58"
+    assert _picked(text, spans, "How old was Anton Brisk?") == "44"
+
+
+def test_a_title_is_not_the_person_holding_it() -> None:
+    text = "The Minister of Industry, Tobin Marsch, announced the inquiry on Tuesday."
+    spans = [("The Minister of Industry", "ORG"), ("Tobin Marsch", "PERSON"), ("Tuesday", "DATE")]
+    assert _picked(text, spans, "Which minister announced the inquiry?") == "Tobin Marsch"
+    river = "Crews cleared the River of Ashes crossing."
+    assert _picked(river, [("River of Ashes", "LOC")], "Which river did the crews clear?") == "River of Ashes"

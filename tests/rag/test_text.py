@@ -35,6 +35,12 @@ def test_month_and_day_names_are_not_names_a_passage_must_repeat() -> None:
     assert question_name_tokens("What did the Varnholt council decide on Monday?") == {"varnholt"}
 
 
+def test_a_file_format_in_the_question_is_no_name() -> None:
+    from rag.text import question_name_tokens
+
+    assert question_name_tokens("When was the Brannock offer PDF published?") == {"brannock"}
+
+
 def test_a_hard_wrapped_line_that_stops_mid_sentence_runs_on() -> None:
     from rag.text import split_sentences
 
