@@ -28,6 +28,7 @@ from rag.answer_ranking import (
     question_features,
     score,
     slot_values,
+    topic_said_otherwise,
     topic_terms,
 )
 from rag.attachment import Matcher, WordVectors, attached, clause_before, focus_matcher, focus_of
@@ -81,7 +82,10 @@ class ExtractiveGenerator(Generator):
         # A store indexed before entities were kept has none: the entity-kind rule cannot judge it.
         typed_store = any(src.entities for src in sources)
         no_type = typed_store and qf["type_in_evidence"] == 0.0 and tagged_reliably(info.labels)
-        if no_type or qf["topic_in_evidence"] == 0.0 or is_unanswerable(qf, model):
+        topic_absent = qf["topic_in_evidence"] == 0.0 and not topic_said_otherwise(
+            info.text, " ".join(src.text for src in sources), self.embedder
+        )
+        if no_type or topic_absent or is_unanswerable(qf, model):
             return []
         if nothing_to_look_for(info, question) or (typed_store and no_figure_of_the_topic(info, ranked, self.embedder)):
             return []

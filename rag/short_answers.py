@@ -27,7 +27,7 @@ from pathlib import Path
 
 from index.entities import within
 from rag import prompts
-from rag.answer_ranking import names_the_subject, proximity, topic_terms
+from rag.answer_ranking import TOPIC_SYNONYM, names_the_subject, proximity, topic_terms, topic_words
 from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher
 from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
@@ -54,6 +54,7 @@ from rag.questions import (
     asks_for_several,
     asks_how_much,
     asks_where,
+    counted_terms,
     dimension_of,
     follows_locative,
     head_noun,
@@ -76,6 +77,7 @@ from rag.text import (
     words,
     words_around,
 )
+from rag.word_forms import lemma_term
 
 
 def _quote_span(cit: Citation, source: Source) -> tuple[int, int]:
@@ -753,6 +755,8 @@ def short_answer(
         best = replace(best, answer=best.answer.model_copy(update={"text": listed}))
     if untagged_name_nearer(best, info, citations, sources):
         return None
+    if best.answer.label in FIGURE and _predicate_unsaid(info, _quote_of(best.answer, citations), vectors):
+        return None
     model = load_entity_model()
     if model is None:
         return best.answer
@@ -768,9 +772,15 @@ _EARLIER_STATE = re.compile(
 )
 
 
+# A clause that anchors the question at an event ("… by the time the deal was reached?", "… when the junta
+# ordered them to leave?"): it asks the value of that moment, which need not be the newest.
+_AT_AN_EVENT = re.compile(r"\b(?:by the time|at the time|when|while|until|after|during)\b", re.I)
+
+
 def _asks_for_an_earlier_state(question: str) -> bool:
     asked = asking_sentence(question)
-    return bool(_EARLIER_STATE.search(asked)) or names_a_time(asked)
+    anchored = any(m.start() > 0 for m in _AT_AN_EVENT.finditer(asked.lstrip()))
+    return bool(_EARLIER_STATE.search(asked)) or names_a_time(asked) or anchored
 
 
 def _newest_restatement(
@@ -793,6 +803,30 @@ def _newest_restatement(
         if cit.published > when and same_slot(mine.quote, best.answer.text, cit.quote, c.answer.text):
             newest, when = c, cit.published
     return newest
+
+
+def _quote_of(answer: ShortAnswer, citations: Sequence[Citation]) -> str:
+    return next((c.quote for c in citations if c.n == answer.citation), "")
+
+
+def _predicate_unsaid(info: QuestionInfo, quote: str, vectors: WordVectors | None) -> bool:
+    """A count of what the question counts, said of another act: "How many people were killed?" over
+    "The mine employs about 1,900 people". The question's words besides what it counts (the predicate:
+    "killed") must occur in the figure's sentence, as written, by lemma, or as a close word ("died")."""
+    counted = counted_terms(info.text)
+    if not counted or vectors is None:
+        return False
+    predicate = [w for w in topic_words(info.text) if term(w) not in counted]
+    if not predicate:
+        return False
+    said = content_terms(quote)
+    if any(term(w) in said or lemma_term(w) in {lemma_term(x) for x in words(quote)} for w in predicate):
+        return False
+    other = sorted({w for w in words(quote.lower()) if w.isalpha() and len(w) > 2 and w not in STOPWORDS})
+    if not other:
+        return True
+    vecs = vectors.embed_cached(predicate + other)
+    return bool((vecs[: len(predicate)] @ vecs[len(predicate) :].T).max() < TOPIC_SYNONYM)
 
 
 def untagged_name_nearer(

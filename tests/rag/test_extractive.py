@@ -532,3 +532,23 @@ def test_a_figure_counts_a_close_word_of_what_is_asked() -> None:
     info = analyse("How many employees will Corvell lay off?")
     assert no_figure_of_the_topic(info, [cand])  # no vectors: "workers" is not "employees"
     assert not no_figure_of_the_topic(info, [cand], Vectors())
+
+
+MILL_ARTICLES = {
+    "mill.txt": (
+        "Fire at Ostrand Paper Mill\n\n"
+        "Ostrand Paper employs about 1,400 people at its mill on the Kessel river.\n"
+        "Two workers died in the fire on Sunday night, the company said.\n"
+        "The mill produced 210,000 tonnes of paper last year.\n"
+    ),
+}
+
+
+def test_a_close_word_of_the_question_keeps_it_answered_and_a_count_of_another_act_is_not_bold(extractive_over) -> None:
+    a = extractive_over(MILL_ARTICLES)
+    # "staff" is written nowhere, but "employs … people" says it (a close word vector), so no abstention.
+    staff = a.ask("How big is the workforce at Ostrand Paper?")
+    assert not staff.abstained and "1,400" in staff.answer
+    # "killed" is not "employs": 1,400 people counts another act, so it is not the bold answer.
+    killed = a.ask("How many people were killed at Ostrand Paper?")
+    assert killed.short_answer is None or killed.short_answer.text != "about 1,400"

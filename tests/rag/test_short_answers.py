@@ -542,7 +542,11 @@ def test_a_newer_article_restating_the_figure_gives_the_answer_unless_the_questi
     )  # fmt: skip
     found = short_answer(analyse("How much has the firm lost in sales?"), cits, sources)
     assert found is not None and (found.text, found.citation) == ("about 180 million crowns", 2)
-    for earlier in ("How much had the firm lost in sales by June?", "How much had the firm initially lost in sales?"):
+    for earlier in (
+        "How much had the firm lost in sales by June?",
+        "How much had the firm initially lost in sales?",
+        "How much had the firm lost in sales by the time the chief executive spoke to MPs?",
+    ):
         found = short_answer(analyse(earlier), cits, sources)
         assert found is not None and found.text == "about 140 million crowns", earlier
     undated = _dated_sources([(june, "2026-06-11", [("about 140 million crowns", "MONEY")]), (july, None, [])])
