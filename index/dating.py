@@ -28,8 +28,8 @@ _SEPARATORS = re.compile(r"\s*(?:[|·•–—,;]|\s-\s|--)\s*")
 # A wire dateline opens the first paragraph: "PARIS, June 2 (Wire) - The minister said ...".
 _WIRE_DASH = re.compile(r"\s(?:-|–|—|--)\s")
 _STAMP_WORDS = re.compile(
-    r"\b(?:first published|last updated|last modified|published|updated|posted|modified|date|on|at|"
-    r"[ap]\.m\.|am|pm)(?![\w.])\.?",
+    r"\b(?:for immediate release|first published|last updated|last modified|published|updated|posted|modified|"
+    r"issued|released|dated|date|on|at|[ap]\.m\.|am|pm)(?![\w.])\.?",
     re.I,
 )
 _ZONE_RE = re.compile(r"\b(?:[A-Z]{1,4}T|UTC|GMT)\b(?:[+-]\d{1,2}(?::?\d{2})?)?")
@@ -140,7 +140,8 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
     if found is None:
         return None
     start, end, day, month_day = found
-    rest = f"{text[:start]} | {text[end:]}"
+    # A second date on the line is another stamp ("First published March 2, 2026; last updated March 3, 2026").
+    rest = DATE_IN_TEXT_RE.sub(" | ", f"{text[:start]} | {text[end:]}")
     byline = None
     credits = list(_CREDIT_RE.finditer(rest))
     for credit in credits:
@@ -170,6 +171,65 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
         parts = parts[1:]
     outlet = next((p for p in bracketed if _name_like(p)), None) or _outlet_from(parts)
     return _Dateline(day, month_day, outlet, byline)
+
+
+# A statement of publication opening a header line: "Published by the Arthritis Society, April 22, 2026.",
+# "Published on 12 February 2026 by the Chamber of Traders", "Issued on 9 January 2026", "Date of publication: …".
+_STATEMENT_HEAD = re.compile(
+    r"(?:(?:first|originally|last)\s+)?(?P<verb>published|issued|released|posted|updated|dated|written)\b"
+    r"|date\s+of\s+(?:publication|issue|release)\b|(?:publication|release|issue)\s+date\b",
+    re.I,
+)
+_CAPITALISED = r"[A-Z][\w.'’&-]*"
+_PUBLISHER = rf"(?:the\s+)?(?P<{{}}>{_CAPITALISED}(?:\s+(?:(?:of|and|for|the|&)\s+)*{_CAPITALISED}){{{{0,5}}}})"
+_STATED_DATE = re.compile(
+    rf"\s*:?\s*(?:[Bb]y\s+{_PUBLISHER.format('before')}\s*(?:,|\bon\b|\bin\b|[-–—|])?\s*)?(?:on\s+)?"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s*)?"
+    rf"(?P<date>{DATE_IN_TEXT_RE.pattern})"
+)
+_AFTER_DATE = re.compile(
+    rf"(?:\s*,?\s*(?:at\s+)?(?i:{_TIME_RE.pattern})(?:\s*{_ZONE_RE.pattern})?)?"
+    rf"(?:\s*,?\s+[Bb]y\s+{_PUBLISHER.format('after')})?\s*(?:[.;](?=\s|\Z)|\Z)"
+)
+_CREDITS_AUTHOR = ("posted", "written")  # "Posted by Ann Lee": a person; "Published by X": the publisher
+
+
+@dataclass
+class _Statement:
+    published: date
+    quote: str
+    outlet: str | None
+    byline: str | None
+
+
+def publication_statement(line: str) -> _Statement | None:
+    """``line`` opening with a statement of when (and by whom) it was published, as a report, press release or
+    blog writes it: the publication verb or label, the date, and at most a time and the publisher ("by …",
+    capitalised: "by the ministry" is no name), ending the sentence or the line. The publisher of a
+    "published/issued/released by" is the outlet, of a "posted/written by" the author. The quote is the
+    statement alone ("Published by X, April 22, 2026."), not what the line goes on to say."""
+    head = _STATEMENT_HEAD.match(line)
+    if head is None:
+        return None
+    before = _STATED_DATE.match(line, head.end())
+    day = parse_date(before.group("date")) if before else None
+    if before is None or day is None:
+        return None
+    after = _AFTER_DATE.match(line, before.end())
+    if after is None:
+        return None
+    name = before.group("before") or after.group("after")
+    if name and not _name_like(name):
+        return None
+    author = (head.group("verb") or "").lower() in _CREDITS_AUTHOR
+    return _Statement(day, line[: after.end()].rstrip(), None if author else name, name if author else None)
+
+
+def _stamp_line(line: str) -> bool:
+    """A line that is a full date with at most stamp words around it ("FOR IMMEDIATE RELEASE — 3 March
+    2026"): no name or other words, so it cannot be a headline that happens to hold a date."""
+    found = dateline(line) if len(line) <= _MAX_HEADER_LEN else None
+    return bool(found and found.published and found.outlet is None and found.byline is None)
 
 
 def _is_prose(line: str) -> bool:
@@ -202,9 +262,21 @@ def header_line(text: str) -> Dating:
         seen += 1
         if seen > HEADER_LINES + 1:
             break
-        if seen == 1 and text[offset:].strip():
-            continue  # the title
         at = line_start + raw.index(line)
+        statement = publication_statement(line) if dated is None else None
+        if statement is not None:
+            dated = Dating(
+                published=statement.published,
+                outlet=statement.outlet or by_outlet,
+                byline=statement.byline or byline,
+                source="header",
+                stated=Stated(line_no, statement.quote, at),
+            )
+            if statement.outlet:
+                dated.outlet_stated = dated.stated
+            continue
+        if seen == 1 and text[offset:].strip() and not _stamp_line(line):
+            continue  # the title (unless the text opens with its date, as a press release does)
         key = _KEYED_OUTLET.match(line)
         if key and keyed is None:
             keyed = Stated(line_no, line, at)
@@ -354,6 +426,38 @@ def _with_year(month_day: tuple[int, int], near: date) -> date | None:
     return min(options, key=lambda d: abs((d - near).days), default=None)
 
 
+_MONTH_YEAR_RE = re.compile(rf"\b{_MONTH}\.?,?\s+(?P<year>\d{{4}})\b")
+
+
+def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -> date | None:
+    """A yearless dateline's day in the year its own article implies: the first on or after the latest date
+    the text states with a year ("on February 27, 2026", "in January 2026", read as the month's first day),
+    since news reports on what has happened. A dateline on that very day is on it. A text that names years only
+    bare ("the lowest since 2004", "a 2024 law") gives none: a bare year is as often history as the present.
+    None when the text states no such date (or the day does not exist in the two years after it). A date the
+    text schedules for later ("will vote on June 5, 2026") can push the year one too far; no source better
+    than the text itself is left at this point."""
+    skip = range(dateline_at.start_char, dateline_at.start_char + len(dateline_at.quote))
+    stated: list[date] = []
+    for m in DATE_IN_TEXT_RE.finditer(text):
+        day = parse_date(m.group(0)) if m.start() not in skip else None
+        stated += [day] if day else []
+    for m in _MONTH_YEAR_RE.finditer(text):
+        if m.start() not in skip and 1900 < int(m.group("year")) < 2200:
+            stated.append(date(int(m.group("year")), parse_date(f"{m.group(0)[:3]} 1, 2000").month, 1))
+    if not stated:
+        return None
+    latest = max(stated)
+    for year in (latest.year, latest.year + 1):
+        try:
+            day = date(year, *month_day)
+        except ValueError:
+            continue
+        if day >= latest:
+            return day
+    return None
+
+
 def date_article(text: str, html: str | None = None, given: Dating | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
     outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
@@ -371,13 +475,23 @@ def date_article(text: str, html: str | None = None, given: Dating | None = None
     candidates += [front, given or Dating()]
     if header.published is None and header.month_day:
         later = next((c.published for c in candidates[1:] if c.published), None)
-        header.published = _with_year(header.month_day, later) if later else None
+        if later is not None:
+            header.published = _with_year(header.month_day, later)
+        elif header.stated is not None:
+            header.published = year_from_text(header.month_day, text, header.stated)
         header.source = "header" if header.published else "none"
     dated = [c for c in candidates if c.published]
     best = dated[0] if dated else Dating()
-    outlet = best.outlet or next((c.outlet for c in candidates if c.outlet), None)
+    named = best if best.outlet else next((c for c in candidates if c.outlet), Dating())
     byline = best.byline or next((c.byline for c in candidates if c.byline), None)
-    return Dating(published=best.published, outlet=outlet, byline=byline, source=best.source, stated=best.stated)
+    return Dating(
+        published=best.published,
+        outlet=named.outlet,
+        byline=byline,
+        source=best.source,
+        stated=best.stated,
+        outlet_stated=named.outlet_stated,
+    )
 
 
 def front_end(text: str) -> int:
