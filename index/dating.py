@@ -1,10 +1,12 @@
 """An article's publication date and outlet, from the most trustworthy place that states them.
 
-Trust order: the header or byline line of the text itself ("Reuters | June 3, 2022", "By Ann Lee,
-3 June 2022"), then HTML meta (``article:published_time``, ``datePublished``, ``<time datetime>``), then
-Markdown/YAML front matter (``date:``, ``published:``), then a value supplied with the file (such as a
-benchmark's ``published_at``). A file that states no date has none: the file's mtime is never used,
-because a copied or re-saved file would then claim to be news of the day it was copied.
+Trust order: the header or byline line of the text itself ("Reuters | June 3, 2022", "By Ann Lee, 3 June 2022",
+"Published by the Arthritis Society, April 22, 2026."), then HTML meta (``article:published_time``,
+``datePublished``, ``<time datetime>``), then Markdown/YAML front matter (``date:``, ``published:``), then a value
+supplied with the file (such as a benchmark's ``published_at``). A file that states no date has none: the file's
+mtime is never used, because a copied or re-saved file would then claim to be news of the day it was copied. A
+PDF's ``/CreationDate`` is not used either, for the same reason: it is the day the file was written (an exported or
+re-generated report carries the day of the export), and nothing tells it apart from the day of publication.
 """
 
 from __future__ import annotations
@@ -461,7 +463,7 @@ def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -
 def date_article(text: str, html: str | None = None, given: Dating | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
     outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
-    a year takes the year from the next source that has a date."""
+    a year takes the year from the next source that has a date, else from the dates its own text states."""
     front = front_matter(text)
     start = front_end(text) if front.source != "none" or _FRONT_RE.match(text) else 0
     header = header_line(text[start:])
