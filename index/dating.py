@@ -30,8 +30,8 @@ _SEPARATORS = re.compile(r"\s*(?:[|·•–—,;]|\s-\s|--)\s*")
 # A wire dateline opens the first paragraph: "PARIS, June 2 (Wire) - The minister said ...".
 _WIRE_DASH = re.compile(r"\s(?:-|–|—|--)\s")
 _STAMP_WORDS = re.compile(
-    r"\b(?:for immediate release|first published|last updated|last modified|published|updated|posted|modified|"
-    r"issued|released|dated|date|on|at|[ap]\.m\.|am|pm)(?![\w.])\.?",
+    r"\b(?:for immediate release|(?:press|news|media) release|first published|last updated|last modified|"
+    r"published|updated|posted|modified|issued|released|dated|date|on|at|[ap]\.m\.|am|pm)(?![\w.])\.?",
     re.I,
 )
 _ZONE_RE = re.compile(r"\b(?:[A-Z]{1,4}T|UTC|GMT)\b(?:[+-]\d{1,2}(?::?\d{2})?)?")
@@ -150,8 +150,9 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
         by = _BY_RE.match(credit.group(0))
         if by and byline is None:
             byline = by.group(1)
-    # A line that opens with a credit is a byline: short descriptions may follow the names ("staff writer").
-    opens_with_credit = bool(credits) and not rest[: credits[0].start()].strip()
+    # A line that opens with a credit (after its date, if the date comes first) is a byline: short descriptions
+    # may follow the names ("staff writer", a section "Local news").
+    opens_with_credit = bool(credits) and not _SEPARATORS.sub("", rest[: credits[0].start()]).strip()
     rest = _CREDIT_RE.sub(" | ", rest)
     bracketed = [p.strip() for p in _PARENS.findall(rest)]
     if any(not _name_like(p) for p in bracketed):

@@ -60,6 +60,15 @@ BODY = (
             None,
             "First published March 2, 2026;",
         ),
+        # a date line that opens with its date, then the credit and a section; a press release's label
+        (
+            "Monday 2 March 2026 | By Ann Lee | Local news",
+            date(2026, 3, 2),
+            None,
+            "Ann Lee",
+            "Monday 2 March 2026 | By Ann Lee | Local news",
+        ),
+        ("Press release | 3 March 2026", date(2026, 3, 3), None, None, "Press release | 3 March 2026"),
     ],
 )
 def test_a_publication_statement_under_the_title_dates_the_article(
