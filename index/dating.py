@@ -197,7 +197,7 @@ _AFTER_DATE = re.compile(
 _CREDITS_AUTHOR = ("posted", "written")  # "Posted by Ann Lee": a person; "Published by X": the publisher
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Statement:
     published: date
     quote: str
@@ -226,6 +226,21 @@ def publication_statement(line: str) -> _Statement | None:
         return None
     author = (head.group("verb") or "").lower() in _CREDITS_AUTHOR
     return _Statement(day, line[: after.end()].rstrip(), None if author else name, name if author else None)
+
+
+def _statement_at(text: str, at: int, line: str) -> _Statement | None:
+    """The publication statement opening ``line`` (which starts at ``at`` in ``text``), also when the layout
+    wrapped it onto the next line (a PDF's narrow column: "Published by the Arthritis Society, April" / "22,
+    2026."); the quote is then the text as written, line break included."""
+    found = publication_statement(line)
+    if found is not None or not _STATEMENT_HEAD.match(line):
+        return found
+    m = re.compile(rf"{re.escape(line)}[ \t]*\n[ \t]*([^\n]+)").match(text, at)
+    joined = publication_statement(f"{line} {m.group(1).strip()}") if m else None
+    if joined is None or len(joined.quote) <= len(line):
+        return None
+    written = text[at : m.start(1) + len(joined.quote) - len(line) - 1]
+    return replace(joined, quote=written) if " ".join(written.split()) == " ".join(joined.quote.split()) else None
 
 
 def _stamp_line(line: str) -> bool:
@@ -266,7 +281,7 @@ def header_line(text: str) -> Dating:
         if seen > HEADER_LINES + 1:
             break
         at = line_start + raw.index(line)
-        statement = publication_statement(line) if dated is None else None
+        statement = _statement_at(text, at, line) if dated is None else None
         if statement is not None:
             dated = Dating(
                 published=statement.published,

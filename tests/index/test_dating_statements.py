@@ -179,3 +179,31 @@ def test_a_pdf_report_is_dated_by_its_statement_and_not_by_its_creation_date(tmp
     assert PdfReader(tmp_path / "undated.pdf").metadata.creation_date is not None
     undated = read_article(tmp_path / "undated.pdf", tmp_path, 10**7)
     assert (undated.published, undated.date_source) == (None, "none")
+
+
+@pytest.mark.parametrize(
+    ("lines", "outlet", "quote"),
+    [
+        (
+            "Published by the Orlen Patients Society, April\n22, 2026. Lead author: Dr Ann Brell.",
+            "Orlen Patients Society",
+            "Published by the Orlen Patients Society, April\n22, 2026.",
+        ),
+        (
+            "Published by the Orlen Patients\nSociety on 22 April 2026",
+            "Orlen Patients Society",
+            "Published by the Orlen Patients\nSociety on 22 April 2026",
+        ),
+        ("Published by the Orlen Patients Society, April\n22, 2026, the report found that most waited.", None, None),
+    ],
+)
+def test_a_statement_the_layout_wrapped_onto_the_next_line(lines: str, outlet: str | None, quote: str | None) -> None:
+    text = f"The Cost of Waiting\n{lines}\n\n{BODY}\n"
+    got = header_line(text)
+    assert got.outlet == outlet
+    if quote is None:
+        assert got.published is None
+        return
+    assert got.published == date(2026, 4, 22) and got.stated is not None
+    assert (got.stated.line, got.stated.quote) == (2, quote)
+    assert text[got.stated.start_char : got.stated.start_char + len(quote)] == quote
