@@ -292,12 +292,20 @@ def header_line(text: str) -> Dating:
             )
             if statement.outlet:
                 dated.outlet_stated = dated.stated
+            rest = line[len(statement.quote.split("\n")[0]) :] if "\n" not in statement.quote else ""
+            dated.byline = dated.byline or _author_field(rest)
             continue
         if seen == 1 and text[offset:].strip() and not _stamp_line(line):
             continue  # the title (unless the text opens with its date, as a press release does)
         key = _KEYED_OUTLET.match(line)
         if key and keyed is None:
             keyed = Stated(line_no, line, at)
+            continue
+        author = _author_field(line)
+        if author:
+            byline = byline or author
+            if dated is not None:
+                dated.byline = dated.byline or author
             continue
         if dated is not None:
             if _is_prose(line):
@@ -335,6 +343,18 @@ def header_line(text: str) -> Dating:
     if keyed is not None and not found.outlet:
         found = replace(found, outlet=_KEYED_OUTLET.match(keyed.quote).group(1).strip(), outlet_stated=keyed)
     return found
+
+
+# "Lead author: Dr Ann Brell." / "Authors: Ann Lee and Bo Chan": a report's credit as a labelled field.
+_AUTHOR_FIELD = re.compile(
+    rf"(?i:(?:lead\s+|principal\s+)?(?:authors?|written\s+by))\s*:\s*({_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)\.?"
+)
+
+
+def _author_field(text: str) -> str | None:
+    """The names of a labelled author field that is all of ``text``, else None."""
+    m = _AUTHOR_FIELD.fullmatch(text.strip())
+    return m.group(1).rstrip(".") if m else None
 
 
 # "Source: Veltmark Evening Post" written as a header line of a plain-text article (the keys front matter uses).

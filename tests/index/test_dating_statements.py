@@ -26,7 +26,7 @@ BODY = (
             "Published by the Orlen Patients Society, April 22, 2026. Lead author: Dr Ann Brell.",
             date(2026, 4, 22),
             "Orlen Patients Society",
-            None,
+            "Dr Ann Brell",
             "Published by the Orlen Patients Society, April 22, 2026.",
         ),
         (
@@ -207,3 +207,17 @@ def test_a_statement_the_layout_wrapped_onto_the_next_line(lines: str, outlet: s
     assert got.published == date(2026, 4, 22) and got.stated is not None
     assert (got.stated.line, got.stated.quote) == (2, quote)
     assert text[got.stated.start_char : got.stated.start_char + len(quote)] == quote
+
+
+@pytest.mark.parametrize(
+    ("lines", "byline"),
+    [
+        ("Published by the Orlen Patients Society, April 22, 2026. Lead author: Dr Ann Brell.", "Dr Ann Brell"),
+        ("Authors: Ann Lee and Bo Chan\nDate of publication: 15 January 2026", "Ann Lee and Bo Chan"),
+        ("Date of publication: 15 January 2026\nWritten by: Ann Lee", "Ann Lee"),
+        ("Date of publication: 15 January 2026\nAuthor: the press office", None),
+    ],
+)
+def test_a_labelled_author_field_in_the_header_is_the_byline(lines: str, byline: str | None) -> None:
+    got = date_article(f"The Cost of Waiting\n{lines}\n\n{BODY}\n")
+    assert got.published is not None and got.byline == byline
