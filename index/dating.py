@@ -243,11 +243,18 @@ def _statement_at(text: str, at: int, line: str) -> _Statement | None:
     return replace(joined, quote=written) if " ".join(written.split()) == " ".join(joined.quote.split()) else None
 
 
-def _stamp_line(line: str) -> bool:
-    """A line that is a full date with at most stamp words around it ("FOR IMMEDIATE RELEASE — 3 March
-    2026"): no name or other words, so it cannot be a headline that happens to hold a date."""
+def _not_a_title(line: str) -> bool:
+    """The first line is no title when it is a full date with at most stamp words around it ("FOR IMMEDIATE
+    RELEASE — 3 March 2026": no name or other words, so no headline that happens to hold a date), or a
+    paragraph opening with a wire dateline (a Markdown file whose title is in its front matter)."""
     found = dateline(line) if len(line) <= _MAX_HEADER_LEN else None
-    return bool(found and found.published and found.outlet is None and found.byline is None)
+    if found and found.published and found.outlet is None and found.byline is None:
+        return True
+    wire = _WIRE_DASH.search(line)
+    if not wire or wire.start() > _MAX_HEADER_LEN // 2 or not _is_prose(line):
+        return False
+    found = dateline(line[: wire.start()], wire=True)
+    return bool(found and (found.published or found.month_day))
 
 
 def _is_prose(line: str) -> bool:
@@ -295,7 +302,7 @@ def header_line(text: str) -> Dating:
             rest = line[len(statement.quote.split("\n")[0]) :] if "\n" not in statement.quote else ""
             dated.byline = dated.byline or _author_field(rest)
             continue
-        if seen == 1 and text[offset:].strip() and not _stamp_line(line):
+        if seen == 1 and text[offset:].strip() and not _not_a_title(line):
             continue  # the title (unless the text opens with its date, as a press release does)
         key = _KEYED_OUTLET.match(line)
         if key and keyed is None:
@@ -511,14 +518,17 @@ def date_article(text: str, html: str | None = None, given: Dating | None = None
     if html is not None:
         candidates.append(html_meta(html))
     candidates += [front, given or Dating()]
+    full = None  # the source stating in full the day a yearless dateline gives
     if header.published is None and header.month_day:
-        later = next((c.published for c in candidates[1:] if c.published), None)
+        later = next((c for c in candidates[1:] if c.published), None)
         if later is not None:
-            header.published = _with_year(header.month_day, later)
+            header.published = _with_year(header.month_day, later.published)
+            full = later if later.stated and later.published == header.published else None
         elif header.stated is not None:
             header.published = year_from_text(header.month_day, text, header.stated)
         header.source = "header" if header.published else "none"
-    dated = [c for c in candidates if c.published]
+    # The same day written in full (a front matter's "date: 2026-03-05") is the line to cite, with its year.
+    dated = [c for c in candidates if c.published and not (c is header and full)]
     best = dated[0] if dated else Dating()
     named = best if best.outlet else next((c for c in candidates if c.outlet), Dating())
     byline = best.byline or next((c.byline for c in candidates if c.byline), None)

@@ -221,3 +221,22 @@ def test_a_statement_the_layout_wrapped_onto_the_next_line(lines: str, outlet: s
 def test_a_labelled_author_field_in_the_header_is_the_byline(lines: str, byline: str | None) -> None:
     got = date_article(f"The Cost of Waiting\n{lines}\n\n{BODY}\n")
     assert got.published is not None and got.byline == byline
+
+
+def test_a_markdown_story_whose_title_is_in_its_front_matter_is_dated_by_its_wire_dateline(tmp_path: Path) -> None:
+    head = "---\ntitle: Rovers win the cup on penalties\nauthor: Petra Ilg\n{date}---\n\n"
+    body = (
+        "VARNOS, March 5 (Northwire) - Fenwick Rovers won the cup on Thursday, a week after their semi-final "
+        "on February 26, 2026, beating the holders 5-4 on penalties.\n"
+    )
+    (tmp_path / "cup.md").write_text(head.format(date="") + body, encoding="utf-8")
+    (tmp_path / "dated.md").write_text(head.format(date="date: 2026-03-05\n") + body, encoding="utf-8")
+    cup = read_article(tmp_path / "cup.md", tmp_path, 10**7)
+    assert (cup.published, cup.outlet, cup.date_source) == ("2026-03-05", "Northwire", "header")
+    assert cup.date_stated is not None and (cup.date_stated.line, cup.date_stated.quote) == (
+        6, "VARNOS, March 5 (Northwire)",
+    )  # fmt: skip
+    # the same day in the front matter, written with its year, stays the line cited
+    dated = read_article(tmp_path / "dated.md", tmp_path, 10**7)
+    assert (dated.published, dated.date_source) == ("2026-03-05", "front_matter")
+    assert dated.date_stated is not None and dated.date_stated.quote == "date: 2026-03-05"
