@@ -299,7 +299,7 @@ def header_line(text: str) -> Dating:
             )
             if statement.outlet:
                 dated.outlet_stated = dated.stated
-            rest = line[len(statement.quote.split("\n")[0]) :] if "\n" not in statement.quote else ""
+            rest = "" if "\n" in statement.quote else line[len(statement.quote) :]  # "Lead author: Ann Brell."
             dated.byline = dated.byline or _author_field(rest)
             continue
         if seen == 1 and text[offset:].strip() and not _not_a_title(line):
@@ -471,7 +471,8 @@ def _with_year(month_day: tuple[int, int], near: date) -> date | None:
     return min(options, key=lambda d: abs((d - near).days), default=None)
 
 
-_MONTH_YEAR_RE = re.compile(rf"\b{_MONTH}\.?,?\s+(?P<year>\d{{4}})\b")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_YEAR_RE = re.compile(rf"\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b")
 
 
 def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -> date | None:
@@ -489,7 +490,7 @@ def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -
         stated += [day] if day else []
     for m in _MONTH_YEAR_RE.finditer(text):
         if m.start() not in skip and 1900 < int(m.group("year")) < 2200:
-            stated.append(date(int(m.group("year")), parse_date(f"{m.group(0)[:3]} 1, 2000").month, 1))
+            stated.append(date(int(m.group("year")), _MONTHS.index(m.group("month")[:3]) + 1, 1))
     if not stated:
         return None
     latest = max(stated)
