@@ -1,10 +1,12 @@
 """An article's publication date and outlet, from the most trustworthy place that states them.
 
-Trust order: the header or byline line of the text itself ("Reuters | June 3, 2022", "By Ann Lee,
-3 June 2022"), then HTML meta (``article:published_time``, ``datePublished``, ``<time datetime>``), then
-Markdown/YAML front matter (``date:``, ``published:``), then a value supplied with the file (such as a
-benchmark's ``published_at``). A file that states no date has none: the file's mtime is never used,
-because a copied or re-saved file would then claim to be news of the day it was copied.
+Trust order: the header or byline line of the text itself ("Reuters | June 3, 2022", "By Ann Lee, 3 June 2022",
+"Published by the Arthritis Society, April 22, 2026."), then HTML meta (``article:published_time``,
+``datePublished``, ``<time datetime>``), then Markdown/YAML front matter (``date:``, ``published:``), then a value
+supplied with the file (such as a benchmark's ``published_at``). A file that states no date has none: the file's
+mtime is never used, because a copied or re-saved file would then claim to be news of the day it was copied. A
+PDF's ``/CreationDate`` is not used either, for the same reason: it is the day the file was written (an exported or
+re-generated report carries the day of the export), and nothing tells it apart from the day of publication.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ _SEPARATORS = re.compile(r"\s*(?:[|·•–—,;]|\s-\s|--)\s*")
 # A wire dateline opens the first paragraph: "PARIS, June 2 (Wire) - The minister said ...".
 _WIRE_DASH = re.compile(r"\s(?:-|–|—|--)\s")
 _STAMP_WORDS = re.compile(
-    r"\b(?:first published|last updated|last modified|published|updated|posted|modified|date|on|at|"
-    r"[ap]\.m\.|am|pm)(?![\w.])\.?",
+    r"\b(?:for immediate release|(?:press|news|media) release|first published|last updated|last modified|"
+    r"published|updated|posted|modified|issued|released|dated|date|on|at|[ap]\.m\.|am|pm)(?![\w.])\.?",
     re.I,
 )
 _ZONE_RE = re.compile(r"\b(?:[A-Z]{1,4}T|UTC|GMT)\b(?:[+-]\d{1,2}(?::?\d{2})?)?")
@@ -140,15 +142,17 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
     if found is None:
         return None
     start, end, day, month_day = found
-    rest = f"{text[:start]} | {text[end:]}"
+    # A second date on the line is another stamp ("First published March 2, 2026; last updated March 3, 2026").
+    rest = DATE_IN_TEXT_RE.sub(" | ", f"{text[:start]} | {text[end:]}")
     byline = None
     credits = list(_CREDIT_RE.finditer(rest))
     for credit in credits:
         by = _BY_RE.match(credit.group(0))
         if by and byline is None:
             byline = by.group(1)
-    # A line that opens with a credit is a byline: short descriptions may follow the names ("staff writer").
-    opens_with_credit = bool(credits) and not rest[: credits[0].start()].strip()
+    # A line that opens with a credit (after its date, if the date comes first) is a byline: short descriptions
+    # may follow the names ("staff writer", a section "Local news").
+    opens_with_credit = bool(credits) and not _SEPARATORS.sub("", rest[: credits[0].start()]).strip()
     rest = _CREDIT_RE.sub(" | ", rest)
     bracketed = [p.strip() for p in _PARENS.findall(rest)]
     if any(not _name_like(p) for p in bracketed):
@@ -170,6 +174,87 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
         parts = parts[1:]
     outlet = next((p for p in bracketed if _name_like(p)), None) or _outlet_from(parts)
     return _Dateline(day, month_day, outlet, byline)
+
+
+# A statement of publication opening a header line: "Published by the Arthritis Society, April 22, 2026.",
+# "Published on 12 February 2026 by the Chamber of Traders", "Issued on 9 January 2026", "Date of publication: …".
+_STATEMENT_HEAD = re.compile(
+    r"(?:(?:first|originally|last)\s+)?(?P<verb>published|issued|released|posted|updated|dated|written)\b"
+    r"|date\s+of\s+(?:publication|issue|release)\b|(?:publication|release|issue)\s+date\b",
+    re.I,
+)
+_CAPITALISED = r"[A-Z][\w.'’&-]*"
+_PUBLISHER = rf"(?:the\s+)?(?P<{{}}>{_CAPITALISED}(?:\s+(?:(?:of|and|for|the|&)\s+)*{_CAPITALISED}){{{{0,5}}}})"
+_STATED_DATE = re.compile(
+    rf"\s*:?\s*(?:[Bb]y\s+{_PUBLISHER.format('before')}\s*(?:,|\bon\b|\bin\b|[-–—|])?\s*)?(?:on\s+)?"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s*)?"
+    rf"(?P<date>{DATE_IN_TEXT_RE.pattern})"
+)
+_AFTER_DATE = re.compile(
+    rf"(?:\s*,?\s*(?:at\s+)?(?i:{_TIME_RE.pattern})(?:\s*{_ZONE_RE.pattern})?)?"
+    rf"(?:\s*,?\s+[Bb]y\s+{_PUBLISHER.format('after')})?\s*(?:[.;](?=\s|\Z)|\Z)"
+)
+_CREDITS_AUTHOR = ("posted", "written")  # "Posted by Ann Lee": a person; "Published by X": the publisher
+
+
+@dataclass(frozen=True)
+class _Statement:
+    published: date
+    quote: str
+    outlet: str | None
+    byline: str | None
+
+
+def publication_statement(line: str) -> _Statement | None:
+    """``line`` opening with a statement of when (and by whom) it was published, as a report, press release or
+    blog writes it: the publication verb or label, the date, and at most a time and the publisher ("by …",
+    capitalised: "by the ministry" is no name), ending the sentence or the line. The publisher of a
+    "published/issued/released by" is the outlet, of a "posted/written by" the author. The quote is the
+    statement alone ("Published by X, April 22, 2026."), not what the line goes on to say."""
+    head = _STATEMENT_HEAD.match(line)
+    if head is None:
+        return None
+    before = _STATED_DATE.match(line, head.end())
+    day = parse_date(before.group("date")) if before else None
+    if before is None or day is None:
+        return None
+    after = _AFTER_DATE.match(line, before.end())
+    if after is None:
+        return None
+    name = before.group("before") or after.group("after")
+    if name and not _name_like(name):
+        return None
+    author = (head.group("verb") or "").lower() in _CREDITS_AUTHOR
+    return _Statement(day, line[: after.end()].rstrip(), None if author else name, name if author else None)
+
+
+def _statement_at(text: str, at: int, line: str) -> _Statement | None:
+    """The publication statement opening ``line`` (which starts at ``at`` in ``text``), also when the layout
+    wrapped it onto the next line (a PDF's narrow column: "Published by the Arthritis Society, April" / "22,
+    2026."); the quote is then the text as written, line break included."""
+    found = publication_statement(line)
+    if found is not None or not _STATEMENT_HEAD.match(line):
+        return found
+    m = re.compile(rf"{re.escape(line)}[ \t]*\n[ \t]*([^\n]+)").match(text, at)
+    joined = publication_statement(f"{line} {m.group(1).strip()}") if m else None
+    if joined is None or len(joined.quote) <= len(line):
+        return None
+    written = text[at : m.start(1) + len(joined.quote) - len(line) - 1]
+    return replace(joined, quote=written) if " ".join(written.split()) == " ".join(joined.quote.split()) else None
+
+
+def _not_a_title(line: str) -> bool:
+    """The first line is no title when it is a full date with at most stamp words around it ("FOR IMMEDIATE
+    RELEASE — 3 March 2026": no name or other words, so no headline that happens to hold a date), or a
+    paragraph opening with a wire dateline (a Markdown file whose title is in its front matter)."""
+    found = dateline(line) if len(line) <= _MAX_HEADER_LEN else None
+    if found and found.published and found.outlet is None and found.byline is None:
+        return True
+    wire = _WIRE_DASH.search(line)
+    if not wire or wire.start() > _MAX_HEADER_LEN // 2 or not _is_prose(line):
+        return False
+    found = dateline(line[: wire.start()], wire=True)
+    return bool(found and (found.published or found.month_day))
 
 
 def _is_prose(line: str) -> bool:
@@ -202,12 +287,32 @@ def header_line(text: str) -> Dating:
         seen += 1
         if seen > HEADER_LINES + 1:
             break
-        if seen == 1 and text[offset:].strip():
-            continue  # the title
         at = line_start + raw.index(line)
+        statement = _statement_at(text, at, line) if dated is None else None
+        if statement is not None:
+            dated = Dating(
+                published=statement.published,
+                outlet=statement.outlet or by_outlet,
+                byline=statement.byline or byline,
+                source="header",
+                stated=Stated(line_no, statement.quote, at),
+            )
+            if statement.outlet:
+                dated.outlet_stated = dated.stated
+            rest = "" if "\n" in statement.quote else line[len(statement.quote) :]  # "Lead author: Ann Brell."
+            dated.byline = dated.byline or _author_field(rest)
+            continue
+        if seen == 1 and text[offset:].strip() and not _not_a_title(line):
+            continue  # the title (unless the text opens with its date, as a press release does)
         key = _KEYED_OUTLET.match(line)
         if key and keyed is None:
             keyed = Stated(line_no, line, at)
+            continue
+        author = _author_field(line)
+        if author:
+            byline = byline or author
+            if dated is not None:
+                dated.byline = dated.byline or author
             continue
         if dated is not None:
             if _is_prose(line):
@@ -245,6 +350,18 @@ def header_line(text: str) -> Dating:
     if keyed is not None and not found.outlet:
         found = replace(found, outlet=_KEYED_OUTLET.match(keyed.quote).group(1).strip(), outlet_stated=keyed)
     return found
+
+
+# "Lead author: Dr Ann Brell." / "Authors: Ann Lee and Bo Chan": a report's credit as a labelled field.
+_AUTHOR_FIELD = re.compile(
+    rf"(?i:(?:lead\s+|principal\s+)?(?:authors?|written\s+by))\s*:\s*({_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)\.?"
+)
+
+
+def _author_field(text: str) -> str | None:
+    """The names of a labelled author field that is all of ``text``, else None."""
+    m = _AUTHOR_FIELD.fullmatch(text.strip())
+    return m.group(1).rstrip(".") if m else None
 
 
 # "Source: Veltmark Evening Post" written as a header line of a plain-text article (the keys front matter uses).
@@ -354,10 +471,43 @@ def _with_year(month_day: tuple[int, int], near: date) -> date | None:
     return min(options, key=lambda d: abs((d - near).days), default=None)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_YEAR_RE = re.compile(rf"\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b")
+
+
+def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -> date | None:
+    """A yearless dateline's day in the year its own article implies: the first on or after the latest date
+    the text states with a year ("on February 27, 2026", "in January 2026", read as the month's first day),
+    since news reports on what has happened. A dateline on that very day is on it. A text that names years only
+    bare ("the lowest since 2004", "a 2024 law") gives none: a bare year is as often history as the present.
+    None when the text states no such date (or the day does not exist in the two years after it). A date the
+    text schedules for later ("will vote on June 5, 2026") can push the year one too far; no source better
+    than the text itself is left at this point."""
+    skip = range(dateline_at.start_char, dateline_at.start_char + len(dateline_at.quote))
+    stated: list[date] = []
+    for m in DATE_IN_TEXT_RE.finditer(text):
+        day = parse_date(m.group(0)) if m.start() not in skip else None
+        stated += [day] if day else []
+    for m in _MONTH_YEAR_RE.finditer(text):
+        if m.start() not in skip and 1900 < int(m.group("year")) < 2200:
+            stated.append(date(int(m.group("year")), _MONTHS.index(m.group("month")[:3]) + 1, 1))
+    if not stated:
+        return None
+    latest = max(stated)
+    for year in (latest.year, latest.year + 1):
+        try:
+            day = date(year, *month_day)
+        except ValueError:
+            continue
+        if day >= latest:
+            return day
+    return None
+
+
 def date_article(text: str, html: str | None = None, given: Dating | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
     outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
-    a year takes the year from the next source that has a date."""
+    a year takes the year from the next source that has a date, else from the dates its own text states."""
     front = front_matter(text)
     start = front_end(text) if front.source != "none" or _FRONT_RE.match(text) else 0
     header = header_line(text[start:])
@@ -369,15 +519,28 @@ def date_article(text: str, html: str | None = None, given: Dating | None = None
     if html is not None:
         candidates.append(html_meta(html))
     candidates += [front, given or Dating()]
+    full = None  # the source stating in full the day a yearless dateline gives
     if header.published is None and header.month_day:
-        later = next((c.published for c in candidates[1:] if c.published), None)
-        header.published = _with_year(header.month_day, later) if later else None
+        later = next((c for c in candidates[1:] if c.published), None)
+        if later is not None:
+            header.published = _with_year(header.month_day, later.published)
+            full = later if later.stated and later.published == header.published else None
+        elif header.stated is not None:
+            header.published = year_from_text(header.month_day, text, header.stated)
         header.source = "header" if header.published else "none"
-    dated = [c for c in candidates if c.published]
+    # The same day written in full (a front matter's "date: 2026-03-05") is the line to cite, with its year.
+    dated = [c for c in candidates if c.published and not (c is header and full)]
     best = dated[0] if dated else Dating()
-    outlet = best.outlet or next((c.outlet for c in candidates if c.outlet), None)
+    named = best if best.outlet else next((c for c in candidates if c.outlet), Dating())
     byline = best.byline or next((c.byline for c in candidates if c.byline), None)
-    return Dating(published=best.published, outlet=outlet, byline=byline, source=best.source, stated=best.stated)
+    return Dating(
+        published=best.published,
+        outlet=named.outlet,
+        byline=byline,
+        source=best.source,
+        stated=best.stated,
+        outlet_stated=named.outlet_stated,
+    )
 
 
 def front_end(text: str) -> int:

@@ -189,8 +189,8 @@ def _sync(
             todo.append(article)
         else:
             summary.unchanged.append(article.rel_path)
-            # Dates are metadata: a store indexed before they were kept, or read differently then, gets
-            # them in place, without re-embedding.
+            # Dates (and the byline read with them) are metadata: a store indexed before they were kept, or
+            # read differently then, gets them in place, without re-embedding.
             lines = (article.date_stated, article.byline_stated, article.outlet_stated)
             dates = (
                 article.published,
@@ -199,8 +199,8 @@ def _sync(
                 *(astuple(s) if s else None for s in lines),
             )
             stored = (rec.published, rec.outlet, rec.date_source, rec.stated, rec.byline_stated, rec.outlet_stated)
-            if not rec.has_dates or stored != dates:
-                store.set_dates(rec.ids, *dates)
+            if not rec.has_dates or stored != dates or rec.byline != (article.byline or None):
+                store.set_dates(rec.ids, *dates, byline=article.byline)
                 summary.dates_added += 1
 
     splitter = make_splitter(settings.index)

@@ -159,14 +159,15 @@ def metadata_value(question: str, source: Source) -> str | None:
 
 
 def stated_date(source: Source) -> str | None:
-    """The publication date as the article writes it ("April 9, 2024"), so it can be quoted; the stored
-    ISO date when the passage does not contain it in words."""
+    """The publication date as the article writes it ("April 9, 2024"), so it can be quoted, on one line (a
+    PDF's layout may break it: "April" / "9, 2024"); the stored ISO date when the passage does not contain it in
+    words."""
     from rag.dates import DATE_IN_TEXT_RE, parse_date
 
     day = source.published_date
     if day is None:
         return None
-    written = (m.group(0) for m in DATE_IN_TEXT_RE.finditer(source.text))
+    written = (" ".join(m.group(0).split()) for m in DATE_IN_TEXT_RE.finditer(source.text))
     return next((w for w in written if parse_date(w) == day), source.published)
 
 

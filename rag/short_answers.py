@@ -742,7 +742,8 @@ def short_answer(
             source = _source_of(cit, sources)
             if source is not None:
                 value = metadata_value(info.text, source)
-                return ShortAnswer(text=value, citation=cit.n, label=None) if value and value in cit.quote else None
+                quoted = value is not None and value in " ".join(cit.quote.split())  # across a line break too
+                return ShortAnswer(text=value, citation=cit.n, label=None) if quoted else None
         return None
     found = entity_candidates(info, citations, sources, context, vectors)
     if not found:

@@ -503,26 +503,30 @@ class Store:
         stated: tuple[int, str, int] | None = None,
         byline_stated: tuple[int, str, int] | None = None,
         outlet_stated: tuple[int, str, int] | None = None,
+        byline: str | None = None,
     ) -> None:
         """Write an article's date fields (and ``stated``: the line, quote and offset that state its date; and
-        ``byline_stated`` and ``outlet_stated``, those of a byline and an outlet no chunk holds) onto its stored
-        chunks in place, for a store indexed
+        ``byline_stated`` and ``outlet_stated``, those of a byline and an outlet no chunk holds; and the byline
+        read with them) onto its stored chunks in place, for a store indexed
         before dates were stored or whose dates were read differently then, so the date filter sees them
         without re-embedding anything."""
         got = self.collection.get(ids=ids, include=["metadatas"])
         day = date_of(published)
         metas = []
-        dropped = (DAY_KEY, *(key for keys in _LINE_KEYS for key in keys))
+        dropped = (DAY_KEY, "byline", *(key for keys in _LINE_KEYS for key in keys))
         for meta in got["metadatas"]:
             meta = {k: v for k, v in (meta or {}).items() if k not in dropped}
             meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
+            if byline:
+                meta["byline"] = byline
             for keys, line in zip(_LINE_KEYS, (stated, byline_stated, outlet_stated), strict=True):
                 if line is not None:
                     meta.update(zip(keys, line, strict=True))
             meta[DATED_KEY] = day is not None
             if day is not None:
                 meta[DAY_KEY] = to_day(day)
-            metas.append(meta)
+            # Chroma's update merges metadata: a key no longer read is removed by writing None.
+            metas.append({**dict.fromkeys(dropped), **meta})
         self.collection.update(ids=got["ids"], metadatas=metas)
         if day is not None:
             self._raise_latest_day([to_day(day)])

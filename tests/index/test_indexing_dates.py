@@ -104,3 +104,37 @@ def test_a_store_indexed_before_front_matter_lines_were_kept_gets_the_line_in_pl
     assert summary.dates_added == 1 and summary.chunks_embedded == 0
     assert getattr(a.store.manifest()["wall.md"], f"{field}_stated") == tuple(stored[k] for k in keys)
     assert a.index().dates_added == 0
+
+
+def test_a_byline_and_date_read_differently_now_replace_the_stored_ones_in_place(tmp_path: Path, assistant_for) -> None:
+    """A report's byline and date the indexer now reads from its statement line ("Published by …, DATE.
+    Lead author: …") reach a store indexed before without re-embedding; a date or byline no longer read is
+    removed, not left behind (Chroma's update merges metadata)."""
+    articles = {
+        "report.txt": "The Cost of Waiting\nPublished by the Orlen Patients Society, April 22, 2026. Lead author: "
+        "Dr Ann Brell.\n\nThe society surveyed 1,842 patients who had waited for their treatment.\n",
+        "undated.txt": "Dam History\n\nThe river dam was planned for decades before it opened.\n",
+    }
+    a = assistant_for(write_corpus(tmp_path / "c", articles))
+    a.index()
+    col = a.store.collection
+
+    def stale(meta: dict) -> dict:
+        if meta["path"] == "report.txt":  # as an indexer that read neither the date nor the byline wrote it
+            drop = ("byline", DAY_KEY, "date_line", "date_quote", "date_char", "outlet_line", "outlet_quote")
+            return {**{k: v for k, v in meta.items() if k not in drop and k != "outlet_char"},
+                    "published": "", "outlet": "", "date_source": "none", DATED_KEY: False}  # fmt: skip
+        return {**meta, "byline": "Ann Other", "published": "2008-07-17", DAY_KEY: 14077, DATED_KEY: True}
+
+    as_if_written_earlier(col, stale)
+    summary = a.index()
+    assert summary.dates_added == 2 and summary.chunks_embedded == 0
+    metas = {m["path"]: m for m in col.get(include=["metadatas"])["metadatas"]}
+    report = metas["report.txt"]
+    assert (report["byline"], report["published"], report["outlet"]) == (
+        "Dr Ann Brell", "2026-04-22", "Orlen Patients Society",
+    )  # fmt: skip
+    assert report[DAY_KEY] == (date(2026, 4, 22) - date(1970, 1, 1)).days
+    assert "byline" not in metas["undated.txt"] and DAY_KEY not in metas["undated.txt"]
+    assert metas["undated.txt"][DATED_KEY] is False
+    assert a.index().dates_added == 0

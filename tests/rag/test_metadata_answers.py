@@ -199,3 +199,17 @@ def test_who_wrote_the_article_in_a_conversation_means_the_article_it_read(extra
     first = a.ask("Who won the Vessen Cup?")
     answer = a.ask("Who wrote the article?", history=[first])
     assert answer.short_answer is not None and answer.short_answer.text == "Dora Vance"
+
+
+def test_a_publication_statement_the_layout_wrapped_is_quoted_and_answered_on_one_line(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "report.txt": "The Cost of Waiting\nPublished by the Orlen Patients Society, April\n22, 2026. Lead author: "
+            "Dr Ann Brell.\n\nThe society surveyed 1,842 patients who had waited for their treatment.\n"
+        }
+    )
+    answer = a.ask("When was the report on waiting published?")
+    assert answer.short_answer is not None and answer.short_answer.text == "April 22, 2026"
+    cited = answer.citations[answer.short_answer.citation - 1]
+    assert (cited.start_line, cited.end_line) == (2, 3)
+    assert cited.quote == "Published by the Orlen Patients Society, April\n22, 2026."
