@@ -534,6 +534,35 @@ def asks_for_a_change(question: str) -> bool:
     return bool(_HOW.search(asked)) and any(term(w) in _CHANGE_VERBS for w in words(asked.lower()))
 
 
+_RATE_UNITS = "second minute hour day night week month year season quarter"
+_PER_UNIT = re.compile(
+    rf"\b(?:a|an|per|each|every)\s+({'|'.join(_RATE_UNITS.split())})\b(?!\s+(?:of|ago|earlier|later))", re.I
+)
+_RATE_ADVERB = re.compile(r"\b(hour|dai|night|week|month|quarter|year)(?:ly|ily)\b|\b(annual)(?:ly)?\b", re.I)
+
+
+def _unit_of(found: re.Match[str]) -> str:
+    word = next(g for g in found.groups() if g).lower()
+    return {"dai": "day", "annual": "year"}.get(word, word)
+
+
+def rate_asked(question: str) -> str | None:
+    """The unit of time a question asks a rate per: "How much was it costing each day?" -> "day" ("daily",
+    "per week", "a year"); None for "a year of treatment" or "a year ago"."""
+    asked = asking_sentence(question)
+    found = _PER_UNIT.search(asked) or _RATE_ADVERB.search(asked)
+    return _unit_of(found) if found else None
+
+
+def rate_stated(text: str, start: int, end: int) -> str | None:
+    """The unit of time a figure is stated per: "45 million marks a day" or "a daily 45 million" -> "day"."""
+    tail = _PER_UNIT.search(text[end : end + 40])
+    if tail and tail.start() <= 16 and not re.search(r"[,;.]", text[end : end + tail.start()]):
+        return _unit_of(tail)
+    head = _RATE_ADVERB.search(text[max(0, start - 12) : start])
+    return _unit_of(head) if head else None
+
+
 def asks_for_a_moment(labels: frozenset[str]) -> bool:
     """ "When …?", "What year …?": only date and time labels, no count (unlike "how long", "how old")."""
     return bool(labels) and labels <= TIMESPAN

@@ -60,6 +60,8 @@ from rag.questions import (
     head_noun,
     holder_word,
     plural_noun,
+    rate_asked,
+    rate_stated,
     span_of_time,
     states_a_duration,
 )
@@ -395,6 +397,7 @@ class EntityCandidate:
     dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
     # A count of what is added, not of what there is ("40 more inspectors"), for a question that asks no change.
     added: bool = False
+    per_unit: bool = False  # for "How much … each day?", a figure per that unit ("45 million marks a day")
 
 
 def _key(text: str) -> str:
@@ -440,6 +443,8 @@ def entity_candidates(
     change = asks_for_a_change(info.text)
     amounts: set[str] = set()
     added: set[str] = set()
+    unit = rate_asked(info.text)
+    per_unit: set[str] = set()
     asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
     quotes_with: dict[str, set[int]] = {}
     views = table_views(citations, sources)
@@ -490,6 +495,8 @@ def entity_candidates(
                 amounts.add(key)
             if label in FIGURE and not asks_added and _ADDED.match(source.text, ent.end):
                 added.add(key)
+            if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
+                per_unit.add(key)
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
                 clause_topics[key] = None if row else _clause_topic(cit, source, ent, topic)
@@ -536,6 +543,7 @@ def entity_candidates(
                 key in amounts,
                 key in dating,
                 key in added,
+                key in per_unit,
             )
         )
     if head and vectors is not None and out:
@@ -873,6 +881,11 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     beside = next((i for i, c in enumerate(found) if c.beside_role), None)
     if beside is not None:
         return beside
+    if found and not found[0].per_unit:
+        # "How much was the strike costing each day?": "45 million marks a day", not the running total.
+        rate = next((i for i, c in enumerate(found) if c.per_unit), None)
+        if rate is not None:
+            return rate
     if found and not found[0].dates_event:
         dating = next((i for i, c in enumerate(found) if c.dates_event), None)
         if dating is not None:

@@ -372,3 +372,18 @@ def test_a_correction_is_an_article_its_date_is_asked_of() -> None:
 def test_the_head_noun_is_not_looked_for_past_the_verb() -> None:
     assert expected_labels("Which earthquake happened last week?") == frozenset()  # "week" is no head
     assert expected_labels("Which recently elected mayor resigned?") == frozenset({"PERSON"})
+
+
+def test_the_unit_of_time_a_rate_is_asked_and_stated_per() -> None:
+    from rag.questions import rate_asked, rate_stated
+
+    assert rate_asked("How much was the strike costing each day?") == "day"
+    assert rate_asked("What is the daily cost of the closure?") == "day"
+    assert rate_asked("How many flights leave per week?") == "week"
+    assert rate_asked("How much does a year of treatment cost?") is None
+    assert rate_asked("What did it cost a year ago?") is None
+    text = "costing about 45 million marks a day, while 9 percent over three years"
+    at = text.index("about 45")
+    assert rate_stated(text, at, at + len("about 45 million marks")) == "day"
+    at = text.index("9 percent")
+    assert rate_stated(text, at, at + len("9 percent")) is None

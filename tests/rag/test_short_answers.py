@@ -592,3 +592,10 @@ def test_a_title_is_not_the_person_holding_it() -> None:
     assert _picked(text, spans, "Which minister announced the inquiry?") == "Tobin Marsch"
     river = "Crews cleared the River of Ashes crossing."
     assert _picked(river, [("River of Ashes", "LOC")], "Which river did the crews clear?") == "River of Ashes"
+
+
+def test_a_rate_question_takes_the_figure_per_that_unit() -> None:
+    text = "The strike has cost about 610 million marks in total, or about 45 million marks a day, the chamber said."
+    spans = [("about 610 million marks", "MONEY"), ("about 45 million marks", "MONEY")]
+    assert _picked(text, spans, "How much is the strike costing the economy each day?") == "about 45 million marks"
+    assert _picked(text, spans, "How much has the strike cost the economy?") == "about 610 million marks"
