@@ -71,6 +71,7 @@ from rag.text import (
     NUMBER_WORDS,
     ROLE_NOUNS,
     STOPWORDS,
+    YEAR_PATTERN,
     content_terms,
     dateline_end,
     name_phrases,
@@ -398,6 +399,9 @@ class EntityCandidate:
     # A count of what is added, not of what there is ("40 more inspectors"), for a question that asks no change.
     added: bool = False
     per_unit: bool = False  # for "How much … each day?", a figure per that unit ("45 million marks a day")
+    # For a question naming one year, the year the figure is stated for ("three in 2024 and seven in 2025"):
+    # True that year, False another, None none.
+    of_the_year: bool | None = None
 
 
 def _key(text: str) -> str:
@@ -444,6 +448,8 @@ def entity_candidates(
     amounts: set[str] = set()
     added: set[str] = set()
     unit = rate_asked(info.text)
+    asked_years = set(re.findall(YEAR_PATTERN, asking_sentence(info.text)))
+    year_of: dict[str, bool | None] = {}
     per_unit: set[str] = set()
     asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
     quotes_with: dict[str, set[int]] = {}
@@ -497,6 +503,9 @@ def entity_candidates(
                 added.add(key)
             if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
                 per_unit.add(key)
+            if len(asked_years) == 1 and label in FIGURE and key not in year_of:
+                stated = _stated_year(source.text, ent.start, ent.end)
+                year_of[key] = None if stated is None else stated in asked_years
             if key not in found:
                 found[key] = (i, order, text, label, by_name)
                 clause_topics[key] = None if row else _clause_topic(cit, source, ent, topic)
@@ -544,6 +553,7 @@ def entity_candidates(
                 key in dating,
                 key in added,
                 key in per_unit,
+                year_of.get(key),
             )
         )
     if head and vectors is not None and out:
@@ -629,6 +639,22 @@ def _counts_things(text: str, end: int) -> bool:
 # A figure of what is added or taken away ("40 more inspectors", "300 extra beds") and a question asking for one.
 _ADDED = re.compile(r"\s+(?:more|additional|extra|fewer|further)\b", re.I)
 _ADDED_ASKED = re.compile(r"\b(?:more|additional|extra|fewer|further|less)\b", re.I)
+
+
+_YEAR_CUT = re.compile(rf";|\.(?:\s|$)|\b(?:and|but)\b|\b(?!{YEAR_PATTERN}\b)\d")
+
+
+def _stated_year(text: str, start: int, end: int) -> str | None:
+    """The year a figure is given for: the first after it before the next figure or conjunction ("three
+    warnings in 2024 and seven in 2025"), else the last in the few words before it ("in 2025, seven")."""
+    after = text[end : end + 80]
+    cut = _YEAR_CUT.search(after)
+    found = re.search(rf"\b{YEAR_PATTERN}\b", after[: cut.start()] if cut else after)
+    if found:
+        return found.group(0)
+    before = re.split(r"[;.]|\band\b|\bbut\b", text[max(0, start - 30) : start])[-1]
+    years = re.findall(rf"\b{YEAR_PATTERN}\b", before)
+    return years[-1] if years else None
 
 
 def _since(text: str, start: int) -> bool:
@@ -886,6 +912,11 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
         rate = next((i for i, c in enumerate(found) if c.per_unit), None)
         if rate is not None:
             return rate
+    if found and found[0].of_the_year is False:
+        # "three warnings in 2024 and seven in 2025": for "… in 2025?", seven.
+        that_year = _in_first_quote(found, lambda c: c.of_the_year is True)
+        if that_year is not None:
+            return that_year
     if found and not found[0].dates_event:
         dating = next((i for i, c in enumerate(found) if c.dates_event), None)
         if dating is not None:

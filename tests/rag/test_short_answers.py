@@ -599,3 +599,13 @@ def test_a_rate_question_takes_the_figure_per_that_unit() -> None:
     spans = [("about 610 million marks", "MONEY"), ("about 45 million marks", "MONEY")]
     assert _picked(text, spans, "How much is the strike costing the economy each day?") == "about 45 million marks"
     assert _picked(text, spans, "How much has the strike cost the economy?") == "about 610 million marks"
+
+
+def test_a_question_naming_a_year_takes_the_figure_given_for_that_year() -> None:
+    text = "Inspectors issued three written warnings at the mine in 2024 and seven in 2025, none of which led to a fine."
+    spans = [("three", "CARDINAL"), ("2024", "DATE"), ("seven", "CARDINAL"), ("2025", "DATE")]
+    assert _picked(text, spans, "How many warnings did inspectors issue in 2025?") == "seven"
+    assert _picked(text, spans, "How many warnings did inspectors issue in 2024?") == "three"
+    before = "In 2024 the club sold 1,200 season tickets; in 2025, 1,900."
+    spans = [("2024", "DATE"), ("1,200", "CARDINAL"), ("2025", "DATE"), ("1,900", "CARDINAL")]
+    assert _picked(before, spans, "How many season tickets did the club sell in 2025?") == "1,900"
