@@ -163,15 +163,15 @@ def _people_named(history: Sequence[tuple[str, str]], passages: Sequence[str] = 
 
 
 def _person_for(pronoun: str, candidates: Sequence[str], known: Mapping[str, Gender | None]) -> str | None:
-    """The first candidate the conversation's text gives this pronoun, else the first it gives none (today's
-    pick when it says nothing); else the latest person of the conversation the text gives this one; else, when
-    the text gave every candidate the other pronoun ("he" after a turn about a woman), the only person it gives
-    none; else nobody (the pronoun stays, as it does today without candidates)."""
+    """The first candidate the conversation's text does not give the other pronoun: gender only excludes, it
+    never reorders, so the person the last answer gave stays first whenever the text allows. Else the latest
+    person of the conversation the text gives this pronoun; else, when the text gave every candidate the other
+    pronoun ("he" after a turn about a woman), the only person it gives none; else nobody (the pronoun stays, as
+    it does without candidates)."""
     wanted = gender_of_pronoun(pronoun)
-    matching = [p for p in candidates if known.get(p.lower()) == wanted]
-    unknown = [p for p in candidates if known.get(p.lower()) is None]
-    if matching or unknown:
-        return (matching or unknown)[0]
+    fitting = [p for p in candidates if known.get(p.lower()) in (wanted, None)]
+    if fitting:
+        return fitting[0]
     earlier = {_plain(n, known): g for n, g in reversed(known.items())}
     told = [n for n, g in earlier.items() if g == wanted]
     untold = [n for n, g in earlier.items() if g is None]
@@ -232,7 +232,11 @@ def resolve_pronouns(
     def pick(pronoun: str, possessive: bool = False) -> str | None:
         low = pronoun.lower()
         if low in _PERSONAL:
-            order = (answer_people, question_people) if asked_who else (question_people, answer_people)
+            # The person the last answer gave comes first (its bold name, then the question's own subject).
+            if short:
+                order = ([short], question_people, answer_people)
+            else:
+                order = (answer_people, question_people) if asked_who else (question_people, answer_people)
             name = _person_for(low, [p for group in order for p in group], known_people)
         elif low in _THING:
             name = (from_answer or things or [None])[0]

@@ -390,7 +390,9 @@ def people(sentence: str) -> list[str]:
                 if t.lower() in _ROLE_BEFORE_ONLY:
                     break  # what follows "according to" is someone else's
                 after.append(t.strip(".,’'").lower())
-            if titled or any(w in _ROLE for w in before) or any(w in _ROLE for w in after):
+            # "The Harbour Party's leader, Ada Voss": a possessive before the role owns it; the person follows.
+            owner = re.search(r"['’]s$", tokens[run[-1]]) is not None
+            if titled or any(w in _ROLE for w in before) or (any(w in _ROLE for w in after) and not owner):
                 found.setdefault(" ".join(tokens[j].strip(".,’'") for j in run).lower())
         run = []
     return list(found)

@@ -250,3 +250,30 @@ def test_a_wire_dateline_is_found_at_the_head_of_a_sentence_only() -> None:
     )
     assert dateline_end("The US said on March 3 - in a statement - that it would stay.") == 0
     assert without_datelines("Fenby [1]. VARNOS, March 5 (Wirefeed) - Fenby won. [1]") == "Fenby [1]. Fenby won. [1]"
+
+
+def test_he_is_the_person_the_last_answer_gave_even_when_another_is_known_as_he() -> None:
+    """Gender only excludes candidates: it never puts a man named earlier before the one just answered."""
+    history = [
+        ("Which firm runs the ferry terminal?", "Ostra Lines [1]. Ostra Lines runs four of the five berths. [1]"),
+        (
+            "Who is Ostra Lines' chief executive?",
+            "Benedikt Arlo [1]. Ostra Lines' chief executive, Benedikt Arlo, called the walkout reckless. [1] "
+            "Mediator Tobin Vask said he would meet both sides. [2]",
+        ),
+    ]
+    assert main_question(rewrite("What did he call the walkout?", history)) == (
+        "What did Benedikt Arlo call the walkout?"
+    )
+    # The text gives Arlo no pronoun, so "she" may be him; never Tobin Vask, whom it calls "he".
+    assert main_question(rewrite("What did she say?", history)) == "What did Benedikt Arlo say?"
+
+
+def test_a_possessive_before_a_role_is_the_owner_not_the_person() -> None:
+    from rag.text import people
+
+    assert people("The Harbour Party's leader, Tomas Verk, will need a partner.") == ["tomas verk"]
+    answer = "The Harbour Party won 31 seats. [1] The Harbour Party's leader, Tomas Verk, will need a partner. [2]"
+    assert main_question(rewrite("How old is he?", [("Who leads the Harbour Party?", answer)])) == (
+        "How old is Tomas Verk?"
+    )
