@@ -8,17 +8,20 @@ previous standalone question, so retrieval and sentence scoring see what "they" 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from rag.pronoun_gender import Gender, gender_of_pronoun, genders
 from rag.text import (
     QUESTION_WORDS,
+    ROLE_NOUNS,
     STOPWORDS,
     content_terms,
     could_be_person,
     name_phrases,
     people,
+    term,
     without_datelines,
+    words,
 )
 
 CONTEXT_MARK = " (following up on: "
@@ -50,7 +53,9 @@ def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequenc
         return question
     previous, previous_answer = history[-1]
     known = _people_named(history, passages)
-    resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer, known)
+    resolved = resolve_pronouns(
+        question.strip(), main_question(previous), previous_answer, known, answered_things(history)
+    )
     if _asks_about_the_answer(question):
         resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
     return following_up(resolved, previous)
@@ -125,9 +130,51 @@ def _answer_things(previous_question: str, previous_answer: str, exclude: set[st
     found = [
         n
         for n in name_phrases(first)
-        if not set(n.lower().split()) <= asked and n not in exclude and not is_demonym(n) and not n.isdigit()
+        if not set(n.lower().split()) <= asked
+        and n not in exclude
+        and not is_demonym(n)
+        and not n.isdigit()
+        and _answers_in(n, first, previous_question)
     ]
     return sorted(found, key=lambda n: min(_thing_rank(n), 2))
+
+
+def _answers_in(name: str, quote: str, question: str) -> bool:
+    """Whether a quote without a bold value gives ``name`` as the answer to a "which/what <noun>" question: the
+    name does what the question asks (a word of the question right after it: "Tanzania signed the pact"), or the
+    quote calls it the asked kind (in the name or beside it: "Port 7", "the construction firm Gravenbeck Bau").
+    Any other name of the quote ("The Dock Union said that …, run by Estrel Port Services") is no answer, and a
+    pronoun for it stays."""
+    at = quote.find(name)
+    if at < 0:
+        return False
+    kind = {term(w) for w in _asked_kind(question)}
+    question_terms = content_terms(main_question(question))
+    around = words(quote[:at])[-2:] + words(name)
+    after = [term(w) for w in words(quote[at + len(name) :])[:2]]
+    return bool(kind & {term(w) for w in around + words(quote[at + len(name) :])[:1]}) or bool(
+        set(after) & question_terms
+    )
+
+
+def _asked_kind(question: str) -> list[str]:
+    """The words after the "which"/"what" of a question that asks for a thing ("which news agency" -> "news",
+    "agency"); [] for any other question."""
+    asked = _ASKS_FOR_A_THING.match(question)
+    return words(question[asked.end(1) :])[:2] if asked else []
+
+
+def _answered_thing(question: str, answer: str) -> str:
+    """The name the answer to "Which hospital …?" opens with: a thing, not a person, though its quote may make
+    it speak ("St Orla Hospital said …"); "" when the question asks for a role ("Which minister …?")."""
+    kind = _asked_kind(question)
+    short = _short_value(answer)
+    return short if kind and not set(kind) & ROLE_NOUNS and short[:1].isupper() else ""
+
+
+def answered_things(history: Sequence[tuple[str, str]]) -> set[str]:
+    """The names (lower case) the conversation's answers gave to questions asking for a thing."""
+    return {t.lower() for q, a in history if (t := _answered_thing(main_question(q), without_datelines(a)))}
 
 
 def _asks_who(question: str) -> bool:
@@ -157,6 +204,10 @@ def _people_named(history: Sequence[tuple[str, str]], passages: Sequence[str] = 
         for name in named + [n.lower() for n in phrases if could_be_person(n)]:
             found.pop(name, None)
             found[name] = None
+    things = answered_things(history)
+    persons -= things
+    for thing in things:
+        found.pop(thing, None)
     answers, questions = [a for _, a in history], [main_question(q) for q, _ in history]
     told = genders(persons, answers, questions, unsure=set(found) - persons, passages=passages)
     return {name: told[name] for name in found if name in persons or told[name]}
@@ -191,18 +242,20 @@ def resolve_pronouns(
     previous_question: str,
     previous_answer: str,
     known_people: Mapping[str, Gender | None] | None = None,
+    not_people: Collection[str] = (),
 ) -> str:
     """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest.
 
     A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
     the context): a wrong substitution ("How long had Greenvale been in place?") is worse than none. ``known_people``
     maps the conversation's people to the pronoun its text uses for them; he/she never stands for someone given
-    the other one.
+    the other one. ``not_people`` are names (lower case) the conversation gave as things ("Which hospital …?").
     """
     known_people = known_people or {}
     previous_answer = without_datelines(previous_answer)  # "VARNOS, March 5 (Wirefeed) - …" names no antecedent
-    answer_people = [p.title() for p in people(previous_answer)]
-    question_people = [p.title() for p in people(previous_question)]
+    things_answered = answered_things([(previous_question, previous_answer)]) | set(not_people)
+    answer_people = [p.title() for p in people(previous_answer) if p not in things_answered]
+    question_people = [p.title() for p in people(previous_question) if p not in things_answered]
     # A name of the previous question that the conversation already knows as a person ("What did Mira Kessel
     # promise?" after "Who won?" answered "Mira Kessel").
     question_people += [
@@ -219,6 +272,7 @@ def resolve_pronouns(
         answer_people = [short, *(p for p in answer_people if p != short)]
     persons = set(answer_people) | set(question_people)
     from_answer = _answer_things(previous_question, previous_answer, persons)
+    asks_for_a_thing = bool(_ASKS_FOR_A_THING.match(previous_question))
     named = [n for n in name_phrases(previous_question) if n not in persons and n.title() not in persons]
     things = sorted((n for n in named if not is_demonym(n)), key=_thing_rank)
     if len(things) > 1 and _thing_rank(things[0]) > 1:
@@ -239,7 +293,9 @@ def resolve_pronouns(
                 order = (answer_people, question_people) if asked_who else (question_people, answer_people)
             name = _person_for(low, [p for group in order for p in group], known_people)
         elif low in _THING:
-            name = (from_answer or things or [None])[0]
+            # After "Which hospital …?" "it" is the hospital the answer gave, never another name of the question
+            # ("Which company runs most of Caldry's terminals?": not Caldry): without one the pronoun stays.
+            name = (from_answer or ([] if asks_for_a_thing else things) or [None])[0]
         elif low in _GROUP:
             # A name the conversation took for a person only because a "who" answered it, with no he or she
             # ("Fenwick Rovers"), may be the team "they" stands for.
@@ -247,6 +303,7 @@ def resolve_pronouns(
             name = groups[0] if groups else (answered_group or (things or ungendered or [None])[0])
         else:
             return None
+        name = re.sub(r"['’]s?$", "", name) if name else name  # "Caldry's" of "Caldry's terminals" is Caldry
         if name and (low in {"his", "its", "their"} or possessive):
             return f"{name}'" if name.endswith("s") else f"{name}'s"
         if name and low == "there":

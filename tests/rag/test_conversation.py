@@ -277,3 +277,32 @@ def test_a_possessive_before_a_role_is_the_owner_not_the_person() -> None:
     assert main_question(rewrite("How old is he?", [("Who leads the Harbour Party?", answer)])) == (
         "How old is Tomas Verk?"
     )
+
+
+def test_its_is_no_name_of_an_unbolded_quote_that_does_not_give_the_asked_thing() -> None:
+    # No bold value: the quote's names are a speaker and a firm running one silo, not the one running most.
+    answer = (
+        "The Grain Workers' Guild said that 900 loaders were on strike after crews at the fifth silo, run by Tarsk "
+        "Storage, joined the walkout. [1]"
+    )
+    history = [("Which firm runs most of Velby's grain silos?", answer)]
+    assert main_question(rewrite("Who is its chief executive?", history)) == "Who is its chief executive?"
+    # A name the quote makes do what was asked still answers: "Orlen Freight runs …".
+    answered = [("Which firm runs most of Velby's grain silos?", "Orlen Freight runs four of the five silos. [1]")]
+    assert main_question(rewrite("Who is its chief executive?", answered)) == "Who is Orlen Freight's chief executive?"
+
+
+def test_a_thing_the_conversation_answered_stays_a_thing_when_its_quote_makes_it_speak() -> None:
+    history = [
+        (
+            "Which hospital built up a stockpile of the drug?",
+            "St Orla Hospital [1]. St Orla Hospital in Kelby said it had bought a three-month supply. [1]",
+        ),
+        (
+            "How much did St Orla Hospital spend?",
+            "2.1 million crowns [1]. St Orla Hospital, which spent 2.1 million crowns, said it would claim. [1]",
+        ),
+    ]
+    assert main_question(rewrite("Who is its medical director?", history)) == (
+        "Who is St Orla Hospital's medical director?"
+    )
