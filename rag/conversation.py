@@ -37,12 +37,20 @@ def is_demonym(phrase: str) -> bool:
 
 
 def is_followup(question: str) -> bool:
-    tokens = [t.lower() for t in _WORD.findall(question)]
+    """A leading "and"/"what about", a pronoun before any name of the question's own ("What did he tell MPs?",
+    "How much will it pay Dunmere?": a pronoun never points forward to a name), or at most one content word."""
     if _LEADS.match(question):
         return True
-    if any(t in _PRONOUNS for t in tokens) and not [n for n in name_phrases(question) if not is_demonym(n)]:
+    if any(t.lower() in _PRONOUNS for t in _WORD.findall(question[: _first_name_at(question)])):
         return True
     return len(content_terms(question)) <= 1
+
+
+def _first_name_at(question: str) -> int:
+    """Where the question's first name stands (a nationality adjective is none), or its length without one: a
+    pronoun after a name may stand for it ("Did Kessel say she would run?"), one before it cannot."""
+    at = [question.find(n) for n in name_phrases(question) if not is_demonym(n)]
+    return min((i for i in at if i >= 0), default=len(question))
 
 
 def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequence[str] = ()) -> str:
@@ -311,9 +319,10 @@ def resolve_pronouns(
         return name
 
     spans = {m.start() + m.group(0).lower().index("there") for m in _EXISTENTIAL_THERE.finditer(question)}
+    first_name = _first_name_at(question)
 
     def swap(match: re.Match[str]) -> str:
-        if match.group(0).lower() == "there" and match.start() in spans:
+        if (match.group(0).lower() == "there" and match.start() in spans) or match.start() > first_name:
             return match.group(0)
         # "her job": a content word after "her" makes it possessive ("Mira Kessel's job"); "ask her about" not.
         following = _NEXT_WORD.match(question, match.end())

@@ -306,3 +306,13 @@ def test_a_thing_the_conversation_answered_stays_a_thing_when_its_quote_makes_it
     assert main_question(rewrite("Who is its medical director?", history)) == (
         "Who is St Orla Hospital's medical director?"
     )
+
+
+def test_a_pronoun_before_the_questions_own_name_still_points_back() -> None:
+    history = [("Who chairs the harbour board?", "Ada Renn [1]. Chair Ada Renn said the board would meet. [1]")]
+    assert main_question(rewrite("What did she tell MPs about the pier?", history)) == (
+        "What did Ada Renn tell MPs about the pier?"
+    )
+    assert main_question(rewrite("What did she call Tolvik?", history)) == "What did Ada Renn call Tolvik?"
+    # A pronoun after the question's own name may stand for that name: the question is left alone.
+    assert rewrite("Did Tolvik say she would resign?", history) == "Did Tolvik say she would resign?"
