@@ -57,13 +57,17 @@ def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequenc
     """Resolve pronouns with the entities of the previous turn, and carry that turn's question along:
     "Where is it?" after "What is Air Base 201 used for?" becomes
     "Where is Air Base 201? (following up on: What is Air Base 201 used for?)"."""
-    if not history or not is_followup(question):
+    if not history:
         return question
     previous, previous_answer = history[-1]
+    kinds_named = resolve_kinds(question.strip(), main_question(previous), previous_answer) != question.strip()
+    if not kinds_named and not is_followup(question):
+        return question
     known = _people_named(history, passages)
     resolved = resolve_pronouns(
         question.strip(), main_question(previous), previous_answer, known, answered_things(history)
     )
+    resolved = resolve_kinds(resolved, main_question(previous), previous_answer)
     if _asks_about_the_answer(question):
         resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
     return following_up(resolved, previous)
@@ -74,6 +78,88 @@ def following_up(question: str, previous: str) -> str:
     "Where is Air Base 201? (following up on: What is Air Base 201 used for?)"."""
     carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
     return f"{question}{CONTEXT_MARK}{carried.strip()[:300]})"
+
+
+_KIND_PHRASE = re.compile(r"\b((?i:that|this|the))\s+((?:(?!(?:that|this|the)\b)[a-z][\w-]*\s*){1,3})")
+
+
+def resolve_kinds(question: str, previous_question: str, previous_answer: str) -> str:
+    """ "that party", "the minister", "this company": a demonstrative or definite phrase whose noun names the kind
+    of an entity the last turn named stands for that entity ("How many seats did the Open Vale party win?",
+    "What did Selim Varo say?"). The last turn calls it that kind (in its name, or right beside it: "the liberal
+    Open Vale party", "Interior Minister Selim Varo", "the construction firm Gravel Bau"); "that"/"this" may also
+    stand for the name the last answer opened with, when the noun fits it (a role for a person, else a thing).
+    A phrase no such entity fits stays."""
+    answer = _MARKER.sub(" ", without_datelines(previous_answer))
+    as_given = _short_value(previous_answer)
+    short = re.sub(r"^(?:the|a|an)\s+", "", as_given, flags=re.I)  # "the Green Vale Alliance"
+    persons = set(people(answer)) | set(people(previous_question))
+    if _answered_person(previous_question, previous_answer):
+        persons.add(short.lower())
+    candidates = [short] if short[:1].isupper() and not any(c.isdigit() for c in short) else []
+    # A capitalised word that only opens sentences ("Evacuation orders were issued …") is no name.
+    candidates += [
+        n
+        for n in name_phrases(answer) + name_phrases(previous_question)
+        if n not in candidates and (" " in n or re.search(rf"[\w,;]\s+{re.escape(n)}\b", answer + previous_question))
+    ]
+
+    def swap(match: re.Match[str]) -> str:
+        rest = question[match.end() :]
+        if re.match(r"\s*[A-Z]", rest):
+            return match.group(0)  # "the minister Selim Varo": the question names it already
+        nouns = match.group(2).split()
+        for k, noun in enumerate(nouns):
+            if noun.lower() in STOPWORDS or noun.lower() in QUESTION_WORDS:
+                return match.group(0)
+            for name in candidates:
+                found = _called(name, noun, answer + " " + previous_question)
+                role = noun.lower() in ROLE_NOUNS
+                if not found and match.group(1).lower() in ("that", "this") and name == short:
+                    found = "as named" if role == (short.lower() in persons) else ""
+                if found:
+                    tail = " ".join(nouns[k + 1 :])
+                    spacing = match.group(2)[len(match.group(2).rstrip()) :]
+                    referent = (
+                        as_given if name == short and found == "as named" else _as_referent(name, noun, found, role)
+                    )
+                    return " ".join(p for p in (referent, tail) if p) + spacing
+        return match.group(0)
+
+    return _KIND_PHRASE.sub(swap, question)
+
+
+def _called(name: str, noun: str, text: str) -> str:
+    """How ``text`` calls ``name`` a ``noun``: "in" its name ("Harbour Party"), the word "before" it ("firm Gravel
+    Bau", "Minister Selim Varo") or one of the two "after" it ("Open Vale party", "Harrow copper mine"), with no
+    punctuation between; "" when it does not."""
+    want = term(noun.lower())
+    if want in {term(w) for w in words(name)}:
+        return "in"
+    for m in re.finditer(re.escape(name), text):
+        if want in {term(w) for w in words(text[: m.start()])[-1:]} and not text[: m.start()].rstrip().endswith(
+            (",", ";", ".")
+        ):
+            return "before"
+        after = re.match(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", text[m.end() :])
+        if after and want in {term(w) for w in after.groups() if w}:
+            return "after"
+    return ""
+
+
+def _as_referent(name: str, noun: str, called: str, role: bool) -> str:
+    """The words that replace "the minister" or "that party": a person's name without the roles before it
+    ("Selim Varo" of "Interior Minister Selim Varo"); a thing's name with its kind word where the text wrote one
+    beside it ("the Open Vale party", "the firm Gravel Bau")."""
+    if role:
+        tokens = name.split()
+        last_role = max((i for i, t in enumerate(tokens) if t.lower() in ROLE_NOUNS), default=-1)
+        return " ".join(tokens[last_role + 1 :]) or name
+    if called == "after":
+        return f"the {name} {noun}"
+    if called == "before":
+        return f"the {noun} {name}"
+    return name
 
 
 _BARE_DEMONSTRATIVE = re.compile(r"\b(that|this)\s*[?.!]?\s*$", re.I)

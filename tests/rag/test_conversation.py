@@ -316,3 +316,42 @@ def test_a_pronoun_before_the_questions_own_name_still_points_back() -> None:
     assert main_question(rewrite("What did she call Tolvik?", history)) == "What did Ada Renn call Tolvik?"
     # A pronoun after the question's own name may stand for that name: the question is left alone.
     assert rewrite("Did Tolvik say she would resign?", history) == "Did Tolvik say she would resign?"
+
+
+def test_that_party_is_the_party_the_last_turn_named() -> None:
+    answer = "Ivo Brant said he would start talks with the liberal Open Vale party, which won 14 seats. [1]"
+    history = [("Who will the Unity Bloc talk to about a coalition?", answer)]
+    assert main_question(rewrite("How many seats did that party win?", history)) == (
+        "How many seats did the Open Vale party win?"
+    )
+
+
+def test_that_noun_after_an_answer_that_gave_a_name_is_that_name() -> None:
+    answer = "the Green Vale Alliance [1]. Brant said he would open coalition talks with the Green Vale Alliance. [1]"
+    history = [("Who will the Unity Bloc hold coalition talks with?", answer)]
+    assert main_question(rewrite("What share of the vote did that party get?", history)) == (
+        "What share of the vote did the Green Vale Alliance get?"
+    )
+    # A role fits only a person: "that minister" is not the alliance.
+    assert main_question(rewrite("What did that minister say?", history)) == "What did that minister say?"
+
+
+def test_the_minister_and_the_firm_are_the_ones_the_last_turn_named() -> None:
+    history = [
+        (
+            "How many people were moved to tents?",
+            "3,800 [1]. Interior Minister Selim Varo said 3,800 people had been moved to tents. [1]",
+        )
+    ]
+    assert main_question(rewrite("What did the minister say about schools?", history)) == (
+        "What did Selim Varo say about schools?"
+    )
+    fined = [("Who paid the bribes?", "The construction firm Gravel Bau, which paid the bribes, was fined. [1]")]
+    assert main_question(rewrite("How much was the firm fined?", fined)) == "How much was the firm Gravel Bau fined?"
+
+
+def test_a_definite_noun_no_entity_of_the_last_turn_is_called_stays() -> None:
+    """Regression guard (passes with or without the kind rule): a capitalised sentence opener names nothing."""
+    history = [("Which village was evacuated?", "Evacuation orders were issued for 1,200 households in Amber. [1]")]
+    # "Evacuation" only opens a sentence: it is no name, and "the orders" stays.
+    assert rewrite("When were the orders lifted?", history) == "When were the orders lifted?"
