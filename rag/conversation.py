@@ -104,6 +104,10 @@ def resolve_kinds(question: str, previous_question: str, previous_answer: str) -
         if n not in candidates and (" " in n or re.search(rf"[\w,;]\s+{re.escape(n)}\b", answer + previous_question))
     ]
 
+    def fits(noun: str) -> bool:
+        """The answer of "Who …?" may be of any kind; that of "Which outlet …?" only of the kind it asked."""
+        return _asks_who(previous_question) or term(noun.lower()) in {term(w) for w in _asked_kind(previous_question)}
+
     def swap(match: re.Match[str]) -> str:
         rest = question[match.end() :]
         if re.match(r"\s*[A-Z]", rest):
@@ -115,7 +119,7 @@ def resolve_kinds(question: str, previous_question: str, previous_answer: str) -
             for name in candidates:
                 found = _called(name, noun, answer + " " + previous_question)
                 role = noun.lower() in ROLE_NOUNS
-                if not found and match.group(1).lower() in ("that", "this") and name == short:
+                if not found and match.group(1).lower() in ("that", "this") and name == short and fits(noun):
                     found = "as named" if role == (short.lower() in persons) else ""
                 if found:
                     tail = " ".join(nouns[k + 1 :])

@@ -355,3 +355,9 @@ def test_a_definite_noun_no_entity_of_the_last_turn_is_called_stays() -> None:
     history = [("Which village was evacuated?", "Evacuation orders were issued for 1,200 households in Amber. [1]")]
     # "Evacuation" only opens a sentence: it is no name, and "the orders" stays.
     assert rewrite("When were the orders lifted?", history) == "When were the orders lifted?"
+
+
+def test_that_noun_of_another_kind_than_the_one_asked_is_not_the_answer() -> None:
+    history = [("Which outlet reported the recall?", "Tarn Ledger [1]. The Tarn Ledger reported the recall. [1]")]
+    assert main_question(rewrite("What else did that article say?", history)) == "What else did that article say?"
+    assert main_question(rewrite("Who owns that outlet?", history)) == "Who owns Tarn Ledger?"
