@@ -145,8 +145,13 @@ def _called(name: str, noun: str, text: str) -> str:
             (",", ";", ".")
         ):
             return "before"
-        after = re.match(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", text[m.end() :])
-        if after and want in {term(w) for w in after.groups() if w}:
+        # The lowercase words right after the name, up to a function word or a mark: the last is their head
+        # ("Harrow copper mine in …": mine; "US defense official has …": official, so "defense" is no kind of US).
+        run = re.match(r"(?:\s+[a-z][\w-]*){1,3}", text[m.end() :])
+        after = [w for w in words(run.group(0))] if run else []
+        while after and after[-1] in STOPWORDS:
+            after.pop()
+        if after and all(w not in STOPWORDS for w in after) and term(after[-1]) == want:
             return "after"
     return ""
 

@@ -361,3 +361,11 @@ def test_that_noun_of_another_kind_than_the_one_asked_is_not_the_answer() -> Non
     history = [("Which outlet reported the recall?", "Tarn Ledger [1]. The Tarn Ledger reported the recall. [1]")]
     assert main_question(rewrite("What else did that article say?", history)) == "What else did that article say?"
     assert main_question(rewrite("Who owns that outlet?", history)) == "Who owns Tarn Ledger?"
+
+
+def test_a_modifier_of_another_noun_is_no_kind() -> None:
+    # "a senior Arden defense official": "defense" modifies "official"; it does not call Arden a defense.
+    history = [("Are the troops mixing?", "A senior Arden defense official said they used a separate hangar. [1]")]
+    assert main_question(rewrite("What did the defense secretary say about that?", history)) == (
+        "What did the defense secretary say about that?"
+    )
