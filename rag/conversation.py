@@ -64,8 +64,9 @@ def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequenc
     if not kinds_named and not is_followup(question):
         return question
     known = _people_named(history, passages)
+    answered = {p.lower() for q, a in history if (p := _answered_person(main_question(q), without_datelines(a)))}
     resolved = resolve_pronouns(
-        question.strip(), main_question(previous), previous_answer, known, answered_things(history)
+        question.strip(), main_question(previous), previous_answer, known, answered_things(history), answered
     )
     resolved = resolve_kinds(resolved, main_question(previous), previous_answer)
     if _asks_about_the_answer(question):
@@ -346,13 +347,15 @@ def resolve_pronouns(
     previous_answer: str,
     known_people: Mapping[str, Gender | None] | None = None,
     not_people: Collection[str] = (),
+    answered: Collection[str] = (),
 ) -> str:
     """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest.
 
     A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
     the context): a wrong substitution ("How long had Greenvale been in place?") is worse than none. ``known_people``
     maps the conversation's people to the pronoun its text uses for them; he/she never stands for someone given
-    the other one. ``not_people`` are names (lower case) the conversation gave as things ("Which hospital …?").
+    the other one. ``not_people`` are names (lower case) the conversation gave as things ("Which hospital …?"),
+    ``answered`` the names its "who" answers opened with.
     """
     known_people = known_people or {}
     previous_answer = without_datelines(previous_answer)  # "VARNOS, March 5 (Wirefeed) - …" names no antecedent
@@ -402,8 +405,15 @@ def resolve_pronouns(
         elif low in _GROUP:
             # A name the conversation took for a person only because a "who" answered it, with no he or she
             # ("Fenwick Rovers"), may be the team "they" stands for.
-            ungendered = [n for n in name_phrases(previous_question) if known_people.get(n.lower(), "") is None]
-            name = groups[0] if groups else (answered_group or (things or ungendered or [None])[0])
+            ungendered = [
+                n
+                for n in name_phrases(previous_question)
+                if known_people.get(n.lower(), "") is None and n.lower() in answered
+            ]
+            # After "Who won the X League?" "they" is whoever won, not the league: without an answered name it stays.
+            name = (
+                groups[0] if groups else (answered_group or (([] if asked_who else things) or ungendered or [None])[0])
+            )
         else:
             return None
         name = re.sub(r"['’]s?$", "", name) if name else name  # "Caldry's" of "Caldry's terminals" is Caldry

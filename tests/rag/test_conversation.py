@@ -369,3 +369,10 @@ def test_a_modifier_of_another_noun_is_no_kind() -> None:
     assert main_question(rewrite("What did the defense secretary say about that?", history)) == (
         "What did the defense secretary say about that?"
     )
+
+
+def test_they_after_a_who_question_without_an_answered_name_is_not_the_questions_own_name() -> None:
+    # The answer opens with a table row, not a name: "them" is whoever won, never the league that was won.
+    answer = "Team: Holm Otters; Played: 22; Points: 27. [1] The Brisk Ravens won the Tarn League on Saturday. [2]"
+    history = [("Who won the Tarn League?", answer)]
+    assert main_question(rewrite("Who coaches them?", history)) == "Who coaches them?"
