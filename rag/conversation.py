@@ -363,10 +363,9 @@ def resolve_pronouns(
     answer_people = [p.title() for p in people(previous_answer) if p not in things_answered]
     question_people = [p.title() for p in people(previous_question) if p not in things_answered]
     # A name of the previous question that the conversation already knows as a person ("What did Mira Kessel
-    # promise?" after "Who won?" answered "Mira Kessel").
-    question_people += [
-        n for n in name_phrases(previous_question) if n.lower() in known_people and n not in question_people
-    ]
+    # promise?" after "Who won?" answered "Mira Kessel"), also as an owner ("How did Mira Kessel's board vote?").
+    owners = [re.sub(r"['’]s?$", "", n) for n in name_phrases(previous_question)]
+    question_people += [n for n in owners if n.lower() in known_people and n not in question_people]
     asked_who = _asks_who(previous_question)
     short = _answered_person(previous_question, previous_answer)
     # "Who won the cup?" answered by a name no role, speech verb or pronoun makes a person: a team or a body,

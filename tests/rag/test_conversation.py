@@ -376,3 +376,16 @@ def test_they_after_a_who_question_without_an_answered_name_is_not_the_questions
     answer = "Team: Holm Otters; Played: 22; Points: 27. [1] The Brisk Ravens won the Tarn League on Saturday. [2]"
     history = [("Who won the Tarn League?", answer)]
     assert main_question(rewrite("Who coaches them?", history)) == "Who coaches them?"
+
+
+def test_she_after_a_question_about_her_board_is_still_her() -> None:
+    history = [
+        ("Who chairs the harbour board?", "Ada Renn [1]. Chair Ada Renn said the board would meet. [1]"),
+        (
+            "How did Ada Renn's board vote in March?",
+            "Ada Renn, who chairs the Tolvik Harbour Board, said the board voted seven to two. [1]",
+        ),
+    ]
+    assert (
+        main_question(rewrite("What did she say about the deal?", history)) == "What did Ada Renn say about the deal?"
+    )
