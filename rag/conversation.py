@@ -388,6 +388,8 @@ def resolve_pronouns(
         if m.group(1).split()[0].lower() not in QUESTION_WORDS | STOPWORDS  # not "Who coaches"
     ][::-1]
 
+    said: dict[str, Gender] = {}
+
     def pick(pronoun: str, possessive: bool = False) -> str | None:
         low = pronoun.lower()
         if low in _PERSONAL:
@@ -396,7 +398,11 @@ def resolve_pronouns(
                 order = ([short], question_people, answer_people)
             else:
                 order = (answer_people, question_people) if asked_who else (question_people, answer_people)
-            name = _person_for(low, [p for group in order for p in group], known_people)
+            # "What did she sentence him to?": one question's he and she are two people; the first one resolved
+            # takes that pronoun for the rest of it.
+            name = _person_for(low, [p for group in order for p in group], {**known_people, **said})
+            if name and (gender := gender_of_pronoun(low)):
+                said.setdefault(name.lower(), gender)
         elif low in _THING:
             # After "Which hospital …?" "it" is the hospital the answer gave, never another name of the question
             # ("Which company runs most of Caldry's terminals?": not Caldry): without one the pronoun stays.

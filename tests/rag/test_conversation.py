@@ -389,3 +389,22 @@ def test_she_after_a_question_about_her_board_is_still_her() -> None:
     assert (
         main_question(rewrite("What did she say about the deal?", history)) == "What did Ada Renn say about the deal?"
     )
+
+
+def test_he_and_she_in_one_question_are_two_people() -> None:
+    answer = (
+        "Alma Treske [1]. Judge Alma Treske sentenced Varby, 61, to four years. [1] A court found the former mayor, "
+        "Olof Varby, guilty of taking bribes. [2]"
+    )
+    history = [("Who was found guilty of taking bribes?", "Olof Varby [1]. The mayor, Olof Varby, was convicted. [1]")]
+    history.append(("Who was the judge?", answer))
+    assert (
+        main_question(rewrite("What did she sentence him to?", history))
+        == "What did Alma Treske sentence Olof Varby to?"
+    )
+
+
+def test_a_person_named_as_an_owner_is_that_person() -> None:
+    from rag.text import people
+
+    assert people("What did the general secretary say about Ada Renn's appointment?") == ["ada renn"]
