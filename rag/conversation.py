@@ -8,17 +8,20 @@ previous standalone question, so retrieval and sentence scoring see what "they" 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from rag.pronoun_gender import Gender, gender_of_pronoun, genders
 from rag.text import (
     QUESTION_WORDS,
+    ROLE_NOUNS,
     STOPWORDS,
     content_terms,
     could_be_person,
     name_phrases,
     people,
+    term,
     without_datelines,
+    words,
 )
 
 CONTEXT_MARK = " (following up on: "
@@ -34,23 +37,38 @@ def is_demonym(phrase: str) -> bool:
 
 
 def is_followup(question: str) -> bool:
-    tokens = [t.lower() for t in _WORD.findall(question)]
+    """A leading "and"/"what about", a pronoun before any name of the question's own ("What did he tell MPs?",
+    "How much will it pay Dunmere?": a pronoun never points forward to a name), or at most one content word."""
     if _LEADS.match(question):
         return True
-    if any(t in _PRONOUNS for t in tokens) and not [n for n in name_phrases(question) if not is_demonym(n)]:
+    if any(t.lower() in _PRONOUNS for t in _WORD.findall(question[: _first_name_at(question)])):
         return True
     return len(content_terms(question)) <= 1
+
+
+def _first_name_at(question: str) -> int:
+    """Where the question's first name stands (a nationality adjective is none), or its length without one: a
+    pronoun after a name may stand for it ("Did Kessel say she would run?"), one before it cannot."""
+    at = [question.find(n) for n in name_phrases(question) if not is_demonym(n)]
+    return min((i for i in at if i >= 0), default=len(question))
 
 
 def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequence[str] = ()) -> str:
     """Resolve pronouns with the entities of the previous turn, and carry that turn's question along:
     "Where is it?" after "What is Air Base 201 used for?" becomes
     "Where is Air Base 201? (following up on: What is Air Base 201 used for?)"."""
-    if not history or not is_followup(question):
+    if not history:
         return question
     previous, previous_answer = history[-1]
+    kinds_named = resolve_kinds(question.strip(), main_question(previous), previous_answer) != question.strip()
+    if not kinds_named and not is_followup(question):
+        return question
     known = _people_named(history, passages)
-    resolved = resolve_pronouns(question.strip(), main_question(previous), previous_answer, known)
+    answered = {p.lower() for q, a in history if (p := _answered_person(main_question(q), without_datelines(a)))}
+    resolved = resolve_pronouns(
+        question.strip(), main_question(previous), previous_answer, known, answered_things(history), answered
+    )
+    resolved = resolve_kinds(resolved, main_question(previous), previous_answer)
     if _asks_about_the_answer(question):
         resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
     return following_up(resolved, previous)
@@ -61,6 +79,97 @@ def following_up(question: str, previous: str) -> str:
     "Where is Air Base 201? (following up on: What is Air Base 201 used for?)"."""
     carried = " ".join(p for p in (main_question(previous), context_of(previous)) if p)
     return f"{question}{CONTEXT_MARK}{carried.strip()[:300]})"
+
+
+_KIND_PHRASE = re.compile(r"\b((?i:that|this|the))\s+((?:(?!(?:that|this|the)\b)[a-z][\w-]*\s*){1,3})")
+
+
+def resolve_kinds(question: str, previous_question: str, previous_answer: str) -> str:
+    """ "that party", "the minister", "this company": a demonstrative or definite phrase whose noun names the kind
+    of an entity the last turn named stands for that entity ("How many seats did the Open Vale party win?",
+    "What did Selim Varo say?"). The last turn calls it that kind (in its name, or right beside it: "the liberal
+    Open Vale party", "Interior Minister Selim Varo", "the construction firm Gravel Bau"); "that"/"this" may also
+    stand for the name the last answer opened with, when the noun fits it (a role for a person, else a thing).
+    A phrase no such entity fits stays."""
+    answer = _MARKER.sub(" ", without_datelines(previous_answer))
+    as_given = _short_value(previous_answer)
+    short = re.sub(r"^(?:the|a|an)\s+", "", as_given, flags=re.I)  # "the Green Vale Alliance"
+    persons = set(people(answer)) | set(people(previous_question))
+    if _answered_person(previous_question, previous_answer):
+        persons.add(short.lower())
+    candidates = [short] if short[:1].isupper() and not any(c.isdigit() for c in short) else []
+    # A capitalised word that only opens sentences ("Evacuation orders were issued …") is no name.
+    candidates += [
+        n
+        for n in name_phrases(answer) + name_phrases(previous_question)
+        if n not in candidates and (" " in n or re.search(rf"[\w,;]\s+{re.escape(n)}\b", answer + previous_question))
+    ]
+
+    def fits(noun: str) -> bool:
+        """The answer of "Who …?" may be of any kind; that of "Which outlet …?" only of the kind it asked."""
+        return _asks_who(previous_question) or term(noun.lower()) in {term(w) for w in _asked_kind(previous_question)}
+
+    def swap(match: re.Match[str]) -> str:
+        rest = question[match.end() :]
+        if re.match(r"\s*[A-Z]", rest):
+            return match.group(0)  # "the minister Selim Varo": the question names it already
+        nouns = match.group(2).split()
+        for k, noun in enumerate(nouns):
+            if noun.lower() in STOPWORDS or noun.lower() in QUESTION_WORDS:
+                return match.group(0)
+            for name in candidates:
+                found = _called(name, noun, answer + " " + previous_question)
+                role = noun.lower() in ROLE_NOUNS
+                if not found and match.group(1).lower() in ("that", "this") and name == short and fits(noun):
+                    found = "as named" if role == (short.lower() in persons) else ""
+                if found:
+                    tail = " ".join(nouns[k + 1 :])
+                    spacing = match.group(2)[len(match.group(2).rstrip()) :]
+                    referent = (
+                        as_given if name == short and found == "as named" else _as_referent(name, noun, found, role)
+                    )
+                    return " ".join(p for p in (referent, tail) if p) + spacing
+        return match.group(0)
+
+    return _KIND_PHRASE.sub(swap, question)
+
+
+def _called(name: str, noun: str, text: str) -> str:
+    """How ``text`` calls ``name`` a ``noun``: "in" its name ("Harbour Party"), the word "before" it ("firm Gravel
+    Bau", "Minister Selim Varo") or one of the two "after" it ("Open Vale party", "Harrow copper mine"), with no
+    punctuation between; "" when it does not."""
+    want = term(noun.lower())
+    if want in {term(w) for w in words(name)}:
+        return "in"
+    for m in re.finditer(re.escape(name), text):
+        if want in {term(w) for w in words(text[: m.start()])[-1:]} and not text[: m.start()].rstrip().endswith(
+            (",", ";", ".")
+        ):
+            return "before"
+        # The lowercase words right after the name, up to a function word or a mark: the last is their head
+        # ("Harrow copper mine in …": mine; "US defense official has …": official, so "defense" is no kind of US).
+        run = re.match(r"(?:\s+[a-z][\w-]*){1,3}", text[m.end() :])
+        after = [w for w in words(run.group(0))] if run else []
+        while after and after[-1] in STOPWORDS:
+            after.pop()
+        if after and all(w not in STOPWORDS for w in after) and term(after[-1]) == want:
+            return "after"
+    return ""
+
+
+def _as_referent(name: str, noun: str, called: str, role: bool) -> str:
+    """The words that replace "the minister" or "that party": a person's name without the roles before it
+    ("Selim Varo" of "Interior Minister Selim Varo"); a thing's name with its kind word where the text wrote one
+    beside it ("the Open Vale party", "the firm Gravel Bau")."""
+    if role:
+        tokens = name.split()
+        last_role = max((i for i, t in enumerate(tokens) if t.lower() in ROLE_NOUNS), default=-1)
+        return " ".join(tokens[last_role + 1 :]) or name
+    if called == "after":
+        return f"the {name} {noun}"
+    if called == "before":
+        return f"the {noun} {name}"
+    return name
 
 
 _BARE_DEMONSTRATIVE = re.compile(r"\b(that|this)\s*[?.!]?\s*$", re.I)
@@ -125,9 +234,51 @@ def _answer_things(previous_question: str, previous_answer: str, exclude: set[st
     found = [
         n
         for n in name_phrases(first)
-        if not set(n.lower().split()) <= asked and n not in exclude and not is_demonym(n) and not n.isdigit()
+        if not set(n.lower().split()) <= asked
+        and n not in exclude
+        and not is_demonym(n)
+        and not n.isdigit()
+        and _answers_in(n, first, previous_question)
     ]
     return sorted(found, key=lambda n: min(_thing_rank(n), 2))
+
+
+def _answers_in(name: str, quote: str, question: str) -> bool:
+    """Whether a quote without a bold value gives ``name`` as the answer to a "which/what <noun>" question: the
+    name does what the question asks (a word of the question right after it: "Tanzania signed the pact"), or the
+    quote calls it the asked kind (in the name or beside it: "Port 7", "the construction firm Gravenbeck Bau").
+    Any other name of the quote ("The Dock Union said that …, run by Estrel Port Services") is no answer, and a
+    pronoun for it stays."""
+    at = quote.find(name)
+    if at < 0:
+        return False
+    kind = {term(w) for w in _asked_kind(question)}
+    question_terms = content_terms(main_question(question))
+    around = words(quote[:at])[-2:] + words(name)
+    after = [term(w) for w in words(quote[at + len(name) :])[:2]]
+    return bool(kind & {term(w) for w in around + words(quote[at + len(name) :])[:1]}) or bool(
+        set(after) & question_terms
+    )
+
+
+def _asked_kind(question: str) -> list[str]:
+    """The words after the "which"/"what" of a question that asks for a thing ("which news agency" -> "news",
+    "agency"); [] for any other question."""
+    asked = _ASKS_FOR_A_THING.match(question)
+    return words(question[asked.end(1) :])[:2] if asked else []
+
+
+def _answered_thing(question: str, answer: str) -> str:
+    """The name the answer to "Which hospital …?" opens with: a thing, not a person, though its quote may make
+    it speak ("St Orla Hospital said …"); "" when the question asks for a role ("Which minister …?")."""
+    kind = _asked_kind(question)
+    short = _short_value(answer)
+    return short if kind and not set(kind) & ROLE_NOUNS and short[:1].isupper() else ""
+
+
+def answered_things(history: Sequence[tuple[str, str]]) -> set[str]:
+    """The names (lower case) the conversation's answers gave to questions asking for a thing."""
+    return {t.lower() for q, a in history if (t := _answered_thing(main_question(q), without_datelines(a)))}
 
 
 def _asks_who(question: str) -> bool:
@@ -157,21 +308,25 @@ def _people_named(history: Sequence[tuple[str, str]], passages: Sequence[str] = 
         for name in named + [n.lower() for n in phrases if could_be_person(n)]:
             found.pop(name, None)
             found[name] = None
+    things = answered_things(history)
+    persons -= things
+    for thing in things:
+        found.pop(thing, None)
     answers, questions = [a for _, a in history], [main_question(q) for q, _ in history]
     told = genders(persons, answers, questions, unsure=set(found) - persons, passages=passages)
     return {name: told[name] for name in found if name in persons or told[name]}
 
 
 def _person_for(pronoun: str, candidates: Sequence[str], known: Mapping[str, Gender | None]) -> str | None:
-    """The first candidate the conversation's text gives this pronoun, else the first it gives none (today's
-    pick when it says nothing); else the latest person of the conversation the text gives this one; else, when
-    the text gave every candidate the other pronoun ("he" after a turn about a woman), the only person it gives
-    none; else nobody (the pronoun stays, as it does today without candidates)."""
+    """The first candidate the conversation's text does not give the other pronoun: gender only excludes, it
+    never reorders, so the person the last answer gave stays first whenever the text allows. Else the latest
+    person of the conversation the text gives this pronoun; else, when the text gave every candidate the other
+    pronoun ("he" after a turn about a woman), the only person it gives none; else nobody (the pronoun stays, as
+    it does without candidates)."""
     wanted = gender_of_pronoun(pronoun)
-    matching = [p for p in candidates if known.get(p.lower()) == wanted]
-    unknown = [p for p in candidates if known.get(p.lower()) is None]
-    if matching or unknown:
-        return (matching or unknown)[0]
+    fitting = [p for p in candidates if known.get(p.lower()) in (wanted, None)]
+    if fitting:
+        return fitting[0]
     earlier = {_plain(n, known): g for n, g in reversed(known.items())}
     told = [n for n, g in earlier.items() if g == wanted]
     untold = [n for n, g in earlier.items() if g is None]
@@ -191,23 +346,26 @@ def resolve_pronouns(
     previous_question: str,
     previous_answer: str,
     known_people: Mapping[str, Gender | None] | None = None,
+    not_people: Collection[str] = (),
+    answered: Collection[str] = (),
 ) -> str:
     """Replace he/she/it/they/there with the likeliest entity of the previous turn; leave the rest.
 
     A pronoun stays as it is when no entity fits well (the carried-over question still gives retrieval
     the context): a wrong substitution ("How long had Greenvale been in place?") is worse than none. ``known_people``
     maps the conversation's people to the pronoun its text uses for them; he/she never stands for someone given
-    the other one.
+    the other one. ``not_people`` are names (lower case) the conversation gave as things ("Which hospital …?"),
+    ``answered`` the names its "who" answers opened with.
     """
     known_people = known_people or {}
     previous_answer = without_datelines(previous_answer)  # "VARNOS, March 5 (Wirefeed) - …" names no antecedent
-    answer_people = [p.title() for p in people(previous_answer)]
-    question_people = [p.title() for p in people(previous_question)]
+    things_answered = answered_things([(previous_question, previous_answer)]) | set(not_people)
+    answer_people = [p.title() for p in people(previous_answer) if p not in things_answered]
+    question_people = [p.title() for p in people(previous_question) if p not in things_answered]
     # A name of the previous question that the conversation already knows as a person ("What did Mira Kessel
-    # promise?" after "Who won?" answered "Mira Kessel").
-    question_people += [
-        n for n in name_phrases(previous_question) if n.lower() in known_people and n not in question_people
-    ]
+    # promise?" after "Who won?" answered "Mira Kessel"), also as an owner ("How did Mira Kessel's board vote?").
+    owners = [re.sub(r"['’]s?$", "", n) for n in name_phrases(previous_question)]
+    question_people += [n for n in owners if n.lower() in known_people and n not in question_people]
     asked_who = _asks_who(previous_question)
     short = _answered_person(previous_question, previous_answer)
     # "Who won the cup?" answered by a name no role, speech verb or pronoun makes a person: a team or a body,
@@ -219,6 +377,7 @@ def resolve_pronouns(
         answer_people = [short, *(p for p in answer_people if p != short)]
     persons = set(answer_people) | set(question_people)
     from_answer = _answer_things(previous_question, previous_answer, persons)
+    asks_for_a_thing = bool(_ASKS_FOR_A_THING.match(previous_question))
     named = [n for n in name_phrases(previous_question) if n not in persons and n.title() not in persons]
     things = sorted((n for n in named if not is_demonym(n)), key=_thing_rank)
     if len(things) > 1 and _thing_rank(things[0]) > 1:
@@ -229,20 +388,40 @@ def resolve_pronouns(
         if m.group(1).split()[0].lower() not in QUESTION_WORDS | STOPWORDS  # not "Who coaches"
     ][::-1]
 
+    said: dict[str, Gender] = {}
+
     def pick(pronoun: str, possessive: bool = False) -> str | None:
         low = pronoun.lower()
         if low in _PERSONAL:
-            order = (answer_people, question_people) if asked_who else (question_people, answer_people)
-            name = _person_for(low, [p for group in order for p in group], known_people)
+            # The person the last answer gave comes first (its bold name, then the question's own subject).
+            if short:
+                order = ([short], question_people, answer_people)
+            else:
+                order = (answer_people, question_people) if asked_who else (question_people, answer_people)
+            # "What did she sentence him to?": one question's he and she are two people; the first one resolved
+            # takes that pronoun for the rest of it.
+            name = _person_for(low, [p for group in order for p in group], {**known_people, **said})
+            if name and (gender := gender_of_pronoun(low)):
+                said.setdefault(name.lower(), gender)
         elif low in _THING:
-            name = (from_answer or things or [None])[0]
+            # After "Which hospital …?" "it" is the hospital the answer gave, never another name of the question
+            # ("Which company runs most of Caldry's terminals?": not Caldry): without one the pronoun stays.
+            name = (from_answer or ([] if asks_for_a_thing else things) or [None])[0]
         elif low in _GROUP:
             # A name the conversation took for a person only because a "who" answered it, with no he or she
             # ("Fenwick Rovers"), may be the team "they" stands for.
-            ungendered = [n for n in name_phrases(previous_question) if known_people.get(n.lower(), "") is None]
-            name = groups[0] if groups else (answered_group or (things or ungendered or [None])[0])
+            ungendered = [
+                n
+                for n in name_phrases(previous_question)
+                if known_people.get(n.lower(), "") is None and n.lower() in answered
+            ]
+            # After "Who won the X League?" "they" is whoever won, not the league: without an answered name it stays.
+            name = (
+                groups[0] if groups else (answered_group or (([] if asked_who else things) or ungendered or [None])[0])
+            )
         else:
             return None
+        name = re.sub(r"['’]s?$", "", name) if name else name  # "Caldry's" of "Caldry's terminals" is Caldry
         if name and (low in {"his", "its", "their"} or possessive):
             return f"{name}'" if name.endswith("s") else f"{name}'s"
         if name and low == "there":
@@ -250,9 +429,10 @@ def resolve_pronouns(
         return name
 
     spans = {m.start() + m.group(0).lower().index("there") for m in _EXISTENTIAL_THERE.finditer(question)}
+    first_name = _first_name_at(question)
 
     def swap(match: re.Match[str]) -> str:
-        if match.group(0).lower() == "there" and match.start() in spans:
+        if (match.group(0).lower() == "there" and match.start() in spans) or match.start() > first_name:
             return match.group(0)
         # "her job": a content word after "her" makes it possessive ("Mira Kessel's job"); "ask her about" not.
         following = _NEXT_WORD.match(question, match.end())

@@ -390,8 +390,11 @@ def people(sentence: str) -> list[str]:
                 if t.lower() in _ROLE_BEFORE_ONLY:
                     break  # what follows "according to" is someone else's
                 after.append(t.strip(".,’'").lower())
-            if titled or any(w in _ROLE for w in before) or any(w in _ROLE for w in after):
-                found.setdefault(" ".join(tokens[j].strip(".,’'") for j in run).lower())
+            # "The Harbour Party's leader, Ada Voss": a possessive before the role owns it; the person follows.
+            owner = re.search(r"['’]s$", tokens[run[-1]]) is not None
+            if titled or any(w in _ROLE for w in before) or (any(w in _ROLE for w in after) and not owner):
+                name = " ".join(tokens[j].strip(".,’'") for j in run).lower()
+                found.setdefault(re.sub(r"['’]s$", "", name))  # "Oswin Pellacott's appointment": Oswin Pellacott
         run = []
     return list(found)
 
