@@ -602,7 +602,7 @@ def test_a_rate_question_takes_the_figure_per_that_unit() -> None:
 
 
 def test_a_question_naming_a_year_takes_the_figure_given_for_that_year() -> None:
-    text = "Inspectors issued three written warnings at the mine in 2024 and seven in 2025, none of which led to a fine."
+    text = "Inspectors issued three written warnings in 2024 and seven in 2025, none of which led to a fine."
     spans = [("three", "CARDINAL"), ("2024", "DATE"), ("seven", "CARDINAL"), ("2025", "DATE")]
     assert _picked(text, spans, "How many warnings did inspectors issue in 2025?") == "seven"
     assert _picked(text, spans, "How many warnings did inspectors issue in 2024?") == "three"
