@@ -117,10 +117,24 @@ def event_matcher(info: QuestionInfo, vectors: WordVectors | None) -> Matcher | 
     if not info.labels or not info.labels <= TIMESPAN:
         return None
     focus = topic_words(info.text)
-    last = words(asking_sentence(info.text))[-1:]
-    if len(focus) < 2 or last != [focus[-1]] or not can_be_verb(last[0]):
+    if len(focus) < 2:
         return None
-    return Matcher(focus_of(info.text, [focus[-1]]), vectors)
+    # "When did she join the fire service?", "When did Ilse Marr join …?": the verb after a pronoun or name
+    # subject of the auxiliary, whatever ends the question ("service" can be a verb too).
+    after = _VERB_AFTER_SUBJECT.search(asking_sentence(info.text))
+    verb = after.group("verb").lower() if after else None
+    if verb in focus and can_be_verb(verb):
+        return Matcher(focus_of(info.text, [verb]), vectors)
+    last = words(asking_sentence(info.text))[-1:]
+    if last == [focus[-1]] and can_be_verb(last[0]):
+        return Matcher(focus_of(info.text, [focus[-1]]), vectors)
+    return None
+
+
+_VERB_AFTER_SUBJECT = re.compile(
+    r"^\W*(?i:when)\s+(?i:did|does|do|will|would|could|can|has|have|had)\s+"
+    r"(?:(?i:he|she|they|it|we|you|i)\s+|(?:[A-Z][\w’'-]*\s+){1,3})(?P<verb>[a-z]+)\b"
+)
 
 
 def _comparable(token: str) -> bool:
@@ -151,7 +165,7 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         # A date closes its clause ("entered orbit around the icy moon Verris on Tuesday"): any word of the
         # clause it stands in may be the event it dates, however far, and no word past it ("begin in spring
         # 2026 and the berths should open in 2028": 2026 dates the beginning, not the opening).
-        end = _span_between(_NEW_SUBJECT, text, ent)[1]
+        end = min(_span_between(_NEW_SUBJECT, text, ent)[1], _span_between(_SENTENCE_END, text, ent)[1])
         near = [t for t in near if t[2] <= end]
         lo, hi = clause_of(text, ent)
         hi = min(hi, end)
@@ -190,6 +204,8 @@ _CLAUSE_MARK = re.compile(
 # still reach back past one ("suspend its routes between Skarvik and the Alder Islands from December to March":
 # a coordinated object, not a new subject), and a fronted date ("In October, the …") past its comma.
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?\S*\d")
+# A sentence's end inside a quote: not the dots of "U.S." and not one before a lower-case word.
+_SENTENCE_END = re.compile(r";|(?<![A-Z])[.!?](?=\s+[\"“‘'A-Z]|$)")
 _NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|she|it|they|we)\s)", re.I)
 
 

@@ -609,3 +609,14 @@ def test_a_question_naming_a_year_takes_the_figure_given_for_that_year() -> None
     before = "In 2024 the club sold 1,200 season tickets; in 2025, 1,900."
     spans = [("2024", "DATE"), ("1,200", "CARDINAL"), ("2025", "DATE"), ("1,900", "CARDINAL")]
     assert _picked(before, spans, "How many season tickets did the club sell in 2025?") == "1,900"
+
+
+def test_when_takes_the_date_of_the_verb_after_a_pronoun_or_name_subject() -> None:
+    text = "Carla Venn has led the fire service since 2019. She joined it in 1996 as a driver."
+    spans = [("Carla Venn", "PERSON"), ("2019", "DATE"), ("1996", "DATE")]
+    assert _picked(text, spans, "When did Carla Venn join the fire service?") == "1996"
+    assert _picked(text, spans, "When did she join the fire service?") == "1996"
+    assert _picked(text, spans, "When did Carla Venn lead the fire service?") == "2019"
+    abbreviated = "In October, the U.S. labeled the takeover in Ostel a coup."
+    spans = [("October", "DATE"), ("U.S.", "GPE"), ("Ostel", "GPE")]
+    assert _picked(abbreviated, spans, "In which month did the U.S. label the takeover in Ostel a coup?") == "October"
