@@ -319,6 +319,12 @@ def _typed(
             continue  # "Sunday" is no age and no duration
         if label in TIMESPAN and duration_asked and not states_a_duration(text) and not _since(source.text, e.start):
             continue  # "night", "2025": "how long" asks a span ("since 2014" gives one)
+        if (
+            label in TIMESPAN
+            and duration_asked
+            and re.search(r"\b(?:at|by|until|till)\s+$", source.text[max(0, e.start - 7) : e.start], re.I)
+        ):
+            continue  # "At 04:40 a section 46 metres long collapsed": a clock time is a moment, no length or span
         if label in TIMESPAN and moment_asked and re.fullmatch(r"\d{1,3}", text.strip()):
             continue  # "Mensing, 61, has led …": an age the tagger called a date dates nothing
         if label in FIGURE and dimension and dimension_of(text) not in (None, dimension):

@@ -620,3 +620,9 @@ def test_when_takes_the_date_of_the_verb_after_a_pronoun_or_name_subject() -> No
     abbreviated = "In October, the U.S. labeled the takeover in Ostel a coup."
     spans = [("October", "DATE"), ("U.S.", "GPE"), ("Ostel", "GPE")]
     assert _picked(abbreviated, spans, "In which month did the U.S. label the takeover in Ostel a coup?") == "October"
+
+
+def test_a_clock_time_answers_no_how_long() -> None:
+    text = "At 04:40 a section of roof 46 metres long collapsed in tunnel 9, at a depth of 610 metres."
+    spans = [("04:40", "TIME"), ("46 metres", "QUANTITY"), ("610 metres", "QUANTITY")]
+    assert _picked(text, spans, "How long was the section of roof that collapsed?") == "46 metres"
