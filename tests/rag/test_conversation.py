@@ -292,6 +292,13 @@ def test_its_is_no_name_of_an_unbolded_quote_that_does_not_give_the_asked_thing(
     assert main_question(rewrite("Who is its chief executive?", answered)) == "Who is Orlen Freight's chief executive?"
 
 
+def test_its_is_the_name_a_written_answer_gives_all_but_alone() -> None:
+    # A written (LLM) or reference answer has no bold value: a name that is the whole answer is what it gave.
+    for answer in ("Wirefeed.", "It was Wirefeed."):
+        history = [("Which news agency first reported the outbreak?", answer)]
+        assert main_question(rewrite("Who was its source?", history)) == "Who was Wirefeed's source?", answer
+
+
 def test_a_thing_the_conversation_answered_stays_a_thing_when_its_quote_makes_it_speak() -> None:
     history = [
         (
