@@ -626,3 +626,20 @@ def test_a_clock_time_answers_no_how_long() -> None:
     text = "At 04:40 a section of roof 46 metres long collapsed in tunnel 9, at a depth of 610 metres."
     spans = [("04:40", "TIME"), ("46 metres", "QUANTITY"), ("610 metres", "QUANTITY")]
     assert _picked(text, spans, "How long was the section of roof that collapsed?") == "46 metres"
+
+
+def test_a_count_in_a_clause_of_another_act_is_not_bold() -> None:
+    from rag.embeddings import get_embedder
+    from rag.settings import Settings
+
+    text = (
+        "Rescuers brought nine miners out alive on Tuesday, but two more bodies were found, raising the toll to four."
+    )
+    cit, source = _one_quote(
+        text, [("nine", "CARDINAL"), ("Tuesday", "DATE"), ("two", "CARDINAL"), ("four", "CARDINAL")]
+    )
+    vectors = get_embedder(Settings().embedding)
+    found = short_answer(analyse("How many miners have died?"), [cit], [source], vectors=vectors)
+    assert found is None or found.text != "nine"
+    rescued = short_answer(analyse("How many miners did rescuers bring out alive?"), [cit], [source], vectors=vectors)
+    assert rescued is not None and rescued.text == "nine"
