@@ -19,7 +19,16 @@ from rag.bylines import Credits, credited, credited_people, name_words, newest_f
 from rag.dates import date_of
 from rag.models import Citation, DateWindow, RetrievedChunk, Source
 from rag.questions import MetaKind, author_of_subject, authored_name, latest_subject, meta_kind
-from rag.text import content_terms, mentioned, question_name_tokens, split_sentences, term
+from rag.text import (
+    STOPWORDS,
+    content_terms,
+    mentioned,
+    question_name_tokens,
+    snowball,
+    split_sentences,
+    term,
+    words,
+)
 from rag.time_ranking import allowed
 
 if TYPE_CHECKING:
@@ -119,7 +128,7 @@ def _described(question: str, sources: Sequence[Source]) -> str | None:
     too ("Who wrote the article?" after turns about the regatta)."""
     if not sources:
         return None
-    wanted = content_terms(question) - _META_WORDS
+    wanted = _stems(question, content_terms(question) - _META_WORDS)
     score: dict[str, int] = {}
     titles: dict[str, str] = {}
     texts: dict[str, str] = {}
@@ -127,9 +136,19 @@ def _described(question: str, sources: Sequence[Source]) -> str | None:
         titles.setdefault(s.path, s.title)
         texts[s.path] = f"{texts.get(s.path, '')} {s.text}"
     for path in titles:
-        score[path] = 2 * len(wanted & content_terms(titles[path])) + len(wanted & content_terms(texts[path]))
+        score[path] = 2 * len(wanted & _stems(titles[path])) + len(wanted & _stems(texts[path]))
     order = list(titles)  # in rank order
     return max(order, key=lambda path: (score[path], -order.index(path)))
+
+
+def _stems(text: str, only: frozenset[str] | None = None) -> frozenset[str]:
+    """Snowball stems of the text's content words (of those whose ``term`` is in ``only``): "the story about
+    the mediator" is the one titled "… named to mediate …"."""
+    return frozenset(
+        snowball().stemWord(w)
+        for w in words(text.lower())
+        if w not in STOPWORDS and len(w) > 1 and (only is None or term(w) in only)
+    )
 
 
 def _about(question: str, sources: Sequence[Source]) -> list[Source]:
