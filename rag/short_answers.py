@@ -80,7 +80,7 @@ from rag.text import (
     words,
     words_around,
 )
-from rag.word_forms import lemma_term
+from rag.word_forms import can_be_verb, lemma_term
 
 
 def _quote_span(cit: Citation, source: Source) -> tuple[int, int]:
@@ -400,6 +400,9 @@ class EntityCandidate:
     # announced after eleven days of talks, runs for four years": "runs" is in the part holding "four years").
     part_topic: int = 0
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
+    # A name the quote calls the doer of the question's verb ("Dunmere Minerals, the owner of the mine" for
+    # "Which company owns the mine?").
+    called_the_doer: bool = False
     by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
     dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
     # A count of what is added, not of what there is ("40 more inspectors"), for a question that asks no change.
@@ -450,6 +453,8 @@ def entity_candidates(
     role = holder_word(info.text)
     age_asked = asks_for_an_age(info.text)
     beside: set[str] = set()
+    doers = _doer_terms(info.text)
+    called: set[str] = set()
     change = asks_for_a_change(info.text)
     amounts: set[str] = set()
     added: set[str] = set()
@@ -499,6 +504,9 @@ def entity_candidates(
                 and term(role) in {term(w) for w in words_around(source.text, ent.start, ent.end)}
             ):
                 beside.add(key)
+            if doers and label in NAMES and (doer := _APPOSED_DOER.match(source.text, ent.end)):
+                if term(doer.group(1).lower()) in doers:
+                    called.add(key)
             if (
                 change
                 and label in FIGURE
@@ -555,6 +563,7 @@ def entity_candidates(
                 clause_names[key],
                 part_topics[key],
                 key in beside,
+                key in called,
                 key in amounts,
                 key in dating,
                 key in added,
@@ -661,6 +670,22 @@ def _stated_year(text: str, start: int, end: int) -> str | None:
     before = re.split(r"[;.]|\band\b|\bbut\b", text[max(0, start - 30) : start])[-1]
     years = re.findall(rf"\b{YEAR_PATTERN}\b", before)
     return years[-1] if years else None
+
+
+# ", the owner of …", ", its operator since …": an apposition naming what the name before it is.
+_APPOSED_DOER = re.compile(r",\s+(?:the|its|a|an)\s+(?:[a-z]+\s+)?([a-z]+)\s+(?:of|since|for)\b")
+
+
+def _doer_terms(question: str) -> frozenset[str]:
+    """The agent nouns of the question's main verb (its first topic word that can be one, the asked kind
+    aside), as ``term`` gives them: "owns" -> owner, "operates" -> operator, "founded" -> founder (English
+    agent suffixes)."""
+    head = head_noun(question)
+    verb = next((w for w in topic_words(question) if w != head and can_be_verb(w)), None)
+    if verb is None:
+        return frozenset()
+    base = term(verb)
+    return frozenset(term(base + end) for end in ("er", "or", "r", "ter", "ner"))
 
 
 def _since(text: str, start: int) -> bool:
@@ -924,6 +949,9 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     located = next((i for i, c in enumerate(found) if c.located), None)
     if located is not None:
         return located
+    doer = next((i for i, c in enumerate(found) if c.called_the_doer), None)
+    if doer is not None:
+        return doer
     beside = next((i for i, c in enumerate(found) if c.beside_role), None)
     if beside is not None:
         return beside

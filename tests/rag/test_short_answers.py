@@ -643,3 +643,10 @@ def test_a_count_in_a_clause_of_another_act_is_not_bold() -> None:
     assert found is None or found.text != "nine"
     rescued = short_answer(analyse("How many miners did rescuers bring out alive?"), [cit], [source], vectors=vectors)
     assert rescued is not None and rescued.text == "nine"
+
+
+def test_a_name_the_quote_calls_the_doer_of_the_asked_act_answers() -> None:
+    text = "Corvell Mining agreed to buy Dunby Minerals, the owner of the Ashgate copper mine, for 1.2 billion."
+    spans = [("Corvell Mining", "ORG"), ("Dunby Minerals", "ORG"), ("1.2 billion", "MONEY")]
+    assert _picked(text, spans, "Which company owns the Ashgate mine?") == "Dunby Minerals"
+    assert _picked(text, spans, "Which company agreed to buy Dunby Minerals?") == "Corvell Mining"
