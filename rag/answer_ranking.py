@@ -277,7 +277,7 @@ def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], e
             "topic_overlap": len(core & terms) / len(core) if core else 1.0,
             "context_overlap": len(c_terms & terms) / len(c_terms) if c_terms else 0.0,
             "context_similarity": float(csim),
-            "name_coverage": exact_match(info.text, sent.text),
+            "name_coverage": exact_match(info.text, sent.text, src.text),
             # A figure the question states ("Pier 39", "the 1,500 troops") is seldom paraphrased.
             "stated_figures": len(stated & numbers(sent.text)) / len(stated) if stated else 1.0,
             "expected_type_present": float(typed),

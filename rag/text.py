@@ -431,9 +431,18 @@ def looks_like_injection(sentence: str) -> bool:
     return bool(_INJECTION.search(sentence))
 
 
-def exact_match(query: str, text: str) -> float:
-    """Share of the query's names and numbers that appear verbatim in the text."""
+def exact_match(query: str, text: str, passage: str = "") -> float:
+    """Share of the query's names and numbers that appear verbatim in the text. With the ``passage`` the text is
+    read in, a person's surname counts for the whole name the passage writes out ("Pellacott, 71, …" names
+    "Oswin Pellacott" after "… appointed retired judge Oswin Pellacott")."""
     wanted = name_tokens(query) | numbers(query)
     if not wanted:
         return 0.0
-    return len(mentioned(wanted, text)) / len(wanted)
+    found = mentioned(wanted, text)
+    if passage and found != wanted:
+        for phrase in name_phrases(query):
+            tokens = [t for t in words(phrase) if t not in STOPWORDS]
+            if len(tokens) > 1 and tokens[-1] in found and set(tokens) <= wanted:
+                if mentioned(set(tokens), passage) == set(tokens):
+                    found = found | set(tokens)
+    return len(found) / len(wanted)

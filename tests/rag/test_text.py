@@ -71,3 +71,13 @@ def test_a_name_with_digits_inside_is_one_name() -> None:
 
     assert question_name_tokens("How long is a year on Teska-4b?") == {"teska-4b"}
     assert name_phrases("The crews flew the Z-20 to the Omsa summit.") == ["Z-20", "Omsa"]
+
+
+def test_a_surname_names_the_person_its_passage_writes_out() -> None:
+    from rag.text import exact_match
+
+    passage = "The minister appointed retired judge Oswin Pallot on Friday. Pallot, 71, said he would meet both sides."
+    later = "Pallot, 71, said he would meet both sides."
+    assert exact_match("How old is Oswin Pallot?", later, passage) == 1.0
+    assert exact_match("How old is Oswin Pallot?", later) == 0.5  # read alone, the first name is missing
+    assert exact_match("How old is Oswin Pallot?", later, later) == 0.5  # no passage writes the name out
