@@ -204,7 +204,7 @@ _CLAUSE_MARK = re.compile(
 # still reach back past one ("suspend its routes between Skarvik and the Alder Islands from December to March":
 # a coordinated object, not a new subject), and a fronted date ("In October, the …") past its comma.
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?\S*\d")
-# A sentence's end inside a quote: not the dots of "U.S." and not one before a lower-case word.
+# A sentence's end inside a quote: not the dots of an initialism ("U.N.") and not one before a lower-case word.
 _SENTENCE_END = re.compile(r";|(?<![A-Z])[.!?](?=\s+[\"“‘'A-Z]|$)")
 _NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|she|it|they|we)\s)", re.I)
 

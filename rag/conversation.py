@@ -239,7 +239,7 @@ def _answer_things(previous_question: str, previous_answer: str, exclude: set[st
         and not is_demonym(n)
         and not n.isdigit()
         and (_answers_in(n, first, previous_question) or len(words(first)) - len(words(n)) <= 2)
-    ]  # a name all but alone in the answer ("Reuters.", "It was Reuters.") is what it gave
+    ]  # a name all but alone in the answer ("Wirefeed.", "It was Wirefeed.") is what it gave
     return sorted(found, key=lambda n: min(_thing_rank(n), 2))
 
 

@@ -31,6 +31,7 @@ from rag.answer_ranking import names_the_subject, proximity, topic_terms, topic_
 from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher
 from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
+from rag.corrections import is_notice
 from rag.dates import names_a_time
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
@@ -815,7 +816,8 @@ def short_answer(
         return None
     best = chosen = found[first_choice(found)]
     if not _asks_for_an_earlier_state(info.text):
-        best = _newest_restatement(best, found, citations)
+        notices = {s.file for s in sources if is_notice(s)}  # a correction notice retracts instead (corrections)
+        best = _newest_restatement(best, found, [c for c in citations if c.file not in notices])
     if asks_for_several(info.text):
         listed = _listed(best.answer, citations, sources, info.labels)
         best = replace(best, answer=best.answer.model_copy(update={"text": listed}))
