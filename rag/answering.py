@@ -138,7 +138,7 @@ def stream_answer(
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     # Differing figures matter to a question that asks for a figure or for no kind of thing; beside "Where is
     # the plant?" they are noise ("14 vs 31" batches).
-    figures = conflicts(checked.citations) if not info.labels or info.labels & FIGURE else None
+    figures = conflicts(checked.citations, info.text, embedder) if not info.labels or info.labels & FIGURE else None
     for extra in (figures, entity_conflicts(info, checked.citations, sources)):
         if extra and extra.split(":")[0] not in answer_text:
             answer_text = f"{answer_text}\n\n{extra}"

@@ -992,23 +992,30 @@ def entity_conflicts(info: QuestionInfo, citations: Sequence[Citation], sources:
 
     Figures are left to ``citing.conflicts``, which compares the values themselves.
     """
-    if not info.labels or info.labels <= FIGURE:
-        return None
+    if not info.labels or info.labels <= FIGURE or asks_for_several(info.text):
+        return None  # several answers ("Which countries …?") are a list, not a disagreement
     asked = content_terms(info.text)
     slots = []
     for cit in citations:
         source = _source_of(cit, sources)
         if source is None or not names_the_subject(info.text, source):
             continue
-        for text, context, _, _ in _typed(cit, source, info)[:1]:
-            if context & asked:
-                slots.append((cit, text, context))
+        for text, context, label, _ in _typed(cit, source, info)[:1]:
+            if context & asked and (label not in TIMESPAN or _absolute(text)):
+                slots.append((cit, text, context, label))
     notes = []
-    for i, (ca, ta, xa) in enumerate(slots):
-        for cb, tb, xb in slots[i + 1 :]:
+    for i, (ca, ta, xa, la) in enumerate(slots):
+        for cb, tb, xb, lb in slots[i + 1 :]:
             different = ta.lower() not in cb.quote.lower() and tb.lower() not in ca.quote.lower()
-            if ca.file != cb.file and different and xa & xb:
+            # Only names of one kind disagree: a person and the company he works for fill different slots.
+            if ca.file != cb.file and la == lb and different and xa & xb:
                 notes.append(f"{ta} [{ca.n}]{dated(ca, cb)} vs {tb} [{cb.n}]{dated(cb, ca)}")
     if not notes:
         return None
     return f"{prompts.DISAGREE_LEAD} " + "; ".join(dict.fromkeys(notes)) + "."
+
+
+def _absolute(text: str) -> bool:
+    """A date that says which day, month or year by itself ("April", "3 May 2024"), not one that counts back
+    from its article's own date ("last month"): those of differently dated articles cannot be compared."""
+    return any(c.isdigit() for c in text) or bool(CALENDAR_WORDS & set(words(text.lower())))
