@@ -39,7 +39,7 @@ from rag.text import (
     term,
     words,
 )
-from rag.units import CURRENCY_UNITS, DIMENSION_UNITS, SCALED_CURRENCY_UNITS
+from rag.units import CURRENCY_UNITS, DIMENSION_UNITS, SCALED_CURRENCY_UNITS, TIME_UNIT
 
 _LEADING_MARKERS = re.compile(rf"\s*(?:{MARKERS_RUN.pattern})")
 _NOT_STATED = re.compile(
@@ -186,6 +186,9 @@ _CLAUSE_START = re.compile(
 )
 # Words that turn a figure's clause against what it states: "voted against", "did not", "opposed".
 _AGAINST = frozenset({"not", "no", "never", "against", "without", "nor", "neither", "n't"})
+# A figure per unit of time ("45 million marks a day", "the daily cost"): a rate, never the same thing as a total.
+_PER_TIME = re.compile(rf"\s*(?:a|an|per|each|every)\s+{TIME_UNIT}\b", re.I)
+_RATE_WORDS = frozenset({"hourly", "daily", "weekly", "monthly", "yearly", "annual", "annually"})
 _TOKEN = re.compile(r"[A-Za-z][\w’'-]*(?:\.[A-Z]\.?)*|\d[\d,.]*|[,;:()]|\.(?!\w)")
 
 
@@ -205,19 +208,30 @@ class Figure:
     before: frozenset[str]
     against: bool
     years: frozenset[str]
+    rate: bool
 
     def about(self, other: Figure) -> set[str]:
-        """The words saying both figures are of the same thing (empty when nothing says so)."""
+        """The words saying both figures are of the same thing (empty when nothing says so): what one counts is
+        all among what the other counts ("1,000 military soldiers", "1,100 soldiers"; not "a 3 percent pay offer"
+        and "a 5 percent pay rise"), or among the words of the other's clause before it ("a 9 percent pay rise",
+        "a pay rise of 6 percent"; not "council tax will rise 4.5 percent"); failing both, the words of their
+        clauses before them share one ("which cost more than $100 million", "built at a cost of $110 million")."""
         if self.counted and other.counted:
-            return _shared(self.counted, other.counted)
+            return _within(self.counted, other.counted) or _within(other.counted, self.counted)
         if self.counted or other.counted:
-            return _shared(self.counted or other.counted, other.before if self.counted else self.before)
+            return _within(self.counted or other.counted, other.before if self.counted else self.before)
         return _shared(self.before, other.before)
 
 
 def _shared(a: frozenset[str], b: frozenset[str]) -> set[str]:
     stems = {term(w) for w in b}
     return {w for w in a if term(w) in stems}
+
+
+def _within(a: frozenset[str], b: frozenset[str]) -> set[str]:
+    """``a`` when all its words are among ``b``'s (by stem), else nothing."""
+    shared = _shared(a, b)
+    return shared if len(shared) == len(a) else set()
 
 
 def _content(word: str) -> bool:
@@ -244,15 +258,27 @@ def _unit(quote: str, raw: str, end: int) -> tuple[str, int]:
     return "", end
 
 
+# Words inside the noun phrase a figure counts: determiners and the partitive "of" ("62 percent of the members").
+_NOUN_PHRASE_GLUE = frozenset({"of", "or", "the", "a", "an", "its", "their", "his", "her", "our", "this", "these"})
+
+
 def _counted(quote: str, end: int) -> frozenset[str]:
-    """What a figure counts: the content words of the four tokens after it (its unit passed), up to a clause mark,
-    names, numbers and words of time skipped ("1,000 military soldiers" -> soldiers, military; "5,000 probable or
-    confirmed monkeypox cases" -> …, monkeypox); none when a clause mark or a word opening a clause comes first
-    ("Brandvoll, 52, has …")."""
+    """What a figure counts: the content words of the noun phrase after it (its unit passed; of the four tokens
+    after it), names, numbers and words of time skipped ("1,000 military soldiers" -> soldiers, military; "5,000
+    probable or confirmed monkeypox cases" -> …, monkeypox; "62 percent of the households"). It ends at a clause
+    mark, a preposition or other function word ("30 million crowns in flood aid": none), and at a participle
+    that closes it ("1,100 soldiers stationed in …", "71 percent of members backed the deal")."""
+    tokens = _TOKEN.findall(quote[end : end + 60])[:4]
     out = set()
-    for token in _TOKEN.findall(quote[end : end + 60])[:4]:
-        if not token[0].isalnum() or (token.lower() != "or" and _CLAUSE_START.fullmatch(token)):
-            break  # "$110 million and is crucial for …": what follows "and" is no longer about the figure
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        if low in _NOUN_PHRASE_GLUE or token[0].isdigit() or token[0].isupper():
+            continue
+        if not token[0].isalnum() or low in STOPWORDS or _CLAUSE_START.fullmatch(token):
+            break
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if out and low.endswith(("ed", "ing")) and not _content(following):
+            break
         if _content(token):
             out.add(token)
     return frozenset(out)
@@ -278,7 +304,9 @@ def _figures(quote: str) -> list[Figure]:
         nearby = words(clause)[-4:] + words(rest)[:4]
         years = frozenset(w for w in words(clause) + words(rest) if YEAR_RE.match(w))
         counted = _counted(quote, past)
-        out.append(Figure(raw, value, unit, counted, frozenset(before), bool(_AGAINST & set(nearby)), years))
+        rate = bool(_PER_TIME.match(quote, past) or _RATE_WORDS & {*counted, *before})
+        against = bool(_AGAINST & set(nearby))
+        out.append(Figure(raw, value, unit, counted, frozenset(before), against, years, rate))
     return out
 
 
@@ -293,8 +321,9 @@ def _comparable(a: str, b: str) -> bool:
 def _same_slot(a: Figure, b: Figure) -> set[str]:
     """The words saying two figures give different values for the same thing (empty when they do not): comparable
     values in one unit, of the same thing (``Figure.about``), stated alike (not one "voted against" and the other
-    "backed"), and of no different years ("4 percent this year, 3 percent in 2027")."""
-    if a.unit != b.unit or not _comparable(a.value, b.value) or a.against != b.against:
+    "backed"), both rates or both totals ("45 million a day", "610 million in total"), and of no different years
+    ("4 percent this year, 3 percent in 2027")."""
+    if a.unit != b.unit or not _comparable(a.value, b.value) or a.against != b.against or a.rate != b.rate:
         return set()
     if a.years and b.years and not a.years & b.years:
         return set()
@@ -318,9 +347,10 @@ def dated(cit: Citation, other: Citation) -> str:
 def conflicts(citations: Sequence[Citation], question: str = "", vectors: WordVectors | None = None) -> str | None:
     """A note when two files give different figures for the same thing (``_same_slot``: "1,200 households" and
     "2,100 hectares" are not; nor an age and a count of homes; nor inflation and a pay rise, both in percent).
-    With a ``question``, only about what it asks: a word saying the figures are of the same thing is one of its
-    content words (by stem, or a close word vector: "soldiers" for "troops"). Beside "How many dockworkers walked
-    out?", differing counts of ships are noise."""
+    With a ``question``, only about what it asks: every word saying the figures are of the same thing is one of
+    its content words (by stem, or a close word vector: "soldiers" for "troops"). Beside "How many dockworkers
+    walked out?", differing counts of ships are noise, and so are pay rises beside "How much will council tax
+    rise?"."""
     figures = [(cit, f) for cit in citations for f in _figures(cit.quote)]
     asked = [w for w in words(question) if _content(w)]
     matcher = Matcher(focus_of(question, asked), vectors) if asked else None
@@ -330,7 +360,10 @@ def conflicts(citations: Sequence[Citation], question: str = "", vectors: WordVe
             if ca.file == cb.file:
                 continue
             about = sorted(_same_slot(fa, fb))
-            if about and (matcher is None or any(matcher.matching(about))):
+            # What a figure counts is the thing itself, all of it asked; clauses before the figures share a word or
+            # two of theirs ("put the damage at"), of which one asked is enough.
+            asked_about = all if fa.counted or fb.counted else any
+            if about and (matcher is None or asked_about(matcher.matching(about))):
                 notes.append(f"{fa.raw} [{ca.n}]{dated(ca, cb)} vs {fb.raw} [{cb.n}]{dated(cb, ca)}")
     if not notes:
         return None
