@@ -20,6 +20,7 @@ from rag.attachment import Matcher, WordVectors, focus_of
 from rag.embeddings import Embedder
 from rag.generator import Source
 from rag.models import Citation
+from rag.questions import counted_words
 from rag.rendering import MARKER_RE, MARKERS_RUN, marker_numbers
 from rag.tables import sentences as table_sentences
 from rag.text import (
@@ -189,6 +190,7 @@ _AGAINST = frozenset({"not", "no", "never", "against", "without", "nor", "neithe
 # A figure per unit of time ("45 million marks a day", "the daily cost"): a rate, never the same thing as a total.
 _PER_TIME = re.compile(rf"\s*(?:a|an|per|each|every)\s+{TIME_UNIT}\b", re.I)
 _RATE_WORDS = frozenset({"hourly", "daily", "weekly", "monthly", "yearly", "annual", "annually"})
+_BEFORE = 8  # content words of a figure's clause before it: its subject may open a long clause
 _TOKEN = re.compile(r"[A-Za-z][\w’'-]*(?:\.[A-Z]\.?)*|\d[\d,.]*|[,;:()]|\.(?!\w)")
 
 
@@ -291,14 +293,14 @@ def _clause_before(quote: str, start: int) -> str:
 
 def _figures(quote: str) -> list[Figure]:
     """Each figure in a quote (``amount_spans``: no years, clock times, ids or days of dates) with its unit, what it
-    counts, the content words of its clause before it (the last four), whether that clause is turned against
+    counts, the content words of its clause before it (the last eight), whether that clause is turned against
     it, and the years the clause names."""
     out = []
     for value, (start, end) in amount_spans(quote):
         raw = quote[start:end]
         unit, past = _unit(quote, raw, end)
         clause = _clause_before(quote, start)
-        before = [w for w in re.findall(r"[A-Za-z][\w’'-]*", clause) if _content(w)][-4:]
+        before = [w for w in re.findall(r"[A-Za-z][\w’'-]*", clause) if _content(w)][-_BEFORE:]
         following = _CLAUSE_START.search(quote, past)
         rest = quote[past : following.start() if following else len(quote)]
         nearby = words(clause)[-4:] + words(rest)[:4]
@@ -344,6 +346,19 @@ def dated(cit: Citation, other: Citation) -> str:
     return f" ({cit.published})" if cit.published and other.published and cit.published != other.published else ""
 
 
+def _asked(
+    about: set[str], of_counted: bool, matcher: Matcher, counted: Sequence[str], vectors: WordVectors | None
+) -> bool:
+    """Whether the words saying two figures are of one thing are what the question asks about: what a figure
+    counts, all of it ("cargo ships" for "How many cargo ships …?"), or all the question counts among it ("ships"
+    for "How many ships …?"); of the words their clauses share ("put the damage at"), one."""
+    if not of_counted:
+        return any(matcher.matching(sorted(about)))
+    if all(matcher.matching(sorted(about))):
+        return True
+    return bool(counted) and all(Matcher(focus_of("", sorted(about)), vectors).matching(list(counted)))
+
+
 def conflicts(citations: Sequence[Citation], question: str = "", vectors: WordVectors | None = None) -> str | None:
     """A note when two files give different figures for the same thing (``_same_slot``: "1,200 households" and
     "2,100 hectares" are not; nor an age and a count of homes; nor inflation and a pay rise, both in percent).
@@ -354,16 +369,14 @@ def conflicts(citations: Sequence[Citation], question: str = "", vectors: WordVe
     figures = [(cit, f) for cit in citations for f in _figures(cit.quote)]
     asked = [w for w in words(question) if _content(w)]
     matcher = Matcher(focus_of(question, asked), vectors) if asked else None
+    counted = counted_words(question)
     notes: list[str] = []
     for i, (ca, fa) in enumerate(figures):
         for cb, fb in figures[i + 1 :]:
             if ca.file == cb.file:
                 continue
             about = sorted(_same_slot(fa, fb))
-            # What a figure counts is the thing itself, all of it asked; clauses before the figures share a word or
-            # two of theirs ("put the damage at"), of which one asked is enough.
-            asked_about = all if fa.counted or fb.counted else any
-            if about and (matcher is None or asked_about(matcher.matching(about))):
+            if about and (matcher is None or _asked(about, fa.counted or fb.counted, matcher, counted, vectors)):
                 notes.append(f"{fa.raw} [{ca.n}]{dated(ca, cb)} vs {fb.raw} [{cb.n}]{dated(cb, ca)}")
     if not notes:
         return None

@@ -71,3 +71,14 @@ def test_a_name_with_digits_inside_is_one_name() -> None:
 
     assert question_name_tokens("How long is a year on Teska-4b?") == {"teska-4b"}
     assert name_phrases("The crews flew the Z-20 to the Omsa summit.") == ["Z-20", "Omsa"]
+
+
+def test_clock_times_ids_and_days_of_dates_are_no_figures() -> None:
+    from rag.text import amounts
+
+    text = (
+        "At 04:40 on 3 November the roof of tunnel 7B fell at a depth of 610 metres; ward B12 opened at 6.30 p.m. "
+        "on Nov. 4 and at 10am, as COVID-19 cases fell 15 percent and 1,200 households left."
+    )
+    assert amounts(text) == ["610", "15", "1200"]
+    assert amounts("The fund paid $5bn to 3rd parties by May 2.") == ["5"]  # a dollar amount stays a figure
