@@ -265,14 +265,17 @@ _NOUN_PHRASE_GLUE = frozenset({"of", "or", "the", "a", "an", "its", "their", "hi
 
 
 def _counted(quote: str, end: int) -> frozenset[str]:
-    """What a figure counts: the content words of the noun phrase after it (its unit passed; of the four tokens
-    after it), names, numbers and words of time skipped ("1,000 military soldiers" -> soldiers, military; "5,000
-    probable or confirmed monkeypox cases" -> …, monkeypox; "62 percent of the households"). It ends at a clause
-    mark, a preposition or other function word ("30 million crowns in flood aid": none), and at a participle
-    that closes it ("1,100 soldiers stationed in …", "71 percent of members backed the deal")."""
-    tokens = _TOKEN.findall(quote[end : end + 60])[:4]
-    out = set()
+    """What a figure counts: the content words of the noun phrase after it (its unit passed; up to four of them
+    among the eight tokens after it), names, numbers and words of time skipped ("1,000 military soldiers" ->
+    soldiers, military; "5,000 probable or confirmed monkeypox cases" -> …, monkeypox; "62 percent of the
+    households"). It ends at a clause mark, a preposition or other function word ("30 million crowns in flood
+    aid": none), and at a participle that closes it ("1,100 soldiers stationed in …", "71 percent of members
+    backed the deal")."""
+    tokens = _TOKEN.findall(quote[end : end + 80])[:8]
+    out: set[str] = set()
     for i, token in enumerate(tokens):
+        if len(out) == 4:
+            break
         low = token.lower()
         if low in _NOUN_PHRASE_GLUE or token[0].isdigit() or token[0].isupper():
             continue
@@ -294,7 +297,7 @@ def _clause_before(quote: str, start: int) -> str:
 def _figures(quote: str) -> list[Figure]:
     """Each figure in a quote (``amount_spans``: no years, clock times, ids or days of dates) with its unit, what it
     counts, the content words of its clause before it (the last eight), whether that clause is turned against
-    it, and the years the clause names."""
+    it, and the years the clause names (else those before it: a fronted "In July 2008, …")."""
     out = []
     for value, (start, end) in amount_spans(quote):
         raw = quote[start:end]
@@ -305,6 +308,8 @@ def _figures(quote: str) -> list[Figure]:
         rest = quote[past : following.start() if following else len(quote)]
         nearby = words(clause)[-4:] + words(rest)[:4]
         years = frozenset(w for w in words(clause) + words(rest) if YEAR_RE.match(w))
+        # "In July 2008, gas prices peaked at $4.11": a year fronted before the figure's clause dates it too.
+        years = years or frozenset(w for w in words(quote[: start - len(clause)]) if YEAR_RE.match(w))
         counted = _counted(quote, past)
         rate = bool(_PER_TIME.match(quote, past) or _RATE_WORDS & {*counted, *before})
         against = bool(_AGAINST & set(nearby))

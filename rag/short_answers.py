@@ -28,7 +28,7 @@ from pathlib import Path
 from index.entities import within
 from rag import prompts
 from rag.answer_ranking import names_the_subject, proximity, topic_terms, topic_words
-from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher
+from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher, stem
 from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
 from rag.dates import names_a_time
@@ -1010,7 +1010,7 @@ def entity_conflicts(
     notes = []
     for i, (ca, ta, xa, la) in enumerate(slots):
         for cb, tb, xb, lb in slots[i + 1 :]:
-            different = ta.lower() not in cb.quote.lower() and tb.lower() not in ca.quote.lower()
+            different = not _together(ta, tb, citations) and not _one_name(ta, tb)
             # Only names of one kind disagree: a person and the company he works for fill different slots.
             answered = answer is None or answer.text.lower() in (ta.lower(), tb.lower())
             if ca.file != cb.file and la == lb and different and answered and xa & xb:
@@ -1024,3 +1024,16 @@ def _absolute(text: str) -> bool:
     """A date that says which day, month or year by itself ("April", "3 May 2024"), not one that counts back
     from its article's own date ("last month"): those of differently dated articles cannot be compared."""
     return any(c.isdigit() for c in text) or bool(CALENDAR_WORDS & set(words(text.lower())))
+
+
+def _together(a: str, b: str, citations: Sequence[Citation]) -> bool:
+    """Whether a cited quote names both: "Jackson, Mississippi" places one in the other, and a source that gives
+    both does not give them as rival answers."""
+    return any(a.lower() in c.quote.lower() and b.lower() in c.quote.lower() for c in citations)
+
+
+def _one_name(a: str, b: str) -> bool:
+    """The same name in two forms ("Ukraine", "Ukrainian"): one is its adjective of nationality, which the other's
+    stem begins (not "Niger" and "Nigeria", two countries)."""
+    x, y = a.lower(), b.lower()
+    return any(is_demonym(q) and len(stem(p)) >= 4 and q.startswith(stem(p)) for p, q in ((x, y), (y, x)))
