@@ -282,7 +282,7 @@ def _counted(quote: str, end: int) -> frozenset[str]:
         if not token[0].isalnum() or low in STOPWORDS or _CLAUSE_START.fullmatch(token):
             break
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if out and low.endswith(("ed", "ing")) and not _content(following):
+        if out and low.endswith(("ed", "ing")) and not (_content(following) or following[:1].isupper()):
             break
         if _content(token):
             out.add(token)

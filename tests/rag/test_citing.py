@@ -193,3 +193,14 @@ def test_a_figure_restated_for_another_thing_is_no_newer_value_of_it() -> None:
     assert not same_slot(tax, "4.5 percent", pay, "5 percent")
     newer = "Council tax will now rise 5 percent in April, the council said."
     assert same_slot(tax, "4.5 percent", newer, "5 percent")
+
+
+def test_a_fronted_year_dates_a_figure_and_a_long_noun_phrase_still_counts() -> None:
+    peak = _quoted(1, "a.txt", "In July 2008, fuel prices peaked at $4.11 a gallon.")
+    now = _quoted(2, "b.txt", "In June 2022, fuel prices hit $4.96 a gallon, the motoring club said.")
+    later = _quoted(2, "b.txt", "Fuel prices in 2008 peaked at $4.30 a gallon, the motoring club said.")
+    assert conflicts([peak, now]) is None
+    assert conflicts([peak, later]) is not None
+    few = _quoted(1, "a.txt", "Velmar has more than 5,000 probable or confirmed Brannock fever cases.")
+    many = _quoted(2, "b.txt", "With more than 10,000 Brannock fever cases in Velmar, vaccines are scarce.")
+    assert conflicts([few, many], "How many Brannock fever cases are there in Velmar?") is not None

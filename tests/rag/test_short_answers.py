@@ -695,3 +695,18 @@ def test_a_list_a_relative_date_or_two_names_beside_the_answer_are_no_disagreeme
     assert _entity_note(when, april, june, answer=answer) is not None
     other = ShortAnswer(text="1 March", citation=9, label="DATE")
     assert _entity_note(when, april, june, answer=other) is None  # neither disagrees with the answer given
+
+
+def test_a_place_and_the_place_it_is_in_or_a_name_and_its_adjective_do_not_disagree() -> None:
+    question = "Which state's capital ran out of water?"
+    state = _cited_entity(1, "The capital of Velmora ran out of water on Monday.", "Velmora", "GPE")
+    city = _cited_entity(2, "The water plant of the capital, Orlen, failed on Monday.", "Orlen", "GPE")
+    both = _cited_entity(3, "Orlen, Velmora, ran out of water as the plant failed.", "Orlen", "GPE")
+    assert _entity_note(question, state, city) is not None
+    assert _entity_note(question, state, city, both) is None  # "Orlen, Velmora": one is in the other
+    first_lady = "The first lady of which country visited Tarnby?"
+    adjective = _cited_entity(1, "The Kestrian first lady visited Tarnby on Tuesday.", "Kestrian", "GPE")
+    country = _cited_entity(2, "The first lady of Kestria visited Tarnby this week.", "Kestria", "GPE")
+    assert _entity_note(first_lady, adjective, country) is None
+    neighbour = _cited_entity(3, "The first lady of Kestrel visited Tarnby this week.", "Kestrel", "GPE")
+    assert _entity_note(first_lady, country, neighbour) is not None  # two countries whose names begin alike
