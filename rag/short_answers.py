@@ -991,8 +991,8 @@ def entity_conflicts(
     info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source], answer: ShortAnswer | None = None
 ) -> str | None:
     """A note when quotes from different files name different entities for the asked slot; given the short
-    ``answer``, only those that disagree with it (two other names, "Reuters" and a dateline's city beside the
-    answer "Air Base 101", fill other slots more often than the asked one).
+    ``answer``, only those that disagree with it (two other names, a news agency and a dateline's city beside the
+    answer "Pier 7 Depot", fill other slots more often than the asked one).
 
     Figures are left to ``citing.conflicts``, which compares the values themselves.
     """
@@ -1033,7 +1033,7 @@ def _together(a: str, b: str, citations: Sequence[Citation]) -> bool:
 
 
 def _one_name(a: str, b: str) -> bool:
-    """The same name in two forms ("Ukraine", "Ukrainian"): one is its adjective of nationality, which the other's
-    stem begins (not "Niger" and "Nigeria", two countries)."""
+    """The same name in two forms ("Kestria", "Kestrian"): one is its adjective of nationality, which the other's
+    stem begins (not "Kestria" and "Kestrel", two countries)."""
     x, y = a.lower(), b.lower()
     return any(is_demonym(q) and len(stem(p)) >= 4 and q.startswith(stem(p)) for p, q in ((x, y), (y, x)))
