@@ -138,8 +138,11 @@ def stream_answer(
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     # Differing figures matter to a question that asks for a figure or for no kind of thing; beside "Where is
     # the plant?" they are noise ("14 vs 31" batches).
-    figures = conflicts(checked.citations) if not info.labels or info.labels & FIGURE else None
-    for extra in (figures, entity_conflicts(info, checked.citations, sources)):
+    figures = conflicts(checked.citations, info.text, embedder) if not info.labels or info.labels & FIGURE else None
+    # Names disagree with the short answer shown: without one, two other names of the quotes fill other slots
+    # more often than the asked one.
+    names = entity_conflicts(info, checked.citations, sources, short) if short is not None else None
+    for extra in (figures, names):
         if extra and extra.split(":")[0] not in answer_text:
             answer_text = f"{answer_text}\n\n{extra}"
     yield finish(

@@ -28,7 +28,7 @@ from pathlib import Path
 from index.entities import within
 from rag import prompts
 from rag.answer_ranking import names_the_subject, proximity, topic_terms, topic_words
-from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher
+from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher, stem
 from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
 from rag.corrections import is_notice
@@ -1017,28 +1017,53 @@ def _attached_in_quote(cit: Citation, source: Source, ent: Entity, matcher: Matc
     return attached(source.text[lo:hi], inside, mine, matcher)
 
 
-def entity_conflicts(info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source]) -> str | None:
-    """A note when quotes from different files name different entities for the asked slot.
+def entity_conflicts(
+    info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source], answer: ShortAnswer | None = None
+) -> str | None:
+    """A note when quotes from different files name different entities for the asked slot; given the short
+    ``answer``, only those that disagree with it (two other names, a news agency and a dateline's city beside the
+    answer "Pier 7 Depot", fill other slots more often than the asked one).
 
     Figures are left to ``citing.conflicts``, which compares the values themselves.
     """
-    if not info.labels or info.labels <= FIGURE:
-        return None
+    if not info.labels or info.labels <= FIGURE or asks_for_several(info.text):
+        return None  # several answers ("Which countries …?") are a list, not a disagreement
     asked = content_terms(info.text)
     slots = []
     for cit in citations:
         source = _source_of(cit, sources)
         if source is None or not names_the_subject(info.text, source):
             continue
-        for text, context, _, _ in _typed(cit, source, info)[:1]:
-            if context & asked:
-                slots.append((cit, text, context))
+        for text, context, label, _ in _typed(cit, source, info)[:1]:
+            if context & asked and (label not in TIMESPAN or _absolute(text)):
+                slots.append((cit, text, context, label))
     notes = []
-    for i, (ca, ta, xa) in enumerate(slots):
-        for cb, tb, xb in slots[i + 1 :]:
-            different = ta.lower() not in cb.quote.lower() and tb.lower() not in ca.quote.lower()
-            if ca.file != cb.file and different and xa & xb:
+    for i, (ca, ta, xa, la) in enumerate(slots):
+        for cb, tb, xb, lb in slots[i + 1 :]:
+            different = not _together(ta, tb, citations) and not _one_name(ta, tb)
+            # Only names of one kind disagree: a person and the company he works for fill different slots.
+            answered = answer is None or answer.text.lower() in (ta.lower(), tb.lower())
+            if ca.file != cb.file and la == lb and different and answered and xa & xb:
                 notes.append(f"{ta} [{ca.n}]{dated(ca, cb)} vs {tb} [{cb.n}]{dated(cb, ca)}")
     if not notes:
         return None
     return f"{prompts.DISAGREE_LEAD} " + "; ".join(dict.fromkeys(notes)) + "."
+
+
+def _absolute(text: str) -> bool:
+    """A date that says which day, month or year by itself ("April", "3 May 2024"), not one that counts back
+    from its article's own date ("last month"): those of differently dated articles cannot be compared."""
+    return any(c.isdigit() for c in text) or bool(CALENDAR_WORDS & set(words(text.lower())))
+
+
+def _together(a: str, b: str, citations: Sequence[Citation]) -> bool:
+    """Whether a cited quote names both: "Jackson, Mississippi" places one in the other, and a source that gives
+    both does not give them as rival answers."""
+    return any(a.lower() in c.quote.lower() and b.lower() in c.quote.lower() for c in citations)
+
+
+def _one_name(a: str, b: str) -> bool:
+    """The same name in two forms ("Kestria", "Kestrian"): one is its adjective of nationality, which the other's
+    stem begins (not "Kestria" and "Kestrel", two countries)."""
+    x, y = a.lower(), b.lower()
+    return any(is_demonym(q) and len(stem(p)) >= 4 and q.startswith(stem(p)) for p, q in ((x, y), (y, x)))

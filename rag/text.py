@@ -306,7 +306,26 @@ def amounts(sentence: str) -> list[str]:
     return [value for value, _ in amount_spans(sentence)]
 
 
+# A number that is part of something else than a figure: a clock time ("04:40", "6.30 p.m.", "10am"), an id
+# that glues it to letters ("7B", "A4", "COVID-19", "3rd"), or the day of a date ("3 November", "Nov. 3").
+_CLOCK_OR_ID = re.compile(r"[:.]\d|[A-Za-z]|\s?[ap]\.?m\b\.?", re.I)
+_GLUED_BEFORE = re.compile(r"(?:[A-Za-z][-‐]?|\d[:.])$")
+MONTH_NAMES = frozenset(w.lower().rstrip(".") for w in (*calendar.month_name, *calendar.month_abbr, "Sept") if w)
+"""Month names and their abbreviations, lower case: a number beside one is the day of a date."""
+
+
+def _not_a_figure(sentence: str, start: int, end: int) -> bool:
+    """Whether the number at ``sentence[start:end]`` is a clock time, part of an id, or a day of the month."""
+    if _GLUED_BEFORE.search(sentence[max(0, start - 2) : start]) or _CLOCK_OR_ID.match(sentence, end):
+        return True
+    before = WORD_RE.findall(sentence[max(0, start - 12) : start])[-1:]
+    after = WORD_RE.findall(sentence[end : end + 12])[:1]
+    return any(w[:1].isupper() and w.lower() in MONTH_NAMES for w in before + after)
+
+
 def amount_spans(sentence: str) -> list[tuple[str, tuple[int, int]]]:
+    """Figures and their spans; not years, numbers in names ("Pier 39"), clock times, ids ("7B") or days of
+    dates ("3 November")."""
     out = []
     for match in _AMOUNT.finditer(sentence):
         before = (sentence[: match.start()].split()[-1:] or [""])[0]
@@ -314,6 +333,8 @@ def amount_spans(sentence: str) -> list[tuple[str, tuple[int, int]]]:
         named = before[:1].isupper() and not before.endswith((",", ".", "'s", "’s"))
         counted = after[:1].islower() and after.rstrip(",.;").endswith("s") and len(after) > 3
         if named and not counted and not match.group(1).startswith("$"):
+            continue
+        if not match.group(1).startswith("$") and _not_a_figure(sentence, *match.span(1)):
             continue
         value = normalize_number(match.group(1))
         if not YEAR_RE.match(value):

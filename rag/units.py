@@ -13,9 +13,9 @@ CURRENCY_UNITS = frozenset(
     krona kronor krone kroner lira lire shekel shekels dinar dinars riyal riyals reais zloty zlotys baht ringgit
     rupiah dirham dirhams naira shilling shillings cedi cedis forint forints hryvnia hryvnias""".split()
 )
-# Currency names that are also common words ("won", "pound" of weight, "crown"): money only after a scaled
-# amount ("48 million crowns", "2 billion won"), where the other readings are rare.
-SCALED_CURRENCY_UNITS = frozenset("pound pounds crown crowns won rand real reals".split())
+# Currency names that are also common words ("won", "pound" of weight, "crown", "mark"): money only after a scaled
+# amount ("48 million crowns", "2 billion won", "610 million marks"), where the other readings are rare.
+SCALED_CURRENCY_UNITS = frozenset("pound pounds crown crowns mark marks won rand real reals".split())
 
 # Units by the dimension they measure. "How far …?" is not answered by "14 kilograms".
 DIMENSION_UNITS = {

@@ -72,6 +72,15 @@ def test_sources_that_name_different_entities_for_the_same_slot_are_both_shown(a
     assert {"ferry.txt", "ferry-rival.txt"} <= files
 
 
+def test_without_a_short_answer_shown_names_are_not_said_to_disagree(tmp_path, assistant_for) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    strict = assistant_for(corpus, answer__backend="extractive", answer__short_answer_min_confidence=1.0)
+    strict.index()
+    answer = strict.ask("Which company operates the ferry route from Port Calder to Emberly?")
+    assert answer.short_answer is None and {"ferry.txt", "ferry-rival.txt"} <= {c.file for c in answer.citations}
+    assert prompts.DISAGREE_LEAD not in answer.answer  # nothing in bold for the other name to disagree with
+
+
 def test_who_wrote_is_answered_from_the_byline_line(assistant) -> None:
     answer = assistant.ask("Who wrote the article about the ferry route between Port Calder and Emberly?")
     assert answer.short_answer is not None

@@ -1,6 +1,6 @@
 """The short answer picks the entity that answers the asked kind, even when the small NER model mislabels it."""
 
-from rag.models import Citation, Entity, Source
+from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import analyse
 from rag.short_answers import entity_candidates, load_entity_model, short_answer
 
@@ -650,3 +650,70 @@ def test_a_name_the_quote_calls_the_doer_of_the_asked_act_answers() -> None:
     spans = [("Corvell Mining", "ORG"), ("Dunby Minerals", "ORG"), ("1.2 billion", "MONEY")]
     assert _picked(text, spans, "Which company owns the Ashgate mine?") == "Dunby Minerals"
     assert _picked(text, spans, "Which company agreed to buy Dunby Minerals?") == "Corvell Mining"
+
+
+def _cited_entity(n: int, text: str, name: str, label: str) -> tuple[Citation, Source]:
+    start = text.index(name)
+    source = Source(
+        n=n, id=f"c{n}", text=text, file=f"f{n}.txt", path=f"f{n}.txt", title="", start_char=0,
+        end_char=len(text), start_line=1, end_line=1, content_hash=f"h{n}", score=1.0,
+    ).with_entities([Entity(start=start, end=start + len(name), label=label)])  # fmt: skip
+    cit = Citation(
+        n=n, file=f"f{n}.txt", path=f"f{n}.txt", title="", start_line=1, end_line=1, quote=text,
+        quote_start_char=0, quote_end_char=len(text), content_hash=f"h{n}", support_score=1.0,
+    )  # fmt: skip
+    return cit, source
+
+
+def _entity_note(question: str, *cited: tuple[Citation, Source], answer: ShortAnswer | None = None) -> str | None:
+    from rag.short_answers import entity_conflicts
+
+    return entity_conflicts(analyse(question), [c for c, _ in cited], [s for _, s in cited], answer)
+
+
+def test_only_names_of_one_kind_disagree() -> None:
+    question = "Who will lead the inquiry into the Morvel derailment?"
+    person = _cited_entity(1, "Selma Rudd will lead the inquiry into the Morvel derailment.", "Selma Rudd", "PERSON")
+    board = _cited_entity(
+        2,
+        "The Transport Safety Board will lead the inquiry into the Morvel derailment.",
+        "Transport Safety Board",
+        "ORG",
+    )
+    other = _cited_entity(2, "Oskar Fenn will lead the inquiry into the Morvel derailment.", "Oskar Fenn", "PERSON")
+    assert _entity_note(question, person, board) is None  # a person and an organisation fill different slots
+    note = _entity_note(question, person, other)
+    assert note is not None and "Selma Rudd [1]" in note and "Oskar Fenn [2]" in note
+
+
+def test_a_list_a_relative_date_or_two_names_beside_the_answer_are_no_disagreement() -> None:
+    several = "Which countries joined the Varn grain pact?"
+    one = _cited_entity(1, "Ostrel joined the Varn grain pact in May.", "Ostrel", "GPE")
+    two = _cited_entity(2, "Kasby also joined the Varn grain pact.", "Kasby", "GPE")
+    assert _entity_note(several, one, two) is None
+    assert _entity_note("Which country first joined the Varn grain pact?", one, two) is not None
+    when = "When did the Varn grain pact start?"
+    relative = _cited_entity(1, "The Varn grain pact started last month.", "last month", "DATE")
+    april = _cited_entity(2, "The Varn grain pact started in April.", "April", "DATE")
+    june = _cited_entity(3, "The Varn grain pact started in June.", "June", "DATE")
+    assert _entity_note(when, relative, april) is None  # "last month" counts back from its article's date
+    assert _entity_note(when, april, june) is not None
+    answer = ShortAnswer(text="April", citation=2, label="DATE")
+    assert _entity_note(when, april, june, answer=answer) is not None
+    other = ShortAnswer(text="1 March", citation=9, label="DATE")
+    assert _entity_note(when, april, june, answer=other) is None  # neither disagrees with the answer given
+
+
+def test_a_place_and_the_place_it_is_in_or_a_name_and_its_adjective_do_not_disagree() -> None:
+    question = "Which state's capital ran out of water?"
+    state = _cited_entity(1, "The capital of Velmora ran out of water on Monday.", "Velmora", "GPE")
+    city = _cited_entity(2, "The water plant of the capital, Orlen, failed on Monday.", "Orlen", "GPE")
+    both = _cited_entity(3, "Orlen, Velmora, ran out of water as the plant failed.", "Orlen", "GPE")
+    assert _entity_note(question, state, city) is not None
+    assert _entity_note(question, state, city, both) is None  # "Orlen, Velmora": one is in the other
+    first_lady = "The first lady of which country visited Tarnby?"
+    adjective = _cited_entity(1, "The Kestrian first lady visited Tarnby on Tuesday.", "Kestrian", "GPE")
+    country = _cited_entity(2, "The first lady of Kestria visited Tarnby this week.", "Kestria", "GPE")
+    assert _entity_note(first_lady, adjective, country) is None
+    neighbour = _cited_entity(3, "The first lady of Kestrel visited Tarnby this week.", "Kestrel", "GPE")
+    assert _entity_note(first_lady, country, neighbour) is not None  # two countries whose names begin alike

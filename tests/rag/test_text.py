@@ -81,3 +81,14 @@ def test_a_surname_names_the_person_its_passage_writes_out() -> None:
     assert exact_match("How old is Oswin Pallot?", later, passage) == 1.0
     assert exact_match("How old is Oswin Pallot?", later) == 0.5  # read alone, the first name is missing
     assert exact_match("How old is Oswin Pallot?", later, later) == 0.5  # no passage writes the name out
+
+
+def test_clock_times_ids_and_days_of_dates_are_no_figures() -> None:
+    from rag.text import amounts
+
+    text = (
+        "At 04:40 on 3 November the roof of tunnel 7B fell at a depth of 610 metres; ward B12 opened at 6.30 p.m. "
+        "on Nov. 4 and at 10am, as COVID-19 cases fell 15 percent and 1,200 households left."
+    )
+    assert amounts(text) == ["610", "15", "1200"]
+    assert amounts("The fund paid $5bn to 3rd parties by May 2.") == ["5"]  # a dollar amount stays a figure
