@@ -475,14 +475,18 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _MONTH_YEAR_RE = re.compile(rf"\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b")
 
 
-def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -> date | None:
+def year_from_text(
+    month_day: tuple[int, int], text: str, dateline_at: Stated, today: date | None = None
+) -> date | None:
     """A yearless dateline's day in the year its own article implies: the first on or after the latest date
     the text states with a year ("on February 27, 2026", "in January 2026", read as the month's first day),
     since news reports on what has happened. A dateline on that very day is on it. A text that names years only
     bare ("the lowest since 2004", "a 2024 law") gives none: a bare year is as often history as the present.
-    None when the text states no such date (or the day does not exist in the two years after it). A date the
-    text schedules for later ("will vote on June 5, 2026") can push the year one too far; no source better
-    than the text itself is left at this point."""
+    An article is never dated after ``today`` (the day it is read), and a date after today that the text states
+    is a plan ("closest approach on March 14, 2027", "a contract until June 2029"), not what it reports on; a
+    plan still ahead of today can push the year one too far. None when the text states no such date (or the
+    day does not exist in the two years after it)."""
+    today = today or date.today()
     skip = range(dateline_at.start_char, dateline_at.start_char + len(dateline_at.quote))
     stated: list[date] = []
     for m in DATE_IN_TEXT_RE.finditer(text):
@@ -491,6 +495,7 @@ def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -
     for m in _MONTH_YEAR_RE.finditer(text):
         if m.start() not in skip and 1900 < int(m.group("year")) < 2200:
             stated.append(date(int(m.group("year")), _MONTHS.index(m.group("month")[:3]) + 1, 1))
+    stated = [d for d in stated if d <= today]
     if not stated:
         return None
     latest = max(stated)
@@ -500,11 +505,11 @@ def year_from_text(month_day: tuple[int, int], text: str, dateline_at: Stated) -
         except ValueError:
             continue
         if day >= latest:
-            return day
+            return day if day <= today else None
     return None
 
 
-def date_article(text: str, html: str | None = None, given: Dating | None = None) -> Dating:
+def date_article(text: str, html: str | None = None, given: Dating | None = None, today: date | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
     outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
     a year takes the year from the next source that has a date, else from the dates its own text states."""
@@ -526,7 +531,7 @@ def date_article(text: str, html: str | None = None, given: Dating | None = None
             header.published = _with_year(header.month_day, later.published)
             full = later if later.stated and later.published == header.published else None
         elif header.stated is not None:
-            header.published = year_from_text(header.month_day, text, header.stated)
+            header.published = year_from_text(header.month_day, text, header.stated, today)
         header.source = "header" if header.published else "none"
     # The same day written in full (a front matter's "date: 2026-03-05") is the line to cite, with its year.
     dated = [c for c in candidates if c.published and not (c is header and full)]

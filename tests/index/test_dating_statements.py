@@ -153,6 +153,16 @@ def test_a_yearless_dateline_takes_its_year_from_the_articles_own_dates(
         assert got.outlet == "Northwire"
 
 
+def test_a_yearless_dateline_is_never_dated_after_today_nor_by_a_plan_the_text_states() -> None:
+    today = date(2026, 12, 1)
+    comet = _wire("HESSING, Aug. 11", "The comet will pass closest to the sun on March 14, 2027, astronomers said.")
+    assert date_article(comet, today=today).published is None  # 2027-08-11 would be after today
+    planned = _wire("HESSING, Aug. 11", "It was found on August 4, 2026 and will pass closest on March 14, 2027.")
+    assert date_article(planned, today=today).published == date(2026, 8, 11)
+    late = _wire("HESSING, Dec. 20", "The club signed him on November 30, 2026.")
+    assert date_article(late, today=today).published is None  # not after today, not before what it reports
+
+
 def test_a_supplied_date_still_gives_a_yearless_dateline_its_year() -> None:
     text = _wire("HALMSTEAD, March 3", "It raised fares on February 27, 2026.")
     assert date_article(text, given=supplied("2024-03-02", None)).published == date(2024, 3, 3)
