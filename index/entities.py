@@ -135,18 +135,22 @@ def _age_of_apposed_name(text: str, e: Entity) -> Entity:
 _NAME_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
 _COURTESY = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+(?=[A-Z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+_WHO_AFTER = re.compile(r",\s+who(?:se)?\b")
 
 
 def people_by_title(text: str, entities: Iterable[Entity]) -> list[Entity]:
     """``entities`` with a name that a role word stands right before read as a person's, whatever the tagger
     called it: "chief executive Halvard Mensing", "union spokesman Per Vinter" (tagged as organisations) are
-    people, as "Mayor Imre Voss" is; only names that could be a person's (2-4 capitalised words, no
-    institution or place word: not "chairman Harwick City Council")."""
+    people, as "Mayor Imre Voss" is, and so is a name "who" follows ("Ilona Petrakis, who manages …"); only
+    names that could be a person's (2-4 capitalised words, no institution or place word: not "chairman Harwick
+    City Council")."""
     out = []
     for e in entities:
         before = _WORD_BEFORE.search(text, max(0, e.start - 30), e.start) if e.label in _NAME_LABELS else None
         name = text[e.start : e.end]
         titled = before is not None and before.group(1).lower() in ROLE_NOUNS
+        # "Ilona Petrakis, who manages the club": "who" is said of people ("which" of organisations).
+        titled = titled or (e.label in _NAME_LABELS and _WHO_AFTER.match(text, e.end) is not None)
         courtesy = _COURTESY.match(name) if e.label in _NAME_LABELS else None  # "Dr Fenna Aldous", tagged ORG
         if courtesy:
             titled, name = True, name[courtesy.end() :]

@@ -50,6 +50,7 @@ from rag.questions import (
     identifiers,
     meta_kind,
     role_noun,
+    role_terms,
 )
 from rag.settings import ExtractiveSettings
 from rag.text import content_terms, numbers, term, words, words_around
@@ -220,13 +221,13 @@ def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
     role = role_noun(info.text)
     if role is None or PERSON not in info.labels:
         return False
-    wanted = term(role)
+    wanted = role_terms(info.text)
     for cand in ranked:
         for e in cand.entities:
             if e.label != PERSON:
                 continue
             near = words_around(cand.text, e.start, e.end)
-            if wanted in {term(w) for w in near}:
+            if wanted & {term(w) for w in near}:
                 return False
     return True
 

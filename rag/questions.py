@@ -625,7 +625,20 @@ _ROLES = next(frozenset(heads) for phrase, heads, labels in ANSWER_TYPES if head
 _ROLE = "(" + "|".join(sorted(_ROLES)) + r")\b"
 # "the name of the general …", "who is the leader of …": a position held by one person, not a category
 # ("Which star announced …?" asks which of many stars, whose name need not stand beside the word).
-_ROLE_ASKED = re.compile(r"\b(?:name of|who (?:is|was|will be)) (?:the|a|an|this|that)\s+(?:[\w’'-]+\s+){0,3}?" + _ROLE)
+_ROLE_ASKED = re.compile(
+    r"\b(?:name of|who (?:is|was|will be)) (?:the|a|an|this|that|its|their|his|her|"
+    r"(?:[\w.-]+\s+){0,3}[\w.-]+(?:'s|’s|'|’))\s+"
+    r"(?:[\w’'-]+\s+){0,3}?" + _ROLE
+)
+# "Who manages Harbour United?", "Who coaches them?": a verb whose agent noun is a role asks for its holder.
+_WHO_DOES = re.compile(r"^\W*(?:and\s+)?who\s+(?:now\s+|currently\s+)?([a-z]+)\b")
+
+
+def _role_of_verb(verb: str) -> str | None:
+    """The role a verb's doer holds ("manages" -> "manager", "leads" -> "leader", "coaches" -> "coach")."""
+    base = term(verb)
+    agents = {term(base + end) for end in ("er", "or", "r", "")} if base != verb else set()
+    return next((role for role in sorted(_ROLES) if term(role) in agents), None)
 
 
 _NAME_BY_PRONOUN = re.compile(
@@ -694,8 +707,23 @@ def holder_word(question: str) -> str | None:
 def role_noun(question: str) -> str | None:
     """The position a question asks the holder's name of: "What is the name of the general who …?" and "Who
     is the leader of …?" -> "general", "leader"; none for "Which star …?" or "Who won …?"."""
-    found = _ROLE_ASKED.search(asking_sentence(question).lower())
-    return found.group(1) if found else None
+    asked = asking_sentence(question).lower()
+    found = _ROLE_ASKED.search(asked)
+    if found:
+        return found.group(1)
+    does = _WHO_DOES.match(asked)
+    return _role_of_verb(does.group(1)) if does else None
+
+
+def role_terms(question: str) -> frozenset[str]:
+    """The terms that name the asked role beside a person: the role noun's, and the verb's that asked it ("Who
+    manages Harbour United?" -> manager, manage: "Ilona Petrakis, who manages the club")."""
+    role = holder_word(question)
+    if role is None:
+        return frozenset()
+    does = _WHO_DOES.match(asking_sentence(question).lower())
+    verb = does.group(1) if does and _role_of_verb(does.group(1)) == role else None
+    return frozenset({term(role)} | ({term(verb)} if verb else set()))
 
 
 _MONTH_NAMES = frozenset(m.lower() for m in calendar.month_name if m)

@@ -63,6 +63,7 @@ from rag.questions import (
     plural_noun,
     rate_asked,
     rate_stated,
+    role_terms,
     span_of_time,
     states_a_duration,
 )
@@ -79,7 +80,6 @@ from rag.text import (
     question_name_tokens,
     term,
     words,
-    words_around,
 )
 from rag.word_forms import can_be_verb, lemma_term
 
@@ -401,6 +401,7 @@ class EntityCandidate:
     # announced after eleven days of talks, runs for four years": "runs" is in the part holding "four years").
     part_topic: int = 0
     beside_role: bool = False  # a person within four words of the role asked for ("defending champion Marta …")
+    role_distance: int = 0  # how many words from it (the nearest wins: "signed Emil Stross, said coach Ilona …")
     # A name the quote calls the doer of the question's verb ("Dunmere Minerals, the owner of the mine" for
     # "Which company owns the mine?").
     called_the_doer: bool = False
@@ -452,8 +453,9 @@ def entity_candidates(
     # Which group did he lead?").
     own = question_name_tokens(asking_sentence(info.text))
     role = holder_word(info.text)
+    role_words = role_terms(info.text)
     age_asked = asks_for_an_age(info.text)
-    beside: set[str] = set()
+    beside: dict[str, int] = {}  # a person beside the asked role: how many words from it
     doers = _doer_terms(info.text)
     called: set[str] = set()
     change = asks_for_a_change(info.text)
@@ -499,12 +501,9 @@ def entity_candidates(
             quotes_with.setdefault(key, set()).add(i)
             if after_locative:
                 located.add(key)
-            if (
-                role
-                and label == PERSON
-                and term(role) in {term(w) for w in words_around(source.text, ent.start, ent.end)}
-            ):
-                beside.add(key)
+            distance = _role_distance(source.text, ent.start, ent.end, role_words) if label == PERSON else None
+            if role and distance is not None:
+                beside[key] = min(distance, beside.get(key, distance))
             if doers and label in NAMES and (doer := _APPOSED_DOER.match(source.text, ent.end)):
                 if term(doer.group(1).lower()) in doers:
                     called.add(key)
@@ -564,6 +563,7 @@ def entity_candidates(
                 clause_names[key],
                 part_topics[key],
                 key in beside,
+                beside.get(key, 0),
                 key in called,
                 key in amounts,
                 key in dating,
@@ -687,6 +687,15 @@ def _doer_terms(question: str) -> frozenset[str]:
         return frozenset()
     base = term(verb)
     return frozenset(term(base + end) for end in ("er", "or", "r", "ter", "ner"))
+
+
+def _role_distance(text: str, start: int, end: int, role_words: frozenset[str]) -> int | None:
+    """How many words from a name the nearest word of the asked role stands, within four on either side; None
+    when none does."""
+    before, after = words(text[:start])[-4:], words(text[end:])[:4]
+    found = [len(before) - i for i, w in enumerate(before) if term(w) in role_words]
+    found += [i + 1 for i, w in enumerate(after) if term(w) in role_words]
+    return min(found) if role_words and found else None
 
 
 def _since(text: str, start: int) -> bool:
@@ -954,7 +963,7 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
     doer = next((i for i, c in enumerate(found) if c.called_the_doer), None)
     if doer is not None:
         return doer
-    beside = next((i for i, c in enumerate(found) if c.beside_role), None)
+    beside = min((i for i, c in enumerate(found) if c.beside_role), key=lambda i: found[i].role_distance, default=None)
     if beside is not None:
         return beside
     if found and not found[0].per_unit:

@@ -160,6 +160,15 @@ def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None
     ]
 
 
+def test_a_name_who_follows_is_a_person_and_one_which_follows_is_not() -> None:
+    from index.entities import people_by_title
+
+    text = "Ilona Petrakis, who manages the club, thanked Velmont Rovers, which sold him."
+    spans = [("Ilona Petrakis", "ORG"), ("Velmont Rovers", "ORG")]
+    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label=lab) for s, lab in spans]
+    assert [e.label for e in people_by_title(text, ents)] == ["PERSON", "ORG"]
+
+
 def test_a_courtesy_title_makes_a_person_and_an_apposed_age_is_a_number() -> None:
     from index.entities import read_figures
 

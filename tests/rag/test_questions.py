@@ -121,6 +121,12 @@ def test_what_a_how_many_question_counts(question: str, counted: set) -> None:
         ("Which singer opened the lantern festival?", None),
         ("Who won the Greenvale regatta?", None),
         ("Who is the owner of the mill?", None),
+        # A possessive, or a verb whose doer holds a role.
+        ("Who is Harbour United's manager?", "manager"),
+        ("Who is its director?", "director"),
+        ("Who manages Harbour United?", "manager"),
+        ("Who coaches the Ostrel team?", "coach"),
+        ("Who said the club would appeal?", None),
     ],
 )
 def test_role_noun_is_the_position_whose_holder_is_asked(question: str, role: str | None) -> None:

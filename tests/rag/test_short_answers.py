@@ -717,3 +717,13 @@ def test_a_place_and_the_place_it_is_in_or_a_name_and_its_adjective_do_not_disag
     assert _entity_note(first_lady, adjective, country) is None
     neighbour = _cited_entity(3, "The first lady of Kestrel visited Tarnby this week.", "Kestrel", "GPE")
     assert _entity_note(first_lady, country, neighbour) is not None  # two countries whose names begin alike
+
+
+def test_a_role_asked_by_its_verb_or_a_possessive_takes_the_person_beside_it() -> None:
+    text = "Emil Stross joined Harbour United, whose manager is Ilona Petrakis."
+    spans = [("Emil Stross", "PERSON"), ("Harbour United", "ORG"), ("Ilona Petrakis", "PERSON")]
+    assert _picked(text, spans, "Who manages Harbour United?") == "Ilona Petrakis"
+    assert _picked(text, spans, "Who is Harbour United's manager?") == "Ilona Petrakis"
+    coach = "Velmont signed Emil Stross, said coach Ilona Petrakis."
+    spans = [("Velmont", "ORG"), ("Emil Stross", "PERSON"), ("Ilona Petrakis", "PERSON")]
+    assert _picked(coach, spans, "Who is the coach of Velmont?") == "Ilona Petrakis"  # the nearer of two
