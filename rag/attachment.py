@@ -195,7 +195,7 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
 # demanded they leave last month": "last month" dates the leaving, not what came before "after").
 # Closed-class English, like the stopwords.
 _CLAUSE_MARK = re.compile(
-    r"[,;:()\u2013\u2014]|\s-\s|\b(?:after|before|when|whenever|while|because|since|although|though|until|"
+    r"(?<!\d),|,(?!\d{3}\b)|[;:()\u2013\u2014]|\s-\s|\b(?:after|before|when|whenever|while|because|since|although|though|until|"
     r"unless|whereas|that|which|who|whom|whose|where|if)\b",
     re.I,
 )

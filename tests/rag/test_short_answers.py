@@ -727,3 +727,9 @@ def test_a_role_asked_by_its_verb_or_a_possessive_takes_the_person_beside_it() -
     coach = "Velmont signed Emil Stross, said coach Ilona Petrakis."
     spans = [("Velmont", "ORG"), ("Emil Stross", "PERSON"), ("Ilona Petrakis", "PERSON")]
     assert _picked(coach, spans, "Who is the coach of Velmont?") == "Ilona Petrakis"  # the nearer of two
+
+
+def test_a_thousands_comma_is_no_clause_break() -> None:
+    text = "The league fined Velmont 250,000 euros on Tuesday for crowd trouble at the derby in March."
+    spans = [("Velmont", "ORG"), ("250,000 euros", "MONEY"), ("Tuesday", "DATE"), ("March", "DATE")]
+    assert _picked(text, spans, "When did the league fine Velmont?") == "Tuesday"
