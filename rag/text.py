@@ -71,7 +71,11 @@ _MONTH_ABBR = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     token = match.group(0)
-    if token == "\n" and (text[match.end() : match.end() + 1].islower() or _runs_on(text[: match.start()])):
+    if token == "\n" and (
+        text[match.end() : match.end() + 1].islower()
+        or _runs_on(text[: match.start()])
+        or _filled(text[: match.start()])
+    ):
         return False  # a hard-wrapped line (PDF text, wrapped .txt) continues its sentence
     if "\n" in token or not token.startswith("."):
         return True
@@ -96,6 +100,20 @@ def _runs_on(line_before: str) -> bool:
     the next line continues it, however it starts ("12 micrograms", "John Doe said")."""
     found = _LAST_WORD.search(line_before[-40:])
     return bool(found) and (found.group(1) is None or found.group(1).lower() in STOPWORDS)
+
+
+# A line wrapped by a layout is filled to its width; a title, byline or dateline on a line of its own is short.
+_FILLED_LINE = 60
+
+
+def _filled(before: str) -> bool:
+    """A long line that does not end a sentence ("… Velmont will also receive" / "15 percent of any fee.") runs
+    on into the next, whatever that starts with."""
+    line = before[before.rfind("\n") + 1 :].rstrip()
+    if len(line) < _FILLED_LINE or line[-1:] in ".!?:;\"”’')":
+        return False
+    tokens = line.split()
+    return sum(t[:1].isupper() for t in tokens) < len(tokens) / 2  # a Title Case line is a heading
 
 
 _ACRONYM = re.compile(r"(?:[a-z]\.)+[a-z]?")

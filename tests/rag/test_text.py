@@ -55,6 +55,22 @@ def test_a_hard_wrapped_line_that_stops_mid_sentence_runs_on() -> None:
     ]
 
 
+def test_a_line_filled_to_the_layouts_width_runs_on_a_short_heading_does_not() -> None:
+    from rag.text import split_sentences
+
+    text = (
+        "Velmont Statement on the Transfer of Emil Stross to Harbour United Football Club\n"
+        "Under the agreement Harbour United pays 34 million euros, and Velmont will also receive\n"
+        "15 percent of any future transfer fee. The player joins on Monday.\n"
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "Velmont Statement on the Transfer of Emil Stross to Harbour United Football Club",  # a Title Case heading
+        "Under the agreement Harbour United pays 34 million euros, and Velmont will also receive\n"
+        "15 percent of any future transfer fee.",
+        "The player joins on Monday.",
+    ]
+
+
 def test_people_after_a_title_and_not_before_according_to() -> None:
     from rag.text import people
 
