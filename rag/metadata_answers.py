@@ -9,6 +9,7 @@ chunks, and ``with_header_lines`` makes it a passage of its own, so the answer q
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -124,7 +125,8 @@ _META_WORDS = frozenset(
 def _described(question: str, sources: Sequence[Source]) -> str | None:
     """The file whose title and passages hold most of the words the question describes its article with ("the
     opinion piece on the recall": the one titled "Opinion: …", though every article of the story mentions the
-    recall), a title word counting double; ties go to the best-ranked file. A follow-up's carried context counts
+    recall), a title word counting double and each word weighed by how few of the read files hold it; ties go to
+    the best-ranked file. A follow-up's carried context counts
     too ("Who wrote the article?" after turns about the regatta)."""
     if not sources:
         return None
@@ -135,10 +137,16 @@ def _described(question: str, sources: Sequence[Source]) -> str | None:
     for s in sources:
         titles.setdefault(s.path, s.title)
         texts[s.path] = f"{texts.get(s.path, '')} {s.text}"
+    in_title = {path: wanted & _stems(titles[path]) for path in titles}
+    in_text = {path: wanted & _stems(texts[path]) for path in titles}
+    # A word every article of the story repeats (the subject's name) tells none of them apart: weigh each word
+    # by how few of the read files hold it.
+    held = {w: sum(w in in_title[p] or w in in_text[p] for p in titles) for w in wanted}
+    weight = {w: math.log((len(titles) + 1) / (n + 0.5)) for w, n in held.items()}
     for path in titles:
-        score[path] = 2 * len(wanted & _stems(titles[path])) + len(wanted & _stems(texts[path]))
+        score[path] = sum(2 * weight[w] for w in in_title[path]) + sum(weight[w] for w in in_text[path])
     order = list(titles)  # in rank order
-    return max(order, key=lambda path: (score[path], -order.index(path)))
+    return max(order, key=lambda path: (round(score[path], 6), -order.index(path)))
 
 
 def _stems(text: str, only: frozenset[str] | None = None) -> frozenset[str]:

@@ -42,7 +42,9 @@ NAMES = AGENT | PLACE | frozenset({"EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LA
 ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("how many", None, frozenset({CARDINAL, QUANTITY})),
     ("how much", ("money", "cost", "pay", "paid", "spend", "spent", "worth", "fund", "raise", "earn", "invest",
-                  "donate", "borrow", "lend", "lent", "owe"), frozenset({MONEY})),
+                  "donate", "borrow", "lend", "lent", "owe", "fee", "fine", "salary", "wage", "wages",
+                  "budget", "bid", "payment", "compensation", "bonus", "profit", "revenue", "grant", "loan"),
+     frozenset({MONEY})),
     ("how much", None, frozenset({MONEY, QUANTITY, PERCENT, CARDINAL})),
     ("how long", None, frozenset({DATE, TIME, QUANTITY})),
     ("how old", None, frozenset({DATE, CARDINAL})),

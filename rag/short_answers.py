@@ -295,6 +295,7 @@ def _typed(
     initials = question_initials(f"{info.text} {context}")
     own = question_name_tokens(info.text)
     possessor_asked = bool(_POSSESSOR_ASKED.search(info.text))
+    owners = [set(words(m.group(1))) for m in _OWNER_IN_QUESTION.finditer(asking_sentence(info.text))]
     out = []
     filed = lo + dateline_end(source.text[lo:hi])  # "VARNOS, March 5 (Wirefeed) - ": where it was filed
     for e in source.entities:
@@ -304,6 +305,8 @@ def _typed(
             continue
         if content_terms(text) <= asked or text.replace(".", "") in initials:
             continue
+        if any(owner <= set(words(text)) for owner in owners) and not possessor_asked:
+            continue  # "Who is Rostova's boss?": Rostova owns the role, it does not hold it (whatever its tag)
         if label != PERSON and own & set(words(text)):
             # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject (a
             # person sharing its surname still answers: "Dora Vance" for "the Vance family").
@@ -696,6 +699,10 @@ def _role_distance(text: str, start: int, end: int, role_words: frozenset[str]) 
     found = [len(before) - i for i, w in enumerate(before) if term(w) in role_words]
     found += [i + 1 for i, w in enumerate(after) if term(w) in role_words]
     return min(found) if role_words and found else None
+
+
+# A name the question writes as an owner ("Rostova's boss", "Velmont's coach"): capitalised words before 's.
+_OWNER_IN_QUESTION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*)(?:'s|’s)\s+[a-z]")
 
 
 def _since(text: str, start: int) -> bool:

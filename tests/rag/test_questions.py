@@ -327,6 +327,12 @@ def test_a_time_phrase_after_the_measure_is_not_the_asked_kind() -> None:
     assert expected_labels("What was the date of the vote last year?") == frozenset({"DATE"})
 
 
+def test_how_much_a_money_noun_asks_for_money() -> None:
+    assert expected_labels("How much is the transfer fee for the striker?") == frozenset({"MONEY"})
+    assert expected_labels("How much are his wages?") == frozenset({"MONEY"})
+    assert "PERCENT" in expected_labels("How much did prices rise?")  # a change may be a percentage
+
+
 def test_how_big_a_kind_asks_for_that_kind() -> None:
     assert expected_labels("How big a fine did the regulator recommend?") == frozenset({"MONEY"})
     assert expected_labels("How large a payment will the workers get?") == frozenset({"MONEY"})

@@ -733,3 +733,9 @@ def test_a_thousands_comma_is_no_clause_break() -> None:
     text = "The league fined Velmont 250,000 euros on Tuesday for crowd trouble at the derby in March."
     spans = [("Velmont", "ORG"), ("250,000 euros", "MONEY"), ("Tuesday", "DATE"), ("March", "DATE")]
     assert _picked(text, spans, "When did the league fine Velmont?") == "Tuesday"
+
+
+def test_the_owner_of_the_asked_role_does_not_hold_it_whatever_its_tag() -> None:
+    text = "Rostova Athletic boss Ivo Marsh said on Monday the club bid 32 million euros."
+    spans = [("Rostova Athletic", "PERSON"), ("Ivo Marsh", "PERSON"), ("Monday", "DATE"), ("32 million euros", "MONEY")]
+    assert _picked(text, spans, "Who is Rostova's boss?") == "Ivo Marsh"
