@@ -561,4 +561,3 @@ def test_a_close_word_of_the_question_keeps_it_answered_and_a_count_of_another_a
     # "killed" is not "employs": 1,400 people counts another act, so it is not the bold answer.
     killed = a.ask("How many people were killed at Ostrand Paper?")
     assert killed.short_answer is None or killed.short_answer.text != "about 1,400"
-
