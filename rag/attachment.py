@@ -176,6 +176,9 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         # A figure counts what its clause opens with, however far ("Visits to the libraries rose 18 percent
         # last year to 1.9 million"), not what the next clause names.
         lo = clause_of(text, ent)[0]
+        if lo > 1 and _COMPARED.search(text[max(lo, ent.start - 24) : ent.start]):
+            # "27 league goals last season, up from 19 the season before": 19 counts what 27 counts.
+            lo = clause_of(text, Entity(start=lo - 2, end=lo - 1, label=ent.label))[0]
         near += [t for t in tokens if lo <= t[1] and t[2] <= ent.start and t not in near]
     hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
     if not hits:
@@ -203,6 +206,7 @@ _CLAUSE_MARK = re.compile(
 # forward past it ("… in spring 2026 and the berths should open in 2028": 2026 does not date the opening). They
 # still reach back past one ("suspend its routes between Skarvik and the Alder Islands from December to March":
 # a coordinated object, not a new subject), and a fronted date ("In October, the …") past its comma.
+_COMPARED = re.compile(r"\b(?:(?:up|down)\s+from|compared\s+(?:with|to)|against|versus|than)\s+$", re.I)
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?\S*\d")
 # A sentence's end inside a quote: not the dots of an initialism ("U.N.") and not one before a lower-case word.
 _SENTENCE_END = re.compile(r";|(?<![A-Z])[.!?](?=\s+[\"“‘'A-Z]|$)")

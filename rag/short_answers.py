@@ -416,6 +416,9 @@ class EntityCandidate:
     # For a question naming one year, the year the figure is stated for ("three in 2024 and seven in 2025"):
     # True that year, False another, None none.
     of_the_year: bool | None = None
+    # For a question with a relative time ("the season before", "last year"), how well the time words stated with
+    # the figure fit it ("27 goals last season, up from 19 the season before"); 0 without.
+    time_fit: float = 0.0
 
 
 def _key(text: str) -> str:
@@ -467,6 +470,9 @@ def entity_candidates(
     unit = rate_asked(info.text)
     asked_years = set(re.findall(YEAR_PATTERN, asking_sentence(info.text)))
     year_of: dict[str, bool | None] = {}
+    asked_time = _time_words(asking_sentence(info.text)) if not asked_years else frozenset()
+    asked_time = asked_time if asked_time & _RELATIVE else frozenset()
+    time_of: dict[str, float] = {}
     per_unit: set[str] = set()
     asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
     quotes_with: dict[str, set[int]] = {}
@@ -520,6 +526,9 @@ def entity_candidates(
                 added.add(key)
             if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
                 per_unit.add(key)
+            if asked_time and label in FIGURE and key not in time_of:
+                stated_time = _stated_time(source.text, ent.start, ent.end)
+                time_of[key] = len(asked_time & stated_time) / len(asked_time | stated_time)
             if len(asked_years) == 1 and label in FIGURE and key not in year_of:
                 stated = _stated_year(source.text, ent.start, ent.end)
                 year_of[key] = None if stated is None else stated in asked_years
@@ -573,6 +582,7 @@ def entity_candidates(
                 key in added,
                 key in per_unit,
                 year_of.get(key),
+                time_of.get(key, 0.0),
             )
         )
     if head and vectors is not None and out:
@@ -674,6 +684,26 @@ def _stated_year(text: str, start: int, end: int) -> str | None:
     before = re.split(r"[;.]|\band\b|\bbut\b", text[max(0, start - 30) : start])[-1]
     years = re.findall(rf"\b{YEAR_PATTERN}\b", before)
     return years[-1] if years else None
+
+
+# Relative time, general English: "last season", "the year before", "the previous quarter".
+_RELATIVE = frozenset(term(w) for w in "last previous before earlier prior next following this current".split())
+_TIME_UNITS = frozenset(term(w) for w in "year season month week quarter day term".split())
+
+
+def _time_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in (term(x) for x in words(text.lower())) if w in _RELATIVE or w in _TIME_UNITS)
+
+
+def _stated_time(text: str, start: int, end: int) -> frozenset[str]:
+    """The relative-time words a figure is stated with: those after it before the next figure or conjunction,
+    else those in the few words before it."""
+    after = text[end : end + 80]
+    cut = _YEAR_CUT.search(after)
+    found = _time_words(after[: cut.start()] if cut else after)
+    if found:
+        return found
+    return _time_words(re.split(r"[;.]|\band\b|\bbut\b", text[max(0, start - 30) : start])[-1])
 
 
 # ", the owner of …", ", its operator since …": an apposition naming what the name before it is.
@@ -983,6 +1013,13 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
         that_year = _in_first_quote(found, lambda c: c.of_the_year is True)
         if that_year is not None:
             return that_year
+    if found and found[0].answer.label in FIGURE:
+        # "27 goals last season, up from 19 the season before": for "… the season before?", 19.
+        best_fit = max(c.time_fit for c in found if c.answer.citation == found[0].answer.citation)
+        if best_fit > found[0].time_fit:
+            fitting = _in_first_quote(found, lambda c: c.time_fit == best_fit)
+            if fitting is not None:
+                return fitting
     if found and not found[0].dates_event:
         dating = next((i for i, c in enumerate(found) if c.dates_event), None)
         if dating is not None:

@@ -739,3 +739,10 @@ def test_the_owner_of_the_asked_role_does_not_hold_it_whatever_its_tag() -> None
     text = "Rostova Athletic boss Ivo Marsh said on Monday the club bid 32 million euros."
     spans = [("Rostova Athletic", "PERSON"), ("Ivo Marsh", "PERSON"), ("Monday", "DATE"), ("32 million euros", "MONEY")]
     assert _picked(text, spans, "Who is Rostova's boss?") == "Ivo Marsh"
+
+
+def test_a_relative_time_in_the_question_takes_the_figure_stated_with_it() -> None:
+    text = "Stross scored 27 league goals last season, up from 19 the season before, and led the division."
+    spans = [("27", "CARDINAL"), ("19", "CARDINAL")]
+    assert _picked(text, spans, "How many goals did Stross score the season before?") == "19"
+    assert _picked(text, spans, "How many goals did Stross score last season?") == "27"
