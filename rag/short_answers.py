@@ -419,6 +419,9 @@ class EntityCandidate:
     # For a question with a relative time ("the season before", "last year"), how well the time words stated with
     # the figure fit it ("27 goals last season, up from 19 the season before"); 0 without.
     time_fit: float = 0.0
+    # For "How many astronomers …?", whether the words right after the figure name what is counted ("85 people,
+    # including 31 astronomers": 31).
+    names_counted: bool = False
 
 
 def _key(text: str) -> str:
@@ -473,6 +476,8 @@ def entity_candidates(
     asked_time = _time_words(asking_sentence(info.text)) if not asked_years else frozenset()
     asked_time = asked_time if asked_time & _RELATIVE else frozenset()
     time_of: dict[str, float] = {}
+    counted = counted_terms(info.text)
+    naming_counted: set[str] = set()
     per_unit: set[str] = set()
     asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
     quotes_with: dict[str, set[int]] = {}
@@ -526,6 +531,12 @@ def entity_candidates(
                 added.add(key)
             if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
                 per_unit.add(key)
+            if (
+                counted
+                and label in FIGURE
+                and counted & {term(w) for w in words(source.text[ent.end : ent.end + 40])[:3]}
+            ):
+                naming_counted.add(key)
             if asked_time and label in FIGURE and key not in time_of:
                 stated_time = _stated_time(source.text, ent.start, ent.end)
                 time_of[key] = len(asked_time & stated_time) / len(asked_time | stated_time)
@@ -583,6 +594,7 @@ def entity_candidates(
                 key in per_unit,
                 year_of.get(key),
                 time_of.get(key, 0.0),
+                key in naming_counted,
             )
         )
     if head and vectors is not None and out:
@@ -1013,6 +1025,11 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
         that_year = _in_first_quote(found, lambda c: c.of_the_year is True)
         if that_year is not None:
             return that_year
+    if found and found[0].answer.label in FIGURE and not found[0].names_counted:
+        # "employs 85 people, including 31 astronomers": for "How many astronomers …?", 31.
+        counting = _in_first_quote(found, lambda c: c.names_counted)
+        if counting is not None:
+            return counting
     if found and found[0].answer.label in FIGURE:
         # "27 goals last season, up from 19 the season before": for "… the season before?", 19.
         best_fit = max(c.time_fit for c in found if c.answer.citation == found[0].answer.citation)

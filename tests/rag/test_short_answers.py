@@ -746,3 +746,10 @@ def test_a_relative_time_in_the_question_takes_the_figure_stated_with_it() -> No
     spans = [("27", "CARDINAL"), ("19", "CARDINAL")]
     assert _picked(text, spans, "How many goals did Stross score the season before?") == "19"
     assert _picked(text, spans, "How many goals did Stross score last season?") == "27"
+
+
+def test_how_many_takes_the_figure_the_counted_noun_follows() -> None:
+    text = "The observatory employs 85 people, including 31 astronomers, at its site on Velmar Peak."
+    spans = [("85", "CARDINAL"), ("31", "CARDINAL"), ("Velmar Peak", "LOC")]
+    assert _picked(text, spans, "How many astronomers does the observatory employ?") == "31"
+    assert _picked(text, spans, "How many people does the observatory employ?") == "85"
