@@ -84,7 +84,7 @@ _SCALED_USE = re.compile(
 )
 _MAYBE_SCALED = re.compile(r"illion|thousand|\d\s*(?:bn|m)\b", re.I)  # a cheap test before _SCALED_USE
 _SCALED = re.compile(r"\b(?:thousand|million|billion|trillion)$", re.I)
-_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][A-Za-z/]*(?:-[A-Za-z]+)?)\b")
+_WORD_AFTER = re.compile(r"(?:[ \t]+|-)([A-Za-z][A-Za-z/]*(?:-[A-Za-z]+)?)\b")  # "20 centimetres", "20-centimetre"
 
 
 # A number as written: digits with thousands separators and decimals, and a scale word; not part of a word

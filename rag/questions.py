@@ -475,12 +475,13 @@ _DIMENSION_ASKED = (
     ("temperature", re.compile(r"\bhow (?:hot|cold|warm)\b|\bwhat temperature\b", re.I)),
     # "How long …?" asks for a span of time (a date or time entity, which has no unit here) or a length: no
     # weight; asking how long something takes or lasts, its time, or how long a span is ("a year on the
-    # planet", "the sentence"), no length either.
+    # planet", "the sentence"), or how long someone did something ("How long did she search?"), no length either.
     (
         "time",
         re.compile(
             r"\bhow long\b.*\b(?:takes?|took|taking|time|lasts?|lasted|wait|waited|delay|sentence|term"
-            r"|(?:year|month|week|day|hour|minute|second)s?)\b",
+            r"|(?:year|month|week|day|hour|minute|second)s?)\b"
+            r"|\bhow long (?:did|does|do|has|have|had|will|would|can|could|should|must)\b",
             re.I,
         ),
     ),

@@ -96,6 +96,12 @@ def test_a_cardinal_followed_by_a_unit_of_measure_is_a_quantity() -> None:
         ("300 km/h", "QUANTITY"),
         ("12", "CARDINAL"),
     ]
+    hyphened = "A 20-centimetre crack and a 3-day delay."
+    ents = [Entity(start=hyphened.index(s), end=hyphened.index(s) + len(s), label="CARDINAL") for s in ("20", "3")]
+    assert [(hyphened[e.start : e.end], e.label) for e in measures_by_unit(hyphened, ents)] == [
+        ("20-centimetre", "QUANTITY"),
+        ("3", "CARDINAL"),
+    ]
 
 
 def test_a_quantity_runs_on_over_the_rate_after_it() -> None:

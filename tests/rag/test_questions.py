@@ -266,6 +266,8 @@ def test_what_a_measuring_question_measures() -> None:
     from rag.questions import asked_dimension, asks_for_a_span, dimension_of
 
     assert asked_dimension("How far can the new ferry sail without refuelling?") == "length"
+    assert asked_dimension("How long did she search the sky before she found it?") == "time"  # an action lasts
+    assert asked_dimension("How long is the new bridge?") == "length"
     assert asked_dimension("How much does the statue weigh?") == "mass"
     assert asked_dimension("How many ferries sail?") is None
     assert asked_dimension("How long is the new bridge?") == "length"  # a weight never answers
