@@ -603,6 +603,11 @@ def span_of_time(text: str) -> bool:
     return _SPAN_OF_TIME.fullmatch(text.strip()) is not None
 
 
+def asked_kind_noun(question: str) -> str | None:
+    """``head_noun``, or the measure after "what is" ("What was the mission's budget?" -> "budget")."""
+    return _head_noun(asking_sentence(question).lower(), copula=True)
+
+
 def head_noun(question: str) -> str | None:
     """The kind of thing a "which"/"what" question asks for, if it names one ("Which city?" -> "city")."""
     return _head_noun(asking_sentence(question).lower())

@@ -45,6 +45,7 @@ from rag.questions import (
     TIMESPAN,
     QuestionInfo,
     asked_dimension,
+    asked_kind_noun,
     asking_sentence,
     asks_for_a_change,
     asks_for_a_duration,
@@ -476,7 +477,9 @@ def entity_candidates(
     asked_time = _time_words(asking_sentence(info.text)) if not asked_years else frozenset()
     asked_time = asked_time if asked_time & _RELATIVE else frozenset()
     time_of: dict[str, float] = {}
-    counted = counted_terms(info.text)
+    # What the figure must name right after it: what "how many" counts, or the measure "what was the budget" asks.
+    measure = asked_kind_noun(info.text) if info.labels and info.labels <= FIGURE else None
+    counted = counted_terms(info.text) or (frozenset({term(measure)}) if measure else frozenset())
     naming_counted: set[str] = set()
     per_unit: set[str] = set()
     asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
@@ -619,7 +622,11 @@ def _owns_a_person(text: str, end: int) -> bool:
     if text[end - 1 : end] in ("'", "’"):
         end -= 1  # the tagger took the apostrophe of "Biologics' chief executive" into the name
     found = _POSSESSOR.match(text, end)
-    return bool(found) and (found.group(1) in _KIN or found.group(1) in ROLE_NOUNS)
+    if not found:
+        return False
+    # "Benn's mother", "Rostova's sporting director": the kin or role word, or the one after a modifier.
+    following = [found.group(1), *words(text[found.end() : found.end() + 20])[:1]]
+    return any(w in _KIN or w in ROLE_NOUNS for w in following)
 
 
 _POSSESSOR_ASKED = re.compile(r"\bwhose\b|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s?\s", re.I)

@@ -420,6 +420,9 @@ def test_a_name_whose_relative_or_aide_is_meant_is_no_answer_its_owner_of_a_thin
     spans = [("Corvell", "ORG"), ("1987", "DATE"), ("Benn", "PERSON"), ("Dora Benn", "PERSON")]
     assert _picked(founded, spans, "Who founded Corvell?") == "Dora Benn"
     assert _picked(founded, spans, "Whose mother founded Corvell?") == "Benn"
+    suspended = "Rostova's sporting director, Tomas Vireo, was suspended for six weeks by the league."
+    spans = [("Rostova", "PERSON"), ("Tomas Vireo", "PERSON"), ("six weeks", "DATE")]
+    assert _picked(suspended, spans, "Who was suspended by the league?") == "Tomas Vireo"
     menu = "Tavo's new menu is the biggest change in the chain's history."
     assert _picked(menu, [("Tavo", "ORG")], "Which chain launched a new menu?") == "Tavo"
 
@@ -753,3 +756,9 @@ def test_how_many_takes_the_figure_the_counted_noun_follows() -> None:
     spans = [("85", "CARDINAL"), ("31", "CARDINAL"), ("Velmar Peak", "LOC")]
     assert _picked(text, spans, "How many astronomers does the observatory employ?") == "31"
     assert _picked(text, spans, "How many people does the observatory employ?") == "85"
+
+
+def test_a_measure_asked_by_its_noun_takes_the_figure_that_noun_follows() -> None:
+    text = "The agency had already spent 38 million crowns of the mission's 220 million crown budget."
+    spans = [("38 million crowns", "MONEY"), ("220 million crown", "MONEY")]
+    assert _picked(text, spans, "What was the mission's budget?") == "220 million crown"
