@@ -49,6 +49,7 @@ from rag.questions import (
     head_noun,
     identifiers,
     meta_kind,
+    role_modifiers,
     role_noun,
     role_terms,
 )
@@ -217,17 +218,18 @@ def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
     """ "What is the name of the general who …?" over passages that mention the general but name no one
     beside the word: an article naming someone in a role puts the name next to it ("Ilse Brandvik, a
     spokesperson", "spokesperson Ilse Brandvik"), so no person within four words of the role in any read
-    sentence means the name is not there."""
+    sentence means the name is not there. A narrowed role must stand narrowed ("Science Minister Heddy Marrow"
+    is no prime minister)."""
     role = role_noun(info.text)
     if role is None or PERSON not in info.labels:
         return False
-    wanted = role_terms(info.text)
+    wanted, narrowed = role_terms(info.text), role_modifiers(info.text)
     for cand in ranked:
         for e in cand.entities:
             if e.label != PERSON:
                 continue
-            near = words_around(cand.text, e.start, e.end)
-            if wanted & {term(w) for w in near}:
+            near = {term(w) for w in words_around(cand.text, e.start, e.end)}
+            if wanted & near and narrowed <= near:
                 return False
     return True
 

@@ -636,7 +636,12 @@ _ROLE = "(" + "|".join(sorted(_ROLES)) + r")\b"
 _ROLE_ASKED = re.compile(
     r"\b(?:name of|who (?:is|was|will be)) (?:the|a|an|this|that|its|their|his|her|"
     r"(?:[\w.-]+\s+){0,3}[\w.-]+(?:'s|’s|'|’))\s+"
-    r"(?:[\w’'-]+\s+){0,3}?" + _ROLE
+    r"(?P<modifiers>(?:[\w’'-]+\s+){0,3}?)" + _ROLE
+)
+# Words before a role that say when it is held, not which role it is: general English.
+_TENURE_WORDS = frozenset(
+    "current new former acting interim incoming outgoing first last then late future longtime long-time "
+    "previous next sitting".split()
 )
 # "Who manages Harbour United?", "Who coaches them?": a verb whose agent noun is a role asks for its holder.
 _WHO_DOES = re.compile(r"^\W*(?:and\s+)?who\s+(?:now\s+|currently\s+)?([a-z]+)\b")
@@ -718,9 +723,21 @@ def role_noun(question: str) -> str | None:
     asked = asking_sentence(question).lower()
     found = _ROLE_ASKED.search(asked)
     if found:
-        return found.group(1)
+        return found.group(found.re.groups)
     does = _WHO_DOES.match(asked)
     return _role_of_verb(does.group(1)) if does else None
+
+
+def role_modifiers(question: str) -> frozenset[str]:
+    """The lower-case words that narrow an asked role ("prime" of "Who is the prime minister?", "sporting" of
+    "the sporting director"): a person named beside another minister or director is not the one asked for.
+    Words of tenure ("the new coach") and names or nationalities ("the Ostrelian prime minister") are left out."""
+    sentence = asking_sentence(question)
+    found = _ROLE_ASKED.search(sentence.lower())
+    if not found:
+        return frozenset()
+    written = sentence[found.start("modifiers") : found.end("modifiers")]
+    return frozenset(term(w) for w in written.split() if w.islower() and w not in _TENURE_WORDS and w not in STOPWORDS)
 
 
 def role_terms(question: str) -> frozenset[str]:

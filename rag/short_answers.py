@@ -64,6 +64,7 @@ from rag.questions import (
     plural_noun,
     rate_asked,
     rate_stated,
+    role_modifiers,
     role_terms,
     span_of_time,
     states_a_duration,
@@ -464,6 +465,7 @@ def entity_candidates(
     own = question_name_tokens(asking_sentence(info.text))
     role = holder_word(info.text)
     role_words = role_terms(info.text)
+    narrowed = role_modifiers(info.text)
     age_asked = asks_for_an_age(info.text)
     beside: dict[str, int] = {}  # a person beside the asked role: how many words from it
     doers = _doer_terms(info.text)
@@ -518,7 +520,9 @@ def entity_candidates(
             quotes_with.setdefault(key, set()).add(i)
             if after_locative:
                 located.add(key)
-            distance = _role_distance(source.text, ent.start, ent.end, role_words) if label == PERSON else None
+            distance = (
+                _role_distance(source.text, ent.start, ent.end, role_words, narrowed) if label == PERSON else None
+            )
             if role and distance is not None:
                 beside[key] = min(distance, beside.get(key, distance))
             if doers and label in NAMES and (doer := _APPOSED_DOER.match(source.text, ent.end)):
@@ -741,10 +745,14 @@ def _doer_terms(question: str) -> frozenset[str]:
     return frozenset(term(base + end) for end in ("er", "or", "r", "ter", "ner"))
 
 
-def _role_distance(text: str, start: int, end: int, role_words: frozenset[str]) -> int | None:
-    """How many words from a name the nearest word of the asked role stands, within four on either side; None
-    when none does."""
+def _role_distance(
+    text: str, start: int, end: int, role_words: frozenset[str], narrowed: frozenset[str] = frozenset()
+) -> int | None:
+    """How many words from a name the nearest word of the asked role stands, within four on either side, the
+    role's narrowing words there too; None when none does."""
     before, after = words(text[:start])[-4:], words(text[end:])[:4]
+    if not narrowed <= {term(w) for w in before + after}:
+        return None
     found = [len(before) - i for i, w in enumerate(before) if term(w) in role_words]
     found += [i + 1 for i, w in enumerate(after) if term(w) in role_words]
     return min(found) if role_words and found else None

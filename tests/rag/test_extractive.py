@@ -561,3 +561,19 @@ def test_a_close_word_of_the_question_keeps_it_answered_and_a_count_of_another_a
     # "killed" is not "employs": 1,400 people counts another act, so it is not the bold answer.
     killed = a.ask("How many people were killed at Ostrand Paper?")
     assert killed.short_answer is None or killed.short_answer.text != "about 1,400"
+
+
+MINISTERS = {
+    "cabinet.txt": (
+        "Grant for the Observatory\n\n"
+        "Science Minister Heddy Marrow announced a grant of 48 million crowns for the observatory on Friday.\n"
+        "The observatory's director, Imre Castel, said the money would pay for a new telescope.\n"
+    ),
+}
+
+
+def test_a_narrowed_role_is_not_answered_by_another_holder_of_the_role_word(extractive_over) -> None:
+    a = extractive_over(MINISTERS)
+    assert a.ask("Who is the prime minister?").abstained  # only the science minister is named
+    answer = a.ask("Who is the science minister?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Heddy Marrow"
