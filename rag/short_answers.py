@@ -288,6 +288,7 @@ def _typed(
     span_asked = asks_for_a_span(info.text)
     duration_asked = asks_for_a_duration(info.text)
     age_asked = asks_for_an_age(info.text)
+    earlier_asked = bool(_EARLIER_STATE.search(asking_sentence(info.text)))
     how_much_asked = asks_how_much(info.text)
     where_asked = asks_where(info.text) and info.labels <= PLACE
     moment_asked = asks_for_a_moment(info.labels)
@@ -341,7 +342,7 @@ def _typed(
             continue  # "549 euros" weighs nothing
         if label in FIGURE | TIMESPAN and age_asked and not _an_age(text, source.text, e):
             continue  # "need at least one partner" or "won 14 seats" says no age; "Ashgrove, 47," does
-        if label in FIGURE and _retracted(source.text, e):
+        if label in FIGURE and _retracted(source.text, e) and not earlier_asked:
             continue  # "16,200 people, not 14,000 as previously reported": the figure the sentence corrects
         if how_much_asked and label == "CARDINAL" and _counts_things(source.text, e.end):
             continue  # "16,200 patients" says how many, not how much
@@ -424,6 +425,8 @@ class EntityCandidate:
     # For "How many astronomers …?", whether the words right after the figure name what is counted ("85 people,
     # including 31 astronomers": 31).
     names_counted: bool = False
+    # For "What was first estimated?", a figure its sentence corrects ("not the 11 kilometres first estimated").
+    stated_before: bool = False
 
 
 def _key(text: str) -> str:
@@ -483,6 +486,8 @@ def entity_candidates(
     measure = asked_kind_noun(info.text) if info.labels and info.labels <= FIGURE else None
     counted = counted_terms(info.text) or (frozenset({term(measure)}) if measure else frozenset())
     naming_counted: set[str] = set()
+    earlier_asked = bool(_EARLIER_STATE.search(asking_sentence(info.text)))
+    before_now: set[str] = set()
     per_unit: set[str] = set()
     asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
     quotes_with: dict[str, set[int]] = {}
@@ -544,6 +549,8 @@ def entity_candidates(
                 and counted & {term(w) for w in words(source.text[ent.end : ent.end + 40])[:3]}
             ):
                 naming_counted.add(key)
+            if earlier_asked and label in FIGURE and _retracted(source.text, ent):
+                before_now.add(key)
             if asked_time and label in FIGURE and key not in time_of:
                 stated_time = _stated_time(source.text, ent.start, ent.end)
                 time_of[key] = len(asked_time & stated_time) / len(asked_time | stated_time)
@@ -602,6 +609,7 @@ def entity_candidates(
                 year_of.get(key),
                 time_of.get(key, 0.0),
                 key in naming_counted,
+                key in before_now,
             )
         )
     if head and vectors is not None and out:
@@ -670,14 +678,16 @@ def _apposed_name(passage: str, ent: Entity) -> str | None:
 
 # "…, not 14,000 as previously reported": a figure the sentence itself corrects.
 _AS_BEFORE = re.compile(
-    r"\s+(?:[a-z]+\s+)?as\s+(?:previously|earlier|first|initially|originally)\s+"
-    r"(?:reported|stated|said|announced|thought|estimated|published)\b",
+    r"\s+(?:[a-z]+\s+)?(?:as\s+)?(?:previously|earlier|first|initially|originally)\s+"
+    r"(?:reported|stated|said|announced|thought|estimated|published|given|put)\b",
     re.I,
 )
 
 
 def _retracted(text: str, e: Entity) -> bool:
-    return bool(re.search(r"\bnot\s+$", text[max(0, e.start - 6) : e.start], re.I)) and bool(
+    """ "16,200 people, not 14,000 as previously reported", "6.5 kilometres wide, not the 11 kilometres first
+    estimated": a figure the sentence itself corrects."""
+    return bool(re.search(r"\bnot\s+(?:the\s+|an?\s+)?$", text[max(0, e.start - 10) : e.start], re.I)) and bool(
         _AS_BEFORE.match(text, e.end)
     )
 
@@ -1040,6 +1050,11 @@ def first_choice(found: Sequence[EntityCandidate]) -> int:
         that_year = _in_first_quote(found, lambda c: c.of_the_year is True)
         if that_year is not None:
             return that_year
+    if found and not found[0].stated_before:
+        # "6.5 kilometres wide, not the 11 kilometres first estimated": "How wide was it first estimated?" 11.
+        before = _in_first_quote(found, lambda c: c.stated_before)
+        if before is not None:
+            return before
     if found and found[0].answer.label in FIGURE and not found[0].names_counted:
         # "employs 85 people, including 31 astronomers": for "How many astronomers …?", 31.
         counting = _in_first_quote(found, lambda c: c.names_counted)

@@ -762,3 +762,10 @@ def test_a_measure_asked_by_its_noun_takes_the_figure_that_noun_follows() -> Non
     text = "The agency had already spent 38 million crowns of the mission's 220 million crown budget."
     spans = [("38 million crowns", "MONEY"), ("220 million crown", "MONEY")]
     assert _picked(text, spans, "What was the mission's budget?") == "220 million crown"
+
+
+def test_the_figure_a_sentence_corrects_answers_what_was_first_estimated() -> None:
+    text = "The nucleus is only about 6.5 kilometres wide, not the 11 kilometres first estimated, the paper says."
+    spans = [("only about 6.5 kilometres", "QUANTITY"), ("11 kilometres", "QUANTITY")]
+    assert _picked(text, spans, "How wide is the nucleus?") == "only about 6.5 kilometres"
+    assert _picked(text, spans, "How wide was the nucleus originally estimated to be?") == "11 kilometres"
