@@ -50,6 +50,7 @@ from rag.questions import (
     identifiers,
     meta_kind,
     role_modifiers,
+    role_named,
     role_noun,
     role_terms,
 )
@@ -221,7 +222,7 @@ def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
     sentence means the name is not there. A narrowed role must stand narrowed ("Science Minister Heddy Marrow"
     is no prime minister)."""
     role = role_noun(info.text)
-    if role is None or PERSON not in info.labels:
+    if role is None or PERSON not in info.labels or not role_named(info.text):
         return False
     wanted, narrowed = role_terms(info.text), role_modifiers(info.text)
     for cand in ranked:

@@ -728,6 +728,12 @@ def role_noun(question: str) -> str | None:
     return _role_of_verb(does.group(1)) if does else None
 
 
+def role_named(question: str) -> bool:
+    """Whether the question writes its role as a noun ("Who is the director …?"), not only by a verb ("Who leads
+    …?", whose doer the articles may call a director, a chief or a head)."""
+    return _ROLE_ASKED.search(asking_sentence(question).lower()) is not None
+
+
 def role_modifiers(question: str) -> frozenset[str]:
     """The lower-case words that narrow an asked role ("prime" of "Who is the prime minister?", "sporting" of
     "the sporting director"): a person named beside another minister or director is not the one asked for.

@@ -577,3 +577,10 @@ def test_a_narrowed_role_is_not_answered_by_another_holder_of_the_role_word(extr
     assert a.ask("Who is the prime minister?").abstained  # only the science minister is named
     answer = a.ask("Who is the science minister?")
     assert answer.short_answer is not None and answer.short_answer.text == "Heddy Marrow"
+
+
+def test_a_role_asked_only_by_its_verb_does_not_abstain_when_the_articles_name_it_otherwise(extractive_over) -> None:
+    a = extractive_over(MINISTERS)
+    # "Who leads …?" asks for a leader; the articles call him the director: quoted, not refused.
+    answer = a.ask("Who leads the observatory?")
+    assert not answer.abstained and "Imre Castel" in answer.answer
