@@ -226,10 +226,19 @@ def _usable(text: str, title: str) -> bool:
     return (
         len(text.split()) >= 5
         and _ends_a_sentence(text)
-        and text != title.strip()
+        and not _is_the_headline(text, title)
         and not text.rstrip('"”’)').endswith("?")
         and not looks_like_injection(text)
     )
+
+
+def _is_the_headline(text: str, title: str) -> bool:
+    """The title quoted as a sentence: a headline is short. A plain-text wire story with no headline has its lead
+    as the file's first line, which the loader takes for a title; the lead is the news and stays a candidate."""
+    return text == title.strip() and len(text.split()) < _HEADLINE_WORDS
+
+
+_HEADLINE_WORDS = 14
 
 
 def _ends_a_sentence(text: str) -> bool:

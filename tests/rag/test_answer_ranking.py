@@ -41,6 +41,18 @@ def test_title_and_date_lines_are_no_candidates() -> None:
     assert [c.text for c in found] == ["The ferry union met the port board on Monday."]
 
 
+def test_a_wire_leads_first_line_taken_for_a_title_is_still_a_candidate() -> None:
+    lead = (
+        "TARVIK, May 4 (Northwire) - About 2,400 dockworkers walked off the job at the port of Tarvik on Monday "
+        "after pay talks broke down."
+    )
+    headline = "Ferry strike talks resume in Tarvik today."
+    for title, text, kept in ((lead, lead, True), (headline, f"{headline}\nThe ferry union met the board.", False)):
+        src = source(1, text).model_copy(update={"title": title})
+        found = [c.text for c in candidates(analyse("What happened?"), "What happened?", [src], WordEmbedder())]
+        assert (title in found) is kept
+
+
 def test_an_answer_named_by_several_passages_scores_higher_agreement() -> None:
     question = "Which city will host the lantern fair?"
     first = "Organisers said Velmora will host the lantern fair in May. Tickets are on sale now."
