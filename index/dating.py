@@ -80,13 +80,13 @@ class Dating:
         return self.published.isoformat() if self.published else None
 
 
-def _name_like(part: str) -> bool:
-    """A name (outlet, place, person) as a dateline writes it: a domain, or up to five words that are
+def _name_like(part: str, most: int = 5) -> bool:
+    """A name (outlet, place, person) as a dateline writes it: a domain, or up to ``most`` words that are
     capitalised apart from short joining words inside ("Voice of the People")."""
     if _DOMAIN_RE.match(part):
         return True
     words = part.split()
-    if not 1 <= len(words) <= 5:
+    if not 1 <= len(words) <= most:
         return False
     inner = words[1:-1]
     return all(w[:1].isupper() or w[:1].isdigit() for w in (words[0], words[-1])) and all(
@@ -205,6 +205,10 @@ class _Statement:
     byline: str | None
 
 
+# A publisher stated in full may be long: "the Office of the Auditor General of Esterland".
+_PUBLISHER_WORDS = 10
+
+
 def publication_statement(line: str) -> _Statement | None:
     """``line`` opening with a statement of when (and by whom) it was published, as a report, press release or
     blog writes it: the publication verb or label, the date, and at most a time and the publisher ("by …",
@@ -222,7 +226,7 @@ def publication_statement(line: str) -> _Statement | None:
     if after is None:
         return None
     name = before.group("before") or after.group("after")
-    if name and not _name_like(name):
+    if name and not _name_like(name, most=_PUBLISHER_WORDS):
         return None
     author = (head.group("verb") or "").lower() in _CREDITS_AUTHOR
     return _Statement(day, line[: after.end()].rstrip(), None if author else name, name if author else None)

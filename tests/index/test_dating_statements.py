@@ -69,6 +69,14 @@ BODY = (
             "Monday 2 March 2026 | By Ann Lee | Local news",
         ),
         ("Press release | 3 March 2026", date(2026, 3, 3), None, None, "Press release | 3 March 2026"),
+        # a publisher stated in full may be long
+        (
+            "Published by the Office of the Auditor General of Esterland, May 13, 2026.",
+            date(2026, 5, 13),
+            "Office of the Auditor General of Esterland",
+            None,
+            "Published by the Office of the Auditor General of Esterland, May 13, 2026.",
+        ),
     ],
 )
 def test_a_publication_statement_under_the_title_dates_the_article(
