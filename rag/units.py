@@ -11,11 +11,16 @@ from __future__ import annotations
 CURRENCY_UNITS = frozenset(
     """dollar dollars euro euros yen yuan renminbi franc francs rupee rupees peso pesos rouble roubles ruble rubles
     krona kronor krone kroner lira lire shekel shekels dinar dinars riyal riyals reais zloty zlotys baht ringgit
-    rupiah dirham dirhams naira shilling shillings cedi cedis forint forints hryvnia hryvnias""".split()
+    rupiah dirham dirhams naira shilling shillings cedi cedis forint forints hryvnia hryvnias florin florins
+    guilder guilders koruna korunas leu lev leva kuna kune denar denars lari manat manats tenge somoni kwacha
+    pula birr dobra escudo escudos quetzal lempira cordoba balboa boliviano bolivianos guarani kyat taka rial
+    rials afghani afghanis ngultrum rufiyaa riel""".split()
 )
 # Currency names that are also common words ("won", "pound" of weight, "crown", "mark"): money only after a scaled
 # amount ("48 million crowns", "2 billion won", "610 million marks"), where the other readings are rare.
-SCALED_CURRENCY_UNITS = frozenset("pound pounds crown crowns mark marks won rand real reals".split())
+SCALED_CURRENCY_UNITS = frozenset(
+    "pound pounds crown crowns mark marks won rand real reals sol soles colon colones lei som kip dong".split()
+)
 
 # Units by the dimension they measure. "How far …?" is not answered by "14 kilograms".
 DIMENSION_UNITS = {

@@ -65,6 +65,14 @@ def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
         ("300", "CARDINAL"),
         ("12", "CARDINAL"),  # "pounds" may weigh: not read as money
     ]
+    grants = "The lab's grants are worth 6.8 million florins; the fine was 900 guilders."
+    ents = [
+        Entity(start=grants.index(s), end=grants.index(s) + len(s), label="CARDINAL") for s in ("6.8 million", "900")
+    ]
+    assert [(grants[e.start : e.end], e.label) for e in measures_by_unit(grants, ents)] == [
+        ("6.8 million florins", "MONEY"),
+        ("900 guilders", "MONEY"),
+    ]
 
 
 def test_a_currency_name_that_is_also_a_common_word_is_money_after_a_scaled_amount() -> None:
