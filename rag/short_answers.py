@@ -539,7 +539,10 @@ def entity_candidates(
                 and words(source.text[max(0, ent.start - 10) : ent.start].lower())[-1:] == ["by"]
             ):
                 amounts.add(key)
-            if label in FIGURE and not asks_added and _ADDED.match(source.text, ent.end):
+            added_here = _ADDED.match(source.text, ent.end) or _ANOTHER.search(
+                source.text[max(0, ent.start - 9) : ent.start]
+            )
+            if label in FIGURE and not asks_added and added_here:
                 added.add(key)
             if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
                 per_unit.add(key)
@@ -700,6 +703,7 @@ def _counts_things(text: str, end: int) -> bool:
 
 # A figure of what is added or taken away ("40 more inspectors", "300 extra beds") and a question asking for one.
 _ADDED = re.compile(r"\s+(?:more|additional|extra|fewer|further)\b", re.I)
+_ANOTHER = re.compile(r"\banother\s+$", re.I)  # "another four papers were retracted, bringing the total to seven"
 _ADDED_ASKED = re.compile(r"\b(?:more|additional|extra|fewer|further|less)\b", re.I)
 
 
@@ -906,6 +910,8 @@ def short_answer(
         best = replace(best, answer=best.answer.model_copy(update={"text": listed}))
     if untagged_name_nearer(best, info, citations, sources):
         return None
+    if best.added:
+        return None  # "another four papers were retracted" says how many more, not how many in all
     if best.answer.label in FIGURE and _predicate_unsaid(info, _clause_holding(best.answer, citations), vectors):
         return None
     model = load_entity_model()

@@ -769,3 +769,12 @@ def test_the_figure_a_sentence_corrects_answers_what_was_first_estimated() -> No
     spans = [("only about 6.5 kilometres", "QUANTITY"), ("11 kilometres", "QUANTITY")]
     assert _picked(text, spans, "How wide is the nucleus?") == "only about 6.5 kilometres"
     assert _picked(text, spans, "How wide was the nucleus originally estimated to be?") == "11 kilometres"
+
+
+def test_another_n_is_what_was_added_not_how_many_there_are() -> None:
+    text = "The journal retracted another four of his papers, bringing the number retracted to seven."
+    cit, source = _one_quote(text, [("four", "CARDINAL"), ("seven", "CARDINAL")])
+    found = short_answer(analyse("How many of his papers have been retracted?"), [cit], [source])
+    assert found is None or found.text != "four"  # "seven" counts "the number", not the papers: no bold
+    more = short_answer(analyse("How many more of his papers were retracted?"), [cit], [source])
+    assert more is not None and more.text == "four"
