@@ -1026,88 +1026,100 @@ def untagged_name_nearer(
     return any(proximity(cit.quote, [n], asked) > near for n in untagged)
 
 
+Want = Callable[[EntityCandidate], bool]
+
+# Rules that decide: the first candidate one takes answers ("Calder Bridge" for "which bridge"; "in Tallinn" for
+# "where"; "Dunby Minerals, the owner of the mine" for "Which company owns the mine?").
+_DECIDING: tuple[Want, ...] = (
+    lambda c: bool(c.features["named"]),
+    lambda c: c.located,
+    lambda c: c.called_the_doer,
+)
+# Corrections, in order: (the first candidate lacks it, another has it, only within the first candidate's quote).
+# The first one that applies picks that other candidate.
+_CORRECTIONS: tuple[tuple[Want, Want, bool], ...] = (
+    # "How much was the strike costing each day?": "45 million marks a day", not the running total.
+    (lambda c: not c.per_unit, lambda c: c.per_unit, False),
+    # "three warnings in 2024 and seven in 2025": for "… in 2025?", seven.
+    (lambda c: c.of_the_year is False, lambda c: c.of_the_year is True, True),
+    # "6.5 kilometres wide, not the 11 kilometres first estimated": "How wide was it first estimated?" 11.
+    (lambda c: not c.stated_before, lambda c: c.stated_before, True),
+    # "employs 85 people, including 31 astronomers": for "How many astronomers …?", 31.
+    (lambda c: c.answer.label in FIGURE and not c.names_counted, lambda c: c.names_counted, True),
+)
+_LATER_CORRECTIONS: tuple[tuple[Want, Want, bool], ...] = (
+    # "When was the tax approved?": "approved in November", not the "Monday" of the ruling that struck it down.
+    (lambda c: not c.dates_event, lambda c: c.dates_event, False),
+    # "How much did X rise?": "by 31 percent".
+    (lambda c: not c.by_amount, lambda c: c.by_amount, True),
+    # "should be given 40 more inspectors; it currently has 23": how many it has is 23.
+    (lambda c: c.added, lambda c: not c.added, True),
+)
+
+
 def first_choice(found: Sequence[EntityCandidate]) -> int:
-    """Which candidate answers: the first that names the asked kind ("Calder Bridge" for "which bridge"), else
-    for a "where" question the first place a locative preposition introduces ("… of India won the final in
-    Tallinn": Tallinn), for a role ("Who was the defending champion?") the first person beside its word, for
-    "when" the first date beside the event word ("When was the tax approved?": "approved in November", not the
-    "Monday" of the ruling that struck it down), else the first, unless its quote has several clauses and another
-    candidate of that quote stands in the one holding the question's topic words, or the first holds none of
-    them in its comma-delimited part and another does."""
-    named = next((i for i, c in enumerate(found) if c.features["named"]), None)
-    if named is not None:
-        return named
-    located = next((i for i, c in enumerate(found) if c.located), None)
-    if located is not None:
-        return located
-    doer = next((i for i, c in enumerate(found) if c.called_the_doer), None)
-    if doer is not None:
-        return doer
+    """Which candidate answers: the first a deciding rule takes (a name of the asked kind, a place a locative
+    preposition introduces, the doer the quote names), else the person nearest the asked role, else the first,
+    unless a correction picks another (``_CORRECTIONS``, a relative time's figure, ``_LATER_CORRECTIONS``), or its
+    quote has several clauses and another candidate of that quote stands in the one holding the question's topic
+    words, or the first holds none of them in its comma-delimited part and another does."""
+    if not found:
+        return 0
+    for wanted in _DECIDING:
+        decided = next((i for i, c in enumerate(found) if wanted(c)), None)
+        if decided is not None:
+            return decided
     beside = min((i for i, c in enumerate(found) if c.beside_role), key=lambda i: found[i].role_distance, default=None)
     if beside is not None:
         return beside
-    if found and not found[0].per_unit:
-        # "How much was the strike costing each day?": "45 million marks a day", not the running total.
-        rate = next((i for i, c in enumerate(found) if c.per_unit), None)
-        if rate is not None:
-            return rate
-    if found and found[0].of_the_year is False:
-        # "three warnings in 2024 and seven in 2025": for "… in 2025?", seven.
-        that_year = _in_first_quote(found, lambda c: c.of_the_year is True)
-        if that_year is not None:
-            return that_year
-    if found and not found[0].stated_before:
-        # "6.5 kilometres wide, not the 11 kilometres first estimated": "How wide was it first estimated?" 11.
-        before = _in_first_quote(found, lambda c: c.stated_before)
-        if before is not None:
-            return before
-    if found and found[0].answer.label in FIGURE and not found[0].names_counted:
-        # "employs 85 people, including 31 astronomers": for "How many astronomers …?", 31.
-        counting = _in_first_quote(found, lambda c: c.names_counted)
-        if counting is not None:
-            return counting
-    if found and found[0].answer.label in FIGURE:
+    first = found[0]
+    corrected = _correction(found, _CORRECTIONS)
+    if corrected is not None:
+        return corrected
+    if first.answer.label in FIGURE:
         # "27 goals last season, up from 19 the season before": for "… the season before?", 19.
-        best_fit = max(c.time_fit for c in found if c.answer.citation == found[0].answer.citation)
-        if best_fit > found[0].time_fit:
-            fitting = _in_first_quote(found, lambda c: c.time_fit == best_fit)
-            if fitting is not None:
-                return fitting
-    if found and not found[0].dates_event:
-        dating = next((i for i, c in enumerate(found) if c.dates_event), None)
-        if dating is not None:
-            return dating
-    if found and not found[0].by_amount:
-        amount = _in_first_quote(found, lambda c: c.by_amount)
-        if amount is not None:
-            return amount
-    if found and found[0].added:
-        # "should be given 40 more inspectors; it currently has 23": how many it has is 23.
-        stock = _in_first_quote(found, lambda c: not c.added)
-        if stock is not None:
-            return stock
-    if found and found[0].in_asked_clause is False:
+        best_fit = max(c.time_fit for c in found if c.answer.citation == first.answer.citation)
+        fitting = _in_first_quote(found, lambda c: c.time_fit == best_fit) if best_fit > first.time_fit else None
+        if fitting is not None:
+            return fitting
+    corrected = _correction(found, _LATER_CORRECTIONS)
+    if corrected is not None:
+        return corrected
+    if first.in_asked_clause is False:
         # "Judge A wrote the majority opinion; Judge B dissented": for "who dissented?", B's clause asks.
         return _in_first_quote(found, lambda c: bool(c.in_asked_clause)) or 0
-    if found and found[0].clause_named is False:
+    if first.clause_named is False:
         # "… won with 31.4 percent of the vote, ahead of the Civic Union on 27.9 percent": the value in the
         # clause that names what the question names.
         named_clause = _in_first_quote(found, lambda c: bool(c.clause_named))
         if named_clause is not None:
             return named_clause
-    if found and found[0].clause_topic is not None:
+    if first.clause_topic is not None:
         # "Absence fell by 23 percent at the four-day schools, and 71 percent of parents were satisfied": the
         # clause holding more of "What percentage of parents were satisfied with the four-day week?" asks.
-        most = max(c.clause_topic or 0 for c in found if c.answer.citation == found[0].answer.citation)
-        if most > found[0].clause_topic:
+        most = max(c.clause_topic or 0 for c in found if c.answer.citation == first.answer.citation)
+        if most > first.clause_topic:
             return _in_first_quote(found, lambda c: c.clause_topic == most) or 0
-    if found and found[0].part_topic == 0:
+    if first.part_topic == 0:
         # "The agreement, announced after eleven days of talks, runs for four years": "How long does the agreement
         # run?" is asked by the part holding "runs".
-        most = max(c.part_topic for c in found if c.answer.citation == found[0].answer.citation)
+        most = max(c.part_topic for c in found if c.answer.citation == first.answer.citation)
         if most > 0:
             return _in_first_quote(found, lambda c: c.part_topic == most) or 0
     return 0
+
+
+def _correction(found: Sequence[EntityCandidate], rules: Sequence[tuple[Want, Want, bool]]) -> int | None:
+    """The candidate the first applicable rule picks: the first lacks what it asks, another has it."""
+    for lacks, wanted, first_quote in rules:
+        if not lacks(found[0]):
+            continue
+        picked = (
+            _in_first_quote(found, wanted) if first_quote else next((i for i, c in enumerate(found) if wanted(c)), None)
+        )
+        if picked is not None:
+            return picked
+    return None
 
 
 def _in_first_quote(found: Sequence[EntityCandidate], wanted: Callable[[EntityCandidate], bool]) -> int | None:
