@@ -169,6 +169,10 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         near = [t for t in near if t[2] <= end]
         lo, hi = clause_of(text, ent)
         hi = min(hi, end)
+        if lo > 1 and _TEMPORAL_OPENER.match(text, lo - 1):
+            # "suspended on full pay since the panel's report on Sept. 29": the date's clause, opened by "since"
+            # or "until", dates what the clause before it says.
+            lo = clause_of(text, Entity(start=lo - 2, end=lo - 1, label=ent.label))[0]
         near += [
             t for t in tokens if lo <= t[1] and t[2] <= hi and t not in near and (t[2] <= ent.start or t[1] >= ent.end)
         ]
@@ -206,6 +210,9 @@ _CLAUSE_MARK = re.compile(
 # forward past it ("… in spring 2026 and the berths should open in 2028": 2026 does not date the opening). They
 # still reach back past one ("suspend its routes between Skarvik and the Alder Islands from December to March":
 # a coordinated object, not a new subject), and a fronted date ("In October, the …") past its comma.
+# "since"/"until" bound the main clause's own state ("suspended since X", "closed until X"); "after"/"before"
+# open another event, which their date dates ("withdrew after the country demanded they leave last month").
+_TEMPORAL_OPENER = re.compile(r"(?:since|until)\b", re.I)  # matched at the clause mark
 _COMPARED = re.compile(r"\b(?:(?:up|down)\s+from|compared\s+(?:with|to)|against|versus|than)\s+$", re.I)
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?\S*\d")
 # A sentence's end inside a quote: not the dots of an initialism ("U.N.") and not one before a lower-case word.

@@ -778,3 +778,9 @@ def test_another_n_is_what_was_added_not_how_many_there_are() -> None:
     assert found is None or found.text != "four"  # "seven" counts "the number", not the papers: no bold
     more = short_answer(analyse("How many more of his papers were retracted?"), [cit], [source])
     assert more is not None and more.text == "four"
+
+
+def test_a_date_in_a_clause_opened_by_since_dates_the_clause_before() -> None:
+    text = "Dr Aren Marsk has been suspended on full pay since the panel's report on Sept. 29, the university said."
+    spans = [("Aren Marsk", "PERSON"), ("Sept. 29", "DATE")]
+    assert _picked(text, spans, "When was Aren Marsk suspended?") == "Sept. 29"
