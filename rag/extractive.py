@@ -229,7 +229,7 @@ def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
         for e in cand.entities:
             if e.label != PERSON:
                 continue
-            near = {term(w) for w in words_around(cand.text, e.start, e.end)}
+            near = {term(p) for w in words_around(cand.text, e.start, e.end) for p in (w, *w.split("-"))}
             if wanted & near and narrowed <= near:
                 return False
     return True

@@ -743,7 +743,11 @@ def role_modifiers(question: str) -> frozenset[str]:
     if not found:
         return frozenset()
     written = sentence[found.start("modifiers") : found.end("modifiers")]
-    return frozenset(term(w) for w in written.split() if w.islower() and w not in _TENURE_WORDS and w not in STOPWORDS)
+    return frozenset(
+        term(w)
+        for w in written.split()
+        if w.islower() and w not in _TENURE_WORDS and w not in STOPWORDS and not w.endswith(("'s", "’s", "'", "’"))
+    )  # an owner ("the journal's editor") narrows nothing
 
 
 def role_terms(question: str) -> frozenset[str]:

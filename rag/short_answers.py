@@ -765,10 +765,14 @@ def _role_distance(
     """How many words from a name the nearest word of the asked role stands, within four on either side, the
     role's narrowing words there too; None when none does."""
     before, after = words(text[:start])[-4:], words(text[end:])[:4]
-    if not narrowed <= {term(w) for w in before + after}:
+    if not narrowed <= {term(p) for w in before + after for p in (w, *w.split("-"))}:
         return None
-    found = [len(before) - i for i, w in enumerate(before) if term(w) in role_words]
-    found += [i + 1 for i, w in enumerate(after) if term(w) in role_words]
+
+    def is_role(w: str) -> bool:  # "editor-in-chief" holds "editor"
+        return any(term(p) in role_words for p in (w, *w.split("-")))
+
+    found = [len(before) - i for i, w in enumerate(before) if is_role(w)]
+    found += [i + 1 for i, w in enumerate(after) if is_role(w)]
     return min(found) if role_words and found else None
 
 

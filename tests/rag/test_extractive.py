@@ -584,3 +584,16 @@ def test_a_role_asked_only_by_its_verb_does_not_abstain_when_the_articles_name_i
     # "Who leads …?" asks for a leader; the articles call him the director: quoted, not refused.
     answer = a.ask("Who leads the observatory?")
     assert not answer.abstained and "Imre Castel" in answer.answer
+
+
+JOURNAL = {
+    "journal.txt": (
+        "Journal Retracts Papers\n\n"
+        "The journal's editor-in-chief, Dr Amara Belvin, said four papers would be retracted on Friday.\n"
+    ),
+}
+
+
+def test_a_role_inside_a_hyphened_title_is_beside_the_person(extractive_over) -> None:
+    answer = extractive_over(JOURNAL).ask("Who is the journal's editor?")
+    assert not answer.abstained and answer.short_answer is not None and "Amara Belvin" in answer.short_answer.text

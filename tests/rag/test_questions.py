@@ -329,6 +329,15 @@ def test_a_time_phrase_after_the_measure_is_not_the_asked_kind() -> None:
     assert expected_labels("What was the date of the vote last year?") == frozenset({"DATE"})
 
 
+def test_the_words_that_narrow_an_asked_role() -> None:
+    from rag.questions import role_modifiers
+    from rag.text import term
+
+    assert role_modifiers("Who is the Ostrelian prime minister?") == {term("prime")}  # a nationality narrows nothing
+    assert role_modifiers("Who is the new coach of the club?") == frozenset()  # nor a word of tenure
+    assert role_modifiers("Who is the journal's editor?") == frozenset()  # nor an owner
+
+
 def test_how_much_a_money_noun_asks_for_money() -> None:
     assert expected_labels("How much is the transfer fee for the striker?") == frozenset({"MONEY"})
     assert expected_labels("How much are his wages?") == frozenset({"MONEY"})
