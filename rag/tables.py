@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from rag.models import Entity
 from rag.text import Sentence, content_terms, split_sentences, words
+from rag.units import CURRENCY_UNITS, SCALED_CURRENCY_UNITS
 
 _RULE_CELL = re.compile(r":?-+:?")  # a Markdown rule cell: "---", ":-:"
 _LINE = re.compile(r"[^\n]*")
@@ -43,9 +44,10 @@ class Row:
         out = []
         for e in entities:
             start, end = e.start + text_start, e.end + text_start
-            for (a, b), at in zip(self.cells, self.at, strict=True):
+            for (a, b), at, name in zip(self.cells, self.at, self.header, strict=True):
                 if at >= 0 and a <= start and end <= b:
-                    out.append(Entity(start=at + start - a, end=at + end - a, label=e.label))
+                    label = "MONEY" if e.label == "CARDINAL" and _names_money(name) else e.label
+                    out.append(Entity(start=at + start - a, end=at + end - a, label=label))
                     break
         return out
 
@@ -55,6 +57,15 @@ class Row:
             if at >= 0 and at <= offset < at + b - a:
                 return i
         return None
+
+
+def _names_money(header: str) -> bool:
+    """A column whose header gives its cells' currency ("Signed value (million marks)", "Cost ($m)"): its numbers
+    are money."""
+    lowered = header.lower()
+    return any(c in lowered for c in "$€£¥") or bool(
+        set(re.findall(r"[a-z]+", lowered)) & (CURRENCY_UNITS | SCALED_CURRENCY_UNITS)
+    )
 
 
 def _cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:

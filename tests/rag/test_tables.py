@@ -43,6 +43,16 @@ def test_cell_entities_move_into_the_reading() -> None:
     assert row.column_at(moved[0].start) == 2
 
 
+def test_a_number_under_a_header_naming_a_currency_is_money() -> None:
+    text = "Contractor | Signed value (million marks) | Staff\n\nBrosk & Haller | 410 | 120\n"
+    row = table_rows(text)[0]
+    ents = [Entity(start=text.index(n), end=text.index(n) + len(n), label="CARDINAL") for n in ("410", "120")]
+    assert [(row.reading[e.start : e.end], e.label) for e in row.entities(ents)] == [
+        ("410", "MONEY"),
+        ("120", "CARDINAL"),
+    ]
+
+
 def test_a_passage_cut_inside_a_table_reads_its_rows_with_the_header_stored_for_it() -> None:
     cut = DOCX.index("Riverside")
     header = header_at(DOCX, cut)
