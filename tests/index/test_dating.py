@@ -142,10 +142,10 @@ def test_a_wire_dateline_heads_the_first_paragraph() -> None:
 def test_a_wire_dateline_without_a_year_takes_it_from_the_next_source(
     front_date: str, dateline: str, expected: date
 ) -> None:
-    body = f"Dam Opens\n\n{dateline} The minister opened the dam on Sunday, officials said.\n"
+    body = f"Dam Opens\n\n{dateline} The minister opened the dam this week, officials said.\n"
     got = date_article(f"---\ndate: {front_date}\n---\n{body}")
     assert (got.published, got.outlet, got.source) == (expected, "Wire", "header")
-    assert date_article(body).published is None  # no year anywhere: no date
+    assert date_article(body).published is None  # no year and no weekday anywhere: no date
 
 
 # Lines near the top that mention a date without being a dateline: each article must keep its front-matter date.

@@ -146,7 +146,7 @@ def _wire(dateline: str, body: str) -> str:
         ("HALMSTEAD, March 3", "Fares rose on May 1, 2024 and on November 20, 2025.", date(2026, 3, 3)),
         # bare years are history as often as the present: no year from them
         ("HALMSTEAD, March 3", "It is the first cut since 2004, under a 2024 law.", None),
-        ("HALMSTEAD, March 3", "The operator cut its winter timetable by a third on Tuesday.", None),
+        ("HALMSTEAD, March 3", "The operator cut its winter timetable by a third this week.", None),
     ],
 )
 def test_a_yearless_dateline_takes_its_year_from_the_articles_own_dates(
@@ -169,6 +169,17 @@ def test_a_yearless_dateline_is_never_dated_after_today_nor_by_a_plan_the_text_s
     assert date_article(planned, today=today).published == date(2026, 8, 11)
     late = _wire("HESSING, Dec. 20", "The club signed him on November 30, 2026.")
     assert date_article(late, today=today).published is None  # not after today, not before what it reports
+
+
+def test_a_yearless_dateline_in_a_text_without_years_is_placed_by_the_weekday_its_lead_names() -> None:
+    today = date(2026, 12, 1)
+    tuesday = _wire("HALMSTEAD, March 3", "The operator cut its winter timetable by a third on Tuesday.")
+    got = date_article(tuesday, today=today)
+    assert (got.published, got.source) == (date(2026, 3, 3), "weekday")  # March 3, 2026 was a Tuesday
+    friday = _wire("HALMSTEAD, March 3", "The operator cut its winter timetable on Friday.")
+    assert date_article(friday, today=today).published == date(2023, 3, 3)  # the latest March 3 on a Friday
+    both = _wire("HALMSTEAD, March 3", "Talks began on Monday and failed on Tuesday.")
+    assert date_article(both, today=today).published is None  # two weekdays: no telling
 
 
 def test_a_supplied_date_still_gives_a_yearless_dateline_its_year() -> None:
