@@ -7,6 +7,8 @@ supplied with the file (such as a benchmark's ``published_at``). A file that sta
 mtime is never used, because a copied or re-saved file would then claim to be news of the day it was copied. A
 PDF's ``/CreationDate`` is not used either, for the same reason: it is the day the file was written (an exported or
 re-generated report carries the day of the export), and nothing tells it apart from the day of publication.
+A wire dateline without a year ("PARIS, March 3 (Wire) -") takes its year from the next source with a date, else
+from the dated years its text states, else from the one weekday its lead names; never a day after today.
 """
 
 from __future__ import annotations
