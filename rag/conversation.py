@@ -38,12 +38,21 @@ def is_demonym(phrase: str) -> bool:
 
 def is_followup(question: str) -> bool:
     """A leading "and"/"what about", a pronoun before any name of the question's own ("What did he tell MPs?",
-    "How much will it pay Dunmere?": a pronoun never points forward to a name), or at most one content word."""
+    "How much will it pay Dunmere?": a pronoun never points forward to a name), a count of nothing named ("How
+    many were retracted by April?"), or at most one content word."""
     if _LEADS.match(question):
         return True
     if any(t.lower() in _PRONOUNS for t in _WORD.findall(question[: _first_name_at(question)])):
         return True
+    if _COUNT_OF_NOTHING.match(question):
+        return True
     return len(content_terms(question)) <= 1
+
+
+# "How many were retracted by April?": a count that names nothing counted counts what the conversation did.
+_COUNT_OF_NOTHING = re.compile(
+    r"^\W*(?:and\s+)?how\s+(?:many|much)\s+(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can)\b", re.I
+)
 
 
 def _first_name_at(question: str) -> int:

@@ -18,6 +18,12 @@ def test_follow_up_carries_the_previous_question() -> None:
     assert out == f"Where is Camp Lemonnier?{CONTEXT_MARK}What is Camp Lemonnier used for?)"
 
 
+def test_a_count_of_nothing_named_follows_up() -> None:
+    assert is_followup("How many were retracted by April?")
+    assert is_followup("And how much was paid in fines?")
+    assert not is_followup("How many papers were retracted by April?")
+
+
 @pytest.mark.parametrize("question", ["Do they work with the Zorvian soldiers?", "Are the Kelish guards there?"])
 def test_nationality_adjectives_do_not_make_a_question_standalone(question: str) -> None:
     assert is_followup(question)
