@@ -472,6 +472,7 @@ def entity_candidates(
     age_asked = asks_for_an_age(info.text)
     beside: dict[str, int] = {}  # a person beside the asked role: how many words from it
     doers = _doer_terms(info.text)
+    act = _main_verb(info.text) if info.labels & AGENT_LABELS else None
     called: set[str] = set()
     change = asks_for_a_change(info.text)
     amounts: set[str] = set()
@@ -533,6 +534,9 @@ def entity_candidates(
             if doers and label in NAMES and (doer := _APPOSED_DOER.match(source.text, ent.end)):
                 if term(doer.group(1).lower()) in doers:
                     called.add(key)
+            if act and label in NAMES and (agent := _BY_AGENT.search(source.text[max(0, ent.start - 50) : ent.start])):
+                if lemma_term(agent.group(1).lower()) == lemma_term(act):
+                    called.add(key)  # "The review, led by former judge Aldo Rimmer, …" for "Who led the review?"
             if (
                 change
                 and label in FIGURE
@@ -747,12 +751,20 @@ def _stated_time(text: str, start: int, end: int) -> frozenset[str]:
 _APPOSED_DOER = re.compile(r",\s+(?:the|its|a|an)\s+(?:[a-z]+\s+)?([a-z]+)\s+(?:of|since|for)\b")
 
 
-def _doer_terms(question: str) -> frozenset[str]:
-    """The agent nouns of the question's main verb (its first topic word that can be one, the asked kind
-    aside), as ``term`` gives them: "owns" -> owner, "operates" -> operator, "founded" -> founder (English
-    agent suffixes)."""
+# A passive's agent: "led by former judge Aldo Rimmer", "was founded by Ada Venn" (the name right after).
+_BY_AGENT = re.compile(r"\b([a-z]+)\s+by\s+(?:[a-z]+\s+){0,3}$")
+
+
+def _main_verb(question: str) -> str | None:
+    """The question's main verb: its first topic word that can be one, the asked kind aside."""
     head = head_noun(question)
-    verb = next((w for w in topic_words(question) if w != head and can_be_verb(w)), None)
+    return next((w for w in topic_words(question) if w != head and can_be_verb(w)), None)
+
+
+def _doer_terms(question: str) -> frozenset[str]:
+    """The agent nouns of the question's main verb, as ``term`` gives them: "owns" -> owner, "operates" ->
+    operator, "founded" -> founder (English agent suffixes)."""
+    verb = _main_verb(question)
     if verb is None:
         return frozenset()
     base = term(verb)

@@ -784,3 +784,10 @@ def test_a_date_in_a_clause_opened_by_since_dates_the_clause_before() -> None:
     text = "Dr Aren Marsk has been suspended on full pay since the panel's report on Sept. 29, the university said."
     spans = [("Aren Marsk", "PERSON"), ("Sept. 29", "DATE")]
     assert _picked(text, spans, "When was Aren Marsk suspended?") == "Sept. 29"
+
+
+def test_a_passives_agent_answers_who_did_it() -> None:
+    text = "Transport Minister Sabine Korhon said the review, led by former judge Aldo Rimmer, found weak control."
+    spans = [("Sabine Korhon", "PERSON"), ("Aldo Rimmer", "PERSON")]
+    assert _picked(text, spans, "Who led the independent review?") == "Aldo Rimmer"
+    assert _picked(text, spans, "Who said the review found weak control?") == "Sabine Korhon"
