@@ -549,12 +549,19 @@ def _unit_of(found: re.Match[str]) -> str:
     return {"dai": "day", "annual": "year"}.get(word, word)
 
 
+_EACH_THING = re.compile(r"\b(?:each|per|every)\s+([a-z]+)\b", re.I)
+
+
 def rate_asked(question: str) -> str | None:
-    """The unit of time a question asks a rate per: "How much was it costing each day?" -> "day" ("daily",
-    "per week", "a year"); None for "a year of treatment" or "a year ago"."""
+    """The unit a question asks a rate per: a unit of time ("How much was it costing each day?" -> "day";
+    "daily", "per week", "a year"; not "a year of treatment" or "a year ago"), or a thing ("How much does each
+    tram cost?" -> "tram")."""
     asked = asking_sentence(question)
     found = _PER_UNIT.search(asked) or _RATE_ADVERB.search(asked)
-    return _unit_of(found) if found else None
+    if found:
+        return _unit_of(found)
+    thing = _EACH_THING.search(asked)
+    return term(thing.group(1).lower()) if thing and thing.group(1).lower() not in STOPWORDS else None
 
 
 def rate_stated(text: str, start: int, end: int) -> str | None:
@@ -562,6 +569,14 @@ def rate_stated(text: str, start: int, end: int) -> str | None:
     tail = _PER_UNIT.search(text[end : end + 40])
     if tail and tail.start() <= 16 and not re.search(r"[,;.]", text[end : end + tail.start()]):
         return _unit_of(tail)
+    each = re.match(r"\s*(?:each|apiece)\b", text[end : end + 12], re.I)
+    if each:
+        # "24 trams at 4.5 million marks each": per the thing counted before the price.
+        counted = re.search(r"\b([a-z]+)\s+(?:at|for|costing)\s+$", text[max(0, start - 40) : start], re.I)
+        return term(counted.group(1).lower()) if counted else "each"
+    per_thing = re.match(r"\s*(?:per|a|an)\s+([a-z]+)\b", text[end : end + 24], re.I)
+    if per_thing and per_thing.group(1).lower() not in STOPWORDS:
+        return term(per_thing.group(1).lower())
     head = _RATE_ADVERB.search(text[max(0, start - 12) : start])
     return _unit_of(head) if head else None
 

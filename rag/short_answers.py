@@ -427,6 +427,9 @@ class EntityCandidate:
     names_counted: bool = False
     # For "What was first estimated?", a figure its sentence corrects ("not the 11 kilometres first estimated").
     stated_before: bool = False
+    # A figure right after a word of the question's topic ("the government 60 percent and the city 40 percent":
+    # for "What percentage will the city pay?", 40).
+    after_topic: bool = False
 
 
 def _key(text: str) -> str:
@@ -489,6 +492,7 @@ def entity_candidates(
     naming_counted: set[str] = set()
     earlier_asked = bool(_EARLIER_STATE.search(asking_sentence(info.text)))
     before_now: set[str] = set()
+    after_topic: set[str] = set()
     per_unit: set[str] = set()
     asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
     quotes_with: dict[str, set[int]] = {}
@@ -558,6 +562,8 @@ def entity_candidates(
                 naming_counted.add(key)
             if earlier_asked and label in FIGURE and _retracted(source.text, ent):
                 before_now.add(key)
+            if label in FIGURE and topic & {term(w) for w in _word_right_before(source.text, ent.start)}:
+                after_topic.add(key)
             if asked_time and label in FIGURE and key not in time_of:
                 stated_time = _stated_time(source.text, ent.start, ent.end)
                 time_of[key] = len(asked_time & stated_time) / len(asked_time | stated_time)
@@ -617,6 +623,7 @@ def entity_candidates(
                 time_of.get(key, 0.0),
                 key in naming_counted,
                 key in before_now,
+                key in after_topic,
             )
         )
     if head and vectors is not None and out:
@@ -790,6 +797,12 @@ def _role_distance(
 
 # A name the question writes as an owner ("Rostova's boss", "Velmont's coach"): capitalised words before 's.
 _OWNER_IN_QUESTION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*)(?:'s|’s)\s+[a-z]")
+
+
+def _word_right_before(text: str, start: int) -> list[str]:
+    """The word right before ``start``, with no punctuation between ("the city 40 percent" -> city)."""
+    found = re.search(r"([A-Za-z][\w'’-]*)\s+$", text[max(0, start - 30) : start])
+    return words(found.group(1)) if found else []
 
 
 def _since(text: str, start: int) -> bool:
@@ -1062,6 +1075,8 @@ _CORRECTIONS: tuple[tuple[Want, Want, bool], ...] = (
     (lambda c: not c.stated_before, lambda c: c.stated_before, True),
     # "employs 85 people, including 31 astronomers": for "How many astronomers …?", 31.
     (lambda c: c.answer.label in FIGURE and not c.names_counted, lambda c: c.names_counted, True),
+    # "the government would cover 60 percent and the city 40 percent": for "… will the city pay?", 40.
+    (lambda c: c.answer.label in FIGURE and not c.after_topic, lambda c: c.after_topic, True),
 )
 _LATER_CORRECTIONS: tuple[tuple[Want, Want, bool], ...] = (
     # "When was the tax approved?": "approved in November", not the "Monday" of the ruling that struck it down.

@@ -791,3 +791,17 @@ def test_a_passives_agent_answers_who_did_it() -> None:
     spans = [("Sabine Korhon", "PERSON"), ("Aldo Rimmer", "PERSON")]
     assert _picked(text, spans, "Who led the independent review?") == "Aldo Rimmer"
     assert _picked(text, spans, "Who said the review found weak control?") == "Sabine Korhon"
+
+
+def test_a_price_each_answers_how_much_each_thing_costs() -> None:
+    text = "Velta Rail won a 108 million marks contract to supply 24 trams at 4.5 million marks each."
+    spans = [("108 million marks", "MONEY"), ("24", "CARDINAL"), ("4.5 million marks", "MONEY")]
+    assert _picked(text, spans, "How much does each tram cost?") == "4.5 million marks"
+    assert _picked(text, spans, "How much is Velta Rail's contract worth?") == "108 million marks"
+
+
+def test_a_figure_right_after_a_word_of_the_question_belongs_to_it() -> None:
+    text = "The minister said the government would cover 60 percent of the overrun and the city 40 percent."
+    spans = [("60 percent", "PERCENT"), ("40 percent", "PERCENT")]
+    assert _picked(text, spans, "What percentage of the overrun will the city pay?") == "40 percent"
+    assert _picked(text, spans, "What percentage of the overrun will the government cover?") == "60 percent"
