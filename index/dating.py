@@ -131,6 +131,9 @@ def _date_span(text: str, yearless: bool) -> tuple[int, int, date | None, tuple[
     return (weekday.start() if weekday else start), end, day, month_day
 
 
+_PLACE_COMMA = re.compile(r"\s*[^|·•–—,;()]+,\s*")
+
+
 def dateline(text: str, wire: bool = False) -> _Dateline | None:
     """``text`` as a dateline, or None when it is not one. A dateline is essentially a date: once the date,
     a time and zone, stamp labels ("Updated"), credits ("By Ann Lee", "Photos by …") and parenthesised names
@@ -176,6 +179,14 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
     if wire and parts and not bracketed:
         parts = parts[1:]
     outlet = next((p for p in bracketed if _name_like(p)), None) or _outlet_from(parts)
+    if (
+        not wire
+        and not credits
+        and not bracketed
+        and _PLACE_COMMA.fullmatch(text[:start])
+        and not text[end:].strip(" .")
+    ):
+        outlet = None  # "Kestrava, November 12, 2026": a print dateline's place, not an outlet ("Wire | date" is one)
     return _Dateline(day, month_day, outlet, byline)
 
 

@@ -269,3 +269,10 @@ def test_a_markdown_story_whose_title_is_in_its_front_matter_is_dated_by_its_wir
     dated = read_article(tmp_path / "dated.md", tmp_path, 10**7)
     assert (dated.published, dated.date_source) == ("2026-03-05", "front_matter")
     assert dated.date_stated is not None and dated.date_stated.quote == "date: 2026-03-05"
+
+
+def test_a_place_and_a_date_on_a_line_of_their_own_name_no_outlet() -> None:
+    got = header_line("Comet splits\n\nKestrava, November 12, 2026\n\nThe comet broke into three pieces.\n")
+    assert (got.published, got.outlet) == (date(2026, 11, 12), None)
+    piped = header_line("Comet splits\nNorthwire | November 12, 2026\nThe comet broke into three pieces.\n")
+    assert (piped.published, piped.outlet) == (date(2026, 11, 12), "Northwire")
