@@ -8,12 +8,12 @@ mtime is never used, because a copied or re-saved file would then claim to be ne
 PDF's ``/CreationDate`` is not used either, for the same reason: it is the day the file was written (an exported or
 re-generated report carries the day of the export), and nothing tells it apart from the day of publication.
 A wire dateline without a year ("PARIS, March 3 (Wire) -") takes its year from the next source with a date, else
-from the dated years its text states, else from the one weekday its lead names; never a day after today.
+from the dated years its text states; never a day after today. The weekday its lead names does not place it: wires
+report "on Monday" for the dateline's day or the day before, and each reading gives another year.
 """
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from dataclasses import dataclass, replace
@@ -527,33 +527,6 @@ def year_from_text(
     return None
 
 
-_WEEKDAY_NAMED = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_WEEKDAY_YEARS = 6  # how far back a weekday may place a yearless dateline
-
-
-def year_from_weekday(
-    month_day: tuple[int, int], text: str, dateline_at: Stated, today: date | None = None
-) -> date | None:
-    """A yearless dateline whose text states no dated year, placed by the weekday its lead names ("PARIS, March 3
-    (Wire) - The minister said on Tuesday …": a wire story dates the day it reports): the latest March 3 on or
-    before today that was a Tuesday, within the last six years. None when the lead names no weekday, names
-    several, or none fits."""
-    today = today or date.today()
-    lead = text[dateline_at.start_char : dateline_at.start_char + 600]
-    named = {m.group(1) for m in _WEEKDAY_NAMED.finditer(lead)}
-    if len(named) != 1:
-        return None
-    weekday = list(calendar.day_name).index(named.pop())
-    for year in range(today.year, today.year - _WEEKDAY_YEARS - 1, -1):
-        try:
-            day = date(year, *month_day)
-        except ValueError:
-            continue
-        if day <= today and day.weekday() == weekday:
-            return day
-    return None
-
-
 def date_article(text: str, html: str | None = None, given: Dating | None = None, today: date | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
     outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
@@ -577,11 +550,7 @@ def date_article(text: str, html: str | None = None, given: Dating | None = None
             full = later if later.stated and later.published == header.published else None
         elif header.stated is not None:
             header.published = year_from_text(header.month_day, text, header.stated, today)
-            if header.published is None:
-                header.published = year_from_weekday(header.month_day, text, header.stated, today)
-                header.source = "weekday" if header.published else "none"
-        if header.source != "weekday":
-            header.source = "header" if header.published else "none"
+        header.source = "header" if header.published else "none"
     # The same day written in full (a front matter's "date: 2026-03-05") is the line to cite, with its year.
     dated = [c for c in candidates if c.published and not (c is header and full)]
     best = dated[0] if dated else Dating()

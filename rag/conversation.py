@@ -19,6 +19,7 @@ from rag.text import (
     could_be_person,
     name_phrases,
     people,
+    question_name_tokens,
     term,
     without_datelines,
     words,
@@ -44,11 +45,13 @@ def is_followup(question: str) -> bool:
         return True
     if any(t.lower() in _PRONOUNS for t in _WORD.findall(question[: _first_name_at(question)])):
         return True
-    if _COUNT_OF_NOTHING.match(question):
+    if _COUNT_OF_NOTHING.match(question) and not question_name_tokens(question) and not _OWN_PLACE.search(question):
         return True
     return len(content_terms(question)) <= 1
 
 
+# A phrase that sets the question's own scene ("… in the flood", "… at the terminal", "… by the flooding").
+_OWN_PLACE = re.compile(r"\b(?:in|at|by|from|on|of)\s+(?:the|a|an|its|their)\s+[a-z]", re.I)
 # "How many were retracted by April?": a count that names nothing counted counts what the conversation did.
 _COUNT_OF_NOTHING = re.compile(
     r"^\W*(?:and\s+)?how\s+(?:many|much)\s+(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can)\b", re.I

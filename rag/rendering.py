@@ -177,12 +177,7 @@ def source_date(source: SourceInfo) -> str:
     """The publication date of an indexed file and where it was read, or that the file states none."""
     if not source.published:
         return "no date found"
-    where = {
-        "header": "byline",
-        "html_meta": "HTML meta",
-        "front_matter": "front matter",
-        "weekday": "dateline, year from its weekday",
-    }.get(source.date_source or "")
+    where = {"header": "byline", "html_meta": "HTML meta", "front_matter": "front matter"}.get(source.date_source or "")
     return f"{source.published} ({where})" if where else source.published
 
 

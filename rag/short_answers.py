@@ -475,7 +475,10 @@ def entity_candidates(
     age_asked = asks_for_an_age(info.text)
     beside: dict[str, int] = {}  # a person beside the asked role: how many words from it
     doers = _doer_terms(info.text)
-    act = _main_verb(info.text) if info.labels & AGENT_LABELS else None
+    main_verb = _main_verb(info.text)
+    # "How many have been retracted?", "… in all?": a total, which "another four" is not, whatever the verb.
+    state_asked = bool(_STATE_ASKED.search(asking_sentence(info.text)))
+    act = main_verb if info.labels & AGENT_LABELS else None
     called: set[str] = set()
     change = asks_for_a_change(info.text)
     amounts: set[str] = set()
@@ -550,7 +553,13 @@ def entity_candidates(
             added_here = _ADDED.match(source.text, ent.end) or _ANOTHER.search(
                 source.text[max(0, ent.start - 9) : ent.start]
             )
-            if label in FIGURE and not asks_added and added_here:
+            governed = (
+                not state_asked
+                and main_verb is not None
+                and lemma_term(main_verb)
+                in {lemma_term(w) for w in words(source.text[max(0, ent.start - 30) : ent.start])[-2:]}
+            )  # "will hire 12 more engineers" answers "How many engineers will it hire?"
+            if label in FIGURE and not asks_added and added_here and not governed:
                 added.add(key)
             if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
                 per_unit.add(key)
@@ -578,7 +587,7 @@ def entity_candidates(
                 clause_names[key] = None if row or label not in FIGURE else _clause_named(cit, source, ent, own)
                 if age_asked and own and (apposed := _apposed_name(source.text, ent)):
                     # "Anton Brisk, 44, Marek Solvay, 52, …": the age of the name it follows.
-                    clause_names[key] = bool(own & set(words(apposed)))
+                    clause_names[key] = _same_person(set(words(apposed)), info.text)
                 part_topics[key] = 0 if row else _part_topic(cit, source, ent, topic)
             order += 1
     out = []
@@ -762,10 +771,19 @@ _APPOSED_DOER = re.compile(r",\s+(?:the|its|a|an)\s+(?:[a-z]+\s+)?([a-z]+)\s+(?:
 _BY_AGENT = re.compile(r"\b([a-z]+)\s+by\s+(?:[a-z]+\s+){0,3}$")
 
 
+_STATE_ASKED = re.compile(r"\b(?:have|has|had|total|in all|so far|now|currently|altogether)\b", re.I)
+_AUXILIARY = re.compile(r"\b(?:did|does|do|will|would|can|could|should|has|have|had|was|were|is|are)\b", re.I)
+
+
 def _main_verb(question: str) -> str | None:
-    """The question's main verb: its first topic word that can be one, the asked kind aside."""
+    """The question's main verb, the asked kind aside: after an auxiliary its last topic word that can be one
+    ("How many engineers will the council hire?": "engineers" can be a verb too), else its first ("Which company
+    owns the mine?")."""
     head = head_noun(question)
-    return next((w for w in topic_words(question) if w != head and can_be_verb(w)), None)
+    verbs = [w for w in topic_words(question) if w != head and can_be_verb(w)]
+    if not verbs:
+        return None
+    return verbs[-1] if _AUXILIARY.search(asking_sentence(question)) else verbs[0]
 
 
 def _doer_terms(question: str) -> frozenset[str]:
@@ -778,25 +796,47 @@ def _doer_terms(question: str) -> frozenset[str]:
     return frozenset(term(base + end) for end in ("er", "or", "r", "ter", "ner"))
 
 
+# Words that make a role another one ("deputy mayor", "former manager"): general English.
+_LESSER_RANK = frozenset("deputy vice assistant former acting interim associate".split())
+
+
 def _role_distance(
     text: str, start: int, end: int, role_words: frozenset[str], narrowed: frozenset[str] = frozenset()
 ) -> int | None:
     """How many words from a name the nearest word of the asked role stands, within four on either side, the
     role's narrowing words there too; None when none does."""
-    before, after = words(text[:start])[-4:], words(text[end:])[:4]
+    # Within the name's sentence: "… appointed Elsa Brandt as manager. Midfielder Teo Raske …" is no manager.
+    head = re.split(r"[.;!?]\s", text[max(0, start - 60) : start])[-1]
+    tail = re.split(r"[.;!?](?:\s|$)", text[end : end + 60])[0]
+    before, after = words(head)[-4:], words(tail)[:4]
     if not narrowed <= {term(p) for w in before + after for p in (w, *w.split("-"))}:
         return None
 
     def is_role(w: str) -> bool:  # "editor-in-chief" holds "editor"
         return any(term(p) in role_words for p in (w, *w.split("-")))
 
-    found = [len(before) - i for i, w in enumerate(before) if is_role(w)]
-    found += [i + 1 for i, w in enumerate(after) if is_role(w)]
+    def other_rank(i: int, seq: list[str]) -> bool:  # "Deputy Mayor Jon Ekberg" is no mayor
+        return i > 0 and seq[i - 1] in _LESSER_RANK and term(seq[i - 1]) not in narrowed
+
+    found = [len(before) - i for i, w in enumerate(before) if is_role(w) and not other_rank(i, before)]
+    found += [i + 1 for i, w in enumerate(after) if is_role(w) and not other_rank(i, after)]
     return min(found) if role_words and found else None
 
 
 # A name the question writes as an owner ("Rostova's boss", "Velmont's coach"): capitalised words before 's.
 _OWNER_IN_QUESTION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*)(?:'s|’s)\s+[a-z]")
+
+
+def _same_person(named: set[str], question: str) -> bool:
+    """Whether a name ("Marek Solvay") is the person the question names: they share a word, and no name of the
+    question that shares it gives other words too ("Teo Raske" is not "Ivo Raske"; "Raske" alone may be either)."""
+    if not named & question_name_tokens(asking_sentence(question)):
+        return False
+    for phrase in name_phrases(asking_sentence(question)):
+        asked = set(words(phrase))
+        if len(asked) > 1 and asked & named and not (asked <= named or named <= asked):
+            return False
+    return True
 
 
 def _word_right_before(text: str, start: int) -> list[str]:
@@ -933,7 +973,7 @@ def short_answer(
     best = chosen = found[first_choice(found)]
     if not _asks_for_an_earlier_state(info.text):
         notices = {s.file for s in sources if is_notice(s)}  # a correction notice retracts instead (corrections)
-        best = _newest_restatement(best, found, [c for c in citations if c.file not in notices])
+        best = _newest_restatement(best, found, [c for c in citations if c.file not in notices], info.text)
     if asks_for_several(info.text):
         listed = _listed(best.answer, citations, sources, info.labels)
         best = replace(best, answer=best.answer.model_copy(update={"text": listed}))
@@ -970,13 +1010,15 @@ def _asks_for_an_earlier_state(question: str) -> bool:
 
 
 def _newest_restatement(
-    best: EntityCandidate, found: Sequence[EntityCandidate], citations: Sequence[Citation]
+    best: EntityCandidate, found: Sequence[EntityCandidate], citations: Sequence[Citation], question: str = ""
 ) -> EntityCandidate:
     """An evolving story revises its figures: when a newer article gives another value for the same thing
     ("lost about 140 million crowns" in June, "about 180 million crowns" in July), the newest value answers;
-    the disagreement note still shows both, dated."""
+    the disagreement note still shows both, dated. The newer quote must name what the question names as much as
+    the older one does ("1,200 residents … in Nordby" is no newer count for Halden)."""
     if best.answer.label not in FIGURE:
         return best
+    own = question_name_tokens(asking_sentence(question)) if question else set()
     by_n = {c.n: c for c in citations}
     mine = by_n.get(best.answer.citation)
     if mine is None or not mine.published:
@@ -986,7 +1028,8 @@ def _newest_restatement(
         cit = by_n.get(c.answer.citation)
         if c.answer.label not in FIGURE or cit is None or cit.file == mine.file or not cit.published:
             continue
-        if cit.published > when and same_slot(mine.quote, best.answer.text, cit.quote, c.answer.text):
+        named = own & set(words(cit.quote)) >= own & set(words(mine.quote))
+        if cit.published > when and named and same_slot(mine.quote, best.answer.text, cit.quote, c.answer.text):
             newest, when = c, cit.published
     return newest
 
@@ -1068,7 +1111,7 @@ _DECIDING: tuple[Want, ...] = (
 # The first one that applies picks that other candidate.
 _CORRECTIONS: tuple[tuple[Want, Want, bool], ...] = (
     # "How much was the strike costing each day?": "45 million marks a day", not the running total.
-    (lambda c: not c.per_unit, lambda c: c.per_unit, False),
+    (lambda c: not c.per_unit, lambda c: c.per_unit, True),
     # "three warnings in 2024 and seven in 2025": for "… in 2025?", seven.
     (lambda c: c.of_the_year is False, lambda c: c.of_the_year is True, True),
     # "6.5 kilometres wide, not the 11 kilometres first estimated": "How wide was it first estimated?" 11.

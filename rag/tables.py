@@ -59,12 +59,19 @@ class Row:
         return None
 
 
+_MONEY_HEADER_WORDS = frozenset("million billion thousand m bn cost price budget fee value worth paid".split())
+
+
 def _names_money(header: str) -> bool:
     """A column whose header gives its cells' currency ("Signed value (million marks)", "Cost ($m)"): its numbers
     are money."""
     lowered = header.lower()
+    named = set(re.findall(r"[a-z]+", lowered))
+    # "Games won", "Catch (pounds)", "Average marks": a currency name that is also a common word needs a scale or a
+    # money word beside it ("(million marks)", "Fee (pounds)").
+    money_words = _MONEY_HEADER_WORDS
     return any(c in lowered for c in "$€£¥") or bool(
-        set(re.findall(r"[a-z]+", lowered)) & (CURRENCY_UNITS | SCALED_CURRENCY_UNITS)
+        named & CURRENCY_UNITS or (named & SCALED_CURRENCY_UNITS and named & money_words)
     )
 
 

@@ -74,7 +74,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if token == "\n" and (
         text[match.end() : match.end() + 1].islower()
         or _runs_on(text[: match.start()])
-        or _filled(text[: match.start()])
+        or (_filled(text[: match.start()]) and not _LIST_ITEM.match(text, match.end()))
     ):
         return False  # a hard-wrapped line (PDF text, wrapped .txt) continues its sentence
     if "\n" in token or not token.startswith("."):
@@ -104,13 +104,14 @@ def _runs_on(line_before: str) -> bool:
 
 # A line wrapped by a layout is filled to its width; a title, byline or dateline on a line of its own is short.
 _FILLED_LINE = 60
+_LIST_ITEM = re.compile(r"\s*(?:[-*•–]|\d{1,2}[.)])\s|\s*(?:photo|caption|image|picture)\b", re.I)
 
 
 def _filled(before: str) -> bool:
     """A long line that does not end a sentence ("… Velmont will also receive" / "15 percent of any fee.") runs
     on into the next, whatever that starts with."""
     line = before[before.rfind("\n") + 1 :].rstrip()
-    if len(line) < _FILLED_LINE or line[-1:] in ".!?:;\"”’')":
+    if len(line) < _FILLED_LINE or line[-1:] in ".!?:;\"”’')" or _LIST_ITEM.match(line):
         return False
     tokens = line.split()
     return sum(t[:1].isupper() for t in tokens) < len(tokens) / 2  # a Title Case line is a heading

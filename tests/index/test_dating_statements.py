@@ -171,17 +171,6 @@ def test_a_yearless_dateline_is_never_dated_after_today_nor_by_a_plan_the_text_s
     assert date_article(late, today=today).published is None  # not after today, not before what it reports
 
 
-def test_a_yearless_dateline_in_a_text_without_years_is_placed_by_the_weekday_its_lead_names() -> None:
-    today = date(2026, 12, 1)
-    tuesday = _wire("HALMSTEAD, March 3", "The operator cut its winter timetable by a third on Tuesday.")
-    got = date_article(tuesday, today=today)
-    assert (got.published, got.source) == (date(2026, 3, 3), "weekday")  # March 3, 2026 was a Tuesday
-    friday = _wire("HALMSTEAD, March 3", "The operator cut its winter timetable on Friday.")
-    assert date_article(friday, today=today).published == date(2023, 3, 3)  # the latest March 3 on a Friday
-    both = _wire("HALMSTEAD, March 3", "Talks began on Monday and failed on Tuesday.")
-    assert date_article(both, today=today).published is None  # two weekdays: no telling
-
-
 def test_a_supplied_date_still_gives_a_yearless_dateline_its_year() -> None:
     text = _wire("HALMSTEAD, March 3", "It raised fares on February 27, 2026.")
     assert date_article(text, given=supplied("2024-03-02", None)).published == date(2024, 3, 3)
@@ -276,3 +265,9 @@ def test_a_place_and_a_date_on_a_line_of_their_own_name_no_outlet() -> None:
     assert (got.published, got.outlet) == (date(2026, 11, 12), None)
     piped = header_line("Comet splits\nNorthwire | November 12, 2026\nThe comet broke into three pieces.\n")
     assert (piped.published, piped.outlet) == (date(2026, 11, 12), "Northwire")
+
+
+def test_a_weekday_does_not_place_a_yearless_dateline() -> None:
+    # "on Monday" may be the dateline's day or the day before: each reading gives another year, so none is taken.
+    text = _wire("PORT ARLEN, March 3", "Official results showed on Monday that the Front had won 34 percent.")
+    assert date_article(text, today=date(2026, 12, 1)).published is None

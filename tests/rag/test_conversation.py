@@ -421,3 +421,8 @@ def test_a_person_named_as_an_owner_is_that_person() -> None:
     from rag.text import people
 
     assert people("What did the general secretary say about Ada Renn's appointment?") == ["ada renn"]
+
+
+def test_a_count_of_nothing_with_its_own_scene_is_read_on_its_own() -> None:
+    assert not is_followup("How many were injured at the Vell terminal?")
+    assert not is_followup("How many were injured in the flood?")

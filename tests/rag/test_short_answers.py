@@ -805,3 +805,29 @@ def test_a_figure_right_after_a_word_of_the_question_belongs_to_it() -> None:
     spans = [("60 percent", "PERCENT"), ("40 percent", "PERCENT")]
     assert _picked(text, spans, "What percentage of the overrun will the city pay?") == "40 percent"
     assert _picked(text, spans, "What percentage of the overrun will the government cover?") == "60 percent"
+
+
+def test_the_tightened_rules_do_not_misfire_on_other_subjects() -> None:
+    # A newer article's count for another town is no newer count for the asked one.
+    cits, sources = _dated_sources(
+        [("Flooding forced 3,000 residents out of their homes in Halden.", "2026-05-02", [("3,000", "CARDINAL"),
+          ("Halden", "GPE")]),
+         ("Flooding forced 1,200 residents out of their homes in Nordby.", "2026-05-09", [("1,200", "CARDINAL"),
+          ("Nordby", "GPE")])]
+    )  # fmt: skip
+    found = short_answer(analyse("How many residents were forced out of their homes in Halden?"), cits, sources)
+    assert found is not None and found.text == "3,000"
+    # "hire 12 more": the question's own verb governs the figure.
+    hire = "The council will hire 12 more engineers this year, bringing its engineering staff to 40."
+    assert _picked(hire, [("12", "CARDINAL"), ("40", "CARDINAL")], "How many engineers will the council hire?") == "12"
+    # Another Raske's age; another sentence's role word; a deputy is no mayor.
+    ages = "Teo Raske, 24, and Pim Alder, 19, came on after Ivo Raske, 27, went off injured."
+    spans = [("Teo Raske", "PERSON"), ("24", "DATE"), ("Pim Alder", "PERSON"), ("19", "DATE"), ("Ivo Raske", "PERSON"),
+             ("27", "DATE")]  # fmt: skip
+    assert _picked(ages, spans, "How old is Ivo Raske?") == "27"
+    club = "The club appointed Elsa Brandt as manager. Midfielder Teo Raske said he was pleased."
+    spans = [("Elsa Brandt", "PERSON"), ("Teo Raske", "PERSON")]
+    assert _picked(club, spans, "Who is the manager of the club?") == "Elsa Brandt"
+    town = "Deputy Mayor Jon Ekberg, 58, opened the bridge, said Mayor Petra Sollen."
+    spans = [("Jon Ekberg", "PERSON"), ("58", "DATE"), ("Petra Sollen", "PERSON")]
+    assert _picked(town, spans, "Who is the mayor of the town?") == "Petra Sollen"

@@ -82,3 +82,11 @@ def test_a_column_fits_the_question_by_its_words_and_its_time() -> None:
     assert column_fit("2026 budget", "What is the 2026 budget for signs?") > column_fit(
         "2025 budget", "What is the 2026 budget for signs?"
     )
+
+
+def test_a_common_word_that_is_also_a_currency_names_no_money_without_a_scale() -> None:
+    text = "Club | Games won | Catch (pounds) | Fee (million pounds)\n\nRovers | 11 | 400 | 3\n"
+    row = table_rows(text)[0]
+    at = [text.index("11"), text.index("400"), text.rindex("3")]
+    ents = [Entity(start=a, end=a + len(n), label="CARDINAL") for a, n in zip(at, ("11", "400", "3"), strict=True)]
+    assert [e.label for e in row.entities(ents)] == ["CARDINAL", "CARDINAL", "MONEY"]

@@ -108,3 +108,13 @@ def test_clock_times_ids_and_days_of_dates_are_no_figures() -> None:
     )
     assert amounts(text) == ["610", "15", "1200"]
     assert amounts("The fund paid $5bn to 3rd parties by May 2.") == ["5"]  # a dollar amount stays a figure
+
+
+def test_list_items_filled_to_the_width_are_not_joined() -> None:
+    from rag.text import split_sentences
+
+    text = (
+        "- The union wants all 300 job cuts at the terminal withdrawn before talks resume\n"
+        "- Morvik Ports has offered to cut 150 jobs over two years instead of 300\n"
+    )
+    assert len(split_sentences(text)) == 2
