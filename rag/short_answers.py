@@ -611,7 +611,9 @@ def entity_candidates(
             "kind_fit": 0.0,
             "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
-        answer = ShortAnswer(text=text, citation=cit.n, label=label)
+        # "Sven Ottar's" (the tagger took the possessive in) answers as "Sven Ottar".
+        shown = re.sub(r"(?<=\w)['’]s$", "", text) if label in NAMES else text
+        answer = ShortAnswer(text=shown, citation=cit.n, label=label)
         out.append(
             EntityCandidate(
                 answer,

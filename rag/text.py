@@ -113,6 +113,8 @@ def _filled(before: str) -> bool:
     line = before[before.rfind("\n") + 1 :].rstrip()
     if len(line) < _FILLED_LINE or line[-1:] in ".!?:;\"”’')" or _LIST_ITEM.match(line):
         return False
+    if dateline_end(line):
+        return True  # a wire dateline opens a lead, whatever its capitals
     tokens = line.split()
     return sum(t[:1].isupper() for t in tokens) < len(tokens) / 2  # a Title Case line is a heading
 

@@ -831,3 +831,9 @@ def test_the_tightened_rules_do_not_misfire_on_other_subjects() -> None:
     town = "Deputy Mayor Jon Ekberg, 58, opened the bridge, said Mayor Petra Sollen."
     spans = [("Jon Ekberg", "PERSON"), ("58", "DATE"), ("Petra Sollen", "PERSON")]
     assert _picked(town, spans, "Who is the mayor of the town?") == "Petra Sollen"
+
+
+def test_a_name_the_tagger_took_with_its_possessive_answers_without_it() -> None:
+    text = "Dunmore Athletic confirmed that Sven Ottar's contract as coach runs until 2028."
+    spans = [("Dunmore Athletic", "ORG"), ("Sven Ottar's", "PERSON"), ("2028", "DATE")]
+    assert _picked(text, spans, "Who is the coach of Dunmore Athletic?") == "Sven Ottar"

@@ -118,3 +118,13 @@ def test_list_items_filled_to_the_width_are_not_joined() -> None:
         "- Morvik Ports has offered to cut 150 jobs over two years instead of 300\n"
     )
     assert len(split_sentences(text)) == 2
+
+
+def test_a_wrapped_wire_lead_runs_on_whatever_its_dateline_capitals() -> None:
+    from rag.text import split_sentences
+
+    text = (
+        "VELLHAVEN, October 13 (Kestrel Wire) - Talks between the Dockworkers\n"
+        "Union and Morvik Ports broke down on Monday after nine hours.\n"
+    )
+    assert len(split_sentences(text)) == 1
