@@ -612,7 +612,7 @@ def entity_candidates(
             "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
         }
         # "Sven Ottar's" (the tagger took the possessive in) answers as "Sven Ottar".
-        shown = re.sub(r"(?<=\w)['’]s$", "", text) if label in NAMES else text
+        shown = re.sub(r"^[^\w$€£¥]+|(?<=\w)['’]s$", "", text) if label in NAMES else text  # and no "– " before it
         answer = ShortAnswer(text=shown, citation=cit.n, label=label)
         out.append(
             EntityCandidate(

@@ -837,3 +837,6 @@ def test_a_name_the_tagger_took_with_its_possessive_answers_without_it() -> None
     text = "Dunmore Athletic confirmed that Sven Ottar's contract as coach runs until 2028."
     spans = [("Dunmore Athletic", "ORG"), ("Sven Ottar's", "PERSON"), ("2028", "DATE")]
     assert _picked(text, spans, "Who is the coach of Dunmore Athletic?") == "Sven Ottar"
+    dashed = "– Norby University’s law school apologised after sending 4,000 letters by mistake."
+    spans = [("– Norby University’s", "ORG"), ("4,000", "CARDINAL")]
+    assert _picked(dashed, spans, "Which university apologised after sending letters by mistake?") == "Norby University"
