@@ -541,6 +541,13 @@ def entity_candidates(
             if doers and label in NAMES and (doer := _APPOSED_DOER.match(source.text, ent.end)):
                 if term(doer.group(1).lower()) in doers:
                     called.add(key)
+            if (
+                doers
+                and label in NAMES
+                and (doer := _DOER_BEFORE.search(source.text[max(0, ent.start - 30) : ent.start]))
+            ):
+                if term(doer.group(1).lower()) in doers:
+                    called.add(key)  # "the terminal's owner, Morvik Ports," for "Which company owns the terminal?"
             if act and label in NAMES and (agent := _BY_AGENT.search(source.text[max(0, ent.start - 50) : ent.start])):
                 if lemma_term(agent.group(1).lower()) == lemma_term(act):
                     called.add(key)  # "The review, led by former judge Aldo Rimmer, …" for "Who led the review?"
@@ -767,6 +774,8 @@ def _stated_time(text: str, start: int, end: int) -> frozenset[str]:
 
 # ", the owner of …", ", its operator since …": an apposition naming what the name before it is.
 _APPOSED_DOER = re.compile(r",\s+(?:the|its|a|an)\s+(?:[a-z]+\s+)?([a-z]+)\s+(?:of|since|for)\b")
+# "the terminal's owner, Morvik Ports": the doer noun right before the name.
+_DOER_BEFORE = re.compile(r"\b([a-z]+),?\s+$")
 
 
 # A passive's agent: "led by former judge Aldo Rimmer", "was founded by Ada Venn" (the name right after).

@@ -840,3 +840,9 @@ def test_a_name_the_tagger_took_with_its_possessive_answers_without_it() -> None
     dashed = "– Norby University’s law school apologised after sending 4,000 letters by mistake."
     spans = [("– Norby University’s", "ORG"), ("4,000", "CARDINAL")]
     assert _picked(dashed, spans, "Which university apologised after sending letters by mistake?") == "Norby University"
+
+
+def test_a_name_after_the_doer_noun_of_the_asked_act_answers() -> None:
+    text = "The Dockworkers Union blockaded the Vell terminal, and the terminal's owner, Morvik Ports, went to court."
+    spans = [("The Dockworkers Union", "ORG"), ("Vell", "GPE"), ("Morvik Ports", "ORG")]
+    assert _picked(text, spans, "Which company owns the Vell terminal?") == "Morvik Ports"
