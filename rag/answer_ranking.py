@@ -408,16 +408,21 @@ def topic_share(question: str, core: frozenset[str], evidence: str) -> float:
 TOPIC_SYNONYM = 0.6
 
 
+def closest_word(asked: Sequence[str], text: str, vectors: Embedder) -> float:
+    """The highest cosine between a word of ``asked`` and a content word of ``text`` (lone words embedded); -1
+    when either has none."""
+    said = sorted({w for w in words(text.lower()) if w.isalpha() and len(w) > 2 and w not in STOPWORDS})
+    if not asked or not said:
+        return -1.0
+    vecs = vectors.embed_cached([*asked, *said])
+    return float((vecs[: len(asked)] @ vecs[len(asked) :].T).max())
+
+
 def topic_said_otherwise(question: str, evidence: str, vectors: Embedder) -> bool:
     """Whether a topic word of the question has a close word in the evidence: the articles may say "employs
     2,050 people" for "How many staff …?". Read only when no topic word occurs as written (then the answerer
     would abstain)."""
-    asked = list(topic_words(question))
-    said = sorted({w for w in words(evidence.lower()) if w.isalpha() and len(w) > 2 and w not in STOPWORDS})
-    if not asked or not said:
-        return False
-    vecs = vectors.embed_cached(asked + said)
-    return bool((vecs[: len(asked)] @ vecs[len(asked) :].T).max() >= TOPIC_SYNONYM)
+    return closest_word(topic_words(question), evidence, vectors) >= TOPIC_SYNONYM
 
 
 def score(cands: Sequence[Candidate], model: RankerModel) -> None:

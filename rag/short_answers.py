@@ -27,7 +27,7 @@ from pathlib import Path
 
 from index.entities import within
 from rag import prompts
-from rag.answer_ranking import names_the_subject, proximity, topic_terms, topic_words
+from rag.answer_ranking import closest_word, names_the_subject, proximity, topic_terms, topic_words
 from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher, stem
 from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
@@ -288,7 +288,7 @@ def _typed(
     span_asked = asks_for_a_span(info.text)
     duration_asked = asks_for_a_duration(info.text)
     age_asked = asks_for_an_age(info.text)
-    earlier_asked = bool(_EARLIER_STATE.search(asking_sentence(info.text)))
+    earlier_asked = _asks_earlier(info.text)
     how_much_asked = asks_how_much(info.text)
     where_asked = asks_where(info.text) and info.labels <= PLACE
     moment_asked = asks_for_a_moment(info.labels)
@@ -474,8 +474,8 @@ def entity_candidates(
     narrowed = role_modifiers(info.text)
     age_asked = asks_for_an_age(info.text)
     beside: dict[str, int] = {}  # a person beside the asked role: how many words from it
-    doers = _doer_terms(info.text)
     main_verb = _main_verb(info.text)
+    doers = _doer_terms(main_verb)
     # "How many have been retracted?", "… in all?": a total, which "another four" is not, whatever the verb.
     state_asked = bool(_STATE_ASKED.search(asking_sentence(info.text)))
     act = main_verb if info.labels & AGENT_LABELS else None
@@ -493,7 +493,7 @@ def entity_candidates(
     measure = asked_kind_noun(info.text) if info.labels and info.labels <= FIGURE else None
     counted = counted_terms(info.text) or (frozenset({term(measure)}) if measure else frozenset())
     naming_counted: set[str] = set()
-    earlier_asked = bool(_EARLIER_STATE.search(asking_sentence(info.text)))
+    earlier_asked = _asks_earlier(info.text)
     before_now: set[str] = set()
     after_topic: set[str] = set()
     per_unit: set[str] = set()
@@ -557,16 +557,15 @@ def entity_candidates(
                 and words(source.text[max(0, ent.start - 10) : ent.start].lower())[-1:] == ["by"]
             ):
                 amounts.add(key)
-            added_here = _ADDED.match(source.text, ent.end) or _ANOTHER.search(
-                source.text[max(0, ent.start - 9) : ent.start]
+            added_here = (
+                label in FIGURE
+                and not asks_added
+                and (
+                    _ADDED.match(source.text, ent.end)
+                    or _ANOTHER.search(source.text[max(0, ent.start - 9) : ent.start])
+                )
             )
-            governed = (
-                not state_asked
-                and main_verb is not None
-                and lemma_term(main_verb)
-                in {lemma_term(w) for w in words(source.text[max(0, ent.start - 30) : ent.start])[-2:]}
-            )  # "will hire 12 more engineers" answers "How many engineers will it hire?"
-            if label in FIGURE and not asks_added and added_here and not governed:
+            if added_here and not _governed(main_verb, state_asked, source.text, ent.start):
                 added.add(key)
             if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
                 per_unit.add(key)
@@ -625,23 +624,23 @@ def entity_candidates(
             EntityCandidate(
                 answer,
                 features,
-                key in located,
-                clause_asked[key],
-                clause_topics[key],
-                clause_names[key],
-                part_topics[key],
-                key in beside,
-                beside.get(key, 0),
-                key in called,
-                key in amounts,
-                key in dating,
-                key in added,
-                key in per_unit,
-                year_of.get(key),
-                time_of.get(key, 0.0),
-                key in naming_counted,
-                key in before_now,
-                key in after_topic,
+                located=key in located,
+                in_asked_clause=clause_asked[key],
+                clause_topic=clause_topics[key],
+                clause_named=clause_names[key],
+                part_topic=part_topics[key],
+                beside_role=key in beside,
+                role_distance=beside.get(key, 0),
+                called_the_doer=key in called,
+                by_amount=key in amounts,
+                dates_event=key in dating,
+                added=key in added,
+                per_unit=key in per_unit,
+                of_the_year=year_of.get(key),
+                time_fit=time_of.get(key, 0.0),
+                names_counted=key in naming_counted,
+                stated_before=key in before_now,
+                after_topic=key in after_topic,
             )
         )
     if head and vectors is not None and out:
@@ -739,15 +738,21 @@ _ADDED_ASKED = re.compile(r"\b(?:more|additional|extra|fewer|further|less)\b", r
 _YEAR_CUT = re.compile(rf";|\.(?:\s|$)|\b(?:and|but)\b|\b(?!{YEAR_PATTERN}\b)\d")
 
 
-def _stated_year(text: str, start: int, end: int) -> str | None:
-    """The year a figure is given for: the first after it before the next figure or conjunction ("three
-    warnings in 2024 and seven in 2025"), else the last in the few words before it ("in 2025, seven")."""
+def _stated_with(text: str, start: int, end: int) -> tuple[str, str]:
+    """What a figure is stated with: the words after it up to the next figure or conjunction ("three warnings in
+    2024 | and seven in 2025"), and the few words before it back to a conjunction ("in 2025, | seven")."""
     after = text[end : end + 80]
     cut = _YEAR_CUT.search(after)
-    found = re.search(rf"\b{YEAR_PATTERN}\b", after[: cut.start()] if cut else after)
+    before = re.split(r"[;.]|\band\b|\bbut\b", text[max(0, start - 30) : start])[-1]
+    return (after[: cut.start()] if cut else after), before
+
+
+def _stated_year(text: str, start: int, end: int) -> str | None:
+    """The year a figure is given for: the first after it, else the last before it (``_stated_with``)."""
+    after, before = _stated_with(text, start, end)
+    found = re.search(rf"\b{YEAR_PATTERN}\b", after)
     if found:
         return found.group(0)
-    before = re.split(r"[;.]|\band\b|\bbut\b", text[max(0, start - 30) : start])[-1]
     years = re.findall(rf"\b{YEAR_PATTERN}\b", before)
     return years[-1] if years else None
 
@@ -762,14 +767,9 @@ def _time_words(text: str) -> frozenset[str]:
 
 
 def _stated_time(text: str, start: int, end: int) -> frozenset[str]:
-    """The relative-time words a figure is stated with: those after it before the next figure or conjunction,
-    else those in the few words before it."""
-    after = text[end : end + 80]
-    cut = _YEAR_CUT.search(after)
-    found = _time_words(after[: cut.start()] if cut else after)
-    if found:
-        return found
-    return _time_words(re.split(r"[;.]|\band\b|\bbut\b", text[max(0, start - 30) : start])[-1])
+    """The relative-time words a figure is stated with: those after it, else those before it (``_stated_with``)."""
+    after, before = _stated_with(text, start, end)
+    return _time_words(after) or _time_words(before)
 
 
 # ", the owner of …", ", its operator since …": an apposition naming what the name before it is.
@@ -780,6 +780,14 @@ _DOER_BEFORE = re.compile(r"\b([a-z]+),?\s+$")
 
 # A passive's agent: "led by former judge Aldo Rimmer", "was founded by Ada Venn" (the name right after).
 _BY_AGENT = re.compile(r"\b([a-z]+)\s+by\s+(?:[a-z]+\s+){0,3}$")
+
+
+def _governed(verb: str | None, state_asked: bool, text: str, start: int) -> bool:
+    """Whether the question's own verb governs a figure of what is added ("will hire 12 more engineers" answers
+    "How many engineers will it hire?"); not when the question asks a total."""
+    if state_asked or verb is None:
+        return False
+    return lemma_term(verb) in {lemma_term(w) for w in words(text[max(0, start - 30) : start])[-2:]}
 
 
 _STATE_ASKED = re.compile(r"\b(?:have|has|had|total|in all|so far|now|currently|altogether)\b", re.I)
@@ -797,10 +805,9 @@ def _main_verb(question: str) -> str | None:
     return verbs[-1] if _AUXILIARY.search(asking_sentence(question)) else verbs[0]
 
 
-def _doer_terms(question: str) -> frozenset[str]:
+def _doer_terms(verb: str | None) -> frozenset[str]:
     """The agent nouns of the question's main verb, as ``term`` gives them: "owns" -> owner, "operates" ->
     operator, "founded" -> founder (English agent suffixes)."""
-    verb = _main_verb(question)
     if verb is None:
         return frozenset()
     base = term(verb)
@@ -877,17 +884,23 @@ def _clause_named(cit: Citation, source: Source, ent: Entity, own: frozenset[str
     return bool(own & set(words(quote[start:end])))
 
 
+def _independent_clause(quote: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the independent clause (``_CLAUSES``) of ``quote`` that holds ``quote[start:end]``."""
+    marks = list(_CLAUSES.finditer(quote))
+    return (
+        max((m.end() for m in marks if m.end() <= start), default=0),
+        min((m.start() for m in marks if m.start() >= end), default=len(quote)),
+    )
+
+
 def _clause_topic(cit: Citation, source: Source, ent: Entity, topic: frozenset[str]) -> int | None:
     """How many of the question's topic words the independent clause holding the entity has; None when the
     quote is one clause."""
     lo, hi = _quote_span(cit, source)
     quote = source.text[lo:hi]
-    marks = list(_CLAUSES.finditer(quote))
-    if not marks or not topic:
+    if not topic or not _CLAUSES.search(quote):
         return None
-    at = ent.start - lo
-    start = max((m.end() for m in marks if m.end() <= at), default=0)
-    end = min((m.start() for m in marks if m.start() >= at), default=len(quote))
+    start, end = _independent_clause(quote, ent.start - lo, ent.start - lo)
     return len(topic & content_terms(quote[start:end]))
 
 
@@ -1014,10 +1027,15 @@ _EARLIER_STATE = re.compile(
 _AT_AN_EVENT = re.compile(r"\b(?:by the time|at the time|when|while|until|after|during)\b", re.I)
 
 
+def _asks_earlier(question: str) -> bool:
+    return bool(_EARLIER_STATE.search(asking_sentence(question)))
+
+
 def _asks_for_an_earlier_state(question: str) -> bool:
+    """An earlier state, a named time ("by June") or an event's moment ("by the time the deal was reached")."""
     asked = asking_sentence(question)
     anchored = any(m.start() > 0 for m in _AT_AN_EVENT.finditer(asked.lstrip()))
-    return bool(_EARLIER_STATE.search(asked)) or names_a_time(asked) or anchored
+    return _asks_earlier(question) or names_a_time(asked) or anchored
 
 
 def _newest_restatement(
@@ -1052,9 +1070,7 @@ def _clause_holding(answer: ShortAnswer, citations: Sequence[Citation]) -> str:
     at = quote.find(answer.text)
     if at < 0:
         return quote
-    marks = list(_CLAUSES.finditer(quote))
-    start = max((m.end() for m in marks if m.end() <= at), default=0)
-    end = min((m.start() for m in marks if m.start() >= at + len(answer.text)), default=len(quote))
+    start, end = _independent_clause(quote, at, at + len(answer.text))
     return quote[start:end]
 
 
@@ -1076,11 +1092,7 @@ def _predicate_unsaid(info: QuestionInfo, quote: str, vectors: WordVectors | Non
     said = content_terms(quote)
     if any(term(w) in said or lemma_term(w) in {lemma_term(x) for x in words(quote)} for w in predicate):
         return False
-    other = sorted({w for w in words(quote.lower()) if w.isalpha() and len(w) > 2 and w not in STOPWORDS})
-    if not other:
-        return True
-    vecs = vectors.embed_cached(predicate + other)
-    return bool((vecs[: len(predicate)] @ vecs[len(predicate) :].T).max() < PREDICATE_SYNONYM)
+    return closest_word(predicate, quote, vectors) < PREDICATE_SYNONYM
 
 
 def untagged_name_nearer(
