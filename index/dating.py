@@ -275,6 +275,16 @@ def _not_a_title(line: str) -> bool:
     return bool(found and (found.published or found.month_day))
 
 
+# A whole line set in Markdown emphasis: "*By Ann Lee — March 4, 2026*", "**Northwire | 2026-03-04**".
+_EMPHASIS = re.compile(r"([*_]{1,3})(\S(?:.*\S)?)\1")
+
+
+def _unemphasised(line: str) -> str:
+    """The line without the Markdown emphasis around all of it (a byline set in italics is still a byline)."""
+    found = _EMPHASIS.fullmatch(line)
+    return found.group(2) if found else line
+
+
 def _is_prose(line: str) -> bool:
     """A paragraph of running text: sentences (many words, a good share of them lower-case, ending as a
     sentence ends), where a headline, a byline or a dateline is mostly names and figures, or stops unpunctuated."""
@@ -299,7 +309,7 @@ def header_line(text: str) -> Dating:
     for line_no, raw in enumerate(text.split("\n"), start=1):
         line_start = offset
         offset += len(raw) + 1
-        line = raw.strip()
+        line = _unemphasised(raw.strip())
         if not line:
             continue
         seen += 1
@@ -358,7 +368,7 @@ def header_line(text: str) -> Dating:
         if by and byline is None:
             byline = by.group(1)
             parts = [p.strip(" .:;()[]") for p in _SEPARATORS.split(line.replace(by.group(0), " | "))]
-            by_outlet = _outlet_from([p for p in parts if p and _name_like(p)])
+            by_outlet = _outlet_from([p for p in parts if p and _name_like(p) and not _MONTH_DAY_RE.search(p)])
             continue
         if _is_prose(line):
             prose += 1

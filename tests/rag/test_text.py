@@ -55,6 +55,19 @@ def test_a_hard_wrapped_line_that_stops_mid_sentence_runs_on() -> None:
     ]
 
 
+def test_unwrapped_joins_only_the_lines_a_layout_wrapped_and_keeps_every_offset() -> None:
+    from rag.text import unwrapped
+
+    text = (
+        "Tunnel costs rise\n\nThe harbour tunnel in the old port district will now cost 310\n"
+        "million crowns, the board said.\nWork resumes in May.\n\nBy Ann Lee\nNorthwire\n"
+    )
+    out = unwrapped(text)
+    assert len(out) == len(text)
+    assert "cost 310 million crowns" in out  # a filled line runs on
+    assert "said.\nWork" in out and "Tunnel costs rise\n\nThe" in out and "By Ann Lee\nNorthwire" in out
+
+
 def test_a_line_filled_to_the_layouts_width_runs_on_a_short_heading_does_not() -> None:
     from rag.text import split_sentences
 
