@@ -403,7 +403,9 @@ _ROLE = frozenset(
     """president secretary minister general gen spokesperson spokesman spokeswoman official officials director chief
     leader commander ambassador senator sen rep mr mrs ms dr engineer librarian organiser organizer mayor governor
     said says told stated added according by reporter correspondent analyst expert professor judge councillor
-    councilor chairman chairwoman captain coach manager founder executive candidate challenger incumbent""".split()
+    councilor chairman chairwoman chair chairperson captain coach manager founder executive candidate challenger
+    incumbent ceo prosecutor lawyer attorney economist scientist researcher officer inspector chancellor premier
+    treasurer superintendent""".split()
 )
 # The role nouns among them: a name right after one is a person's ("chief executive Halvard Mensing"), whatever
 # the tagger called it; the speech verbs also follow organisations ("Harwick City said").

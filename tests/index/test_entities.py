@@ -174,15 +174,24 @@ def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None
 
     text = (
         "Quennel chief executive Halvar Mens said the union spokesman Per Vinter was wrong; "
-        "the chairman Harwick City Council disagreed."
+        "the chairman Harwick City Council disagreed. Board chair Ilse Marten and prosecutor Dana Welk agreed."
     )
-    spans = [("Quennel", "ORG"), ("Halvar Mens", "ORG"), ("Per Vinter", "ORG"), ("Harwick City Council", "ORG")]
+    spans = [
+        ("Quennel", "ORG"),
+        ("Halvar Mens", "ORG"),
+        ("Per Vinter", "ORG"),
+        ("Harwick City Council", "ORG"),
+        ("Ilse Marten", "ORG"),
+        ("Dana Welk", "ORG"),
+    ]
     ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label=lab) for s, lab in spans]
     assert [(text[e.start : e.end], e.label) for e in people_by_title(text, ents)] == [
         ("Quennel", "ORG"),
         ("Halvar Mens", "PERSON"),
         ("Per Vinter", "PERSON"),
         ("Harwick City Council", "ORG"),
+        ("Ilse Marten", "PERSON"),
+        ("Dana Welk", "PERSON"),
     ]
 
 
