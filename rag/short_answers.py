@@ -437,6 +437,278 @@ def _key(text: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", text.lower().replace("’", "'")).removesuffix("'s")
 
 
+@dataclass(frozen=True)
+class _AskedReading:
+    """What the question asks, read once (``_read_question``) for every entity of every cited quote."""
+
+    question: str
+    labels: frozenset[str]  # the entity labels an answer carries
+    head: str | None  # the noun of the asked kind ("Which bridge …?" -> bridge)
+    kind: frozenset[str]  # its terms
+    where: bool  # a "where" question that asks for a place
+    terms: frozenset[str]  # the question's content terms, which a candidate stands near
+    topic: frozenset[
+        str
+    ]  # its topic terms, the kind aside ("Which judge dissented?": the clause must hold "dissented")
+    # The names of the sentence that asks, not of the statements that set its scene ("President X announced …
+    # Which group did he lead?").
+    own: frozenset[str]
+    matcher: Matcher | None  # what a figure or date must stand next to ("how many troops": troops)
+    event: Matcher | None  # for "when", the event word a date of it stands beside ("approved")
+    role: str | None  # the role or noun whose holder "who is the …" asks for
+    role_words: frozenset[str]  # the terms that name that role beside a person
+    narrowed: frozenset[str]  # the words that narrow it ("prime" of "the prime minister")
+    age_asked: bool  # "How old …?"
+    main_verb: str | None  # the question's main verb, the asked kind aside
+    doers: frozenset[str]  # its agent nouns ("owns" -> owner)
+    act: str | None  # the main verb, when a person or an organisation is asked for (a passive's "by" names its agent)
+    state_asked: bool  # "How many have been retracted?", "… in all?": a total, which "another four" is not
+    asks_added: bool  # "How many more …?": a count of what is added is the answer
+    change: bool  # "How much did X rise?": the amount of a change
+    unit: str | None  # the unit a rate is asked per ("each day" -> day)
+    years: frozenset[str]  # the years the asking sentence names
+    time: frozenset[str]  # its relative-time words ("the season before"), when it names no year
+    counted: frozenset[str]  # what the figure must name right after it: what "how many" counts, or the asked measure
+    earlier_asked: bool  # an earlier state ("What was first estimated?")
+
+
+def _read_question(info: QuestionInfo, vectors: WordVectors | None) -> _AskedReading:
+    """The readings of the question that decide which entities of the quotes answer it, and how well."""
+    head = head_noun(info.text)
+    kind = frozenset(term(w) for w in words(head)) if head else frozenset()
+    asking = asking_sentence(info.text)
+    main_verb = _main_verb(info.text)
+    years = frozenset(re.findall(YEAR_PATTERN, asking))
+    time = _time_words(asking) if not years else frozenset()
+    # What the figure must name right after it: what "how many" counts, or the measure "what was the budget" asks.
+    measure = asked_kind_noun(info.text) if info.labels and info.labels <= FIGURE else None
+    return _AskedReading(
+        question=info.text,
+        labels=info.labels,
+        head=head,
+        kind=kind,
+        where=asks_where(info.text) and info.labels <= PLACE,
+        terms=content_terms(info.text),
+        topic=topic_terms(info.text) - kind,
+        own=frozenset(question_name_tokens(asking)),
+        matcher=focus_matcher(info, vectors),
+        event=event_matcher(info, vectors),
+        role=holder_word(info.text),
+        role_words=role_terms(info.text),
+        narrowed=role_modifiers(info.text),
+        age_asked=asks_for_an_age(info.text),
+        main_verb=main_verb,
+        doers=_doer_terms(main_verb),
+        act=main_verb if info.labels & AGENT_LABELS else None,
+        state_asked=bool(_STATE_ASKED.search(asking)),
+        asks_added=bool(_ADDED_ASKED.search(asking)),
+        change=asks_for_a_change(info.text),
+        unit=rate_asked(info.text),
+        years=years,
+        time=time if time & _RELATIVE else frozenset(),
+        counted=counted_terms(info.text) or (frozenset({term(measure)}) if measure else frozenset()),
+        earlier_asked=_asks_earlier(info.text),
+    )
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """One mention of a candidate entity in a cited quote (``_mention``): where it stands, and what the words
+    around it say of it. ``EntityCandidate``'s fields of the same names gather the mentions of one entity
+    (``_candidate``)."""
+
+    quote: int  # which cited quote holds it
+    order: int  # how many candidates of that quote stand before it
+    text: str  # as the answer gives it (``entity_text``)
+    label: str
+    by_name: bool  # a name that says it is the asked kind ("Calder Bridge" for "which bridge")
+    # Its clause and the part of the quote holding it (a table row's cell: the column the question asks for).
+    in_asked_clause: bool | None
+    clause_topic: int | None
+    clause_named: bool | None
+    part_topic: int
+    located: bool  # a locative preposition introduces it
+    role_distance: int | None  # how many words from it the asked role stands; None: not within four
+    called_the_doer: bool
+    by_amount: bool
+    dates_event: bool
+    added: bool
+    per_unit: bool
+    names_counted: bool
+    stated_before: bool
+    after_topic: bool
+    # The time a figure is stated for; None and 0.0 for a question naming none, and for what is no figure.
+    of_the_year: bool | None
+    time_fit: float
+
+
+def _mention(
+    asked: _AskedReading,
+    cit: Citation,
+    source: Source,
+    row: Row | None,
+    typed: tuple[str, str, Entity],
+    quote: int,
+    order: int,
+) -> _Mention | None:
+    """The mention of ``typed`` (its text, label and entity, from ``_typed``) in the quote ``cit`` of ``source``
+    (``row``: the table row it reads, if any); None when it is no candidate: not of the asked kind, not next to
+    what the question counts or dates, or a cell of a column the question fits worse than another's."""
+    text, label, ent = typed
+    passage = source.text
+    by_name = bool(
+        asked.labels
+        and (
+            asked.kind & {term(w) for w in _ends(words(text))}
+            or (label in NAMES and _kind_before(passage[: ent.start], asked.kind))
+        )
+        and not (asked.labels <= {PERSON} and label != PERSON and _TITLE.match(text))
+    )
+    after_locative = asked.where and follows_locative(passage[: ent.start])
+    # "was recorded at Hadley Cross": a name a locative preposition introduces is a place, whatever the tagger
+    # called it.
+    placed = after_locative and label in NAMES
+    if label not in asked.labels and not by_name and not placed:
+        return None
+    if asked.matcher is not None and not _attached_in_quote(cit, source, ent, asked.matcher):
+        return None
+    column = asked_column(row, ent, source.entities, asked.question) if row else None
+    if column is False:
+        return None
+    figure = label in FIGURE
+    clause_topic = None if row else _clause_topic(cit, source, ent, asked.topic)
+    clause_named = None if row or not figure else _clause_named(cit, source, ent, asked.own)
+    if asked.age_asked and asked.own and (apposed := _apposed_name(passage, ent)):
+        # "Anton Brisk, 44, Marek Solvay, 52, …": the age of the name it follows.
+        clause_named = _same_person(set(words(apposed)), asked.question)
+    added = (
+        figure
+        and not asked.asks_added
+        and bool(_ADDED.match(passage, ent.end) or _ANOTHER.search(passage[max(0, ent.start - 9) : ent.start]))
+    )
+    of_the_year = None
+    if len(asked.years) == 1 and figure:
+        stated = _stated_year(passage, ent.start, ent.end)
+        of_the_year = None if stated is None else stated in asked.years
+    time_fit = 0.0
+    if asked.time and figure:
+        stated_time = _stated_time(passage, ent.start, ent.end)
+        time_fit = len(asked.time & stated_time) / len(asked.time | stated_time)
+    return _Mention(
+        quote=quote,
+        order=order,
+        text=text,
+        label=label,
+        by_name=by_name,
+        in_asked_clause=column if row else (None if clause_topic is None else clause_topic > 0),
+        clause_topic=clause_topic,
+        clause_named=clause_named,
+        part_topic=0 if row else _part_topic(cit, source, ent, asked.topic),
+        located=after_locative,
+        role_distance=(
+            _role_distance(passage, ent.start, ent.end, asked.role_words, asked.narrowed)
+            if asked.role and label == PERSON
+            else None
+        ),
+        called_the_doer=_calls_the_doer(asked, passage, ent, label),
+        by_amount=(
+            asked.change and figure and words(passage[max(0, ent.start - 10) : ent.start].lower())[-1:] == ["by"]
+        ),
+        dates_event=asked.event is not None and _attached_in_quote(cit, source, ent, asked.event),
+        added=added and not _governed(asked.main_verb, asked.state_asked, passage, ent.start),
+        per_unit=bool(asked.unit) and figure and rate_stated(passage, ent.start, ent.end) == asked.unit,
+        names_counted=(
+            bool(asked.counted)
+            and figure
+            and bool(asked.counted & {term(w) for w in words(passage[ent.end : ent.end + 40])[:3]})
+        ),
+        stated_before=asked.earlier_asked and figure and _retracted(passage, ent),
+        after_topic=figure and bool(asked.topic & {term(w) for w in _word_right_before(passage, ent.start)}),
+        of_the_year=of_the_year,
+        time_fit=time_fit,
+    )
+
+
+def _calls_the_doer(asked: _AskedReading, passage: str, ent: Entity, label: str) -> bool:
+    """Whether the words around a name call it the doer of the question's verb: "Dunmere Minerals, the owner of
+    the mine" and "the terminal's owner, Morvik Ports" for "Which company owns …?"; "The review, led by former
+    judge Aldo Rimmer, …" for "Who led the review?"."""
+    if label not in NAMES:
+        return False
+    if asked.doers:
+        apposed = _APPOSED_DOER.match(passage, ent.end)
+        if apposed and term(apposed.group(1).lower()) in asked.doers:
+            return True
+        before = _DOER_BEFORE.search(passage[max(0, ent.start - 30) : ent.start])
+        if before and term(before.group(1).lower()) in asked.doers:
+            return True
+    agent = _BY_AGENT.search(passage[max(0, ent.start - 50) : ent.start]) if asked.act else None
+    return bool(agent and asked.act and lemma_term(agent.group(1).lower()) == lemma_term(asked.act))
+
+
+def _candidate(mentions: Sequence[_Mention], answer: ShortAnswer, features: dict[str, float]) -> EntityCandidate:
+    """One entity's mentions, in reading order, as one candidate: where it stands is where it first stands; what
+    the words around it say, any mention may say (the nearest asked role counts); a figure's time, its first
+    mention as a figure states."""
+    first = mentions[0]
+    as_figure = next((m for m in mentions if m.label in FIGURE), None)
+    distances = [m.role_distance for m in mentions if m.role_distance is not None]
+    return EntityCandidate(
+        answer=answer,
+        features=features,
+        located=any(m.located for m in mentions),
+        in_asked_clause=first.in_asked_clause,
+        clause_topic=first.clause_topic,
+        clause_named=first.clause_named,
+        part_topic=first.part_topic,
+        beside_role=bool(distances),
+        role_distance=min(distances, default=0),
+        called_the_doer=any(m.called_the_doer for m in mentions),
+        by_amount=any(m.by_amount for m in mentions),
+        dates_event=any(m.dates_event for m in mentions),
+        added=any(m.added for m in mentions),
+        per_unit=any(m.per_unit for m in mentions),
+        of_the_year=as_figure.of_the_year if as_figure else None,
+        time_fit=as_figure.time_fit if as_figure else 0.0,
+        names_counted=any(m.names_counted for m in mentions),
+        stated_before=any(m.stated_before for m in mentions),
+        after_topic=any(m.after_topic for m in mentions),
+    )
+
+
+def _features(
+    asked: _AskedReading,
+    key: str,
+    mentions: Sequence[_Mention],
+    citations: Sequence[Citation],
+    lowered: Sequence[tuple[str, str]],
+    vectors: WordVectors | None,
+) -> dict[str, float]:
+    """What the fitted model reads of a candidate (``FEATURES``; "kind_fit" is filled in once all are known);
+    ``lowered``: each read passage's text and title, lower-cased."""
+    first = mentions[0]
+    quote = citations[first.quote].quote
+    return {
+        "quote_rank": math.log1p(first.quote),
+        "order_in_quote": math.log1p(first.order),
+        "quotes": math.log(len(citations)),
+        "mentions": math.log(len({m.quote for m in mentions})),
+        "agreement": sum(key in body for body, _ in lowered) / len(lowered),
+        "in_titles": sum(key in title for _, title in lowered) / len(lowered),
+        "proximity": proximity(quote, [first.text], asked.terms),
+        "named": float(first.by_name),
+        "person": float(first.label == "PERSON"),
+        "organisation": float(first.label == "ORG"),
+        "place": float(first.label in PLACE),
+        "measure": float(first.label in MEASURES),
+        "similarity": _similarity(quote, asked.question, vectors),
+        "kind_fit": 0.0,
+        "question_words": (
+            len(set(words(first.text.lower())) & set(words(asked.question.lower()))) / max(len(words(first.text)), 1)
+        ),
+    }
+
+
 def entity_candidates(
     info: QuestionInfo,
     citations: Sequence[Citation],
@@ -451,201 +723,34 @@ def entity_candidates(
     quote is to the question. A figure or a date must stand next to what the question counts or dates
     (``rag.attachment``; ``vectors`` embeds words for the close matches): "60" in "around 60 personnel" does not
     answer "how many troops"."""
-    head = head_noun(info.text)
-    kind = {term(w) for w in words(head)} if head else set()
+    asked = _read_question(info, vectors)
     labels = name_labels(sources)
-    matcher = focus_matcher(info, vectors)
-    event = event_matcher(info, vectors)
-    dating: set[str] = set()
-    asked = content_terms(info.text)
-    where = asks_where(info.text) and info.labels <= PLACE
-    found: dict[str, tuple[int, int, str, str, bool]] = {}
-    located: set[str] = set()
-    topic = topic_terms(info.text) - kind  # "which judge dissented?": the clause must hold "dissented"
-    clause_asked: dict[str, bool | None] = {}
-    clause_topics: dict[str, int | None] = {}
-    clause_names: dict[str, bool | None] = {}
-    part_topics: dict[str, int] = {}
-    # The names of the sentence that asks, not of the statements that set its scene ("President X announced …
-    # Which group did he lead?").
-    own = question_name_tokens(asking_sentence(info.text))
-    role = holder_word(info.text)
-    role_words = role_terms(info.text)
-    narrowed = role_modifiers(info.text)
-    age_asked = asks_for_an_age(info.text)
-    beside: dict[str, int] = {}  # a person beside the asked role: how many words from it
-    main_verb = _main_verb(info.text)
-    doers = _doer_terms(main_verb)
-    # "How many have been retracted?", "… in all?": a total, which "another four" is not, whatever the verb.
-    state_asked = bool(_STATE_ASKED.search(asking_sentence(info.text)))
-    act = main_verb if info.labels & AGENT_LABELS else None
-    called: set[str] = set()
-    change = asks_for_a_change(info.text)
-    amounts: set[str] = set()
-    added: set[str] = set()
-    unit = rate_asked(info.text)
-    asked_years = set(re.findall(YEAR_PATTERN, asking_sentence(info.text)))
-    year_of: dict[str, bool | None] = {}
-    asked_time = _time_words(asking_sentence(info.text)) if not asked_years else frozenset()
-    asked_time = asked_time if asked_time & _RELATIVE else frozenset()
-    time_of: dict[str, float] = {}
-    # What the figure must name right after it: what "how many" counts, or the measure "what was the budget" asks.
-    measure = asked_kind_noun(info.text) if info.labels and info.labels <= FIGURE else None
-    counted = counted_terms(info.text) or (frozenset({term(measure)}) if measure else frozenset())
-    naming_counted: set[str] = set()
-    earlier_asked = _asks_earlier(info.text)
-    before_now: set[str] = set()
-    after_topic: set[str] = set()
-    per_unit: set[str] = set()
-    asks_added = bool(_ADDED_ASKED.search(asking_sentence(info.text)))
-    quotes_with: dict[str, set[int]] = {}
     views = table_views(citations, sources)
     citations = views.citations
+    any_label = bool(info.labels and (asked.kind or asked.where))
+    mentions: dict[str, list[_Mention]] = {}  # each entity's (``_key``), in the order of their first mentions
     for i, cit in enumerate(citations):
         source = _source_of(cit, [*views.passages, *sources])
         if source is None:
             continue
+        row = views.rows.get(source.id)
         order = 0
-        for text, _, label, ent in _typed(cit, source, info, bool(info.labels and (kind or where)), labels, context):
-            by_name = bool(
-                info.labels
-                and (
-                    kind & {term(w) for w in _ends(words(text))}
-                    or (label in NAMES and _kind_before(source.text[: ent.start], kind))
-                )
-                and not (info.labels <= {PERSON} and label != PERSON and _TITLE.match(text))
-            )
-            after_locative = where and follows_locative(source.text[: ent.start])
-            # "was recorded at Hadley Cross": a name a locative preposition introduces is a place, whatever the
-            # tagger called it.
-            placed = after_locative and label in NAMES
-            if label not in info.labels and not by_name and not placed:
-                continue
-            if matcher is not None and not _attached_in_quote(cit, source, ent, matcher):
-                continue
-            row = views.rows.get(source.id)
-            column = asked_column(row, ent, source.entities, info.text) if row else None
-            if column is False:
-                continue  # a cell of a column the question fits worse than another's: not what it asks
-            if event is not None and _attached_in_quote(cit, source, ent, event):
-                dating.add(_key(text))
-            key = _key(text)
-            quotes_with.setdefault(key, set()).add(i)
-            if after_locative:
-                located.add(key)
-            distance = (
-                _role_distance(source.text, ent.start, ent.end, role_words, narrowed) if label == PERSON else None
-            )
-            if role and distance is not None:
-                beside[key] = min(distance, beside.get(key, distance))
-            if doers and label in NAMES and (doer := _APPOSED_DOER.match(source.text, ent.end)):
-                if term(doer.group(1).lower()) in doers:
-                    called.add(key)
-            if (
-                doers
-                and label in NAMES
-                and (doer := _DOER_BEFORE.search(source.text[max(0, ent.start - 30) : ent.start]))
-            ):
-                if term(doer.group(1).lower()) in doers:
-                    called.add(key)  # "the terminal's owner, Morvik Ports," for "Which company owns the terminal?"
-            if act and label in NAMES and (agent := _BY_AGENT.search(source.text[max(0, ent.start - 50) : ent.start])):
-                if lemma_term(agent.group(1).lower()) == lemma_term(act):
-                    called.add(key)  # "The review, led by former judge Aldo Rimmer, …" for "Who led the review?"
-            if (
-                change
-                and label in FIGURE
-                and words(source.text[max(0, ent.start - 10) : ent.start].lower())[-1:] == ["by"]
-            ):
-                amounts.add(key)
-            added_here = (
-                label in FIGURE
-                and not asks_added
-                and (
-                    _ADDED.match(source.text, ent.end)
-                    or _ANOTHER.search(source.text[max(0, ent.start - 9) : ent.start])
-                )
-            )
-            if added_here and not _governed(main_verb, state_asked, source.text, ent.start):
-                added.add(key)
-            if unit and label in FIGURE and rate_stated(source.text, ent.start, ent.end) == unit:
-                per_unit.add(key)
-            if (
-                counted
-                and label in FIGURE
-                and counted & {term(w) for w in words(source.text[ent.end : ent.end + 40])[:3]}
-            ):
-                naming_counted.add(key)
-            if earlier_asked and label in FIGURE and _retracted(source.text, ent):
-                before_now.add(key)
-            if label in FIGURE and topic & {term(w) for w in _word_right_before(source.text, ent.start)}:
-                after_topic.add(key)
-            if asked_time and label in FIGURE and key not in time_of:
-                stated_time = _stated_time(source.text, ent.start, ent.end)
-                time_of[key] = len(asked_time & stated_time) / len(asked_time | stated_time)
-            if len(asked_years) == 1 and label in FIGURE and key not in year_of:
-                stated = _stated_year(source.text, ent.start, ent.end)
-                year_of[key] = None if stated is None else stated in asked_years
-            if key not in found:
-                found[key] = (i, order, text, label, by_name)
-                clause_topics[key] = None if row else _clause_topic(cit, source, ent, topic)
-                in_clause = None if clause_topics[key] is None else clause_topics[key] > 0
-                clause_asked[key] = column if row else in_clause
-                clause_names[key] = None if row or label not in FIGURE else _clause_named(cit, source, ent, own)
-                if age_asked and own and (apposed := _apposed_name(source.text, ent)):
-                    # "Anton Brisk, 44, Marek Solvay, 52, …": the age of the name it follows.
-                    clause_names[key] = _same_person(set(words(apposed)), info.text)
-                part_topics[key] = 0 if row else _part_topic(cit, source, ent, topic)
-            order += 1
+        for text, _, label, ent in _typed(cit, source, info, any_label, labels, context):
+            mention = _mention(asked, cit, source, row, (text, label, ent), quote=i, order=order)
+            if mention is not None:
+                mentions.setdefault(_key(text), []).append(mention)
+                order += 1
     out = []
     lowered = [(s.text.lower(), s.title.lower()) for s in sources]
-    for key, (i, order, text, label, by_name) in found.items():
-        cit = citations[i]
-        features = {
-            "quote_rank": math.log1p(i),
-            "order_in_quote": math.log1p(order),
-            "quotes": math.log(len(citations)),
-            "mentions": math.log(len(quotes_with[key])),
-            "agreement": sum(key in body for body, _ in lowered) / len(sources),
-            "in_titles": sum(key in title for _, title in lowered) / len(sources),
-            "proximity": proximity(cit.quote, [text], asked),
-            "named": float(by_name),
-            "person": float(label == "PERSON"),
-            "organisation": float(label == "ORG"),
-            "place": float(label in PLACE),
-            "measure": float(label in MEASURES),
-            "similarity": _similarity(cit.quote, info.text, vectors),
-            "kind_fit": 0.0,
-            "question_words": len(set(words(text.lower())) & set(words(info.text.lower()))) / max(len(words(text)), 1),
-        }
-        # "Sven Ottar's" (the tagger took the possessive in) answers as "Sven Ottar".
-        shown = re.sub(r"^[^\w$€£¥]+|(?<=\w)['’]s$", "", text) if label in NAMES else text  # and no "– " before it
-        answer = ShortAnswer(text=shown, citation=cit.n, label=label)
-        out.append(
-            EntityCandidate(
-                answer,
-                features,
-                located=key in located,
-                in_asked_clause=clause_asked[key],
-                clause_topic=clause_topics[key],
-                clause_named=clause_names[key],
-                part_topic=part_topics[key],
-                beside_role=key in beside,
-                role_distance=beside.get(key, 0),
-                called_the_doer=key in called,
-                by_amount=key in amounts,
-                dates_event=key in dating,
-                added=key in added,
-                per_unit=key in per_unit,
-                of_the_year=year_of.get(key),
-                time_fit=time_of.get(key, 0.0),
-                names_counted=key in naming_counted,
-                stated_before=key in before_now,
-                after_topic=key in after_topic,
-            )
-        )
-    if head and vectors is not None and out:
+    for key, seen in mentions.items():
+        first = seen[0]
+        # "Sven Ottar's" (the tagger took the possessive in) answers as "Sven Ottar"; and no "– " before it.
+        shown = re.sub(r"^[^\w$€£¥]+|(?<=\w)['’]s$", "", first.text) if first.label in NAMES else first.text
+        answer = ShortAnswer(text=shown, citation=citations[first.quote].n, label=first.label)
+        out.append(_candidate(seen, answer, _features(asked, key, seen, citations, lowered, vectors)))
+    if asked.head and vectors is not None and out:
         # How well each candidate fits the asked kind ("Which country …?": a country more than its capital).
-        vecs = vectors.embed_cached([head] + [c.answer.text for c in out])
+        vecs = vectors.embed_cached([asked.head] + [c.answer.text for c in out])
         for c, v in zip(out, vecs[1:], strict=True):
             c.features["kind_fit"] = float(v @ vecs[0])
     return out
@@ -917,7 +1022,7 @@ def _part_topic(cit: Citation, source: Source, ent: Entity, topic: frozenset[str
 _TITLE = re.compile(r"(?:the\s+)?[A-Z][\w-]*\s+(?:of|for)\s+", re.I)
 
 
-def _kind_before(before: str, kind: set[str]) -> bool:
+def _kind_before(before: str, kind: frozenset[str]) -> bool:
     """Whether the words before a mention say it is of the asked kind: "the towns of Orlen" (not "the capital
     city of Velmar", where the name is what holds the city)."""
     tail = words(before[-40:].lower())[-3:]
