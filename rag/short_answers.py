@@ -447,9 +447,8 @@ class _AskedReading:
     kind: frozenset[str]  # its terms
     where: bool  # a "where" question that asks for a place
     terms: frozenset[str]  # the question's content terms, which a candidate stands near
-    topic: frozenset[
-        str
-    ]  # its topic terms, the kind aside ("Which judge dissented?": the clause must hold "dissented")
+    # Its topic terms, the kind aside ("Which judge dissented?": the clause must hold "dissented").
+    topic: frozenset[str]
     # The names of the sentence that asks, not of the statements that set its scene ("President X announced …
     # Which group did he lead?").
     own: frozenset[str]
@@ -547,14 +546,16 @@ def _mention(
     cit: Citation,
     source: Source,
     row: Row | None,
-    typed: tuple[str, str, Entity],
+    text: str,
+    label: str,
+    ent: Entity,
+    *,
     quote: int,
     order: int,
 ) -> _Mention | None:
-    """The mention of ``typed`` (its text, label and entity, from ``_typed``) in the quote ``cit`` of ``source``
+    """The mention of ``ent`` (its text and label as ``_typed`` gives them) in the quote ``cit`` of ``source``
     (``row``: the table row it reads, if any); None when it is no candidate: not of the asked kind, not next to
     what the question counts or dates, or a cell of a column the question fits worse than another's."""
-    text, label, ent = typed
     passage = source.text
     by_name = bool(
         asked.labels
@@ -736,7 +737,7 @@ def entity_candidates(
         row = views.rows.get(source.id)
         order = 0
         for text, _, label, ent in _typed(cit, source, info, any_label, labels, context):
-            mention = _mention(asked, cit, source, row, (text, label, ent), quote=i, order=order)
+            mention = _mention(asked, cit, source, row, text, label, ent, quote=i, order=order)
             if mention is not None:
                 mentions.setdefault(_key(text), []).append(mention)
                 order += 1

@@ -846,3 +846,32 @@ def test_a_name_after_the_doer_noun_of_the_asked_act_answers() -> None:
     text = "The Dockworkers Union blockaded the Vell terminal, and the terminal's owner, Morvik Ports, went to court."
     spans = [("The Dockworkers Union", "ORG"), ("Vell", "GPE"), ("Morvik Ports", "ORG")]
     assert _picked(text, spans, "Which company owns the Vell terminal?") == "Morvik Ports"
+
+
+def test_one_entitys_mentions_merge_into_one_candidate_by_rule() -> None:
+    """Where it stands: its first mention; what the words around it say: any mention; the nearest asked role; a
+    figure's time: its first mention as a figure."""
+    from rag.short_answers import _candidate, _Mention
+
+    def mention(**flags: object) -> _Mention:
+        base = dict(
+            quote=0, order=0, text="12", label="CARDINAL", by_name=False, in_asked_clause=None, clause_topic=None,
+            clause_named=None, part_topic=0, located=False, role_distance=None, called_the_doer=False,
+            by_amount=False, dates_event=False, added=False, per_unit=False, names_counted=False,
+            stated_before=False, after_topic=False, of_the_year=None, time_fit=0.0,
+        )  # fmt: skip
+        return _Mention(**{**base, **flags})  # type: ignore[arg-type]
+
+    answer = ShortAnswer(text="12", citation=1, label="CARDINAL")
+    mentions = [
+        mention(label="DATE", of_the_year=True, time_fit=0.9, part_topic=2, clause_topic=1, in_asked_clause=True),
+        mention(quote=1, per_unit=True, role_distance=3, of_the_year=False, time_fit=0.5),
+        mention(quote=2, located=True, role_distance=1, of_the_year=True, time_fit=1.0, part_topic=5),
+    ]
+    merged = _candidate(mentions, answer, {})
+    assert (merged.part_topic, merged.clause_topic, merged.in_asked_clause) == (2, 1, True)
+    assert merged.per_unit and merged.located and not merged.added
+    assert merged.beside_role and merged.role_distance == 1
+    assert (merged.of_the_year, merged.time_fit) == (False, 0.5)  # the DATE mention is no figure
+    alone = _candidate(mentions[:1], answer, {})
+    assert not alone.beside_role and alone.role_distance == 0 and (alone.of_the_year, alone.time_fit) == (None, 0.0)
