@@ -437,11 +437,13 @@ def follows_locative(before: str) -> bool:
     one and a place kind ("in the fishing town of", "near the village of")."""
     tail = [w for w in re.findall(r"[a-z]+", before[-40:].lower())[-3:] if w not in ("the", "a", "an")]
     if bool(tail) and tail[-1] in LOCATIVE_PREPOSITIONS:
-        return True
+        return not (tail[-1] == "to" and tail[-2:-1] and tail[-2] in _TO_OF_NO_PLACE)
     found = _PLACE_OF.search(before[-60:].lower())
     return bool(found) and found.group(1) in _PLACE_KINDS
 
 
+# "according to NASA", "due to Florida's …": a "to" that introduces a source or a cause, not a place.
+_TO_OF_NO_PLACE = frozenset("according due thanks owing compared similar equal related addition contrary".split())
 # "in the fishing town of", "near the small village of": a locative preposition, a place kind, "of" (the kinds of
 # the answer-type table's place rows).
 _PLACE_OF = re.compile(

@@ -28,7 +28,16 @@ from pathlib import Path
 from index.entities import within
 from rag import prompts
 from rag.answer_ranking import closest_word, names_the_subject, proximity, topic_terms, topic_words
-from rag.attachment import Matcher, WordVectors, attached, clause_of, event_matcher, focus_matcher, stem
+from rag.attachment import (
+    Matcher,
+    WordVectors,
+    attached,
+    clause_of,
+    event_matcher,
+    focus_matcher,
+    focus_of,
+    stem,
+)
 from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
 from rag.corrections import is_notice
@@ -38,6 +47,7 @@ from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import (
     FIGURE,
+    LOCATIVE_PREPOSITIONS,
     NAMES,
     ORG,
     PERSON,
@@ -396,6 +406,8 @@ class EntityCandidate:
     answer: ShortAnswer
     features: dict[str, float]
     located: bool = False  # a place a locative preposition introduces, for a "where" question ("in Tallinn")
+    # ... right after the question's verb or a close one ("relocating to Mexico City" for "Where are they moving?").
+    placed_by_verb: bool = False
     # In a quote of several clauses (``_CLAUSES``), whether its clause holds a topic word of the question;
     # None in a quote of one clause.
     in_asked_clause: bool | None = None
@@ -469,6 +481,7 @@ class _AskedReading:
     time: frozenset[str]  # its relative-time words ("the season before"), when it names no year
     counted: frozenset[str]  # what the figure must name right after it: what "how many" counts, or the asked measure
     earlier_asked: bool  # an earlier state ("What was first estimated?")
+    placing: Matcher | None  # for "where", its main verb, which a place of that act stands after ("located in")
 
 
 def _read_question(info: QuestionInfo, vectors: WordVectors | None) -> _AskedReading:
@@ -507,6 +520,11 @@ def _read_question(info: QuestionInfo, vectors: WordVectors | None) -> _AskedRea
         time=time if time & _RELATIVE else frozenset(),
         counted=counted_terms(info.text) or (frozenset({term(measure)}) if measure else frozenset()),
         earlier_asked=_asks_earlier(info.text),
+        placing=(
+            Matcher(focus_of(info.text, [main_verb]), vectors)
+            if main_verb and asks_where(info.text) and info.labels <= PLACE
+            else None
+        ),
     )
 
 
@@ -527,6 +545,7 @@ class _Mention:
     clause_named: bool | None
     part_topic: int
     located: bool  # a locative preposition introduces it
+    placed_by_verb: bool  # ... after the question's verb or a close one
     role_distance: int | None  # how many words from it the asked role stands; None: not within four
     called_the_doer: bool
     by_amount: bool
@@ -606,6 +625,7 @@ def _mention(
         clause_named=clause_named,
         part_topic=0 if row else _part_topic(cit, source, ent, asked.topic),
         located=after_locative,
+        placed_by_verb=after_locative and _after_the_verb(passage, ent.start, asked.placing),
         role_distance=(
             _role_distance(passage, ent.start, ent.end, asked.role_words, asked.narrowed)
             if asked.role and label == PERSON
@@ -647,6 +667,16 @@ def _calls_the_doer(asked: _AskedReading, passage: str, ent: Entity, label: str)
     return bool(agent and asked.act and lemma_term(agent.group(1).lower()) == lemma_term(asked.act))
 
 
+def _after_the_verb(passage: str, start: int, placing: Matcher | None) -> bool:
+    """Whether one of the two words before the locative preposition that introduces a place at ``start`` is the
+    question's verb or a close one ("The glacier, located in West Antarctica" for "Where is it located?")."""
+    if placing is None:
+        return False
+    before = [w for w in words(passage[max(0, start - 60) : start]) if w.lower() not in ("the", "a", "an")]
+    at = max((i for i, w in enumerate(before) if w.lower() in LOCATIVE_PREPOSITIONS), default=None)
+    return at is not None and any(placing.matching(before[max(0, at - 2) : at]))
+
+
 def _candidate(mentions: Sequence[_Mention], answer: ShortAnswer, features: dict[str, float]) -> EntityCandidate:
     """One entity's mentions, in reading order, as one candidate: where it stands is where it first stands; what
     the words around it say, any mention may say (the nearest asked role counts); a figure's time, its first
@@ -658,6 +688,7 @@ def _candidate(mentions: Sequence[_Mention], answer: ShortAnswer, features: dict
         answer=answer,
         features=features,
         located=any(m.located for m in mentions),
+        placed_by_verb=any(m.placed_by_verb for m in mentions),
         in_asked_clause=first.in_asked_clause,
         clause_topic=first.clause_topic,
         clause_named=first.clause_named,
@@ -1233,6 +1264,7 @@ Want = Callable[[EntityCandidate], bool]
 # "where"; "Dunby Minerals, the owner of the mine" for "Which company owns the mine?").
 _DECIDING: tuple[Want, ...] = (
     lambda c: bool(c.features["named"]),
+    lambda c: c.placed_by_verb,
     lambda c: c.located,
     lambda c: c.called_the_doer,
 )

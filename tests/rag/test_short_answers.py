@@ -237,6 +237,15 @@ def test_a_where_question_takes_the_place_a_locative_preposition_introduces() ->
     assert pick("Which country does the champion come from?") == "Kestria"
 
 
+def test_a_where_question_prefers_the_place_after_its_own_verb_and_no_source_after_according_to() -> None:
+    text = "Survey teams camped in Tessaly before they reached the Varn Glacier, located in North Calder."
+    assert _picked(text, [("Tessaly", "GPE"), ("North Calder", "GPE")], "Where is the Varn Glacier located?") == (
+        "North Calder"
+    )
+    text = "The glacier could raise seas by a metre, according to Orvik Survey, which mapped it near Tessaly."
+    assert _picked(text, [("Orvik Survey", "ORG"), ("Tessaly", "GPE")], "Where is the glacier?") == "Tessaly"
+
+
 def test_sources_disagree_only_when_both_passages_name_the_asked_subject() -> None:
     from rag.short_answers import entity_conflicts
 
@@ -856,7 +865,8 @@ def test_one_entitys_mentions_merge_into_one_candidate_by_rule() -> None:
     def mention(**flags: object) -> _Mention:
         base = dict(
             quote=0, order=0, text="12", label="CARDINAL", by_name=False, in_asked_clause=None, clause_topic=None,
-            clause_named=None, part_topic=0, located=False, role_distance=None, called_the_doer=False,
+            clause_named=None, part_topic=0, located=False, placed_by_verb=False, role_distance=None,
+            called_the_doer=False,
             by_amount=False, dates_event=False, added=False, per_unit=False, names_counted=False,
             stated_before=False, after_topic=False, of_the_year=None, time_fit=0.0,
         )  # fmt: skip
