@@ -167,14 +167,18 @@ def _sentence_start(text: str, at: int) -> bool:
     return not head.strip() or head.rstrip()[-1:] in '.!?\n"“'
 
 
+_POINTS = re.compile(r"[ \t]+(?:percentage|basis)[ \t]+points?\b", re.I)  # a change of a rate: "0.5 percentage points"
+
+
 def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
     """``entities`` of ``text`` with a cardinal that a currency name follows read as money, the name included:
     "4.2 million euros" is an amount of money, as "$4.2 million" is; so is "48 million crowns" (a currency name
     that is also a common word counts after a scaled amount only). One that a unit of measure follows is a
     quantity: "41 light-years" answers "how far", as "80 kilometres" does; a quantity runs on over a rate after
     it ("150 kilometres per hour"), and one the tagger closed with a currency name is money ("85 million krona");
-    a multiplier keeps its "times" ("nine times the limit"). A currency name that is also a common word is money
-    after any number once the passage has used it after a scaled amount ("2.3 billion crowns … 705 crowns a dose")."""
+    a multiplier keeps its "times" ("nine times the limit"); "one percentage point" is a percentage. A currency
+    name that is also a common word is money after any number once the passage has used it after a scaled amount
+    ("2.3 billion crowns … 705 crowns a dose")."""
     entities = list(entities)
     used = {w.lower() for w in _SCALED_USE.findall(text)} if _MAYBE_SCALED.search(text) else set()
     out = []
@@ -182,7 +186,10 @@ def measures_by_unit(text: str, entities: Iterable[Entity]) -> list[Entity]:
         unit = _WORD_AFTER.match(text, e.end) if e.label == "CARDINAL" else None
         name = unit.group(1).lower() if unit else ""
         scaled = bool(_SCALED.search(text[e.start : e.end])) or name in used
-        if unit and (name in CURRENCY_UNITS or (scaled and name in SCALED_CURRENCY_UNITS)):
+        points = _POINTS.match(text, e.end) if e.label == "CARDINAL" else None
+        if points:
+            out.append(Entity(start=e.start, end=points.end(), label="PERCENT"))  # "one percentage point"
+        elif unit and (name in CURRENCY_UNITS or (scaled and name in SCALED_CURRENCY_UNITS)):
             out.append(Entity(start=e.start, end=unit.end(), label="MONEY"))
         elif unit and name == "times":
             out.append(Entity(start=e.start, end=unit.end(), label="CARDINAL"))  # "nine times the limit"

@@ -26,7 +26,7 @@ import numpy as np
 from rag.answer_ranking import topic_words
 from rag.models import Entity
 from rag.questions import FIGURE, TIMESPAN, QuestionInfo, asking_sentence, counted_words
-from rag.text import STOPWORDS, WORD_RE, question_name_tokens, snowball, words
+from rag.text import NUMBER_WORDS, STOPWORDS, WORD_RE, question_name_tokens, snowball, words
 from rag.word_forms import can_be_verb, irregular_forms
 
 # Cosine between two single words' vectors from which they count as the same focus word: inflections and
@@ -158,7 +158,7 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
     tokens = _tokens(text)
     before = [t for t in tokens if t[2] <= ent.start][-WINDOW:]
     # "four of the 23 monitoring stations": a part counts what the whole after it counts.
-    reach = 2 * WINDOW if _PARTITIVE.match(text, ent.end) else WINDOW
+    reach = 2 * WINDOW if PARTITIVE.match(text, ent.end) else WINDOW
     after = [t for t in tokens if t[1] >= ent.end][:reach]
     near = before + after
     if ent.label in TIMESPAN:
@@ -214,7 +214,10 @@ _CLAUSE_MARK = re.compile(
 # open another event, which their date dates ("withdrew after the country demanded they leave last month").
 _TEMPORAL_OPENER = re.compile(r"(?:since|until)\b", re.I)  # matched at the clause mark
 _COMPARED = re.compile(r"\b(?:(?:up|down)\s+from|compared\s+(?:with|to)|against|versus|than)\s+$", re.I)
-_PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?\S*\d")
+PARTITIVE = re.compile(
+    r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:\S*\d[\d,.]*|(?:" + "|".join(NUMBER_WORDS) + r")\b)", re.I
+)
+"""The whole a figure is a part of, right after it: "four of the 23 monitoring stations", "two of its four gates"."""
 # A sentence's end inside a quote: not the dots of an initialism ("U.N.") and not one before a lower-case word.
 _SENTENCE_END = re.compile(r";|(?<![A-Z])[.!?](?=\s+[\"“‘'A-Z]|$)")
 _NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|she|it|they|we)\s)", re.I)

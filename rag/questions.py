@@ -366,6 +366,11 @@ def _head_noun(q: str, copula: bool = False) -> str | None:
                 break
             w = re.sub(r"[’']s$", "", w)
             if w in _HEADS:
+                following = re.sub(r"[’']s$", "", after[i + 1]) if i + 1 < len(after) else ""
+                if following in _HEADS or following[:-1] in _HEADS:
+                    continue  # "which river port": the port; "which party leaders": leaders
+                if plural_noun(following) and following not in STOPWORDS | _AUXILIARIES and not can_be_verb(following):
+                    return None  # "which committee members": members, a kind the table does not know
                 return w
             modifies_head = i + 1 < len(after) and re.sub(r"[’']s$", "", after[i + 1]) in _HEADS
             if i > 0 and w.endswith("ed") and can_be_verb(w) and not modifies_head:
@@ -655,10 +660,10 @@ _ROLE_ASKED = re.compile(
     r"(?:[\w.-]+\s+){0,3}[\w.-]+(?:'s|’s|'|’))\s+"
     r"(?P<modifiers>(?:[\w’'-]+\s+){0,3}?)" + _ROLE
 )
-# Words before a role that say when it is held, not which role it is: general English.
+# Words before a role that say when it is held, not which role it is: general English ("acting" and "interim"
+# narrow it: the interim chief executive is not the one who resigned).
 _TENURE_WORDS = frozenset(
-    "current new former acting interim incoming outgoing first last then late future longtime long-time "
-    "previous next sitting".split()
+    "current new former incoming outgoing first last then late future longtime long-time previous next sitting".split()
 )
 # "Who manages Harbour United?", "Who coaches them?": a verb whose agent noun is a role asks for its holder.
 _WHO_DOES = re.compile(r"^\W*(?:and\s+)?who\s+(?:now\s+|currently\s+)?([a-z]+)\b")
@@ -760,6 +765,8 @@ def role_modifiers(question: str) -> frozenset[str]:
     if not found:
         return frozenset()
     written = sentence[found.start("modifiers") : found.end("modifiers")]
+    # "the water authority's spokesperson": the owner ends at its possessive; only the words after it narrow.
+    written = re.split(r"\S+(?:'s|’s|s'|s’)\s", written)[-1]
     return frozenset(
         term(w)
         for w in written.split()

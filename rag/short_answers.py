@@ -29,6 +29,7 @@ from index.entities import within
 from rag import prompts
 from rag.answer_ranking import closest_word, names_the_subject, proximity, topic_terms, topic_words
 from rag.attachment import (
+    PARTITIVE,
     Matcher,
     WordVectors,
     attached,
@@ -93,7 +94,7 @@ from rag.text import (
     term,
     words,
 )
-from rag.word_forms import can_be_verb, lemma_term
+from rag.word_forms import can_be_verb, is_past_form, lemma_term
 
 
 def _quote_span(cit: Citation, source: Source) -> tuple[int, int]:
@@ -309,6 +310,7 @@ def _typed(
     own = question_name_tokens(info.text)
     possessor_asked = bool(_POSSESSOR_ASKED.search(info.text))
     owners = [set(words(m.group(1))) for m in _OWNER_IN_QUESTION.finditer(asking_sentence(info.text))]
+    subjects = _people_asked_about(asking_sentence(info.text)) if PERSON in info.labels else frozenset()
     out = []
     filed = lo + dateline_end(source.text[lo:hi])  # "VARNOS, March 5 (Wirefeed) - ": where it was filed
     for e in source.entities:
@@ -320,6 +322,8 @@ def _typed(
             continue
         if any(owner <= set(words(text)) for owner in owners) and not possessor_asked:
             continue  # "Who is Rostova's boss?": Rostova owns the role, it does not hold it (whatever its tag)
+        if label == PERSON and not possessor_asked and words(text)[-1:] and words(text)[-1] in subjects:
+            continue  # "Who took over from Pellard?": not Johan Pellard ("Who leads the Vance family?" may be a Vance)
         if label != PERSON and own & set(words(text)):
             # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject (a
             # person sharing its surname still answers: "Dora Vance" for "the Vance family").
@@ -356,6 +360,8 @@ def _typed(
             continue  # "16,200 people, not 14,000 as previously reported": the figure the sentence corrects
         if how_much_asked and label == "CARDINAL" and _counts_things(source.text, e.end):
             continue  # "16,200 patients" says how many, not how much
+        if label == "CARDINAL" and _FRACTION.search(text) and not any(ch.isdigit() for ch in text):
+            continue  # "more than half" of the claims counts none of them
         if where_asked and label not in PLACE and _POSSESSOR.match(source.text, e.end):
             continue  # "made at Lumora's factory in Ostrava": the company owning it is not the place
         after = _CLAUSE_END.split(source.text[e.end : min(hi, e.end + 60)], maxsplit=1)[0]
@@ -638,11 +644,7 @@ def _mention(
         dates_event=asked.event is not None and _attached_in_quote(cit, source, ent, asked.event),
         added=added and not _governed(asked.main_verb, asked.state_asked, passage, ent.start),
         per_unit=bool(asked.unit) and figure and rate_stated(passage, ent.start, ent.end) == asked.unit,
-        names_counted=(
-            bool(asked.counted)
-            and figure
-            and bool(asked.counted & {term(w) for w in words(passage[ent.end : ent.end + 40])[:3]})
-        ),
+        names_counted=bool(asked.counted) and figure and _names_counted(passage, ent.end, asked.counted),
         stated_before=asked.earlier_asked and figure and _retracted(passage, ent),
         after_topic=figure and bool(asked.topic & {term(w) for w in _word_right_before(passage, ent.start)}),
         of_the_year=of_the_year,
@@ -665,6 +667,14 @@ def _calls_the_doer(asked: _AskedReading, passage: str, ent: Entity, label: str)
             return True
     agent = _BY_AGENT.search(passage[max(0, ent.start - 50) : ent.start]) if asked.act else None
     return bool(agent and asked.act and lemma_term(agent.group(1).lower()) == lemma_term(asked.act))
+
+
+def _names_counted(passage: str, end: int, counted: frozenset[str]) -> bool:
+    """Whether the words right after a figure name what the question counts ("31 astronomers"), past the whole
+    it is a part of ("two of its four spillway gates": two gates)."""
+    part = PARTITIVE.match(passage, end)
+    after = part.end() if part else end
+    return bool(counted & {term(w) for w in words(passage[after : after + 40])[:3]})
 
 
 def _after_the_verb(passage: str, start: int, placing: Matcher | None) -> bool:
@@ -982,6 +992,22 @@ def _role_distance(
 _OWNER_IN_QUESTION = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*)(?:'s|’s)\s+[a-z]")
 
 
+_FRACTION = re.compile(r"\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b", re.I)  # a share, no count
+_NAME_IN_QUESTION = re.compile(r"(?<!^)\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+
+
+def _people_asked_about(sentence: str) -> frozenset[str]:
+    """The words of the names a question speaks of, not as a modifier of a noun after them: "Pellard" of "Who took
+    over from Pellard?" (who answers is someone else), not "Vance" of "the Vance family" (a Vance may answer)."""
+    out: set[str] = set()
+    for found in _NAME_IN_QUESTION.finditer(sentence.strip()):
+        after = words(sentence.strip()[found.end() :])[:1]
+        if after and after[0].islower() and after[0] not in STOPWORDS and not can_be_verb(after[0]):
+            continue  # a noun follows: the name modifies it
+        out |= set(words(found.group(0)))
+    return frozenset(out - STOPWORDS)
+
+
 def _same_person(named: set[str], question: str) -> bool:
     """Whether a name ("Marek Solvay") is the person the question names: they share a word, and no name of the
     question that shares it gives other words too ("Teo Raske" is not "Ivo Raske"; "Raske" alone may be either)."""
@@ -1142,7 +1168,8 @@ def short_answer(
         return None
     if best.added:
         return None  # "another four papers were retracted" says how many more, not how many in all
-    if best.answer.label in FIGURE and _predicate_unsaid(info, _clause_holding(best.answer, citations), vectors):
+    clause = _clause_holding(best.answer, citations) if best.answer.label in FIGURE else ""
+    if clause and _predicate_unsaid(info, clause, vectors, best.answer.text):
         return None
     model = load_entity_model()
     if model is None:
@@ -1214,9 +1241,46 @@ def _clause_holding(answer: ShortAnswer, citations: Sequence[Citation]) -> str:
 # Closer than the topic rule's ``TOPIC_SYNONYM``: an act and its opposite are near neighbours in the word vectors
 # ("died"/"alive" 0.63, "died"/"survived" 0.70), where "killed"/"died" is 0.79 and "dead"/"died" 0.77.
 PREDICATE_SYNONYM = 0.72
+# A word this close to the asked act tells of it ("death" for "died", 0.69; "evacuated" 0.37, "rose" 0.29).
+SAME_ACT = 0.6
 
 
-def _predicate_unsaid(info: QuestionInfo, quote: str, vectors: WordVectors | None) -> bool:
+# Where the asking clause ends: "How many troops were there when the junta ordered them out?" asks no ordering.
+_SUBORDINATE = re.compile(r"\b(?:when|after|before|while|since|as|because|if|that|which|who|whose|where)\b", re.I)
+
+
+def _another_act(info: QuestionInfo, quote: str, figure: str, vectors: WordVectors) -> bool:
+    """Whether the part of the quote holding the figure says what it counts underwent another act ("The number
+    of people evacuated … rose to 4,300", "4,300 people were evacuated") than the one the question asks ("How
+    many people died in the flood?"), whose scene words ("flood") the story repeats around every figure. A part
+    that says no act of them ("according to two officials", "12,000 registered phones") or a word of the asked
+    act ("the death toll rose to 12") does not."""
+    at = quote.find(figure)
+    if at < 0:
+        return False
+    lo = max(quote.rfind(mark, 0, at) for mark in ",;:") + 1
+    hi = min((i for i in (quote.find(mark, at + len(figure)) for mark in ",;:") if i >= 0), default=len(quote))
+    part = words(quote[lo:hi].lower())
+    counted = counted_terms(info.text)
+    acts = [
+        next((w for w in part[i + 1 : i + 4] if w not in _AUXILIARY_WORDS), "")
+        for i, w in enumerate(part)
+        if term(w) in counted
+    ]
+    if not any(is_past_form(w) for w in acts):
+        return False
+    asking = asking_sentence(info.text)
+    cut = _SUBORDINATE.search(asking, 1)
+    asked = [w for w in topic_words(asking[: cut.start()] if cut else asking) if is_past_form(w)]
+    if not asked or {lemma_term(w) for w in asked} & {lemma_term(w) for w in part}:
+        return False
+    return closest_word(asked, " ".join(part), vectors) < SAME_ACT
+
+
+_AUXILIARY_WORDS = frozenset("were was been had have has being are is be".split())
+
+
+def _predicate_unsaid(info: QuestionInfo, quote: str, vectors: WordVectors | None, figure: str = "") -> bool:
     """A count of what the question counts, said of another act: "How many people were killed?" over
     "The mine employs about 1,900 people". The question's words besides what it counts (the predicate:
     "killed") must occur in the figure's clause, as written, by lemma, or as a close word ("died")."""
@@ -1226,6 +1290,8 @@ def _predicate_unsaid(info: QuestionInfo, quote: str, vectors: WordVectors | Non
     predicate = [w for w in topic_words(info.text) if term(w) not in counted]
     if not predicate:
         return False
+    if figure and _another_act(info, quote, figure, vectors):
+        return True
     said = content_terms(quote)
     if any(term(w) in said or lemma_term(w) in {lemma_term(x) for x in words(quote)} for w in predicate):
         return False

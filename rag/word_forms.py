@@ -120,3 +120,15 @@ def can_be_verb(word: str) -> bool:
             if base in verbs or (base[-1:] == base[-2:-1] and base[:-1] in verbs):  # "stopped" -> "stop"
                 return True
     return False
+
+
+def is_past_form(word: str) -> bool:
+    """Whether a lower-case word is a verb's past form, which no noun is: "died", "opened", "began" (not "flood",
+    "speed" or "need", whose "-ed" is the verb's own); False without the model."""
+    verbs = _verbs()
+    if not verbs or word in verbs:
+        return False
+    if word.endswith("ing"):
+        return False  # "putting": the irregular table holds present participles too
+    lemma = irregular_forms().get(word)
+    return (lemma is not None and lemma in verbs) or (word.endswith("ed") and can_be_verb(word))

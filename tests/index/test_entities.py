@@ -87,6 +87,17 @@ def test_a_figure_a_layout_wrapped_over_two_lines_is_one_amount() -> None:
     assert money == ["310\nmillion crowns", "240 million crowns"]
 
 
+def test_a_change_in_percentage_points_is_a_percentage() -> None:
+    from index.entities import measures_by_unit
+
+    text = "The loan carries one percentage point above the policy rate, and the fee rose 25 basis points."
+    ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label="CARDINAL") for s in ("one", "25")]
+    assert [(text[e.start : e.end], e.label) for e in measures_by_unit(text, ents)] == [
+        ("one percentage point", "PERCENT"),
+        ("25 basis points", "PERCENT"),
+    ]
+
+
 def test_a_currency_name_that_is_also_a_common_word_is_money_after_a_scaled_amount() -> None:
     from index.entities import measures_by_unit
 

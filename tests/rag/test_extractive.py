@@ -563,6 +563,37 @@ def test_a_close_word_of_the_question_keeps_it_answered_and_a_count_of_another_a
     assert killed.short_answer is None or killed.short_answer.text != "about 1,400"
 
 
+FLOOD_ARTICLES = {
+    "flood.txt": (
+        "Orm river flood\n\n"
+        "The number of people evacuated along the Orm river rose to 2,700 on Monday as the flood spread.\n"
+        "Rescue crews worked through the night in the flooded villages.\n"
+    ),
+    "toll.txt": (
+        "Landslide at Vessby\n\nThe death toll from the landslide at Vessby rose to 12 on Tuesday, the police said.\n"
+    ),
+}
+
+
+def test_a_figure_of_another_act_is_not_bold_for_the_asked_act_whatever_scene_words_it_shares(extractive_over) -> None:
+    from rag.questions import analyse
+    from rag.short_answers import _another_act
+
+    a = extractive_over(FLOOD_ARTICLES)
+    died = a.ask("How many people died in the flood?")
+    assert died.short_answer is None or died.short_answer.text != "2,700"  # "flood" is said, "died" is not
+    info = analyse("How many people died in the landslide?")
+    toll = "The death toll from the landslide at Vessby rose to 12 on Tuesday, the police said."
+    assert not _another_act(info, toll, "12", a.embedder)  # "death" tells of dying
+    fled = "The number of people evacuated along the Orm river rose to 2,700 on Monday as the flood spread."
+    assert _another_act(analyse("How many people died in the flood?"), fled, "2,700", a.embedder)
+    # A modifier before what is counted says no act of it ("registered phones").
+    sent = "Warnings were sent at 18:15 to 12,000 registered phones in Tarnby."
+    assert not _another_act(analyse("How many phones received the warning?"), sent, "12,000", a.embedder)
+    # The act of a clause that only dates the question ("when the flood peaked") is not the asked one.
+    assert not _another_act(analyse("How many people were there when the flood peaked?"), fled, "2,700", a.embedder)
+
+
 MINISTERS = {
     "cabinet.txt": (
         "Grant for the Observatory\n\n"

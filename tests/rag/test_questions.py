@@ -336,6 +336,8 @@ def test_the_words_that_narrow_an_asked_role() -> None:
     assert role_modifiers("Who is the Ostrelian prime minister?") == {term("prime")}  # a nationality narrows nothing
     assert role_modifiers("Who is the new coach of the club?") == frozenset()  # nor a word of tenure
     assert role_modifiers("Who is the journal's editor?") == frozenset()  # nor an owner
+    assert role_modifiers("Who is the water authority's spokesperson?") == frozenset()  # nor an owner's words
+    assert role_modifiers("Who is the interim chief executive?") == {term("interim")}  # the interim one is asked
 
 
 def test_how_much_a_money_noun_asks_for_money() -> None:
@@ -390,6 +392,14 @@ def test_a_correction_is_an_article_its_date_is_asked_of() -> None:
     from rag.questions import MetaKind, meta_kind
 
     assert meta_kind("When was the correction published?") is MetaKind.PUBLISHED
+
+
+def test_a_kind_word_that_modifies_another_noun_is_not_the_head() -> None:
+    from rag.questions import head_noun
+
+    assert head_noun("Which committee members wanted a cut?") is None  # members, not a committee
+    assert head_noun("Which river port was closed?") == "port"
+    assert head_noun("Which country this week signed the pact?") == "country"
 
 
 def test_the_head_noun_is_not_looked_for_past_the_verb() -> None:

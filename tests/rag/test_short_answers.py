@@ -246,6 +246,30 @@ def test_a_where_question_prefers_the_place_after_its_own_verb_and_no_source_aft
     assert _picked(text, [("Orvik Survey", "ORG"), ("Tessaly", "GPE")], "Where is the glacier?") == "Tessaly"
 
 
+def test_a_part_of_a_whole_counts_what_the_whole_counts_and_answers_before_it() -> None:
+    text = "To protect the dam, the operator opened two of its four spillway gates at 19:40."
+    assert _picked(text, [("two", "CARDINAL"), ("four", "CARDINAL")], "How many spillway gates were opened?") == "two"
+
+
+def test_the_person_a_question_asks_about_is_not_its_answer_but_a_name_modifying_a_noun_may_be() -> None:
+    text = "Rena Holt resigned on Thursday, and the board named Ivo Marsh to take over."
+    spans = [("Rena Holt", "PERSON"), ("Ivo Marsh", "PERSON")]
+    assert _picked(text, spans, "Who took over from Holt?") == "Ivo Marsh"
+    family = "Rena Holt leads the Holt family's shipping firm, and Ivo Marsh is its lawyer."
+    assert _picked(family, spans, "Who leads the Holt family's firm?") == "Rena Holt"
+
+
+def test_an_interim_role_asked_is_the_interim_holders() -> None:
+    text = "Rena Holt resigned as chief executive, and the board named Ivo Marsh as interim chief executive."
+    spans = [("Rena Holt", "PERSON"), ("Ivo Marsh", "PERSON")]
+    assert _picked(text, spans, "Who is the interim chief executive?") == "Ivo Marsh"
+
+
+def test_a_share_is_no_count() -> None:
+    cit, source = _one_quote("More than half of the claims came from Tarnby.", [("More than half", "CARDINAL")])
+    assert entity_candidates(analyse("How many claims have the insurers received?"), [cit], [source]) == []
+
+
 def test_sources_disagree_only_when_both_passages_name_the_asked_subject() -> None:
     from rag.short_answers import entity_conflicts
 
