@@ -112,6 +112,11 @@ class Assistant:
         for item in items:
             text = str(item).strip()
             is_url = isinstance(item, str) and fetching.looks_like_url(text) and not Path(text).exists()
+            if isinstance(item, str) and not is_url and not Path(text).exists():
+                # Text typed where a web address was wanted: say so, not that "none" is an unsupported type.
+                reason = "neither a web address (http:// or https://) nor an existing file"
+                result.rejected.append(SkippedFile(file=text[:80], reason=reason))
+                continue
             (urls if is_url else files).append(text)
         if files:
             added = self.add_articles(files)

@@ -100,6 +100,16 @@ def test_bad_urls_each_give_one_line_and_the_others_are_added(site: LocalSite, a
     assert not any("passwd" in p.name for p in tiny_corpus.rglob("*"))
 
 
+def test_text_that_is_neither_an_address_nor_a_file_says_so(assistant_for, tiny_corpus) -> None:
+    a = assistant_for(tiny_corpus)
+    result = a.add(["Who took over as chief executive?", "missing-notes.txt"])
+    assert result.saved == [] and [r.file for r in result.rejected] == [
+        "Who took over as chief executive?",
+        "missing-notes.txt",
+    ]
+    assert all(r.reason == "neither a web address (http:// or https://) nor an existing file" for r in result.rejected)
+
+
 def test_rag_add_cli_adds_files_and_urls_with_one_line_each(site: LocalSite, cli, tiny_corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_CORPUS_DIR", str(tiny_corpus))
     pdf = make_pdf(tmp_path / "minutes.pdf", ["Minutes of the meeting.", "The vote was 5 to 4 in favour."])
