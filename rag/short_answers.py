@@ -1087,6 +1087,47 @@ def _kind_before(before: str, kind: frozenset[str]) -> bool:
     return len(tail) == 3 and tail[0] in ("the", "a") and term(tail[1]) in kind and tail[2] == "of"
 
 
+def _about_another(
+    best: EntityCandidate, info: QuestionInfo, citations: Sequence[Citation], sources: Sequence[Source]
+) -> bool:
+    """Whether the quote of the answer leaves out a name the question asks about and names another of its kind
+    instead: "About 620 homes were flooded in Marrowby" answers no "How many homes were flooded in Fennick?"
+    (the kind: the label the read passages give the question's name); or the quote names neither and its passage
+    names only the other. An abbreviation is the name it shortens ("US", "the United States")."""
+    cited = _cited(best.answer, citations, sources)
+    if cited is None:
+        return False
+    cit, source = cited
+    asking = asking_sentence(info.text)
+    own = {t.lower() for t in question_name_tokens(asking)}
+    lo, hi = _quote_span(cit, source)
+    quoted = {p.lower() for t in words(cit.quote) for p in (t, *t.split("-"))}  # "GOP-held" holds "GOP"
+    labels = name_labels(sources) or {}
+    missing = {
+        labels.get(name.lower(), labels.get(f"the {name.lower()}"))
+        for name in name_phrases(asking)
+        if set(words(name.lower())) & own and not set(words(name.lower())) & quoted
+    } - {None, best.answer.label}  # "Where in the US …?": another place may be the answer's own container
+    if not missing:
+        return False
+    answer = set(words(best.answer.text.lower()))
+    short = {n.replace(".", "") for n in name_phrases(asking) if n.replace(".", "").isupper()}
+
+    def another(text: str, entities: Sequence[Entity]) -> bool:
+        named = [text[e.start : e.end] for e in entities if e.label in missing]
+        return any(not set(words(n.lower())) & (answer | own) and _initials(n) not in short for n in named)
+
+    if another(source.text[lo:hi], within(source.entities, lo, hi)):
+        return True
+    passage = {t.lower() for t in words(source.text)}
+    return not (own & passage) and another(source.text, source.entities)
+
+
+def _initials(name: str) -> str:
+    """ "The United States" -> "US": how an abbreviation in a question may write the same name."""
+    return "".join(t[0] for t in name.split() if t[:1].isupper() and t.lower() != "the")
+
+
 def _cited(
     answer: ShortAnswer, citations: Sequence[Citation], sources: Sequence[Source]
 ) -> tuple[Citation, Source] | None:
@@ -1168,6 +1209,8 @@ def short_answer(
         return None
     if best.added:
         return None  # "another four papers were retracted" says how many more, not how many in all
+    if _about_another(best, info, citations, sources):
+        return None
     clause = _clause_holding(best.answer, citations) if best.answer.label in FIGURE else ""
     if clause and _predicate_unsaid(info, clause, vectors, best.answer.text):
         return None

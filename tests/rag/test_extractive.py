@@ -594,6 +594,23 @@ def test_a_figure_of_another_act_is_not_bold_for_the_asked_act_whatever_scene_wo
     assert not _another_act(analyse("How many people were there when the flood peaked?"), fled, "2,700", a.embedder)
 
 
+TOWNS_FLOODED = {
+    "tarnby.txt": "Flood in Tarnby\n\nAbout 620 homes in Tarnby were flooded on Sunday, the town council said.\n",
+    "holm.txt": (
+        "Sirens in Holm\n\nSirens sounded in Holm at 19:30 on Sunday, and residents of Holm spent the night in "
+        "the school hall.\n"
+    ),
+}
+
+
+def test_a_figure_said_of_another_place_of_the_same_kind_is_not_bold(extractive_over) -> None:
+    a = extractive_over(TOWNS_FLOODED)
+    holm = a.ask("How many homes were flooded in Holm?")
+    assert holm.short_answer is None or holm.short_answer.text != "About 620"
+    tarnby = a.ask("How many homes were flooded in Tarnby?")
+    assert tarnby.short_answer is not None and tarnby.short_answer.text == "About 620"
+
+
 MINISTERS = {
     "cabinet.txt": (
         "Grant for the Observatory\n\n"
