@@ -437,7 +437,8 @@ def people(sentence: str) -> list[str]:
     """Runs of 2-4 capitalised words next to a role or a speech verb ("Secretary Jane Porter",
     "Tom Becker, a spokesperson", "Maria Lopez said"): names of people, not of places, in reading order (a
     follow-up's "she" stands for the first, the one an answer opens with)."""
-    tokens = re.findall(r"[\w.’'-]+", sentence)
+    spans = list(re.finditer(r"[\w.’'-]+", sentence))
+    tokens = [m.group(0) for m in spans]
     found: dict[str, None] = {}
     run: list[int] = []
     for i, token in enumerate([*tokens, ""]):
@@ -449,18 +450,36 @@ def people(sentence: str) -> list[str]:
             run = run[1:]  # "Mayor Imre Voss": the role word opens the run, the name follows it
         if 2 <= len(run) <= 4:
             before = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]]]
+            if before[-1:] and before[-1] in _OWNER_AFTER_ROLE:
+                before = []  # "chief executive of Westmarch Savings Bank": the role's owner, not its holder
             after: list[str] = []
             for t in tokens[i : i + 4]:
                 if t.lower() in _ROLE_BEFORE_ONLY:
                     break  # what follows "according to" is someone else's
                 after.append(t.strip(".,’'").lower())
             # "The Harbour Party's leader, Ada Voss": a possessive before the role owns it; the person follows.
-            owner = re.search(r"['’]s$", tokens[run[-1]]) is not None
+            owner = re.search(r"['’]s$", tokens[run[-1]]) is not None or _owns_the_role(sentence, spans, run[-1] + 1)
             if titled or any(w in _ROLE for w in before) or (any(w in _ROLE for w in after) and not owner):
                 name = " ".join(tokens[j].strip(".,’'") for j in run).lower()
                 found.setdefault(re.sub(r"['’]s$", "", name))  # "Oswin Pellacott's appointment": Oswin Pellacott
         run = []
     return list(found)
+
+
+# "chief executive of …", "spokesperson for …", "director at …": the name after them owns the role.
+_OWNER_AFTER_ROLE = frozenset({"of", "for", "at"})
+
+
+def _owns_the_role(sentence: str, spans: list[re.Match[str]], at: int) -> bool:
+    """Whether the role nouns from token ``at`` on are given to the name right after them ("Tarrow Savings
+    Bank chief executive Ida Brenn": the bank owns the role, Ida Brenn holds it), with no mark in between."""
+    end = at
+    while end < len(spans) and spans[end].group(0).strip(".,’'").lower() in ROLE_NOUNS:
+        end += 1
+    if end == at or end >= len(spans) or not _person_word(spans[end].group(0).strip(".,’'"), titled=True):
+        return False
+    between = sentence[spans[at - 1].end() : spans[end].start()]
+    return not re.search(r"[,;:()]", between)
 
 
 # A wire story's dateline at the head of its first paragraph: "PORT MEREDAL, March 3 (Wirefeed) - ". Its names are

@@ -95,6 +95,14 @@ def test_people_after_a_title_and_not_before_according_to() -> None:
     assert people("The figures come from a survey, according to Ana Roos.") == ["ana roos"]
 
 
+def test_an_organisation_that_owns_a_role_is_no_person() -> None:
+    from rag.text import people
+
+    assert people("Teodor Haskin resigned as chief executive of Corvel Mutual Bank.") == ["teodor haskin"]
+    assert people("Former Corvel Mutual Bank chief executive Teodor Haskin told MPs.") == ["teodor haskin"]
+    assert people("Wilma Strand, chief executive, said no.") == ["wilma strand"]
+
+
 def test_a_name_with_digits_inside_is_one_name() -> None:
     from rag.text import name_phrases, question_name_tokens
 
