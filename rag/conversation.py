@@ -24,6 +24,8 @@ from rag.text import (
     without_datelines,
     words,
 )
+from rag.units import CURRENCY_UNITS, DIMENSION_UNITS, SCALED_CURRENCY_UNITS
+from rag.word_forms import can_be_noun, can_be_verb, plural_noun
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -45,17 +47,98 @@ def is_followup(question: str) -> bool:
         return True
     if any(t.lower() in _PRONOUNS for t in _WORD.findall(question[: _first_name_at(question)])):
         return True
-    if _COUNT_OF_NOTHING.match(question) and not question_name_tokens(question) and not _OWN_PLACE.search(question):
+    if counts_nothing(question) and not question_name_tokens(question) and not _OWN_PLACE.search(question):
         return True
     return len(content_terms(question)) <= 1
 
 
 # A phrase that sets the question's own scene ("… in the flood", "… at the terminal", "… by the flooding").
 _OWN_PLACE = re.compile(r"\b(?:in|at|by|from|on|of)\s+(?:the|a|an|its|their)\s+[a-z]", re.I)
-# "How many were retracted by April?": a count that names nothing counted counts what the conversation did.
-_COUNT_OF_NOTHING = re.compile(
-    r"^\W*(?:and\s+)?how\s+(?:many|much)\s+(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can)\b", re.I
+_HOW_MANY = re.compile(r"^\W*(?:and\s+)?how\s+(many|much)\b", re.I)
+# General English function words: an auxiliary or a preposition right after "how many" leaves its noun unsaid
+# ("How many were rejected?", "How many from Fennick?"); "of" starts a partitive ("How many of them …").
+_AUXILIARIES = frozenset(
+    "is are was were be been do does did has have had will would can could should may might".split()
 )
+_PREPOSITIONS = frozenset("in from at on by among across for with within inside outside since after before".split())
+
+
+def counts_nothing(question: str) -> str | None:
+    """ "many" or "much" when a question counts without naming what ("How many were retracted by April?", "How
+    many came from Marrowby?", "How many died?"): the word after "how many" is an auxiliary, a preposition or a
+    verb that is no noun and modifies none ("How many displaced families …" names families); else None."""
+    found = _HOW_MANY.match(question)
+    if not found:
+        return None
+    after = _WORD.findall(question[found.end() :])[:2]
+    first, second = [*after, "", ""][:2]
+    low = first.lower()
+    if not first or low in _AUXILIARIES or low in _PREPOSITIONS:
+        return found.group(1).lower()
+    modifies = bool(second) and second.lower() not in STOPWORDS and can_be_noun(second.lower())
+    verb = first.islower() and can_be_verb(low) and not can_be_noun(low) and not plural_noun(low)
+    return found.group(1).lower() if verb and not modifies else None
+
+
+_UNITS = frozenset().union(*DIMENSION_UNITS.values(), CURRENCY_UNITS, SCALED_CURRENCY_UNITS)
+_COUNT_ASKED = re.compile(r"\bhow\s+(many|much)\s+", re.I)
+_FIGURE_OPENS = re.compile(
+    r"^(?:(?:about|around|some|nearly|almost|over|more than|at least)\s+)?\d[\d,.]*"
+    r"(?:\s+(?:thousand|million|billion))?\s+",
+    re.I,
+)
+
+
+def _noun_phrase(text: str, many: bool) -> str:
+    """The noun phrase ``text`` opens with, up to the auxiliary or verb after it: for "how many" up to its plural
+    noun ("insurance claims" of "insurance claims has the flood caused"), for "how much" a noun or two before an
+    auxiliary ("water" of "water did the dam release"); "" when it opens with no such phrase."""
+    tokens = _WORD.findall(text)[:5]
+    kept: list[str] = []
+    for token in tokens:
+        low = token.lower()
+        if low in STOPWORDS or low in _AUXILIARIES:
+            break
+        kept.append(token)
+        if many and plural_noun(low) and low not in _UNITS:
+            later = tokens[len(kept) : len(kept) + 1]
+            if not (later and plural_noun(later[0]) and later[0].lower() not in STOPWORDS):
+                return " ".join(kept)  # "swings and rockers" aside, the plural noun ends what is counted
+    if many or not kept or len(kept) > 2 or len(kept) == len(tokens):
+        return ""
+    following = tokens[len(kept)].lower()
+    nouns = all(can_be_noun(t.lower()) or not can_be_verb(t.lower()) for t in kept)
+    return " ".join(kept) if following in _AUXILIARIES and nouns else ""
+
+
+def counted_phrase(standalone: str, answer: str, kind: str) -> str:
+    """What the last turn counted, for a follow-up that counts without saying what ("How many came from
+    Marrowby?"): the noun of its own "how many" ("insurance claims" of "How many insurance claims has the flood
+    caused?") or, for "how many", of the figure its answer opened with ("5,020 claims", not "6.45 metres"); else
+    that of a question it carried along (a "How much will they cost?" between them). ``kind`` is "many" or
+    "much": "How much …?" never counts what "How many …?" did. "" when the turn counted nothing."""
+    many = kind == "many"
+
+    def asked(question: str) -> str:
+        for found in _COUNT_ASKED.finditer(question):
+            if (found.group(1).lower() == "many") == many and (phrase := _noun_phrase(question[found.end() :], many)):
+                return phrase
+        return ""
+
+    short = _FIGURE_OPENS.match(_short_value(answer)) if many else None
+    given = _noun_phrase(_short_value(answer)[short.end() :], many) if short else ""
+    return asked(main_question(standalone)) or given or asked(context_of(standalone))
+
+
+def _with_counted(question: str, standalone: str, answer: str) -> str:
+    """ "How many came from Marrowby?" after a turn about insurance claims: "How many insurance claims came from
+    Marrowby?"; the question as it is when it names what it counts or the last turn counted nothing."""
+    kind = counts_nothing(question)
+    phrase = counted_phrase(standalone, answer, kind) if kind else ""
+    if not phrase:
+        return question
+    at = _HOW_MANY.match(question).end()  # type: ignore[union-attr]
+    return f"{question[:at]} {phrase}{question[at:]}"
 
 
 def _first_name_at(question: str) -> int:
@@ -73,7 +156,10 @@ def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequenc
         return question
     previous, previous_answer = history[-1]
     kinds_named = resolve_kinds(question.strip(), main_question(previous), previous_answer) != question.strip()
-    if not kinds_named and not is_followup(question):
+    counted = _with_counted(question.strip(), previous, without_datelines(previous_answer))
+    if counted != question.strip():
+        question = counted  # a count of nothing named counts what the last turn did, whatever place it names
+    elif not kinds_named and not is_followup(question):
         return question
     known = _people_named(history, passages)
     answered = {p.lower() for q, a in history if (p := _answered_person(main_question(q), without_datelines(a)))}
@@ -110,11 +196,14 @@ def resolve_kinds(question: str, previous_question: str, previous_answer: str) -
     if _answered_person(previous_question, previous_answer):
         persons.add(short.lower())
     candidates = [short] if short[:1].isupper() and not any(c.isdigit() for c in short) else []
-    # A capitalised word that only opens sentences ("Evacuation orders were issued …") is no name.
+    # A capitalised word that only opens sentences ("Evacuation orders were issued …") is no name, nor is a bare
+    # figure ("the claims" after "Some 310 claims were rejected" is not those 310 alone).
     candidates += [
         n
         for n in name_phrases(answer) + name_phrases(previous_question)
-        if n not in candidates and (" " in n or re.search(rf"[\w,;]\s+{re.escape(n)}\b", answer + previous_question))
+        if n not in candidates
+        and re.search(r"[A-Za-z]", n)
+        and (" " in n or re.search(rf"[\w,;]\s+{re.escape(n)}\b", answer + previous_question))
     ]
 
     def fits(noun: str) -> bool:
@@ -428,9 +517,10 @@ def resolve_pronouns(
                 if known_people.get(n.lower(), "") is None and n.lower() in answered
             ]
             # After "Who won the X League?" "they" is whoever won, not the league: without an answered name it stays.
-            name = (
-                groups[0] if groups else (answered_group or (([] if asked_who else things) or ungendered or [None])[0])
-            )
+            # After "How many insurance claims …?" with no name to stand for, "they" are the claims counted.
+            counted = counted_phrase(previous_question, previous_answer, "many")
+            named_group = ([] if asked_who else things) or ungendered or ([f"the {counted}"] if counted else [])
+            name = groups[0] if groups else (answered_group or (named_group or [None])[0])
         else:
             return None
         name = re.sub(r"['’]s?$", "", name) if name else name  # "Caldry's" of "Caldry's terminals" is Caldry

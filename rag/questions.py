@@ -26,7 +26,7 @@ from rag.text import (
     words,
 )
 from rag.units import DIMENSION_UNITS, TIME_UNIT
-from rag.word_forms import can_be_verb
+from rag.word_forms import can_be_verb, plural_noun
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -803,15 +803,6 @@ def identifiers(question: str) -> frozenset[str]:
 
 
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:in\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,3})", re.I)
-
-
-# English plurals without an -s: "how many" takes a plural noun, which ends what it counts (general English).
-_PLURALS_WITHOUT_S = frozenset("people men women children police feet teeth mice geese cattle personnel".split())
-
-
-def plural_noun(word: str) -> bool:
-    low = word.lower()
-    return low in _PLURALS_WITHOUT_S or (len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")))
 
 
 # Words that name the kind of figure asked for, not a thing counted: "How much money did X lose?" is answered by

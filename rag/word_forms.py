@@ -1,5 +1,5 @@
 """Irregular English word forms and their lemma ("won" -> "win", "held" -> "hold", "men" -> "man"), and which
-words can be verbs.
+words can be verbs, nouns or plural nouns.
 
 The light stemmer (``rag.text.stem``) strips suffixes, so "winning" and "won" stay apart and a question about
 the "winning time" finds no word of its topic in "won the race in 2:17:42". The lemmatizer tables of the spaCy
@@ -132,3 +132,29 @@ def is_past_form(word: str) -> bool:
         return False  # "putting": the irregular table holds present participles too
     lemma = irregular_forms().get(word)
     return (lemma is not None and lemma in verbs) or (word.endswith("ed") and can_be_verb(word))
+
+
+@lru_cache(maxsize=1)
+def _nouns() -> frozenset[str]:
+    index = _tables().get("lemma_index")
+    nouns = index.get(_spacy_hash("noun")) if isinstance(index, dict) else None
+    return frozenset(nouns) if isinstance(nouns, list) else frozenset()
+
+
+@lru_cache(maxsize=4096)
+def can_be_noun(word: str) -> bool:
+    """Whether a lower-case word can be an English noun ("claim", "claims", "staff"; not "came" or "rejected"), by
+    the lemmatizer's noun index, a regular plural ending taken off (an irregular verb form is no noun's: "came" is
+    not "come"); False without the model."""
+    nouns = _nouns()
+    endings = (("s", ""), ("es", ""), ("ies", "y"))
+    return word in nouns or any(word.endswith(end) and word[: -len(end)] + add in nouns for end, add in endings)
+
+
+# English plurals without an -s: "how many" takes a plural noun, which ends what it counts (general English).
+_PLURALS_WITHOUT_S = frozenset("people men women children police feet teeth mice geese cattle personnel".split())
+
+
+def plural_noun(word: str) -> bool:
+    low = word.lower()
+    return low in _PLURALS_WITHOUT_S or (len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")))

@@ -426,3 +426,85 @@ def test_a_person_named_as_an_owner_is_that_person() -> None:
 def test_a_count_of_nothing_with_its_own_scene_is_read_on_its_own() -> None:
     assert not is_followup("How many were injured at the Vell terminal?")
     assert not is_followup("How many were injured in the flood?")
+
+
+# Counts that name nothing counted ("How many came from Dunholm?") count what the last turn counted.
+TICKETS = ("How many ferry tickets has the strike cancelled?", "Some 4,100 ferry tickets were cancelled. [1]")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many came from Dunholm?", "How many ferry tickets came from Dunholm?"),
+        ("How many were refunded?", "How many ferry tickets were refunded?"),
+        ("And how many are still unpaid?", "And how many ferry tickets are still unpaid?"),
+        ("How many from Dunholm?", "How many ferry tickets from Dunholm?"),
+    ],
+)
+def test_a_count_of_nothing_counts_the_noun_the_last_turn_counted(question: str, expected: str) -> None:
+    assert main_question(rewrite(question, [TICKETS])) == expected
+
+
+def test_a_count_that_names_its_noun_or_follows_no_count_stays() -> None:
+    """Regression guard: a count with its own noun, a "how much" after a "how many", or a count after a turn that
+    counted nothing is not given a noun."""
+    assert main_question(rewrite("How many displaced families came from Dunholm?", [TICKETS])) == (
+        "How many displaced families came from Dunholm?"
+    )
+    assert main_question(rewrite("How much came from Dunholm?", [TICKETS])) == "How much came from Dunholm?"
+    who = ("Who runs the ferry line?", "Velamar Lines [1]. Velamar Lines runs the ferries. [1]")
+    assert main_question(rewrite("How many died?", [who])) == "How many died?"
+    assert rewrite("How many died?", []) == "How many died?"
+
+
+def test_a_count_of_nothing_counts_what_the_last_answer_counted_but_not_its_unit() -> None:
+    counted = ("What did the strike cost Velamar Lines?", "4,100 tickets [1]. It cancelled 4,100 tickets. [1]")
+    assert main_question(rewrite("How many were refunded?", [counted])) == "How many tickets were refunded?"
+    measured = ("How high did the Ostel river rise?", "6.2 metres [1]. The Ostel rose to 6.2 metres. [1]")
+    assert main_question(rewrite("How many were flooded?", [measured])) == "How many were flooded?"
+
+
+def test_a_count_two_turns_on_counts_the_noun_the_conversation_carried() -> None:
+    cost = rewrite("How much will they cost?", [TICKETS])
+    assert main_question(cost) == "How much will the ferry tickets cost?"
+    history = [TICKETS, (cost, "12 million crowns [1]. Refunds will cost 12 million crowns. [1]")]
+    assert main_question(rewrite("How many came from Dunholm?", history)) == "How many ferry tickets came from Dunholm?"
+
+
+def test_they_after_a_count_of_a_named_things_owner_is_still_the_owner() -> None:
+    """Regression guard: the counted noun stands for "they" only when the last turn names nothing else."""
+    seats = ("How many seats did the Harbour Party win?", "41 [1]. The Harbour Party won 41 seats. [1]")
+    assert main_question(rewrite("Who leads them?", [seats])) == "Who leads Harbour Party?"
+
+
+def test_a_bare_figure_is_no_referent_of_a_definite_noun() -> None:
+    answer = "Some 310 claims have been rejected. [1]"
+    assert resolved("Why were the claims rejected?", "How many claims were filed?", answer) == (
+        "Why were the claims rejected?"
+    )
+
+
+# An organisation that owns a role ("chief executive of Corvel Mutual Bank", "Corvel Mutual Bank chief executive
+# Teodor Haskin") is no person a "she" could stand for.
+RESIGNED = (
+    "Who resigned as chief executive of Corvel?",
+    "Teodor Haskin [1]. Teodor Haskin resigned as chief executive of Corvel Mutual Bank on Monday. [1] Teodor "
+    "Haskin said he was exhausted. [1] Corvel Mutual Bank will shut nine branches, interim chief executive Wilma "
+    "Strand said. [2]",
+)
+NO_ANSWER = "The articles do not answer this question."
+
+
+def test_she_after_an_abstention_is_the_only_person_named_who_may_be_she() -> None:
+    replaced = rewrite("Who replaced him?", [RESIGNED])
+    assert main_question(replaced) == "Who replaced Teodor Haskin?"
+    history = [RESIGNED, (replaced, NO_ANSWER)]
+    assert main_question(rewrite("How old is she?", history)) == "How old is Wilma Strand?"
+
+
+def test_she_is_not_the_organisation_before_a_role_and_a_name() -> None:
+    quoted = "Former Corvel Mutual Bank chief executive Teodor Haskin told MPs he had no regrets. [1]"
+    history = [RESIGNED, ("What did Teodor Haskin tell MPs?", quoted)]
+    assert main_question(rewrite("What did she say about the branches?", history)) == (
+        "What did Wilma Strand say about the branches?"
+    )
