@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from rag import prompts
 from rag.citing import conflicts, verify
-from rag.conversation import context_of, strip_instructions
+from rag.conversation import context_of, strip_instructions, unresolved_person
 from rag.corrections import correction_note
 from rag.dates import for_question
 from rag.embeddings import Embedder
@@ -79,7 +79,8 @@ def stream_answer(
             timings_ms=timings,
         )
         return
-    hits = retriever.search(standalone, k, window=used) if standalone else []
+    no_one = unresolved_person(standalone) if history else None
+    hits = retriever.search(standalone, k, window=used) if standalone and not no_one else []
     if info.meta is not None:
         hits = with_header_lines(retriever.with_first_chunks(hits))
     timings["retrieve"] = _ms(t)
@@ -102,6 +103,11 @@ def stream_answer(
             **extra,
         )
 
+    if no_one:
+        declined = f"{prompts.NO_ANSWER} {prompts.NO_REFERENT.format(pronoun=no_one)}"
+        yield AnswerDelta(text=declined)
+        yield finish(declined, True)
+        return
     if weak_retrieval(standalone, hits, settings, retriever.articles_text):
         yield AnswerDelta(text=prompts.NO_ANSWER)
         yield finish(prompts.NO_ANSWER, True)

@@ -545,6 +545,18 @@ def resolve_pronouns(
 
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")
+_PERSONAL_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+
+
+def unresolved_person(standalone: str) -> str | None:
+    """The he/she (him, his, her, hers) a follow-up's standalone question still holds before any name of its own:
+    rewriting found no person the conversation named that it could stand for ("How old is she?" after "Who replaced
+    him?" found no one and every person named is a he). The answerer declines it rather than quote whoever the
+    carried question is about. None when each such pronoun was resolved (one after a name stands for it)."""
+    main = main_question(standalone)
+    first = _first_name_at(main)
+    found = next((m for m in _PERSONAL_PRONOUN.finditer(main) if m.start() < first), None)
+    return found.group(1) if found else None
 
 
 def main_question(standalone: str) -> str:

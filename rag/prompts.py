@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from rag.models import Source
 
 NO_ANSWER = "The articles do not answer this question."
+# A follow-up's he/she that no person the conversation named can stand for: said instead of quoting whoever the
+# earlier turns were about.
+NO_REFERENT = 'No one the conversation has named fits "{pronoun}"; ask again with the name.'
 
 EXTRACTIVE_NOTE = "Extractive mode: the sentences are quoted from the articles, not generated."
 OLLAMA_HINT = "For written answers start Ollama (`ollama serve`, `ollama pull MODEL`)."

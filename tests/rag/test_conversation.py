@@ -508,3 +508,31 @@ def test_she_is_not_the_organisation_before_a_role_and_a_name() -> None:
     assert main_question(rewrite("What did she say about the branches?", history)) == (
         "What did Wilma Strand say about the branches?"
     )
+
+
+def test_a_pronoun_left_unresolved_is_found_before_the_questions_own_names_only() -> None:
+    from rag.conversation import unresolved_person
+
+    assert unresolved_person(f"How old is she?{CONTEXT_MARK}Who replaced Teodor Haskin?)") == "she"
+    assert unresolved_person("What did her lawyer tell Ana Roos?") == "her"
+    assert unresolved_person("Did Wilma Strand say she would stay?") is None
+    assert unresolved_person(f"How old is Wilma Strand?{CONTEXT_MARK}Who replaced him?)") is None
+
+
+def test_she_whom_no_one_named_fits_is_declined_not_answered_about_him(extractive_over) -> None:
+    a = extractive_over(
+        {
+            "corvel.txt": (
+                "Corvel Chief Quits\n\n"
+                "Teodor Haskin resigned as chief executive of Corvel Mutual Bank on Monday. "
+                "Teodor Haskin said he was exhausted after the bank lost 300 million crowns. "
+                "Haskin is 58 years old and joined the bank in 1994.\n"
+            )
+        }
+    )
+    first = a.ask("Who resigned as chief executive of Corvel Mutual Bank?")
+    second = a.ask("Who replaced him?", history=[first])
+    third = a.ask("How old is she?", history=[first, second])
+    assert third.abstained and "58" not in third.answer and '"she"' in third.answer
+    # The conversation's man is still found for "he".
+    assert not a.ask("How old is he?", history=[first, second]).abstained
