@@ -169,7 +169,33 @@ def rewrite(question: str, history: Sequence[tuple[str, str]], passages: Sequenc
     resolved = resolve_kinds(resolved, main_question(previous), previous_answer)
     if _asks_about_the_answer(question):
         resolved = f"{resolved.rstrip(' ?')} ({_claim(main_question(previous), previous_answer)})?"
-    return following_up(resolved, previous)
+    return following_up(_bare_wh_asked(resolved, main_question(previous)), previous)
+
+
+_BARE_WH = re.compile(r"^\W*(?:(?:and|but|so)\s+)?(why|when|where|how)\W*$", re.I)
+_WH_AUX = re.compile(
+    r"^\W*(?:when|where|how|why)\s+(?=(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b)", re.I
+)
+
+
+def _bare_wh_asked(question: str, previous: str) -> str:
+    """ "Why?" after "When did Ada Renn resign?" asks "Why did Ada Renn resign?", and after "How many insurance
+    claims were rejected?" "Why were insurance claims rejected?": a lone wh-word asks the last question's event
+    again, with the other wh-word. The question as it is when the last one asked no such event ("Who won?")."""
+    bare = _BARE_WH.match(question)
+    if not bare:
+        return question
+    wh = bare.group(1).capitalize()
+    if event := _WH_AUX.match(previous):
+        return f"{wh} {previous[event.end() :].strip()}"
+    count = _HOW_MANY.match(previous)
+    phrase = _noun_phrase(previous[count.end() :], count.group(1).lower() == "many") if count else ""
+    rest = previous[count.end() :].strip()[len(phrase) :].split(None, 1) if count and phrase else []
+    if len(rest) < 2 or rest[0].lower() not in _AUXILIARIES:
+        return question
+    aux, tail = rest
+    subject_follows = tail[:1].isupper() or tail.split()[0].lower() in STOPWORDS - {"still", "not", "also"}
+    return f"{wh} {aux} {tail.rstrip(' ?')} {phrase}?" if subject_follows else f"{wh} {aux} {phrase} {tail}"
 
 
 def following_up(question: str, previous: str) -> str:

@@ -536,3 +536,16 @@ def test_she_whom_no_one_named_fits_is_declined_not_answered_about_him(extractiv
     assert third.abstained and "58" not in third.answer and '"she"' in third.answer
     # The conversation's man is still found for "he".
     assert not a.ask("How old is he?", history=[first, second]).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "expected"),
+    [
+        ("Why?", "How many ferry tickets were refunded?", "Why were ferry tickets refunded?"),
+        ("And why?", "When did Teodor Haskin resign?", "Why did Teodor Haskin resign?"),
+        ("How?", "Where did the convoy cross the Ostel?", "How did the convoy cross the Ostel?"),
+        ("Why?", "Who won the Dunholm regatta?", "Why?"),
+    ],
+)
+def test_a_lone_wh_word_asks_the_last_questions_event_again(question: str, previous: str, expected: str) -> None:
+    assert main_question(rewrite(question, [(previous, "Some 40 were. [1]")])) == expected
