@@ -527,7 +527,12 @@ def resolve_pronouns(
                 order = (answer_people, question_people) if asked_who else (question_people, answer_people)
             # "What did she sentence him to?": one question's he and she are two people; the first one resolved
             # takes that pronoun for the rest of it.
-            name = _person_for(low, [p for group in order for p in group], {**known_people, **said})
+            candidates = [p for group in order for p in group]
+            name = _person_for(low, candidates, {**known_people, **said})
+            if not name and not candidates:
+                # "Why did he step down?" after "Who is the chief executive of the Tarrow Bank?" went unanswered:
+                # he is whoever holds the role the last question named.
+                name = _role_holder(previous_question) or None
             if name and (gender := gender_of_pronoun(low)):
                 said.setdefault(name.lower(), gender)
         elif low in _THING:
@@ -568,6 +573,22 @@ def resolve_pronouns(
         return pick(match.group(0), possessive) or match.group(0)
 
     return re.sub(r"\b(he|him|his|she|her|it|its|they|them|their|there)\b", swap, question, flags=re.I)
+
+
+_NOT_A_ROLE_WORD = r"(?!(?:of|at|for)\b)[a-z][\w-]*"
+_ROLE_PHRASE = re.compile(
+    rf"\bthe\s+((?:{_NOT_A_ROLE_WORD}\s+){{0,2}}{_NOT_A_ROLE_WORD})"
+    r"(\s+(?:of|at|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)?"
+)
+
+
+def _role_holder(question: str) -> str:
+    """The role a question names with "the", with its owner ("the chief executive of the Tarrow Bank", "the
+    mayor"): whom a he/she stands for when the conversation named no person; "" when it names no role."""
+    for found in _ROLE_PHRASE.finditer(question):
+        if found.group(1).split()[-1] in ROLE_NOUNS:
+            return found.group(0)
+    return ""
 
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")

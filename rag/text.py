@@ -450,7 +450,8 @@ def people(sentence: str) -> list[str]:
             run = run[1:]  # "Mayor Imre Voss": the role word opens the run, the name follows it
         if 2 <= len(run) <= 4:
             before = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]]]
-            if before[-1:] and before[-1] in _OWNER_AFTER_ROLE:
+            head = [w for w in before if w not in ("the", "a", "an")]  # "chief executive of the Tarrow Bank"
+            if head[-1:] and head[-1] in _OWNER_AFTER_ROLE:
                 before = []  # "chief executive of Westmarch Savings Bank": the role's owner, not its holder
             after: list[str] = []
             for t in tokens[i : i + 4]:
@@ -459,6 +460,8 @@ def people(sentence: str) -> list[str]:
                 after.append(t.strip(".,’'").lower())
             # "The Harbour Party's leader, Ada Voss": a possessive before the role owns it; the person follows.
             owner = re.search(r"['’]s$", tokens[run[-1]]) is not None or _owns_the_role(sentence, spans, run[-1] + 1)
+            # "The Tarrow Water Authority said": a name after "the" is a body's, not a person's.
+            owner = owner or (not titled and before[-1:] == ["the"])
             if titled or any(w in _ROLE for w in before) or (any(w in _ROLE for w in after) and not owner):
                 name = " ".join(tokens[j].strip(".,’'") for j in run).lower()
                 found.setdefault(re.sub(r"['’]s$", "", name))  # "Oswin Pellacott's appointment": Oswin Pellacott

@@ -549,3 +549,14 @@ def test_she_whom_no_one_named_fits_is_declined_not_answered_about_him(extractiv
 )
 def test_a_lone_wh_word_asks_the_last_questions_event_again(question: str, previous: str, expected: str) -> None:
     assert main_question(rewrite(question, [(previous, "Some 40 were. [1]")])) == expected
+
+
+def test_he_after_an_unanswered_role_question_is_the_holder_of_that_role() -> None:
+    history = [("Who is the chief executive of the Corvel Mutual Bank?", NO_ANSWER)]
+    assert main_question(rewrite("Why did he step down?", history)) == (
+        "Why did the chief executive of the Corvel Mutual Bank step down?"
+    )
+    said = "The Corvel Mutual Bank said it would appeal. [1] Teodor Haskin said he was exhausted. [2]"
+    history.append(("Why did the chief executive of the Corvel Mutual Bank step down?", said))
+    # The bank that "said" something is no person; the man the answer named is "him".
+    assert main_question(rewrite("Who replaced him?", history)) == "Who replaced Teodor Haskin?"

@@ -99,6 +99,8 @@ def test_an_organisation_that_owns_a_role_is_no_person() -> None:
     from rag.text import people
 
     assert people("Teodor Haskin resigned as chief executive of Corvel Mutual Bank.") == ["teodor haskin"]
+    assert people("Who is the chief executive of the Corvel Mutual Bank?") == []
+    assert people("The Corvel Mutual Bank said it would appeal, Wilma Strand said.") == ["wilma strand"]
     assert people("Former Corvel Mutual Bank chief executive Teodor Haskin told MPs.") == ["teodor haskin"]
     assert people("Wilma Strand, chief executive, said no.") == ["wilma strand"]
 
