@@ -26,6 +26,7 @@ EPOCH = date(1970, 1, 1)
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
 }
+_CAPITALISED_MONTH = r"(?P<month>" + "|".join(m.capitalize() for m in _MONTHS if len(m) > 3 or m == "may") + r")"
 _MONTH_RE = r"(?P<month>" + "|".join(sorted((m for m in _MONTHS if m != "may"), key=len, reverse=True)) + r"|May)"
 _YEAR_RE = rf"(?P<year>{YEAR_PATTERN})"
 
@@ -156,6 +157,11 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
                 if m.group(0).lower().startswith(("since", "from"))
                 else _month_span(_recent_month_year(month_of(m), a), month_of(m))
             ),
+        ),
+        (
+            # "its March meeting", "the April cut": a month naming an event dates it.
+            re.compile(rf"\b(?i:the|its|their|his|her|our|this|that)\s+{_CAPITALISED_MONTH}\s+(?=[a-z])"),
+            lambda m, a: _month_span(_recent_month_year(month_of(m), a), month_of(m)),
         ),
         (re.compile(r"\btoday\b|\btonight\b|\bthis morning\b", flags), lambda m, a: (a, a)),
         (re.compile(r"\byesterday\b", flags), lambda m, a: (a - timedelta(days=1), a - timedelta(days=1))),
