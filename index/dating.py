@@ -9,15 +9,20 @@ PDF's ``/CreationDate`` is not used either, for the same reason: it is the day t
 re-generated report carries the day of the export), and nothing tells it apart from the day of publication.
 A wire dateline without a year ("PARIS, March 3 (Wire) -") takes its year from the next source with a date, else
 from the dated years its text states; never a day after today. The weekday its lead names does not place it: wires
-report "on Monday" for the dateline's day or the day before, and each reading gives another year.
+report "on Monday" for the dateline's day or the day before, and each reading gives another year. When its
+text states no year either, the year is inferred from the other dated articles of its folder
+(``year_from_folder``, applied by ``index.loading.load_corpus``, which reads the whole folder); the date's source
+then says so ("inferred").
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from statistics import median_low
 
 from index.formats import front_matter_fields
 from rag.dates import DATE_IN_TEXT_RE, parse_date
@@ -261,10 +266,63 @@ def _statement_at(text: str, at: int, line: str) -> _Statement | None:
     return replace(joined, quote=written) if " ".join(written.split()) == " ".join(joined.quote.split()) else None
 
 
+# A line that is only a credit: "By Ingrid Salo", "*By Ann Lee and Bo Chan*".
+_CREDIT_LINE = re.compile(rf"By\s+({_NAME}(?:\s+and\s+{_NAME})?)\.?")
+
+
+def credit_line(line: str) -> str | None:
+    """The names of a line that is a credit and nothing else ("By Ingrid Salo"), else None."""
+    found = _CREDIT_LINE.fullmatch(_unemphasised(line.strip()))
+    return found.group(1) if found else None
+
+
+def title_after_credit(lines: list[str]) -> int | None:
+    """For a file whose first line (of the non-blank ``lines``) is a credit, the index of its title: the first
+    line after the header lines of credits and dates, when it is a headline rather than prose. None when the
+    first line is no credit, or no headline follows (a title that reads like a credit, "By Land and Sea", over
+    its story's first paragraph stays the title)."""
+    if not lines or not credit_line(lines[0]):
+        return None
+    for n, line in enumerate(lines[1 : HEADER_LINES + 1], start=1):
+        if credit_line(line) or is_date_line(line):
+            continue
+        return None if _is_prose(line) else n
+    return None
+
+
+# "Monetary Policy Committee decision, 12 February 2026": a short description of the document and its date.
+_DESCRIBED_WORDS = 6
+_DESCRIBED_DATE = re.compile(
+    rf"(?P<phrase>[A-Z][^,;:|()\[\]]*?)\s*,\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s*)?"
+    rf"(?P<date>{DATE_IN_TEXT_RE.pattern})\.?"
+)
+
+
+def described_date(line: str) -> date | None:
+    """The date of a header line that says what the document is and when, as a press release or statement
+    under its title writes it: "<a phrase of at most six words>, <full date with the year>" and nothing else.
+    Only a header line counts (the caller's concern): in the body, such a line would be any sentence's tail."""
+    found = _DESCRIBED_DATE.fullmatch(line.strip())
+    if found is None or len(found.group("phrase").split()) > _DESCRIBED_WORDS:
+        return None
+    return parse_date(found.group("date"))
+
+
+def is_date_line(line: str) -> bool:
+    """A header line that dates the article: a dateline with its year, a statement of publication, or a
+    described date ("Monetary Policy Committee decision, 12 February 2026")."""
+    line = _unemphasised(line.strip())
+    if len(line) > _MAX_HEADER_LEN:
+        return False
+    found = dateline(line)
+    return bool(found and found.published) or publication_statement(line) is not None or bool(described_date(line))
+
+
 def _not_a_title(line: str) -> bool:
     """The first line is no title when it is a full date with at most stamp words around it ("FOR IMMEDIATE
-    RELEASE — 3 March 2026": no name or other words, so no headline that happens to hold a date), or a
-    paragraph opening with a wire dateline (a Markdown file whose title is in its front matter)."""
+    RELEASE — 3 March 2026": no name or other words, so no headline that happens to hold a date), a credit
+    ("By Ingrid Salo" over the headline: ``title_after_credit``), or a paragraph opening with a wire dateline (a
+    Markdown file whose title is in its front matter)."""
     found = dateline(line) if len(line) <= _MAX_HEADER_LEN else None
     if found and found.published and found.outlet is None and found.byline is None:
         return True
@@ -306,6 +364,7 @@ def header_line(text: str) -> Dating:
     keyed: Stated | None = None  # a "Source: Veltmark Evening Post" line among the header lines
     dated: Dating | None = None
     offset = seen = prose = 0
+    credit_first = title_after_credit([_unemphasised(line.strip()) for line in text.split("\n") if line.strip()])
     for line_no, raw in enumerate(text.split("\n"), start=1):
         line_start = offset
         offset += len(raw) + 1
@@ -330,8 +389,10 @@ def header_line(text: str) -> Dating:
             rest = "" if "\n" in statement.quote else line[len(statement.quote) :]  # "Lead author: Ann Brell."
             dated.byline = dated.byline or _author_field(rest)
             continue
-        if seen == 1 and text[offset:].strip() and not _not_a_title(line):
-            continue  # the title (unless the text opens with its date, as a press release does)
+        if seen == 1 and text[offset:].strip() and not _not_a_title(line) and credit_first is None:
+            continue  # the title (unless the text opens with its date, as a press release does, or its credit)
+        if credit_first is not None and seen == credit_first + 1:
+            continue  # the title under a credit that opens the file
         key = _KEYED_OUTLET.match(line)
         if key and keyed is None:
             keyed = Stated(line_no, line, at)
@@ -362,6 +423,10 @@ def header_line(text: str) -> Dating:
                     month_day=found.month_day,
                 )
                 break
+        described = described_date(line) if seen > 1 and not prose else None
+        if described is not None:
+            dated = Dating(published=described, outlet=by_outlet, byline=byline, source="header")
+            dated.stated = Stated(line_no, line, at)
         if dated is not None:
             continue  # a "Source:" line may follow the date line
         by = _BY_RE.search(line) if len(line) <= _MAX_HEADER_LEN else None
@@ -537,10 +602,32 @@ def year_from_text(
     return None
 
 
+def year_from_folder(month_day: tuple[int, int], dates: Sequence[date], today: date | None = None) -> date | None:
+    """A yearless dateline's day in the year its folder implies, for an article whose text states no year: the
+    year that puts it nearest the median date of the folder's dated articles (a folder holds a story, or
+    a desk's output, over weeks or months, not years apart), never after ``today``. None without dated
+    articles (or when every nearby year would put it after today)."""
+    if not dates:
+        return None
+    today = today or date.today()
+    middle = date.fromordinal(median_low(d.toordinal() for d in dates))
+    options = []
+    for year in (middle.year - 1, middle.year, middle.year + 1):
+        try:
+            day = date(year, *month_day)
+        except ValueError:  # February 29 in a year without one
+            continue
+        if day <= today:
+            options.append(day)
+    return min(options, key=lambda d: abs((d - middle).days), default=None)
+
+
 def date_article(text: str, html: str | None = None, given: Dating | None = None, today: date | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
     outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
-    a year takes the year from the next source that has a date, else from the dates its own text states."""
+    a year takes the year from the next source that has a date, else from the dates its own text states; when
+    neither gives one, the article is undated and the result keeps the dateline's ``month_day`` and ``stated``
+    line, for ``year_from_folder``."""
     front = front_matter(text)
     start = front_end(text) if front.source != "none" or _FRONT_RE.match(text) else 0
     header = header_line(text[start:])
@@ -566,12 +653,14 @@ def date_article(text: str, html: str | None = None, given: Dating | None = None
     best = dated[0] if dated else Dating()
     named = best if best.outlet else next((c for c in candidates if c.outlet), Dating())
     byline = best.byline or next((c.byline for c in candidates if c.byline), None)
+    yearless = best.published is None and header.month_day is not None
     return Dating(
         published=best.published,
         outlet=named.outlet,
         byline=byline,
         source=best.source,
-        stated=best.stated,
+        stated=header.stated if yearless else best.stated,
+        month_day=header.month_day if yearless else None,
         outlet_stated=named.outlet_stated,
     )
 

@@ -104,6 +104,7 @@ def run_index(
         store.check_model(embedder.model_id)
         summary = _sync(store, embedder, articles, settings, progress)
         summary.skipped = skipped
+        summary.undated = [a.rel_path for a in articles if not a.published]
         summary.warnings = [w for a in articles for w in a.warnings]
         if damaged:
             summary.warnings.insert(0, f"the vector index was damaged ({damaged}): rebuilt from the articles")

@@ -11,13 +11,23 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date
+from pathlib import Path, PurePosixPath
 
 from index import formats
-from index.dating import Stated, date_article, front_matter_line, supplied
+from index.dating import (
+    Stated,
+    credit_line,
+    date_article,
+    front_matter_line,
+    supplied,
+    title_after_credit,
+    year_from_folder,
+)
 from rag.errors import CorpusError, FormatError
-from rag.models import SkippedFile
+from rag.models import DATE_INFERRED, SkippedFile
 from rag.settings import CorpusSettings
 
 _BYLINE_RE = re.compile(r"^\s*By\s+([A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5})\s*$")
@@ -37,7 +47,7 @@ class Article:
     byline: str | None = None
     published: str | None = None  # ISO date from index.dating; None when the file states none
     outlet: str | None = None
-    date_source: str = "none"
+    date_source: str = "none"  # header, html_meta, front_matter, supplied, inferred (the year, from the folder) or none
     date_stated: Stated | None = None  # the line that states ``published`` (dateline or front-matter line)
     byline_stated: Stated | None = None  # the front-matter line that states ``byline`` (a byline line is text)
     outlet_stated: Stated | None = (
@@ -47,6 +57,10 @@ class Article:
     url: str | None = None
     source: str | None = None
     pages: list[int] | None = None
+    # A dateline without a year whose text states none ("TERVIK, March 17 (Wire) -"): its month and day, and
+    # where it is written; ``date_yearless`` gives it the year from the folder's other articles.
+    month_day: tuple[int, int] | None = None
+    month_day_stated: Stated | None = None
 
     @property
     def file(self) -> str:
@@ -138,11 +152,16 @@ _HEADING_MARKS = re.compile(r"^#{1,6}\s+")
 
 
 def _header_metadata(text: str) -> tuple[str, str | None]:
+    """The title (the first line) and a "By …" byline of the header lines. A file that opens with its credit
+    ("By Ingrid Salo", then the date line, then the headline) takes its title from the first line after its
+    header lines of credits and dates."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    content = [line for line in lines if line.lower() not in _BOILERPLATE]
+    content = [line for line in lines if line.lower() not in _BOILERPLATE] or lines or [""]
+    under_credit = title_after_credit(content)
+    title = content[under_credit or 0]
+    byline = credit_line(content[0]) if under_credit else None
     # A Markdown heading's marks are not part of its title ("# Dam opens" -> "Dam opens").
-    title = _HEADING_MARKS.sub("", (content or lines or [""])[0])
-    byline = None
+    title = _HEADING_MARKS.sub("", title)
     for line in lines[1:_HEADER_LINES]:
         if byline is None and (m := _BYLINE_RE.match(line)):
             byline = m.group(1)
@@ -205,7 +224,7 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
     out_line = front_matter_line(as_written, found.source_key) if found.source_key and as_written else None
     dating = date_article(text, html=raw_html, given=supplied(found.published, found.source, kind, stated))
     author = found.byline or byline or dating.byline
-    date_stated = dating.stated
+    date_stated = dating.stated if dating.published else None
     by_line = by_line if found.byline and by_line and found.byline in by_line.quote else None
     outlet = dating.outlet
     out_line = out_line if outlet and out_line and outlet in out_line.quote else dating.outlet_stated
@@ -232,6 +251,8 @@ def read_article(path: Path, root: Path, max_bytes: int, corpus: CorpusSettings 
         url=found.url,
         source=found.source,
         pages=found.pages,
+        month_day=dating.month_day,
+        month_day_stated=dating.stated if dating.month_day else None,
     )
 
 
@@ -289,4 +310,29 @@ def load_corpus(root: Path, settings: CorpusSettings) -> tuple[list[Article], li
             skipped.append(result)
         else:
             articles.append(result)
+    date_yearless(articles)
     return articles, skipped
+
+
+def date_yearless(articles: list[Article], today: date | None = None) -> None:
+    """Give each article with a yearless dateline and no year in its text (``month_day``) the year that its
+    folder's dated articles imply (``index.dating.year_from_folder``): those of its own subfolder, else of the
+    whole corpus. The date's source is "inferred", so shells can say the year was not written. Articles dated
+    this way do not date others. A folder without a dated article leaves them undated."""
+    stated = [a for a in articles if a.published and a.date_source != DATE_INFERRED]
+    if not stated or not any(a.month_day and not a.published for a in articles):
+        return
+    by_folder: dict[PurePosixPath, list[date]] = defaultdict(list)
+    for article in stated:
+        by_folder[PurePosixPath(article.rel_path).parent].append(date.fromisoformat(article.published))
+    everywhere = [d for days in by_folder.values() for d in days]
+    for article in articles:
+        if article.published or article.month_day is None:
+            continue
+        day = year_from_folder(
+            article.month_day, by_folder.get(PurePosixPath(article.rel_path).parent) or everywhere, today
+        )
+        if day is not None:
+            article.published = day.isoformat()
+            article.date_source = DATE_INFERRED
+            article.date_stated = article.month_day_stated

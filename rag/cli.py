@@ -174,6 +174,7 @@ def index_cmd(
             f"{summary.chunks_embedded} chunks embedded in {summary.seconds:.1f} s"
             + (f" ({summary.embedding_precision})" if summary.embedding_precision else "")
             + (f", {summary.duplicates_reused} repeated texts embedded once" if summary.duplicates_reused else "")
+            + (f"; {len(summary.undated)} undated (`rag sources` lists them)" if summary.undated else "")
         )
         if summary.repaired_chunks:
             out.print(f"Repaired: removed {summary.repaired_chunks} chunks left by an interrupted run")

@@ -11,6 +11,10 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+# The ``date_source`` of an article whose dateline gave no year and whose text states none: the year was taken
+# from the other dated articles of its folder (index.loading.date_yearless).
+DATE_INFERRED = "inferred"
+
 
 class Entity(BaseModel):
     """A named entity found at index time (spaCy label), with offsets into its passage's text."""
@@ -77,7 +81,7 @@ class Passage(BaseModel):
     byline: str | None = None
     published: str | None = None  # ISO date (YYYY-MM-DD), None when the article states none
     outlet: str | None = None
-    date_source: str | None = None  # header, html_meta, front_matter or none
+    date_source: str | None = None  # header, html_meta, front_matter, inferred (DATE_INFERRED) or none
     # Where the file writes its date: the 1-based line, that line's text, and where that text starts (in the
     # article's text for a dateline; in the file's decoded text for a front-matter line, which is blanked out
     # of the article's text and so is in no chunk).
@@ -142,6 +146,7 @@ class IndexSummary(BaseModel):
     chunks_embedded: int = 0
     duplicates_reused: int = 0
     dates_added: int = 0  # unchanged files whose stored dates were missing or read differently: set in place
+    undated: list[str] = Field(default_factory=list)  # indexed files that state no publication date
     embedding_precision: str | None = None
     ner_seconds: float = 0.0
     seconds: float = 0.0
@@ -264,6 +269,7 @@ class Citation(BaseModel):
     page_line: int | None = None
     outlet: str | None = None
     also_reported_by: list[StoryCopy] = Field(default_factory=list)
+    date_source: str | None = None  # DATE_INFERRED when ``published`` has a year the article does not write
 
     @classmethod
     def in_chunk(cls, n: int, chunk: RetrievedChunk, quote: str, rel_start: int, score: float = 1.0) -> Citation:
@@ -293,6 +299,7 @@ class Citation(BaseModel):
             page_line=chunk.page_line,
             outlet=chunk.outlet,
             also_reported_by=chunk.also_reported_by,
+            date_source=chunk.date_source,
         )
 
 

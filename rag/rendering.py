@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rag.dates import date_of, describe
 from rag.models import (
+    DATE_INFERRED,
     AddSummary,
     Answer,
     Citation,
@@ -113,9 +114,18 @@ def quote_block(text: str) -> str:
     return " ".join(text.split())
 
 
+def dated(published: str | None, date_source: str | None) -> str:
+    """The date as shown beside a source: "2026-03-17 (year inferred)" when the article wrote no year and it was
+    taken from the folder's other articles."""
+    if published and date_source == DATE_INFERRED:
+        return f"{published} (year inferred)"
+    return published or ""
+
+
 def provenance(citation: Citation | Passage) -> str:
     """ "Valley Post, by Jane Doe, 2024-05-03" when the article states them: who reported it, and when."""
-    parts = [citation.outlet or "", f"by {citation.byline}" if citation.byline else "", citation.published or ""]
+    when = dated(citation.published, citation.date_source)
+    parts = [citation.outlet or "", f"by {citation.byline}" if citation.byline else "", when]
     return ", ".join(p for p in parts if p)
 
 
@@ -170,14 +180,15 @@ def watch_line(batch: WatchBatch, at: str) -> str:
 
 def dateline(hit: Passage) -> str:
     """Outlet and date of a search hit; "no date" when its article states none."""
-    return ", ".join(p for p in (hit.outlet, hit.published or "no date") if p)
+    return ", ".join(p for p in (hit.outlet, dated(hit.published, hit.date_source) or "no date") if p)
 
 
 def source_date(source: SourceInfo) -> str:
     """The publication date of an indexed file and where it was read, or that the file states none."""
     if not source.published:
         return "no date found"
-    where = {"header": "byline", "html_meta": "HTML meta", "front_matter": "front matter"}.get(source.date_source or "")
+    labels = {"header": "byline", "html_meta": "HTML meta", "front_matter": "front matter"}
+    where = labels.get(source.date_source or "") or ("year inferred" if source.date_source == DATE_INFERRED else None)
     return f"{source.published} ({where})" if where else source.published
 
 

@@ -53,3 +53,20 @@ def test_search_and_ask_within_dates(cli, corpus: Path) -> None:
 def test_bad_date_is_one_line(cli, corpus: Path) -> None:
     code, _, err = cli("search", "harbor", "--as-of", "someday soon")
     assert code != 0 and "Could not read the date 'someday soon'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_index_counts_undated_files_and_sources_say_when_a_year_was_inferred(cli, corpus: Path) -> None:
+    # A wire whose dateline and text give no year takes it from the folder's dated articles (2021 and 2024:
+    # the median is 2021-03-10, so "March 12" is 2021-03-12).
+    (corpus / "wire.txt").write_text(
+        "Harbor Tax Protest\n\nPORT ELMS, March 12 (Tidewire) - Shop owners protested the harbor tax on Friday.\n"
+    )
+    code, out, _ = cli("index", str(corpus))
+    assert code == 0 and "; 1 undated (`rag sources` lists them)" in out  # notes.txt states no date
+    code, out, _ = cli("sources")
+    assert "2021-03-12 (year inferred)" in out
+    code, out, _ = cli("search", "shop owners protested", "-k", "1")
+    assert "2021-03-12 (year inferred)" in out
+    (corpus / "notes.txt").unlink()
+    code, out, _ = cli("index", str(corpus))
+    assert code == 0 and "undated (`rag sources`" not in out
