@@ -133,10 +133,10 @@ def test_a_described_date_is_only_a_header_line_before_the_prose() -> None:
     # Seven words before the date: no header line, a sentence's tail.
     assert described_date("The council met again in the harbour hall, 12 February 2026") is None
     assert described_date("decision, 12 February 2026") is None  # no capitalised phrase: a broken line
+    # After the first paragraph of prose, such a line is the body's (a caption, a list of documents).
     body = (
         "Bank of Velmora - Press Release\n\n"
         "The Rate Setting Council of the Bank of Velmora today decided to raise the policy rate to 4.25 percent.\n\n"
-        "The next decision is due on 2 April 2026, the bank said in its statement to the press today.\n\n"
         "Council meeting minutes, 12 February 2026\n"
     )
     assert date_article(body).published is None
