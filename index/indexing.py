@@ -190,8 +190,8 @@ def _sync(
             todo.append(article)
         else:
             summary.unchanged.append(article.rel_path)
-            # Dates (and the byline read with them) are metadata: a store indexed before they were kept, or
-            # read differently then, gets them in place, without re-embedding.
+            # Dates (and the byline and title read with them) are metadata: a store indexed before they were
+            # kept, or read differently then, gets them in place, without re-embedding (only the text is embedded).
             lines = (article.date_stated, article.byline_stated, article.outlet_stated)
             dates = (
                 article.published,
@@ -200,8 +200,9 @@ def _sync(
                 *(astuple(s) if s else None for s in lines),
             )
             stored = (rec.published, rec.outlet, rec.date_source, rec.stated, rec.byline_stated, rec.outlet_stated)
-            if not rec.has_dates or stored != dates or rec.byline != (article.byline or None):
-                store.set_dates(rec.ids, *dates, byline=article.byline)
+            read = (article.byline or None, article.title)
+            if not rec.has_dates or stored != dates or (rec.byline, rec.title) != read:
+                store.set_dates(rec.ids, *dates, byline=article.byline, title=article.title)
                 summary.dates_added += 1
 
     splitter = make_splitter(settings.index)

@@ -504,10 +504,11 @@ class Store:
         byline_stated: tuple[int, str, int] | None = None,
         outlet_stated: tuple[int, str, int] | None = None,
         byline: str | None = None,
+        title: str | None = None,
     ) -> None:
         """Write an article's date fields (and ``stated``: the line, quote and offset that state its date; and
         ``byline_stated`` and ``outlet_stated``, those of a byline and an outlet no chunk holds; and the byline
-        read with them) onto its stored chunks in place, for a store indexed
+        and title read with them) onto its stored chunks in place, for a store indexed
         before dates were stored or whose dates were read differently then, so the date filter sees them
         without re-embedding anything."""
         got = self.collection.get(ids=ids, include=["metadatas"])
@@ -519,6 +520,8 @@ class Store:
             meta.update(published=published or "", outlet=outlet or "", date_source=date_source)
             if byline:
                 meta["byline"] = byline
+            if title is not None:
+                meta["title"] = title
             for keys, line in zip(_LINE_KEYS, (stated, byline_stated, outlet_stated), strict=True):
                 if line is not None:
                     meta.update(zip(keys, line, strict=True))

@@ -138,3 +138,23 @@ def test_a_byline_and_date_read_differently_now_replace_the_stored_ones_in_place
     assert "byline" not in metas["undated.txt"] and DAY_KEY not in metas["undated.txt"]
     assert metas["undated.txt"][DATED_KEY] is False
     assert a.index().dates_added == 0
+
+
+def test_a_title_read_differently_now_is_rewritten_in_place(tmp_path: Path, assistant_for) -> None:
+    """A file that opens with its credit was stored with the credit as its title; the next `rag index` writes
+    the headline and the byline onto its chunks without re-embedding."""
+    articles = {
+        "hearing.md": "By Mirela Stoyan\nVarden Gazette, November 12, 2026\n\n# Ferry captain testifies\n\n"
+        "The captain of the Orlen ferry told the inquiry on Wednesday that the gates were opened early.\n",
+    }
+    a = assistant_for(write_corpus(tmp_path / "c", articles))
+    a.index()
+    col = a.store.collection
+    stored = col.get(include=["metadatas"])["metadatas"][0]
+    assert (stored["title"], stored["byline"]) == ("Ferry captain testifies", "Mirela Stoyan")
+    as_if_written_earlier(col, lambda m: {**{k: v for k, v in m.items() if k != "byline"}, "title": "By Mirela Stoyan"})
+
+    summary = a.index()
+    assert summary.dates_added == 1 and summary.chunks_embedded == 0
+    assert [(s.title, s.byline) for s in a.sources()] == [("Ferry captain testifies", "Mirela Stoyan")]
+    assert a.index().dates_added == 0
