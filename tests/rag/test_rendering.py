@@ -90,3 +90,19 @@ def test_the_dates_line_names_cited_articles_dated_outside_the_question_s_phrase
     assert note is not None and note.endswith('dated outside "May 2026": [1] 2026-03-12')
     inside = answer.model_copy(update={"citations": [cite(2, "2026-05-20")]})
     assert "outside" not in (answer_window_note(inside) or "")
+
+
+def test_a_date_whose_year_was_inferred_says_so_under_the_answer() -> None:
+    from rag.models import Citation
+    from rag.rendering import provenance, sources_lines
+
+    cited = Citation(
+        n=1, file="wire.txt", path="wire.txt", title="Ferries halted", start_line=3, end_line=3,
+        quote="Ferries stopped.", quote_start_char=0, quote_end_char=16, content_hash="h", support_score=1.0,
+        outlet="Tidewire", published="2026-01-14", date_source="inferred",
+    )  # fmt: skip
+    assert provenance(cited) == "Tidewire, 2026-01-14 (year inferred)"
+    answer = _answer("Ferries stopped. [1]", []).model_copy(update={"citations": [cited]})
+    assert "2026-01-14 (year inferred)" in sources_lines(answer)[0]
+    stated = cited.model_copy(update={"date_source": "header"})
+    assert provenance(stated) == "Tidewire, 2026-01-14"

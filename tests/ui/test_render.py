@@ -148,3 +148,8 @@ def test_a_list_of_articles_renders_as_one_bulleted_list() -> None:
     assert body.count("<li>") == 2 and "- “" not in html
     assert 'data-n="1"' in body and 'data-n="2"' in body
     assert html.index("</ul>") < html.index("That is all.")
+
+
+def test_a_source_whose_year_was_inferred_says_so() -> None:
+    inferred = citation(1, outlet="Tidewire", published="2026-01-14", date_source="inferred")
+    assert "Tidewire, 2026-01-14 (year inferred)" in answer_html(answer("It reopened. [1]", [inferred]), 0)
