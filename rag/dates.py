@@ -124,7 +124,32 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     def month_of(m: re.Match[str]) -> int:
         return _MONTHS[m.group("month").lower()]
 
+    # "October 10", "10 October", "October 10, 2026": a day, the year the most recent one had when none is given.
+    day = (
+        rf"(?:{_MONTH_RE}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+"
+        rf"{_MONTH_RE.replace('?P<month>', '?P<month2>')}\.?)"
+        rf"(?:,?\s+{_YEAR_RE})?(?!\d)"
+    )
+
+    def day_of(m: re.Match[str], as_of: date) -> date | None:
+        month = _MONTHS[(m.group("month") or m.group("month2")).lower()]
+        number = int(m.group("day") or m.group("day2"))
+        year = int(m.group("year")) if m.group("year") else _recent_month_year(month, as_of)
+        try:
+            found = date(year, month, number)
+        except ValueError:
+            return None
+        return found if m.group("year") or found <= as_of else date(year - 1, month, min(number, 28))
+
     return [
+        (
+            re.compile(rf"\b(?:by|as\s+of|until|till|up\s+to)\s+(?:the\s+end\s+of\s+)?{day}", flags),
+            lambda m, a: (None, day_of(m, a)),
+        ),
+        (
+            re.compile(rf"\bbefore\s+{day}", flags),
+            lambda m, a: (None, (d - timedelta(days=1)) if (d := day_of(m, a)) else None),
+        ),
         (
             re.compile(rf"\b(?:since|after)\b[^.?!]*?\b(?:in\s+)?{month_year}\b", flags),
             lambda m, a: (_month_span(int(m.group("year")), month_of(m))[0], a),

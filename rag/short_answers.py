@@ -1093,7 +1093,7 @@ def _about_another(
     """Whether the quote of the answer leaves out a name the question asks about and names another of its kind
     instead: "About 620 homes were flooded in Marrowby" answers no "How many homes were flooded in Fennick?"
     (the kind: the label the read passages give the question's name); or the quote names neither and its passage
-    names only the other. An abbreviation is the name it shortens ("US", "the United States")."""
+    names only the other. An abbreviation is the name it shortens ("HSB", "the Harbour Safety Board")."""
     cited = _cited(best.answer, citations, sources)
     if cited is None:
         return False
@@ -1124,7 +1124,7 @@ def _about_another(
 
 
 def _initials(name: str) -> str:
-    """ "The United States" -> "US": how an abbreviation in a question may write the same name."""
+    """ "The Harbour Safety Board" -> "HSB": how an abbreviation in a question may write the same name."""
     return "".join(t[0] for t in name.split() if t[:1].isupper() and t.lower() != "the")
 
 

@@ -32,6 +32,10 @@ AS_OF = date(2023, 8, 16)  # a Wednesday
         ("Who had resigned before May?", AS_OF, None, date(2023, 4, 30)),
         ("How many stores had closed by 2021?", AS_OF, None, date(2021, 12, 31)),
         ("Who led the club before 2020?", AS_OF, None, date(2019, 12, 31)),
+        # a day, the year the most recent one had when none is written
+        ("How many claims had been filed by October 10?", AS_OF, None, date(2022, 10, 10)),
+        ("How many had fled by 3 August?", AS_OF, None, date(2023, 8, 3)),
+        ("Who had resigned before March 3, 2021?", AS_OF, None, date(2021, 3, 2)),
         # a month naming an event dates it
         ("What did the bank decide at its March meeting?", AS_OF, date(2023, 3, 1), date(2023, 3, 31)),
         ("How many members opposed the July cut?", AS_OF, date(2023, 7, 1), date(2023, 7, 31)),
