@@ -21,7 +21,7 @@ import numpy as np
 
 from index.entities import within
 from rag.conversation import context_of
-from rag.corrections import is_notice, restates_the_error
+from rag.corrections import restated_in_notice
 from rag.embeddings import Embedder
 from rag.logistic import Logistic
 from rag.models import Entity, Source
@@ -250,10 +250,9 @@ def _ends_a_sentence(text: str) -> bool:
 def candidates(info: QuestionInfo, standalone: str, sources: Sequence[Source], embedder: Embedder) -> list[Candidate]:
     """Every usable sentence of the sources, with its features (not yet scored)."""
     stated = {n for n in numbers(info.text) if not YEAR_RE.match(n)}
-    notices = {src.id: is_notice(src) for src in sources}  # a correction notice's restating sentences are left out
-    found = [
+    found = [  # a correction notice's sentences restating its error are left out
         (src, s, row) for src in sources for s, row in table_sentences(src.text, src.table_header)
-        if _usable(s.text, src.title) and not (notices[src.id] and restates_the_error(s.text))
+        if _usable(s.text, src.title) and not restated_in_notice(src, s.text, s.start)
     ]  # fmt: skip
     if not found:
         return []

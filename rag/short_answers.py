@@ -41,7 +41,7 @@ from rag.attachment import (
 )
 from rag.citing import dated, same_slot
 from rag.conversation import is_demonym
-from rag.corrections import is_notice
+from rag.corrections import cited_in_notice, stated_as_earlier, superseding
 from rag.dates import names_a_time
 from rag.logistic import Logistic
 from rag.metadata_answers import metadata_value
@@ -864,10 +864,9 @@ _AS_BEFORE = re.compile(
 
 def _retracted(text: str, e: Entity) -> bool:
     """ "16,200 people, not 14,000 as previously reported", "6.5 kilometres wide, not the 11 kilometres first
-    estimated": a figure the sentence itself corrects."""
-    return bool(re.search(r"\bnot\s+(?:the\s+|an?\s+)?$", text[max(0, e.start - 10) : e.start], re.I)) and bool(
-        _AS_BEFORE.match(text, e.end)
-    )
+    estimated", "revising an earlier reading of 6.2 metres": a figure the sentence itself corrects."""
+    negated = re.search(r"\bnot\s+(?:the\s+|an?\s+)?$", text[max(0, e.start - 10) : e.start], re.I)
+    return bool(negated and _AS_BEFORE.match(text, e.end)) or stated_as_earlier(text, e.start, e.end)
 
 
 def _counts_things(text: str, end: int) -> bool:
@@ -1200,8 +1199,12 @@ def short_answer(
         return None
     best = chosen = found[first_choice(found)]
     if not _asks_for_an_earlier_state(info.text):
-        notices = {s.file for s in sources if is_notice(s)}  # a correction notice retracts instead (corrections)
-        best = _newest_restatement(best, found, [c for c in citations if c.file not in notices], info.text)
+        unnoticed = [c for c in citations if not cited_in_notice(c, sources)]  # a notice retracts instead
+        best = _newest_restatement(best, found, unnoticed, info.text)
+        newer = superseding(best.answer, [c.answer for c in found], citations, sources)
+        if newer is None:
+            return None  # "revising an earlier reading of 6.2 metres", and the new value is not quoted
+        best = next(c for c in found if c.answer is newer)
     if asks_for_several(info.text):
         listed = _listed(best.answer, citations, sources, info.labels)
         best = replace(best, answer=best.answer.model_copy(update={"text": listed}))
