@@ -64,28 +64,38 @@ def _quote(n: int, source: Source, sentence: str) -> Citation:
 REPORT = "About 75 homes in Pellby were flooded, the council said."
 NOTICE = (
     "Correction: homes flooded in Pellby\n\n"
-    "An article on May 2 said 75 homes in Pellby were flooded. The correct figure is 57 homes, the council said."
+    "An article on May 2 said 75 homes in Pellby were flooded. The correct figure is 57 homes; the figure of 75 "
+    "counted garden sheds."
 )
+RIGHT = "The correct figure is 57 homes; the figure of 75 counted garden sheds."
+
+
+def _pellby() -> tuple[Source, Source]:
+    return _passage(1, "report.md", REPORT), _passage(2, "notice.md", NOTICE, "Correction: homes flooded")
 
 
 def test_a_bare_figure_answer_is_read_with_the_quotes_number_reader() -> None:
-    report, notice = _passage(1, "report.md", REPORT), _passage(2, "notice.md", NOTICE, "Correction: homes flooded")
-    quotes = [_quote(1, report, REPORT), _quote(2, notice, "The correct figure is 57 homes, the council said.")]
-    found = retracted(ShortAnswer(text="About 75", citation=1, label="CARDINAL"), quotes, [report, notice])
-    assert [(n.source.path, wrong) for n, wrong in found] == [("notice.md", {"75"})]
-    note = correction_note(ShortAnswer(text="About 75", citation=1, label="CARDINAL"), quotes, [report, notice])
-    assert note is not None and "retracts 75" in note[0] and "57 homes" in note[0]
+    report, notice = _pellby()
+    quotes = [_quote(1, report, REPORT), _quote(2, notice, RIGHT)]
+    wrong = ShortAnswer(text="About 75", citation=1, label="CARDINAL")
+    assert [(n.source.path, figures) for n, figures in retracted(wrong, quotes, [report, notice])] == [
+        ("notice.md", {"75"})
+    ]
+    note = correction_note(wrong, quotes, [report, notice])
+    assert note is not None and "retracts 75" in note[0] and RIGHT in note[0]
+    # "About 57" is the right figure: read as no figure at all, the quotes' 75 would have it retracted.
+    assert retracted(ShortAnswer(text="About 57", citation=2, label="CARDINAL"), quotes, [report, notice]) == []
 
 
 def test_without_a_short_answer_the_notices_own_quotes_do_not_count_as_given() -> None:
-    report, notice = _passage(1, "report.md", REPORT), _passage(2, "notice.md", NOTICE, "Correction: homes flooded")
-    quotes = [_quote(1, report, REPORT), _quote(2, notice, "The correct figure is 57 homes, the council said.")]
-    assert [wrong for _, wrong in retracted(None, quotes, [report, notice])] == [{"75"}]
+    report, notice = _pellby()
+    assert retracted(None, [_quote(1, notice, RIGHT)], [report, notice]) == []
+    assert [figures for _, figures in retracted(None, [_quote(1, report, REPORT)], [report, notice])] == [{"75"}]
 
 
 def test_the_right_figure_is_not_retracted() -> None:
-    report, notice = _passage(1, "report.md", REPORT), _passage(2, "notice.md", NOTICE, "Correction: homes flooded")
-    quotes = [_quote(1, notice, "The correct figure is 57 homes, the council said.")]
+    report, notice = _pellby()
+    quotes = [_quote(1, notice, RIGHT)]
     assert retracted(ShortAnswer(text="57", citation=1, label="CARDINAL"), quotes, [report, notice]) == []
 
 
