@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from rag.models import Citation, ShortAnswer, Source
 from rag.prompts import CORRECTION_LEAD
+from rag.questions import FIGURE
 from rag.text import STOPWORDS, amount_spans, normalize_number, numbers, split_sentences, unwrapped
 
 _NOTICE_TITLE = re.compile(r"^\W*(?:corrections?|clarifications?|errat(?:um|a)|editor['’]s note)\b", re.I)
@@ -278,7 +279,7 @@ def superseding(
     earlier value it replaces ("peaked at 6.45 metres …, revising an earlier reading of 6.2 metres"). Then the
     candidate among ``answers`` that this sentence gives instead, of the same kind, or None when none is quoted
     (a superseded figure in bold misleads)."""
-    mine = _stated(answer, citations)
+    mine = _stated(answer, citations) if answer.label in FIGURE else None
     if mine is None:
         return answer
     figure = mine[0]
