@@ -27,9 +27,9 @@ from rag.text import STOPWORDS, amount_spans, normalize_number, numbers, split_s
 
 _NOTICE_TITLE = re.compile(r"^\W*(?:corrections?|clarifications?|errat(?:um|a)|editor['’]s note)\b", re.I)
 # A paragraph inside an article: the label needs its colon or dash ("Corrections officers said …" is news).
-_NOTICE_LABEL = re.compile(r"\W*(?:corrections?|clarifications?|errat(?:um|a))\s*[:—–-]", re.I)
+_NOTICE_LABEL = re.compile(r"\W*(?:corrections?|clarifications?|errat(?:um|a))[*_]*\s*[:—–-]", re.I)
 # An editor's note is a notice only when it speaks of an earlier, wrong text (``restates_the_error``).
-_EDITORS_NOTE = re.compile(r"\W*editor['’]s\s+note\s*[:—–-]", re.I)
+_EDITORS_NOTE = re.compile(r"\W*editor['’]s\s+note[*_]*\s*[:—–-]", re.I)
 _EARLIER_VERSION = re.compile(
     r"\W*(?:an?\s+)?(?:earlier|previous|prior|original)\s+versions?\s+of\s+this\b"
     r"|\W*this\s+(?:article|story|report|item)\s+(?:has\s+been|was)\s+(?:corrected|amended)\b",

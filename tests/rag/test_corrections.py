@@ -126,6 +126,8 @@ def test_only_a_labelled_paragraph_or_an_earlier_version_note_is_a_notice() -> N
     assert len(notices(_passage(1, "a.txt", fixed))) == 1
     bare = "Budget week\n\nAn earlier version of this article gave the wrong date for the vote.\n"
     assert len(notices(_passage(1, "a.txt", bare))) == 1
+    marked = "Budget week\n\n**Correction**: The vote is on May 9, not May 8 as first reported.\n"
+    assert len(notices(_passage(1, "a.md", marked))) == 1
 
 
 def test_a_figure_a_correction_paragraph_retracts_is_no_bold_answer(extractive_over) -> None:
