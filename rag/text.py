@@ -339,7 +339,7 @@ def _base(word: str) -> str:
     return re.sub(r"['’]s$", "", word).split("-")[0] or word
 
 
-_AMOUNT = re.compile(r"(?<![\w.$])(\$?\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)")
+_AMOUNT = re.compile(r"(?<![\w.$])(\$?\d(?:[\d,]*\d)?(?:\.\d+)?(?: (?:million|billion))?)")
 
 
 def amounts(sentence: str) -> list[str]:
@@ -369,16 +369,18 @@ def amount_spans(sentence: str) -> list[tuple[str, tuple[int, int]]]:
     dates ("3 November")."""
     out = []
     for match in _AMOUNT.finditer(sentence):
-        before = (sentence[: match.start()].split()[-1:] or [""])[0]
+        preceding = sentence[: match.start()].split()
+        before = (preceding[-1:] or [""])[0]
         after = (sentence[match.end() :].split()[:1] or [""])[0]
-        named = before[:1].isupper() and not before.endswith((",", ".", "'s", "’s"))
+        # "Pier 39" is a name; "About 2,000 …" opens a sentence.
+        named = len(preceding) > 1 and before[:1].isupper() and not before.endswith((",", ".", "'s", "’s"))
         counted = after[:1].islower() and after.rstrip(",.;").endswith("s") and len(after) > 3
         if named and not counted and not match.group(1).startswith("$"):
             continue
         if not match.group(1).startswith("$") and _not_a_figure(sentence, *match.span(1)):
             continue
         value = normalize_number(match.group(1))
-        if not YEAR_RE.match(value):
+        if "," in match.group(1) or not YEAR_RE.match(value):  # "2,000 people" is a figure, "2000" a year
             out.append((value, match.span(1)))
     return out
 

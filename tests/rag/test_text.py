@@ -151,3 +151,10 @@ def test_a_wrapped_wire_lead_runs_on_whatever_its_dateline_capitals() -> None:
         "Union and Morvik Ports broke down on Monday after nine hours.\n"
     )
     assert len(split_sentences(text)) == 1
+
+
+def test_figures_of_a_sentence_keep_thousands_that_look_like_years_and_leave_out_years_and_names() -> None:
+    from rag.text import amount_spans
+
+    found = [v for v, _ in amount_spans("About 2,000 people fled in 2019, and 1,950 homes near Pier 39 were hit.")]
+    assert found == ["2000", "1950"]
