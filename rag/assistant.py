@@ -100,10 +100,17 @@ class Assistant:
     def is_empty(self) -> bool:
         return self.store.count() == 0
 
-    def add(self, items: Iterable[str | Path], progress: Callable[[int, int], None] | None = None) -> AddSummary:
+    def add(
+        self,
+        items: Iterable[str | Path],
+        progress: Callable[[int, int], None] | None = None,
+        urls_only: bool = False,
+    ) -> AddSummary:
         """Save URLs (pages or feeds) and local files into the corpus, then index what changed.
 
-        Each input that cannot be added gives one line in ``rejected``; the others are still added.
+        Each input that cannot be added gives one line in ``rejected``; the others are still added. With
+        ``urls_only`` (a web page's box, typed by whoever can reach the page) a path on this machine is refused:
+        only the one who runs the assistant copies its files in.
         """
         from rag import fetching
 
@@ -111,7 +118,10 @@ class Assistant:
         urls, files = [], []
         for item in items:
             text = str(item).strip()
-            is_url = isinstance(item, str) and fetching.looks_like_url(text) and not Path(text).exists()
+            is_url = isinstance(item, str) and fetching.looks_like_url(text) and (urls_only or not Path(text).exists())
+            if urls_only and not is_url:
+                result.rejected.append(SkippedFile(file=text[:80], reason="not a web address (http:// or https://)"))
+                continue
             if isinstance(item, str) and not is_url and not Path(text).exists():
                 # Text typed where a web address was wanted: say so, not that "none" is an unsupported type.
                 reason = "neither a web address (http:// or https://) nor an existing file"

@@ -159,7 +159,9 @@ class Handlers:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         progress(0, desc="Fetching…")
         try:
-            result = self.assistant.add([url], progress=lambda d, t: progress((d, t), desc="Embedding passages"))
+            result = self.assistant.add(
+                [url], progress=lambda d, t: progress((d, t), desc="Embedding passages"), urls_only=True
+            )
             message = messages_html(add_lines(result.model_copy(update={"rejected": []})), result.rejected)
             url = "" if result.saved else url
         except Exception as exc:

@@ -64,3 +64,9 @@ def test_add_from_url_box(assistant_for, tiny_corpus: Path) -> None:
         assert "non-HTTP" in message and box.endswith("/evil")
         message, *_ = h.add_url("file:///etc/passwd")
         assert "only http and https" in message
+    # A path on the server typed into the page's box is refused: only who runs it copies its files in.
+    secret = tiny_corpus.parent / "private-notes.txt"
+    secret.write_text("Private notes\n\nThe board meets on Friday.\n")
+    message, _, sources, box = h.add_url(str(secret))
+    assert "not a web address" in message and "private-notes" not in sources and box == str(secret)
+    assert not any(p.name.startswith("private-notes") for p in tiny_corpus.rglob("*"))
