@@ -58,9 +58,24 @@ def label_recall() -> dict[str, float]:
     return {}
 
 
+# The longest piece the tagger reads at once: its memory grows with the piece (a 0.9 MB paragraph took 3 GB, and
+# spaCy refuses one over 1,000,000 characters), so a longer paragraph is read in pieces cut at a sentence's end.
+MAX_PIECE = 20_000
+
+
 def paragraphs(text: str) -> list[tuple[int, str]]:
-    """(offset, paragraph) pairs; NER reads paragraphs so a repeated one is read once."""
-    return [(m.start(), m.group(0)) for m in _PARAGRAPH.finditer(text)]
+    """(offset, paragraph) pairs; NER reads paragraphs so a repeated one is read once; a paragraph longer than
+    ``MAX_PIECE`` comes in pieces."""
+    out = []
+    for m in _PARAGRAPH.finditer(text):
+        start, para = m.start(), m.group(0)
+        while len(para) > MAX_PIECE:
+            sentence, space = para.rfind(". ", MAX_PIECE // 2, MAX_PIECE), para.rfind(" ", MAX_PIECE // 2, MAX_PIECE)
+            cut = sentence + 2 if sentence >= 0 else space + 1 if space >= 0 else MAX_PIECE
+            out.append((start, para[:cut]))
+            start, para = start + cut, para[cut:]
+        out.append((start, para))
+    return out
 
 
 def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entity]]:
@@ -70,13 +85,27 @@ def find_entities(texts: Sequence[str], batch_size: int = 64) -> list[list[Entit
     found: dict[str, list[Entity]] = {}
     if unique:
         nlp = load_ner()
-        for para, doc in zip(unique, nlp.pipe(unique, batch_size=batch_size), strict=True):
-            found[para] = [Entity(start=e.start_char, end=e.end_char, label=e.label_) for e in doc.ents]
+        try:
+            for para, doc in zip(unique, nlp.pipe(unique, batch_size=batch_size), strict=True):
+                found[para] = [Entity(start=e.start_char, end=e.end_char, label=e.label_) for e in doc.ents]
+        except Exception:  # noqa: BLE001 - one unreadable paragraph must not stop the run: read them one by one
+            for para in unique:
+                if para not in found:
+                    found[para] = _entities_of(nlp, para)
     out = []
     for ps in pieces:
         ents = [Entity(start=offset + e.start, end=offset + e.end, label=e.label) for offset, p in ps for e in found[p]]
         out.append(ents)
     return out
+
+
+def _entities_of(nlp: Any, para: str) -> list[Entity]:
+    """A paragraph's entities, none when the tagger fails on it (the article is still indexed, its names
+    untagged)."""
+    try:
+        return [Entity(start=e.start_char, end=e.end_char, label=e.label_) for e in nlp(para).ents]
+    except Exception:  # noqa: BLE001
+        return []
 
 
 _SCALED_USE = re.compile(

@@ -27,7 +27,7 @@ from rag.models import Chunk, IndexSummary
 from rag.sentence_vectors import SentenceStore, sentences_of
 from rag.settings import Settings
 from rag.store import Store, lock_path, next_name, now_iso, probe_server, read_only_error, wipe_embedded_store
-from rag.store_files import orphan_segments, segment_dir, segment_problem, writable
+from rag.store_files import orphan_segments, segment_dir, segment_problem, sqlite_path, sqlite_problem, writable
 
 Progress = Callable[[int, int], None]
 _SEEN_MAX = 50_000  # texts whose vectors a run remembers for reuse (~80 MB)
@@ -90,6 +90,12 @@ def run_index(
         )
     lock = acquire(settings, on_wait)
     try:
+        broken = None if settings.chroma.host or not sqlite_path(settings).exists() else sqlite_problem(settings)
+        if broken and not rebuild:
+            # Writing into a malformed database loses what reads still find: refuse, and name the fix.
+            raise StoreError(f"The store's database {sqlite_path(settings)} is {broken}; run `rag index --rebuild`")
+        if broken:
+            _wipe(settings)  # chromadb cannot compact a malformed file: start again from the corpus
         damaged = None if rebuild else _damaged_segment(settings)
         rebuild = rebuild or damaged is not None
         live = _open_live(settings, rebuild)

@@ -289,9 +289,15 @@ def discover(root: Path, settings: CorpusSettings) -> tuple[list[Path], list[Ski
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-            skipped.append(SkippedFile(file=rel.as_posix(), reason="symlink pointing outside the corpus"))
-            continue
+        if path.is_symlink():
+            try:
+                target = path.resolve()
+            except (RuntimeError, OSError):  # a loop ("a -> b -> a") has no target
+                skipped.append(SkippedFile(file=rel.as_posix(), reason="symlink loop"))
+                continue
+            if not target.is_relative_to(root.resolve()):
+                skipped.append(SkippedFile(file=rel.as_posix(), reason="symlink pointing outside the corpus"))
+                continue
         if not path.is_file():
             continue
         if path.suffix.lower() not in settings.extensions:

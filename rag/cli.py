@@ -87,7 +87,9 @@ def errors_as_lines() -> Iterator[None]:
         fail(str(exc))
     except KeyboardInterrupt:
         fail("Interrupted", 130)
-    except Exception as exc:
+    except SystemExit:
+        raise
+    except BaseException as exc:  # also a library's Rust panic, which is no Exception
         if STATE.debug:
             raise
         fail(f"{type(exc).__name__}: {short(exc)} (run with --debug for details)", 2)

@@ -157,7 +157,9 @@ def _connect(settings: Settings) -> tuple[Any, bool]:
     path = _snapshot(store_dir / "chroma") if read_only else store_dir / "chroma"
     try:
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings()), read_only
-    except Exception as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # chromadb's Rust core panics (a BaseException) on a malformed page
         raise StoreError(
             f"Store at {store_dir} is unreadable ({type(exc).__name__}: {short(exc)}); run `rag index --rebuild`"
         ) from exc

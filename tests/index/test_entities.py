@@ -229,3 +229,12 @@ def test_a_courtesy_title_makes_a_person_and_an_apposed_age_is_a_number() -> Non
         ("St Elsin Hospital", "ORG"),
         ("49", "CARDINAL"),
     ]
+
+
+def test_a_huge_paragraph_is_read_in_pieces_cut_at_sentence_ends_with_offsets_kept() -> None:
+    from index.entities import MAX_PIECE
+
+    text = "Short one.\n\n" + "The crane was repaired. " * (3 * MAX_PIECE // 24) + "\n\nLast one."
+    pieces = paragraphs(text)
+    assert all(len(p) <= MAX_PIECE and text[o : o + len(p)] == p for o, p in pieces)
+    assert len(pieces) > 4 and all(p.endswith(". ") for _, p in pieces[1:-2])

@@ -95,3 +95,22 @@ def test_a_markdown_heading_gives_the_title_without_its_marks(tmp_path: Path) ->
     by_path = {a.rel_path: a for a in articles}
     assert by_path["dam.md"].title == "Dam opens at Velmor Falls"
     assert by_path["tag.txt"].title == "#1 seed wins the open"
+
+
+def test_a_symlink_loop_or_one_leaving_the_corpus_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text("Crane repaired\n\nThe crane was repaired on Monday.\n")
+    (root / "loop1.txt").symlink_to(root / "loop2.txt")
+    (root / "loop2.txt").symlink_to(root / "loop1.txt")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Secret\n\nNot for the corpus.\n")
+    (root / "leak.txt").symlink_to(outside)
+    articles, skipped = load_corpus(root, CorpusSettings())
+    assert [a.path.name for a in articles] == ["a.txt"]
+    reasons = {s.file: s.reason for s in skipped}
+    assert reasons == {
+        "leak.txt": "symlink pointing outside the corpus",
+        "loop1.txt": "symlink loop",
+        "loop2.txt": "symlink loop",
+    }

@@ -133,3 +133,24 @@ def test_doctor_names_each_fault_and_the_fix_restores_the_answers(
     repaired = Assistant(make_settings(corpus, copy), embedder=embedder)
     assert not [c for c in problems(repaired.doctor()) if c.status == "fail"]
     assert fingerprint(repaired) == before
+
+
+@pytest.mark.parametrize("where", ["second page", "middle"])
+def test_a_malformed_page_of_the_database_is_refused_by_index_and_repaired_by_rebuild(
+    pristine, tmp_path: Path, embedder, where: str
+) -> None:
+    """One damaged page (chromadb's Rust core panics on it, or fails only on write): `rag index` refuses in one
+    line instead of writing into it, and `rag index --rebuild` starts again and restores the answers."""
+    from rag.errors import StoreError
+
+    corpus, store, before, _ = pristine
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    db = copy / "chroma" / "chroma.sqlite3"
+    with db.open("r+b") as handle:
+        handle.seek(4096 if where == "second page" else db.stat().st_size // 2)
+        handle.write(bytes(4096) if where == "second page" else bytes(range(256)) * 32)
+    with pytest.raises(StoreError, match=r"rag index --rebuild"):
+        Assistant(make_settings(corpus, copy), embedder=embedder).index()
+    Assistant(make_settings(corpus, copy), embedder=embedder).index(rebuild=True)
+    assert fingerprint(Assistant(make_settings(corpus, copy), embedder=embedder)) == before
