@@ -17,6 +17,7 @@ then says so ("inferred").
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Sequence
@@ -343,6 +344,14 @@ def _unemphasised(line: str) -> str:
     return found.group(2) if found else line
 
 
+_CALENDAR = frozenset(
+    [m.lower() for m in calendar.month_name if m]
+    + [m.lower() for m in calendar.month_abbr if m]
+    + [d.lower() for d in calendar.day_name]
+    + ["noon", "midnight", "dawn", "dusk", "then", "now", "late", "early", "mid"]
+)
+
+
 def _is_prose(line: str) -> bool:
     """A paragraph of running text: sentences (many words, a good share of them lower-case, ending as a
     sentence ends), where a headline, a byline or a dateline is mostly names and figures, or stops unpunctuated."""
@@ -429,7 +438,9 @@ def header_line(text: str) -> Dating:
             dated.stated = Stated(line_no, line, at)
         if dated is not None:
             continue  # a "Source:" line may follow the date line
-        by = _BY_RE.search(line) if len(line) <= _MAX_HEADER_LEN else None
+        by = _BY_RE.search(line) if len(line) <= _MAX_HEADER_LEN and not _is_prose(line) else None
+        if by and by.group(1).split()[0].lower() in _CALENDAR:
+            by = None  # "By March 1, the festival had sold …", "By Friday evening, …": a time, no credit
         if by and byline is None:
             byline = by.group(1)
             parts = [p.strip(" .:;()[]") for p in _SEPARATORS.split(line.replace(by.group(0), " | "))]

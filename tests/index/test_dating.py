@@ -31,6 +31,9 @@ from index.loading import read_article
         ("# Dam Opens\n\n*By Ann Lee — March 4, 2026*\n\nBody.", date(2026, 3, 4), None, "Ann Lee"),
         ("# Dam Opens\n\n**Northwire | 2026-03-04**\n\nBody.", date(2026, 3, 4), "Northwire", None),
         ("# Dam Opens\n\n_By Ann Lee — March 4_\n\nBody.", None, None, "Ann Lee"),
+        # A lead that opens with a time is no credit.
+        ("Gala Returns\n\nBy March 1, the gala had sold 12,000 tickets, organisers said.\n", None, None, None),
+        ("Rescue\n\nBy Friday evening, rescuers had reached the trapped crew.\n", None, None, None),
     ],
 )
 def test_header_line(text: str, published: date | None, outlet: str | None, byline: str | None) -> None:
