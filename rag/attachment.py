@@ -215,9 +215,12 @@ _CLAUSE_MARK = re.compile(
 _TEMPORAL_OPENER = re.compile(r"(?:since|until)\b", re.I)  # matched at the clause mark
 _COMPARED = re.compile(r"\b(?:(?:up|down)\s+from|compared\s+(?:with|to)|against|versus|than)\s+$", re.I)
 PARTITIVE = re.compile(
-    r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:\S*\d[\d,.]*|(?:" + "|".join(NUMBER_WORDS) + r")\b)", re.I
+    r"\s+of\s+(?:(?:the|its|their|all|these|those)\s+)?(?:(?:[\w-]+\s+){0,2}[\w-]+['’]s?\s+)?"
+    r"(?:\S*\d[\d,.]*|(?:" + "|".join(NUMBER_WORDS) + r")\b)",
+    re.I,
 )
-"""The whole a figure is a part of, right after it: "four of the 23 monitoring stations", "two of its four gates"."""
+"""The whole a figure is a part of, right after it: "four of the 23 monitoring stations", "two of its four gates",
+"three of the dam's five gates"."""
 # A sentence's end inside a quote: not the dots of an initialism ("U.N.") and not one before a lower-case word.
 _SENTENCE_END = re.compile(r";|(?<![A-Z])[.!?](?=\s+[\"“‘'A-Z]|$)")
 _NEW_SUBJECT = re.compile(r"\b(?:and|but)\s+(?=(?:the|a|an|its|their|his|her|he|she|it|they|we)\s)", re.I)

@@ -328,8 +328,19 @@ def expected_labels(question: str) -> frozenset[str]:
         if not found:
             continue
         if heads is None or any(h in q[found.end() :].split()[:6] for h in heads) or _stems_in(heads, q):
+            if labels == {MONEY} and _RATE_NOUNS & set(words(q)):
+                continue  # "By how much did the bank raise its key rate?": a rate, not money
             return labels
     return frozenset()
+
+
+# The nouns of a rate or share (the answer-type table's): what "how much … raise" then asks is no money.
+_RATE_NOUNS = frozenset(
+    h
+    for phrase, heads, labels in ANSWER_TYPES
+    if phrase == "which" and heads and PERCENT in labels and len(labels) <= 2
+    for h in heads
+)
 
 
 _WHO_IS = re.compile(r"^who(?:'s|’s| is| was| are| were)\s+(?P<name>[^?]+?)\s*\??\s*$", re.I)

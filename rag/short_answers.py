@@ -430,6 +430,8 @@ class EntityCandidate:
     # "Which company owns the mine?").
     called_the_doer: bool = False
     by_amount: bool = False  # for "how much did X rise?", a figure after "by" ("cut the risk by 31 percent")
+    # For a question that asks no change, a figure that states one ("rose one percentage point to 7.4 percent").
+    a_change: bool = False
     dates_event: bool = False  # for "when was X approved?", a date beside the event word ("approved in November")
     # A count of what is added, not of what there is ("40 more inspectors"), for a question that asks no change.
     added: bool = False
@@ -555,6 +557,7 @@ class _Mention:
     role_distance: int | None  # how many words from it the asked role stands; None: not within four
     called_the_doer: bool
     by_amount: bool
+    a_change: bool
     dates_event: bool
     added: bool
     per_unit: bool
@@ -641,6 +644,7 @@ def _mention(
         by_amount=(
             asked.change and figure and words(passage[max(0, ent.start - 10) : ent.start].lower())[-1:] == ["by"]
         ),
+        a_change=label in ("PERCENT", "MONEY") and not asked.change and _states_a_change(passage, ent, text),
         dates_event=asked.event is not None and _attached_in_quote(cit, source, ent, asked.event),
         added=added and not _governed(asked.main_verb, asked.state_asked, passage, ent.start),
         per_unit=bool(asked.unit) and figure and rate_stated(passage, ent.start, ent.end) == asked.unit,
@@ -667,6 +671,19 @@ def _calls_the_doer(asked: _AskedReading, passage: str, ent: Entity, label: str)
             return True
     agent = _BY_AGENT.search(passage[max(0, ent.start - 50) : ent.start]) if asked.act else None
     return bool(agent and asked.act and lemma_term(agent.group(1).lower()) == lemma_term(asked.act))
+
+
+# A figure that states a change: "by 25 basis points", "up 3 percent", "rose 2 percent to 7.4 percent".
+_CHANGE_BEFORE = re.compile(r"\b(?:by|up|down)\s+$", re.I)
+_CHANGE_AFTER = re.compile(r"\s+to\s+(?:about\s+|around\s+)?[$€£¥]?\d")
+
+
+def _states_a_change(passage: str, ent: Entity, text: str) -> bool:
+    return bool(
+        re.search(r"\b(?:percentage|basis)\s+points?\b", text, re.I)
+        or _CHANGE_BEFORE.search(passage[max(0, ent.start - 8) : ent.start])
+        or _CHANGE_AFTER.match(passage, ent.end)
+    )
 
 
 def _names_counted(passage: str, end: int, counted: frozenset[str]) -> bool:
@@ -707,6 +724,7 @@ def _candidate(mentions: Sequence[_Mention], answer: ShortAnswer, features: dict
         role_distance=min(distances, default=0),
         called_the_doer=any(m.called_the_doer for m in mentions),
         by_amount=any(m.by_amount for m in mentions),
+        a_change=first.a_change,
         dates_event=any(m.dates_event for m in mentions),
         added=any(m.added for m in mentions),
         per_unit=any(m.per_unit for m in mentions),
@@ -1393,6 +1411,8 @@ _CORRECTIONS: tuple[tuple[Want, Want, bool], ...] = (
     (lambda c: c.answer.label in FIGURE and not c.names_counted, lambda c: c.names_counted, True),
     # "the government would cover 60 percent and the city 40 percent": for "… will the city pay?", 40.
     (lambda c: c.answer.label in FIGURE and not c.after_topic, lambda c: c.after_topic, True),
+    # "The jobless rate rose one percentage point to 7.4 percent": "What is the jobless rate?" asks the level.
+    (lambda c: c.a_change, lambda c: c.answer.label in FIGURE and not c.a_change, True),
 )
 _LATER_CORRECTIONS: tuple[tuple[Want, Want, bool], ...] = (
     # "When was the tax approved?": "approved in November", not the "Monday" of the ruling that struck it down.

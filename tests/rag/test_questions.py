@@ -344,6 +344,7 @@ def test_how_much_a_money_noun_asks_for_money() -> None:
     assert expected_labels("How much is the transfer fee for the striker?") == frozenset({"MONEY"})
     assert expected_labels("How much are his wages?") == frozenset({"MONEY"})
     assert "PERCENT" in expected_labels("How much did prices rise?")  # a change may be a percentage
+    assert "PERCENT" in expected_labels("By how much did the bank raise its key rate?")  # a rate's, not money
 
 
 def test_how_big_a_kind_asks_for_that_kind() -> None:

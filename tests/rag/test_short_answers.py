@@ -249,6 +249,10 @@ def test_a_where_question_prefers_the_place_after_its_own_verb_and_no_source_aft
 def test_a_part_of_a_whole_counts_what_the_whole_counts_and_answers_before_it() -> None:
     text = "To protect the dam, the operator opened two of its four spillway gates at 19:40."
     assert _picked(text, [("two", "CARDINAL"), ("four", "CARDINAL")], "How many spillway gates were opened?") == "two"
+    text = "Crews opened three of the Orlik dam's five spillway gates on Sunday."
+    assert _picked(text, [("three", "CARDINAL"), ("five", "CARDINAL")], "How many spillway gates were opened?") == (
+        "three"
+    )
 
 
 def test_the_person_a_question_asks_about_is_not_its_answer_but_a_name_modifying_a_noun_may_be() -> None:
@@ -263,6 +267,16 @@ def test_an_interim_role_asked_is_the_interim_holders() -> None:
     text = "Rena Holt resigned as chief executive, and the board named Ivo Marsh as interim chief executive."
     spans = [("Rena Holt", "PERSON"), ("Ivo Marsh", "PERSON")]
     assert _picked(text, spans, "Who is the interim chief executive?") == "Ivo Marsh"
+
+
+def test_a_level_question_takes_the_level_not_the_change_to_it() -> None:
+    text = "The jobless rate rose one percentage point to 7.4 percent in March."
+    spans = [("one percentage point", "PERCENT"), ("7.4 percent", "PERCENT")]
+    assert _picked(text, spans, "What is the jobless rate?") == "7.4 percent"
+    assert _picked(text, spans, "By how much did the jobless rate rise?") == "one percentage point"
+    text = "The bank raised its key rate by 25 basis points to 4 percent."
+    spans = [("25 basis points", "PERCENT"), ("4 percent", "PERCENT")]
+    assert _picked(text, spans, "What is the bank's key rate?") == "4 percent"
 
 
 def test_a_share_is_no_count() -> None:
@@ -889,7 +903,7 @@ def test_one_entitys_mentions_merge_into_one_candidate_by_rule() -> None:
     def mention(**flags: object) -> _Mention:
         base = dict(
             quote=0, order=0, text="12", label="CARDINAL", by_name=False, in_asked_clause=None, clause_topic=None,
-            clause_named=None, part_topic=0, located=False, placed_by_verb=False, role_distance=None,
+            clause_named=None, part_topic=0, located=False, placed_by_verb=False, role_distance=None, a_change=False,
             called_the_doer=False,
             by_amount=False, dates_event=False, added=False, per_unit=False, names_counted=False,
             stated_before=False, after_topic=False, of_the_year=None, time_fit=0.0,
