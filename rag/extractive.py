@@ -55,7 +55,7 @@ from rag.questions import (
     role_terms,
 )
 from rag.settings import ExtractiveSettings
-from rag.text import content_terms, numbers, term, words, words_around
+from rag.text import content_terms, numbers, term, words, words_after, words_around
 
 
 class ExtractiveGenerator(Generator):
@@ -229,7 +229,8 @@ def no_person_for_the_role(info: QuestionInfo, ranked: Sequence[Candidate]) -> b
         for e in cand.entities:
             if e.label != PERSON:
                 continue
-            near = {term(p) for w in words_around(cand.text, e.start, e.end) for p in (w, *w.split("-"))}
+            around = words(cand.text[: e.start])[-4:] + words_after(cand.text, e.end)
+            near = {term(p) for w in around for p in (w, *w.split("-"))}
             if wanted & near and narrowed <= near:
                 return False
     return True

@@ -83,6 +83,7 @@ from rag.questions import (
 from rag.tables import Row, column_fit, row_at
 from rag.text import (
     CALENDAR_WORDS,
+    LINKING_WORDS,
     NUMBER_WORDS,
     ROLE_NOUNS,
     STOPWORDS,
@@ -93,6 +94,7 @@ from rag.text import (
     question_name_tokens,
     term,
     words,
+    words_after,
 )
 from rag.word_forms import can_be_verb, is_past_form, lemma_term
 
@@ -990,7 +992,8 @@ def _role_distance(
     # Within the name's sentence: "… appointed Elsa Brandt as manager. Midfielder Teo Raske …" is no manager.
     head = re.split(r"[.;!?]\s", text[max(0, start - 60) : start])[-1]
     tail = re.split(r"[.;!?](?:\s|$)", text[end : end + 60])[0]
-    before, after = words(head)[-4:], words(tail)[:4]
+    before = words(head)[-4:]
+    after = [w for w in words_after(tail, 0) if w.lower() not in LINKING_WORDS]  # "will serve as acting chief"
     if not narrowed <= {term(p) for w in before + after for p in (w, *w.split("-"))}:
         return None
 

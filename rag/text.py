@@ -239,6 +239,26 @@ def words_around(text: str, start: int, end: int, n: int = 4) -> list[str]:
     return words(text[:start])[-n:] + words(text[end:])[:n]
 
 
+# Words that link a name to the role after it ("Mira Osk will serve as acting police chief", "was named interim
+# chief executive"): they do not count towards the words between them. Closed-class English.
+LINKING_WORDS = frozenset(
+    "is was are were be been being will would has have had as a an the serve serves served serving named "
+    "appointed become becomes became remain remains remained also now".split()
+)
+
+
+def words_after(text: str, end: int, n: int = 4) -> list[str]:
+    """The words after ``end`` up to ``n`` of them that are not ``LINKING_WORDS`` (those come along)."""
+    out: list[str] = []
+    counted = 0
+    for w in words(text[end : end + 200]):
+        if counted == n:
+            break
+        out.append(w)
+        counted += w.lower() not in LINKING_WORDS
+    return out
+
+
 def name_phrases(text: str) -> list[str]:
     """Capitalised phrases in reading order, as written; a sentence's first word only if it is a name."""
     out: list[str] = []

@@ -611,6 +611,21 @@ def test_a_figure_said_of_another_place_of_the_same_kind_is_not_bold(extractive_
     assert tarnby.short_answer is not None and tarnby.short_answer.text == "About 620"
 
 
+ACTING_ROLES = {
+    "police.txt": (
+        "New police leadership in Tarvik\n\n"
+        "Chief Constable Hanne Brask retired on Friday. Captain Mira Osk will serve as acting police chief "
+        "until a successor is chosen, the city said.\n"
+    ),
+}
+
+
+def test_a_role_after_a_linking_verb_stands_beside_its_holder(extractive_over) -> None:
+    a = extractive_over(ACTING_ROLES)
+    answer = a.ask("Who is the acting police chief?")
+    assert not answer.abstained and answer.short_answer is not None and answer.short_answer.text == "Mira Osk"
+
+
 MINISTERS = {
     "cabinet.txt": (
         "Grant for the Observatory\n\n"
