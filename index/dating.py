@@ -319,6 +319,16 @@ def is_date_line(line: str) -> bool:
     return bool(found and found.published) or publication_statement(line) is not None or bool(described_date(line))
 
 
+def _lead_paragraph(line: str, text: str, offset: int) -> str:
+    """The first line, or the whole paragraph it opens when it opens with a wire dateline and a layout wrapped it
+    ("HALVERN, Oct 12 (Nordwire) - Insurers said they had received" / "1,100 claims …"): a wrapped lead is no
+    title, which its first line alone cannot show."""
+    if not _WIRE_DASH.search(line[: _MAX_HEADER_LEN // 2 + 5]) or _is_prose(line):
+        return line
+    rest = text[offset:].split("\n\n", 1)[0]
+    return " ".join([line, *rest.split()])
+
+
 def _not_a_title(line: str) -> bool:
     """The first line is no title when it is a full date with at most stamp words around it ("FOR IMMEDIATE
     RELEASE — 3 March 2026": no name or other words, so no headline that happens to hold a date), a credit
@@ -398,7 +408,8 @@ def header_line(text: str) -> Dating:
             rest = "" if "\n" in statement.quote else line[len(statement.quote) :]  # "Lead author: Ann Brell."
             dated.byline = dated.byline or _author_field(rest)
             continue
-        if seen == 1 and text[offset:].strip() and not _not_a_title(line) and credit_first is None:
+        lead = _lead_paragraph(line, text, offset) if seen == 1 else line
+        if seen == 1 and text[offset:].strip() and not _not_a_title(lead) and credit_first is None:
             continue  # the title (unless the text opens with its date, as a press release does, or its credit)
         if credit_first is not None and seen == credit_first + 1:
             continue  # the title under a credit that opens the file

@@ -31,6 +31,14 @@ from index.loading import read_article
         ("# Dam Opens\n\n*By Ann Lee — March 4, 2026*\n\nBody.", date(2026, 3, 4), None, "Ann Lee"),
         ("# Dam Opens\n\n**Northwire | 2026-03-04**\n\nBody.", date(2026, 3, 4), "Northwire", None),
         ("# Dam Opens\n\n_By Ann Lee — March 4_\n\nBody.", None, None, "Ann Lee"),
+        # A wire lead a layout wrapped is no title: its dateline dates it.
+        (
+            "HALVERN, Oct 12, 2025 (Nordwire) - Insurers said on Monday they had received\n"
+            "1,100 claims from the storm, up from 400 a week earlier.\n\nMore text.\n",
+            date(2025, 10, 12),
+            "Nordwire",
+            None,
+        ),
         # A lead that opens with a time is no credit.
         ("Gala Returns\n\nBy March 1, the gala had sold 12,000 tickets, organisers said.\n", None, None, None),
         ("Rescue\n\nBy Friday evening, rescuers had reached the trapped crew.\n", None, None, None),
