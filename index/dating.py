@@ -103,11 +103,18 @@ def _name_like(part: str, most: int = 5) -> bool:
     )
 
 
+# A byline's job title ("By Ann Lee, Health Editor", "Staff Writer"): no outlet. General English.
+_JOB_WORDS = frozenset(
+    "editor writer correspondent reporter columnist contributor producer photographer journalist staff "
+    "critic analyst".split()
+)
+
+
 def _outlet_from(parts: list[str]) -> str | None:
     for part in parts:
         if _DOMAIN_RE.match(part):
             return part.lower()
-    return next((p for p in parts if len(p.split()) <= 4), None)
+    return next((p for p in parts if len(p.split()) <= 4 and p.split()[-1].lower() not in _JOB_WORDS), None)
 
 
 @dataclass
@@ -644,6 +651,16 @@ def year_from_folder(month_day: tuple[int, int], dates: Sequence[date], today: d
     return min(options, key=lambda d: abs((d - middle).days), default=None)
 
 
+# A wire story's credit at its foot: "(Reporting by Ann Lee and Bo Chan; Editing by Cy Dunn)".
+_WIRE_CREDIT = re.compile(rf"\((?:Reporting|Writing|Reported|Written)\s+by\s+({_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)")
+
+
+def _wire_credit(text: str) -> str | None:
+    """The reporters a wire story credits at its foot (the last such credit), when its head names no author."""
+    found = list(_WIRE_CREDIT.finditer(text[-600:]))
+    return found[-1].group(1) if found else None
+
+
 def date_article(text: str, html: str | None = None, given: Dating | None = None, today: date | None = None) -> Dating:
     """The trusted date and outlet of an article: the first source in trust order that has a date; the
     outlet and author are filled from the later sources when the trusted one lacks them. A dateline without
@@ -674,7 +691,7 @@ def date_article(text: str, html: str | None = None, given: Dating | None = None
     dated = [c for c in candidates if c.published and not (c is header and full)]
     best = dated[0] if dated else Dating()
     named = best if best.outlet else next((c for c in candidates if c.outlet), Dating())
-    byline = best.byline or next((c.byline for c in candidates if c.byline), None)
+    byline = best.byline or next((c.byline for c in candidates if c.byline), None) or _wire_credit(text)
     yearless = best.published is None and header.month_day is not None
     return Dating(
         published=best.published,

@@ -39,6 +39,8 @@ from index.loading import read_article
             "Nordwire",
             None,
         ),
+        # A byline's job title is no outlet; a wire's credit at its foot names the author.
+        ("Hack\n\nBy Ann Lee, Health Editor\nMarch 3, 2026\n\nBody text here.\n", date(2026, 3, 3), None, "Ann Lee"),
         # A lead that opens with a time is no credit.
         ("Gala Returns\n\nBy March 1, the gala had sold 12,000 tickets, organisers said.\n", None, None, None),
         ("Rescue\n\nBy Friday evening, rescuers had reached the trapped crew.\n", None, None, None),
@@ -224,3 +226,11 @@ def test_a_source_line_under_the_date_names_the_outlet_and_is_where_it_is_stated
     assert found.outlet == "Veltby Evening Post"
     assert found.outlet_stated is not None and found.outlet_stated.line == 5
     assert text[found.outlet_stated.start_char :].startswith("Source: Veltby Evening Post")
+
+
+def test_a_wire_credit_at_the_foot_names_the_author_when_the_head_names_none() -> None:
+    text = "Storm claims rise\n\nHALVERN, Oct 12, 2025 (Nordwire) - Insurers had 1,100 claims.\n\n"
+    assert (
+        date_article(text + "(Reporting by Ann Lee and Bo Chan; Editing by Cy Dunn)\n").byline == "Ann Lee and Bo Chan"
+    )
+    assert date_article(text).byline is None
