@@ -231,9 +231,9 @@ def author_of_subject(question: str) -> str | None:
 
 # What a question calls an indexed file: a news article, or a report, review or release saved as one.
 _ARTICLE = (
-    r"(?:the|this|that|an?) (?:(?!(?:about|on|of|in|for|to|by|from|with)\b)[\w-]+ ){0,3}?(?:article|story|report|piece"
-    r"|column|op-ed|feature|post|review|document|release|bulletin|interview|editorial|profile|obituary|commentary"
-    r"|essay|correction)s?\b"
+    r"(?:the|this|that|an?) (?:(?!(?:about|on|of|in|for|to|by|from|with)\b)[\w'’-]+ ){0,3}?"
+    r"(?:article|story|report|piece|column|op-ed|feature|post|review|document|release|bulletin|interview|editorial|profile|obituary|commentary"
+    r"|essay|correction|statement|announcement|notice|update|newsletter|briefing|analysis)s?\b"
 )
 _LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about|from|in)\b", re.I)
 _META = (
@@ -250,7 +250,7 @@ _META = (
     (
         MetaKind.PUBLISHED,
         re.compile(
-            rf"\bwhen (?:was|were|did) (?:it|this|that|{_ARTICLE})\b.*\b(?:publish|written|post)",
+            rf"\bwhen (?:was|were|did) (?:it|this|that|{_ARTICLE})\b.*\b(?:publish|written|post|issue|release)",
             re.I,
         ),
     ),

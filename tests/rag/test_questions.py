@@ -76,6 +76,8 @@ def test_questions_that_ask_for_no_entity_have_no_expected_type(question: str) -
         ("Who is the author of the study?", None),
         ("Who reported the crash to the police?", None),
         ("When was the annual air quality review published?", MetaKind.PUBLISHED),
+        ("When was the administrators' statement on the refunds published?", MetaKind.PUBLISHED),
+        ("When was the press release issued?", MetaKind.PUBLISHED),
         ("Who published the press release?", MetaKind.OUTLET),
         ("Who wrote the letter about the report?", None),
         ("When did the bridge reopen?", None),
