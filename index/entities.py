@@ -9,6 +9,7 @@ A question never pays for this: the answerer reads the entities stored with each
 
 from __future__ import annotations
 
+import calendar
 import importlib.util
 import json
 import re
@@ -127,6 +128,9 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CLOCK = re.compile(
     r"(?<![\w.,:$£€¥-])(?:[01]?\d|2[0-3]):[0-5]\d(?:[ \t]?(?:[ap]m\b|[ap]\.m\.))?(?![\w:%-]|[.,]\d)", re.I
 )
+_MONTHS = "|".join(m for m in calendar.month_name if m) + "|" + "|".join(m for m in calendar.month_abbr if m)
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b\.?")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?[ \t]+$")
 _CAPITALISED_BEFORE = re.compile(r"\b[A-Z][\w'’-]*[ \t]+$")
 
 
@@ -146,6 +150,8 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
     for m in _NUMBER.finditer(text):
         if any(e.start < m.end() and m.start() < e.end for e in found) or _YEAR.fullmatch(m.group(0)):
             continue
+        if _MONTH_AFTER.match(text, m.end()) or _MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "15 June", "June 15": a day of a date the tagger missed, no figure
         if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not _sentence_start(text, m.start()):
             continue
         found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))

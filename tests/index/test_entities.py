@@ -48,6 +48,8 @@ def test_numbers_the_tagger_left_untagged_are_cardinals_but_not_years_names_or_p
     ents = [Entity(start=text.index("12%"), end=text.index("12%") + 3, label="PERCENT")]
     found = [(text[e.start : e.end], e.label) for e in read_figures(text, ents)]
     assert found == [("900", "CARDINAL"), ("1,200", "CARDINAL"), ("12%", "PERCENT")]
+    dated = "A bid came on 15 June and another on June 20; it employs 900 staff."
+    assert [dated[e.start : e.end] for e in read_figures(dated, [])] == ["900"]  # days of dates are no figures
 
 
 def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
