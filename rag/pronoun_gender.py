@@ -144,6 +144,10 @@ def genders(
                     window = f"{sentences[k - 1][0]}. {before}"
                     named = [i for i, p in enumerate(persons) if _mentions(p, window)]
                 gender = _PRONOUN_GENDER[pronoun.group(0).lower()]
+                if pronoun.group(0).lower() in ("he", "she"):
+                    # "She beat councillor Tomas Brekke": who a subject pronoun's own sentence names is not it.
+                    after = sentence[pronoun.end() :]
+                    named = [i for i in named if not _mentions(persons[i], after)]
                 if not named or len(named) > 2 or _strangers(window, persons):
                     continue
                 if len(named) == 1:

@@ -59,3 +59,8 @@ def test_the_passages_the_turns_read_count_like_quotes() -> None:
         "Marrow, a former nurse, took 54 percent against 41 percent for Dunleigh. She promised to reopen the library."
     )
     assert genders(known, answers, passages=[passage]) == {"ilse marrow": "she", "caspar dunleigh": "he"}
+
+
+def test_whom_a_subject_pronouns_own_sentence_names_is_not_it() -> None:
+    answer = "Caspar Dunleigh conceded on Sunday. [1] She beat councillor Caspar Dunleigh by 212 votes. [1]"
+    assert genders(PEOPLE, [answer])["caspar dunleigh"] is None
