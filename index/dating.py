@@ -103,6 +103,13 @@ def _name_like(part: str, most: int = 5) -> bool:
     )
 
 
+# The words a newspaper's or agency's name ends with ("Marrowby Gazette, November 12, 2026" names the paper, where
+# "Kestrava, November 12, 2026" names a place). General English.
+_MASTHEAD_WORDS = frozenset(
+    "gazette times herald news post journal tribune courier chronicle telegraph express mail observer standard "
+    "record daily weekly wire press mirror star guardian independent examiner inquirer register bulletin "
+    "dispatch ledger sentinel monitor advertiser argus echo gleaner mercury leader".split()
+)
 # A byline's job title ("By Ann Lee, Health Editor", "Staff Writer"): no outlet. General English.
 _JOB_WORDS = frozenset(
     "editor writer correspondent reporter columnist contributor producer photographer journalist staff "
@@ -198,6 +205,7 @@ def dateline(text: str, wire: bool = False) -> _Dateline | None:
         and not bracketed
         and _PLACE_COMMA.fullmatch(text[:start])
         and not text[end:].strip(" .")
+        and not (outlet and outlet.split()[-1].lower() in _MASTHEAD_WORDS)
     ):
         outlet = None  # "Kestrava, November 12, 2026": a print dateline's place, not an outlet ("Wire | date" is one)
     return _Dateline(day, month_day, outlet, byline)
@@ -330,9 +338,9 @@ def _lead_paragraph(line: str, text: str, offset: int) -> str:
     """The first line, or the whole paragraph it opens when it opens with a wire dateline and a layout wrapped it
     ("HALVERN, Oct 12 (Nordwire) - Insurers said they had received" / "1,100 claims …"): a wrapped lead is no
     title, which its first line alone cannot show."""
-    if not _WIRE_DASH.search(line[: _MAX_HEADER_LEN // 2 + 5]) or _is_prose(line):
+    if not _WIRE_DASH.search(line[: _MAX_HEADER_LEN // 2 + 5]) or _is_prose(line) or not text[offset:].strip():
         return line
-    rest = text[offset:].split("\n\n", 1)[0]
+    rest = text[offset:].split("\n\n", 1)[0] if not text[offset:].lstrip(" \t").startswith("\n") else ""
     return " ".join([line, *rest.split()])
 
 
@@ -450,7 +458,7 @@ def header_line(text: str) -> Dating:
                     month_day=found.month_day,
                 )
                 break
-        described = described_date(line) if seen > 1 and not prose else None
+        described = described_date(line) if dated is None and seen > 1 and not prose else None
         if described is not None:
             dated = Dating(published=described, outlet=by_outlet, byline=byline, source="header")
             dated.stated = Stated(line_no, line, at)

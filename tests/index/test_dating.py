@@ -41,6 +41,13 @@ from index.loading import read_article
         ),
         # A byline's job title is no outlet; a wire's credit at its foot names the author.
         ("Hack\n\nBy Ann Lee, Health Editor\nMarch 3, 2026\n\nBody text here.\n", date(2026, 3, 3), None, "Ann Lee"),
+        # A paper's name and a full date under a byline: the outlet (a place and a date name none).
+        (
+            "Dam engineer testifies\n\nBy Ingrid Salo\nHarrowby Gazette, November 12, 2026\n\nThe engineer spoke.\n",
+            date(2026, 11, 12),
+            "Harrowby Gazette",
+            "Ingrid Salo",
+        ),
         # A lead that opens with a time is no credit.
         ("Gala Returns\n\nBy March 1, the gala had sold 12,000 tickets, organisers said.\n", None, None, None),
         ("Rescue\n\nBy Friday evening, rescuers had reached the trapped crew.\n", None, None, None),
