@@ -194,15 +194,48 @@ def read_html(html: str | bytes, limits: CorpusSettings, url: str | None = None)
 
 
 # -- Markdown front matter ---------------------------------------------------------------------
-def _scalar(value: object) -> str | None:
-    if value is None:
+MAX_FIELD_CHARS = 300
+"""A front-matter value longer than this (title, author, date, url, source) is no such field: it is ignored
+with a warning, so a crafted value cannot fill the store and every answer that shows it."""
+
+
+def _safe_loader() -> type:
+    """``yaml.SafeLoader`` that refuses aliases: front matter needs none, and each ``*alias`` can repeat a
+    whole list, so 600 bytes of nested aliases expand to hundreds of megabytes ("billion laughs")."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: object, index: object) -> object:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("aliases (*name) are not read in front matter")
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
+
+
+def _scalar(value: object, name: str, warnings: list[str]) -> str | None:
+    """A front-matter value as one line of text: a string, number or date, or a list of those (several
+    authors); a mapping or nested list is no value, and one over ``MAX_FIELD_CHARS`` is ignored (warned)."""
+    if value is None or isinstance(value, bool | dict):
         return None
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
+        if not all(isinstance(v, str | int | float) for v in value):
+            return None
         value = ", ".join(str(v) for v in value if v)
+    if not isinstance(value, str | int | float):
+        return None
     text = " ".join(str(value).split())
+    if len(text) > MAX_FIELD_CHARS:
+        warning = f"front matter {name} is longer than {MAX_FIELD_CHARS} characters; ignored"
+        if warning not in warnings:
+            warnings.append(warning)
+        return None
     return text or None
+
+
+_FIELDS = ("title", "date", "published", "author", "authors", "byline", "url", "source", "site")
 
 
 def read_markdown(text: str) -> Extracted:
@@ -213,9 +246,9 @@ def read_markdown(text: str) -> Extracted:
         return Extracted(text=text)
     import yaml
 
-    warnings = []
+    warnings: list[str] = []
     try:
-        meta = yaml.safe_load(match.group(1) or "")
+        meta = yaml.load(match.group(1) or "", Loader=_safe_loader())  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         # Hand-written front matter often breaks YAML with a colon in a value ("title: Flood: clean-up
         # begins"); each "key: value" line is still plain to read.
@@ -225,19 +258,20 @@ def read_markdown(text: str) -> Extracted:
         return Extracted(text=text, warnings=warnings)
     meta = {str(k).lower(): v for k, v in meta.items()}
     blanked = "\n" * match.group(0).count("\n") + text[match.end() :]
-    key = next((k for k in ("date", "published") if _scalar(meta.get(k))), None)
-    by = next((k for k in ("author", "authors", "byline") if _scalar(meta.get(k))), None)
-    site = next((k for k in ("source", "site") if _scalar(meta.get(k))), None)
+    fields = {k: _scalar(meta[k], k, warnings) for k in _FIELDS if k in meta}
+    key = next((k for k in ("date", "published") if fields.get(k)), None)
+    by = next((k for k in ("author", "authors", "byline") if fields.get(k)), None)
+    site = next((k for k in ("source", "site") if fields.get(k)), None)
     return Extracted(
         text=blanked,
-        title=_scalar(meta.get("title")),
-        byline=_scalar(meta.get(by)) if by else None,
-        published=_scalar(meta.get(key)) if key else None,
+        title=fields.get("title"),
+        byline=fields[by] if by else None,
+        published=fields[key] if key else None,
         published_key=key,
         byline_key=by,
         source_key=site,
-        url=_scalar(meta.get("url")),
-        source=_scalar(meta.get(site)) if site else None,
+        url=fields.get("url"),
+        source=fields[site] if site else None,
         warnings=warnings,
     )
 

@@ -190,3 +190,22 @@ def test_docx_table_cells_with_equal_text_stay_columns(tmp_path: Path) -> None:
         "Library | Old closing time | New closing time",
         "Westfield | 17:00 | 17:00",
     ]
+
+
+def test_front_matter_aliases_are_not_expanded_and_long_or_nested_values_are_no_field(tmp_path: Path) -> None:
+    # Nested YAML aliases ("billion laughs"): a few hundred bytes would expand to a title of hundreds of MB.
+    levels = ['a: &a ["ha","ha","ha","ha","ha","ha","ha","ha","ha"]']
+    levels += [f"{n}: &{n} [{','.join(['*' + p] * 9)}]" for p, n in zip("abcdefg", "bcdefgh", strict=True)]
+    text = "---\n" + "\n".join(levels) + "\ntitle: *h\nauthor: Tova Renn\n---\nThe Kessel quay reopened on Monday.\n"
+    (tmp_path / "bomb.md").write_text(text)
+    bomb = _read(tmp_path / "bomb.md")
+    assert bomb.title is None or len(bomb.title) <= 300
+    assert bomb.byline == "Tova Renn" and "Kessel quay reopened" in bomb.text
+    assert any("read line by line" in w for w in bomb.warnings)
+    long_title = "Quay " * 100
+    (tmp_path / "odd.md").write_text(
+        f"---\ntitle: {long_title}\nauthor: {{a: [1, 2]}}\ndate: [2026, [1, 1]]\nsource: Kessel Post\n---\nBody.\n"
+    )
+    odd = _read(tmp_path / "odd.md")
+    assert "Quay" not in (odd.title or "") and (odd.byline, odd.published, odd.source) == (None, None, "Kessel Post")
+    assert [w.split(": ", 1)[1] for w in odd.warnings] == ["front matter title is longer than 300 characters; ignored"]
