@@ -16,6 +16,7 @@ import hashlib
 import ipaddress
 import re
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -121,8 +122,13 @@ def client(settings: Settings) -> httpx.Client:
 
 
 def fetch(http: httpx.Client, url: str, settings: Settings) -> Page:
-    """GET ``url`` following at most ``max_redirects`` redirects, each to http(s) only, body size capped."""
+    """GET ``url`` following at most ``max_redirects`` redirects, each to http(s) only, body size capped.
+
+    httpx's timeout bounds each read; ``total_timeout_s`` bounds the whole fetch, so a server that sends a
+    few bytes every second cannot keep `rag add` (or the UI's add button) waiting for days."""
     cap = settings.fetch.max_bytes
+    total = settings.fetch.total_timeout_s
+    deadline = time.monotonic() + total
     current = normalise(url)
     for _ in range(settings.fetch.max_redirects + 1):
         check_address(current, url, settings)
@@ -142,6 +148,8 @@ def fetch(http: httpx.Client, url: str, settings: Settings) -> Page:
                 body = bytearray()
                 for piece in response.iter_bytes():
                     body += piece
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"{url[:100]}: took longer than {total:g} s (RAG_FETCH_TOTAL_TIMEOUT_S)")
                     if len(body) > cap:
                         raise FetchError(f"{url[:100]}: larger than the {cap:,}-byte limit (RAG_FETCH_MAX_BYTES)")
                 return Page(str(response.url), bytes(body), response.headers.get("content-type", "").lower())

@@ -232,6 +232,9 @@ class FetchSettings(BaseModel):
     """`rag add URL`: how pages and feeds are fetched and where the articles are saved."""
 
     timeout_s: float = Field(15.0, description="Connect/read timeout of one request, in seconds.")
+    total_timeout_s: float = Field(
+        60.0, description="Seconds one whole fetch (redirects and body) may take; a slower server is refused."
+    )
     max_bytes: int = Field(5 * 1024 * 1024, description="A response larger than this is refused.")
     max_redirects: int = Field(5, description="Redirects followed (each must stay on http or https).")
     max_feed_items: int = Field(50, description="Items of one feed that are fetched; the rest are left out.")

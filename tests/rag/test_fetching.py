@@ -186,3 +186,19 @@ def test_each_kind_of_local_address_is_refused(host: str) -> None:
         check_address(f"http://{host}/x", f"http://{host}/x", settings)
     settings.fetch.private_addresses = True
     check_address(f"http://{host}/x", f"http://{host}/x", settings)
+
+
+def test_a_page_that_never_ends_is_refused_after_the_total_timeout(site: LocalSite) -> None:
+    import time
+
+    from rag.fetching import client, fetch
+    from rag.settings import Settings
+
+    # Each piece comes well within the per-read timeout; only a deadline on the whole fetch stops it.
+    url = site.drip("/slow", b"<p>a</p>", every_s=0.2)
+    settings = Settings()
+    settings.fetch.timeout_s, settings.fetch.total_timeout_s = 2.0, 1.0
+    started = time.monotonic()
+    with client(settings) as http, pytest.raises(FetchError, match=r"took longer than 1 s") as refused:
+        fetch(http, url, settings)
+    assert time.monotonic() - started < 5 and "\n" not in str(refused.value)
