@@ -7,6 +7,7 @@ not pulled is one line naming the fix, before any question waits on it.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -50,6 +51,7 @@ class OllamaGenerator(Generator):
             temperature=settings.temperature,
             context_window=settings.context_window,
             request_timeout=settings.timeout_s,
+            additional_kwargs={"num_predict": settings.max_answer_tokens},
         )
 
     @staticmethod
@@ -60,11 +62,19 @@ class OllamaGenerator(Generator):
         return [ChatMessage(role=roles[role], content=content) for role, content in pairs]
 
     def stream_answer(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
+        """The answer's pieces as Ollama streams them. ``timeout_s`` bounds the whole answer, not only each
+        read: a model repeating itself, or a server that keeps sending, would otherwise stream forever."""
         messages = self._messages(prompts.answer_messages(question, sources))
+        limit = self.settings.timeout_s
+        deadline = time.monotonic() + limit
         try:
             for part in self.llm.stream_chat(messages):
+                if time.monotonic() > deadline:
+                    raise LLMError(f"Ollama took longer than {limit:g} s to answer (RAG_LLM_TIMEOUT_S)")
                 if part.delta:
                     yield part.delta
+        except LLMError:
+            raise
         except Exception as exc:
             raise LLMError(f"Ollama failed while answering ({type(exc).__name__}: {str(exc)[:160]})") from exc
 

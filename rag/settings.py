@@ -207,7 +207,10 @@ class LLMSettings(BaseModel):
     ollama_model: str = Field("llama3.2", description="The Ollama model.")
     temperature: float = Field(0.0, description="Sampling temperature (0: the same answer every time).")
     context_window: int = Field(8192, description="Tokens of context the model is given.")
-    timeout_s: float = Field(120.0, description="Seconds an answer may take.")
+    timeout_s: float = Field(120.0, description="Seconds an answer may take, all of it (not only each read).")
+    max_answer_tokens: int = Field(
+        1024, description="Most tokens Ollama may generate for one answer (num_predict): a looping model stops."
+    )
     probe_timeout_s: float = Field(1.5, description="Seconds to wait when checking that Ollama is up.")
 
 

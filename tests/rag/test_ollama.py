@@ -107,6 +107,21 @@ def test_generator_streams_tokens(ollama: FakeOllama, tiny) -> None:
     assert len(parts) == 4 and "".join(parts) == "one two three four"
 
 
+def test_an_answer_that_keeps_streaming_stops_at_the_timeout_in_one_line(ollama: FakeOllama) -> None:
+    from rag.settings import LLMSettings
+
+    # Each piece arrives well within the read timeout; only a deadline on the whole answer ends it.
+    ollama.delay_s = 0.1
+    ollama.enqueue("again " * 300)
+    settings = LLMSettings(ollama_url=ollama.url, timeout_s=1.0, max_answer_tokens=64)
+    start = time.perf_counter()
+    parts = []
+    with pytest.raises(LLMError, match=r"^Ollama took longer than 1 s to answer \(RAG_LLM_TIMEOUT_S\)$"):
+        parts.extend(OllamaGenerator(settings).stream_answer("q", []))
+    assert 3 < len(parts) < 30 and time.perf_counter() - start < 5
+    assert ollama.requests[-1]["options"]["num_predict"] == 64
+
+
 @pytest.mark.slow
 def test_cli_backend_ollama_down_is_one_line_within_two_seconds(tiny_corpus: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
