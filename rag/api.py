@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
@@ -108,6 +109,17 @@ def one_line(exc: BaseException) -> str:
     return f"Unexpected error ({type(exc).__name__}{': ' + first[:200] if first else ''}); see the server log"
 
 
+def validation_line(errors: Sequence[Any]) -> str:
+    """FastAPI's validation errors as one line, ``field: message``, without the input values: echoing a lone
+    surrogate or an infinite number cannot be encoded as JSON, and turned a 422 into a 500."""
+    parts = []
+    for error in errors[:3]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        message = " ".join(str(error.get("msg", "invalid")).split())[:160]
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts) or "Invalid request"
+
+
 def token_of(settings: Settings) -> str | None:
     return settings.api.token.get_secret_value() if settings.api.token else None
 
@@ -139,6 +151,10 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
     @app.exception_handler(RagError)
     async def rag_error(_request: Request, exc: RagError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": validation_line(exc.errors())}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:

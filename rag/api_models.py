@@ -45,7 +45,9 @@ class AskRequest(DateFields):
         default_factory=list, description="Earlier answers of the conversation, oldest first (as /ask returned them)."
     )
     backend: Backend | None = Field(None, description="auto (default of the server), ollama or extractive.")
-    k: int | None = Field(None, ge=1, le=50, description="Chunks the answerer reads (default: the server's top_k).")
+    k: int | None = Field(
+        None, ge=1, description="Chunks the answerer reads (default: the server's top_k; at most its max_top_k)."
+    )
     stream: bool = Field(
         False, description="Stream NDJSON events: `delta` pieces of text, then one `answer` (or one `error`)."
     )

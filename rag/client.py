@@ -26,14 +26,19 @@ from rag.api_models import (
     SearchResponse,
     SourcesResponse,
 )
-from rag.errors import RagError
+from rag.errors import InputError, RagError
 from rag.models import Answer, AnswerDelta, DateWindow, RetrievedChunk, SourceInfo
 
 if TYPE_CHECKING:
     from rag.settings import Settings
 
 
-HEALTH_READ_TIMEOUT_S = 5.0
+HEALTH_READ_TIMEOUT_S = 1.0
+"""/health does no store work: a server that accepts but says nothing for this long is stale (a port reused by
+another program, a hung process), and every command would otherwise wait on it."""
+_SILENT: set[tuple[str, int, float]] = set()
+"""Announcements (url, pid, start) whose server did not answer the health check in this process: not probed
+again, so a command waits on a silent server once, not at each step."""
 
 
 class ServerUnavailable(Exception):
@@ -91,7 +96,7 @@ class RemoteAssistant:
             conn.close()
 
     def health(self) -> Health:
-        """A server that accepted the connection is alive: give it time to answer even on a busy CPU."""
+        """The server's identity, within ``HEALTH_READ_TIMEOUT_S``."""
         return Health.model_validate_json(self._read("GET", "/health", timeout=HEALTH_READ_TIMEOUT_S))
 
     def stream(
@@ -105,7 +110,7 @@ class RemoteAssistant:
     ) -> Iterator[AnswerDelta | Answer]:
         """Text deltas, then the verified ``Answer``, as ``Assistant.stream`` yields them; the window's
         dates travel with the question (the server reads its date phrase again)."""
-        request = AskRequest(
+        request = _ask_request(
             question=question, history=list(history), backend=backend, k=k, stream=True, **_dates(window)
         )
         conn, response = self._request("POST", "/ask", request.model_dump_json())
@@ -135,7 +140,7 @@ class RemoteAssistant:
         generator: Any = None,
         window: DateWindow | None = None,
     ) -> Answer:
-        request = AskRequest(question=question, history=list(history), backend=backend, k=k, **_dates(window))
+        request = _ask_request(question=question, history=list(history), backend=backend, k=k, **_dates(window))
         return Answer.model_validate_json(self._read("POST", "/ask", request.model_dump_json()))
 
     def search(self, query: str, k: int | None = None, window: DateWindow | None = None) -> list[RetrievedChunk]:
@@ -159,6 +164,18 @@ class RemoteAssistant:
         return for_question(question, window)
 
 
+def _ask_request(**fields: Any) -> AskRequest:
+    """The request, or an InputError in one line when a field is out of range (as the server would say)."""
+    from pydantic import ValidationError
+
+    try:
+        return AskRequest(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise InputError(f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))) from exc
+
+
 def _dates(window: DateWindow | None) -> dict[str, str]:
     """A window's as-of/since/until as request fields (ISO dates), none for no window."""
     return DateFields.of(window).model_dump(exclude_none=True)
@@ -179,11 +196,12 @@ def connect(settings: Settings) -> RemoteAssistant | None:
     if not settings.api.forward:
         return None
     info = discovery.find(settings)
-    if info is None:
+    if info is None or (info.url, info.pid, info.started_at) in _SILENT:
         return None
     remote = RemoteAssistant(info, settings.api.connect_timeout_s, settings.llm.timeout_s + 30)
     try:
         health = remote.health()
     except (ServerUnavailable, RagError, ValueError):
+        _SILENT.add((info.url, info.pid, info.started_at))
         return None
     return remote if health.store == info.store else None

@@ -119,6 +119,16 @@ def test_bad_input_is_a_one_line_error(api: TestClient) -> None:
     assert api.post("/ask", json={"question": "x", "backend": "gpt"}).status_code == 422
 
 
+def test_a_body_the_error_cannot_echo_is_a_422_in_one_line(api: TestClient) -> None:
+    # A lone surrogate and an infinite number cannot be echoed as JSON; FastAPI's own 422 failed with a 500.
+    for body, field in (('{"question": "crane \\ud800 cost"}', "question"), ('{"question": "x", "k": 1e400}', "k")):
+        response = api.post("/ask", content=body, headers={"Content-Type": "application/json"})
+        detail = response.json()["detail"]
+        assert response.status_code == 422 and isinstance(detail, str) and detail.startswith(f"{field}: ")
+        assert "\n" not in detail and "ud800" not in detail and len(detail) < 200
+    assert api.post("/ask", json={"question": QUESTION, "k": 80}).status_code == 200
+
+
 def test_empty_index_is_409_with_the_fix(assistant_for, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     client = TestClient(create_app(assistant_for(tmp_path / "empty")))

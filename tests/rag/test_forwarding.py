@@ -193,6 +193,37 @@ def test_stale_discovery_files_are_ignored_quickly(indexed, cli, stale) -> None:
     assert "$42 million" in json.loads(out)["answer"]
 
 
+def test_a_server_that_accepts_but_never_answers_costs_one_short_wait(indexed, monkeypatch) -> None:
+    import socket
+
+    from rag import client
+
+    silent = socket.create_server(("127.0.0.1", 0))  # listens (the kernel accepts), never reads or answers
+    try:
+        write_file(indexed.settings, url=f"http://127.0.0.1:{silent.getsockname()[1]}")
+        probes = []
+        health = client.RemoteAssistant.health
+        monkeypatch.setattr(client.RemoteAssistant, "health", lambda self: probes.append(1) or health(self))
+        started = time.perf_counter()
+        assert connect(indexed.settings) is None and connect(indexed.settings) is None
+        assert time.perf_counter() - started < 2.5 and len(probes) == 1
+    finally:
+        silent.close()
+
+
+def test_forwarded_questions_take_any_k_the_cli_takes_and_bad_fields_are_one_line(indexed) -> None:
+    from rag.errors import InputError
+
+    with live_server(indexed):
+        remote = connect(indexed.settings)
+        assert remote is not None
+        assert "$42 million" in remote.ask(QUESTION, k=80).answer
+        with pytest.raises(RagError, match=r"^top-k must be a whole number from 1 to 100"):
+            remote.ask(QUESTION, k=101)
+        with pytest.raises(InputError, match=r"^backend: Input should be 'auto', 'ollama' or 'extractive'$"):
+            remote.ask(QUESTION, backend="gpt")
+
+
 def test_a_wrong_token_in_the_file_means_in_process(indexed) -> None:
     with live_server(indexed, token="right"):
         info = discovery.read(indexed.settings)
@@ -312,7 +343,7 @@ def test_entry_point_forwards_the_same_json_as_in_process(indexed, cli, monkeypa
         assert code == 0 and "$42 million" in text and "alpha.txt:6-6" in text
         code, _, bad = run_main(monkeypatch, capsys, "ask", QUESTION, "-k", "500")
         _, _, typer_bad = cli("ask", QUESTION, "-k", "500")
-        assert code == 2 and bad.strip() == typer_bad.strip() and bad.startswith("Error: ")
+        assert code == 1 and bad.strip() == typer_bad.strip() and bad.startswith("Error: top-k must be a whole")
     monkeypatch.setattr(cli_module, "ensure_index", real)
     monkeypatch.setenv("RAG_API_FORWARD", "false")
     code, out, err = cli("ask", QUESTION, "--json", "-k", "3")
