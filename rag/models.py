@@ -187,6 +187,7 @@ class WatchBatch(BaseModel):
     files: list[str] = Field(default_factory=list)
     index: IndexSummary | None = None
     error: str | None = None
+    note: str | None = Field(None, description="What happened to the watch itself (the folder removed, back).")
 
 
 class StoryCopy(BaseModel):

@@ -170,6 +170,8 @@ def watch_line(batch: WatchBatch, at: str) -> str:
     """One line per debounced batch of changes seen by ``rag watch``."""
     files = ", ".join(batch.files[:5]) + (f" and {len(batch.files) - 5} more" if len(batch.files) > 5 else "")
     head = f"{at} {batch.changes} change{'s' if batch.changes != 1 else ''} ({files or 'no article files'})"
+    if batch.note:
+        head = f"{at} {batch.note}"
     if batch.error:
         return f"{head}: error: {batch.error}"
     if batch.index is None:

@@ -70,3 +70,75 @@ def test_changes_are_indexed_in_batches(assistant_for, tiny_corpus: Path) -> Non
         stop.set()
         thread.join(10)
     assert not thread.is_alive()
+
+
+def _watching(a, index=None):
+    """A watch thread over ``a``'s corpus (``index`` in place of ``a.index``), its batches and its stop event."""
+    from rag.watching import watch_corpus
+
+    batches: queue.Queue[WatchBatch] = queue.Queue()
+    ready, stop = threading.Event(), threading.Event()
+    args = (a.settings, index or a.index, batches.put, stop, ready.set)
+    thread = threading.Thread(target=watch_corpus, args=args, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    time.sleep(0.5)
+    return thread, batches, stop
+
+
+def test_an_unexpected_error_in_one_batch_is_its_line_and_the_watch_goes_on(assistant_for, tiny_corpus: Path) -> None:
+    a = assistant_for(tiny_corpus, watch__debounce_ms=300)
+    a.index()
+    calls: list[int] = []
+
+    def index_failing_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("[E088] Text of length 2050000 exceeds maximum\nof 1000000")
+        return a.index()
+
+    thread, batches, stop = _watching(a, index_failing_once)
+    try:
+        (tiny_corpus / "delta.txt").write_text("Tram Depot Opens\n\nThe new tram depot of Port Elms opened in May.\n")
+        failed = batches.get(timeout=30)
+        assert failed.error == "ValueError: [E088] Text of length 2050000 exceeds maximum" and thread.is_alive()
+        assert "\n" not in watch_line(failed, "12:00:00")
+        (tiny_corpus / "epsilon.txt").write_text("Ferry Timetable\n\nThe harbour ferry of Port Elms runs hourly.\n")
+        batch = batches.get(timeout=30)
+        assert batch.error is None and batch.index.added == ["delta.txt", "epsilon.txt"]
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_a_corpus_folder_removed_and_made_again_is_watched_again(assistant_for, tiny_corpus: Path) -> None:
+    import shutil
+
+    a = assistant_for(tiny_corpus, watch__debounce_ms=300)
+    a.index()
+    thread, batches, stop = _watching(a)
+
+    def next_note() -> WatchBatch:
+        while (batch := batches.get(timeout=30)).note is None:
+            pass
+        return batch
+
+    try:
+        shutil.rmtree(tiny_corpus)
+        gone = next_note()
+        assert "was removed; waiting for it to come back" in gone.note and thread.is_alive()
+        tiny_corpus.mkdir()
+        (tiny_corpus / "delta.txt").write_text("Tram Depot Opens\n\nThe new tram depot of Port Elms opened in May.\n")
+        back = next_note()
+        assert "is back" in back.note and back.error is None
+        (tiny_corpus / "epsilon.txt").write_text("Ferry Timetable\n\nThe harbour ferry of Port Elms runs hourly.\n")
+        while not (batch := batches.get(timeout=30)).files:
+            pass
+        assert batch.files == ["epsilon.txt"] and "epsilon.txt" in batch.index.added
+        assert {s.path for s in a.sources()} >= {"delta.txt", "epsilon.txt"}
+        assert watch_line(back, "12:00:00").startswith("12:00:00 the corpus folder ")
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()

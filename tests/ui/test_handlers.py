@@ -191,3 +191,19 @@ def test_a_question_with_invalid_code_points_and_controls_is_answered(indexed) -
 def test_a_question_of_only_nul_bytes_changes_nothing(indexed) -> None:
     (update,) = list(indexed().ask("\x00\x00\x00", [], 5))
     assert update[1] == [] and update[2] == ""
+
+
+def test_a_watch_that_fails_unexpectedly_is_one_line_and_the_ui_goes_on(capsys: pytest.CaptureFixture) -> None:
+    import threading
+
+    from ui.app import start_watching
+
+    class BrokenWatch:
+        def watch(self, on_batch, stop_event=None) -> None:
+            raise OSError("inotify watch limit reached\nsecond line")
+
+    start_watching(BrokenWatch())
+    for thread in [t for t in threading.enumerate() if t.name == "rag-watch"]:
+        thread.join(5)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines == ["Warning: not watching any more (OSError: inotify watch limit reached)"]
