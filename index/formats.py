@@ -278,12 +278,12 @@ def read_markdown(text: str) -> Extracted:
 
 def front_matter_fields(block: str) -> dict[str, str]:
     """The top-level ``key: value`` lines of a front-matter block, read line by line (keys lower-cased; a value
-    runs to the line's end, quotes stripped): what the dating reads, and what YAML cannot parse ("title: Flood:
-    clean-up begins") is read as."""
+    runs to the line's end, quotes stripped; an unquoted ``*name`` is a YAML alias, no value): what the dating
+    reads, and what YAML cannot parse ("title: Flood: clean-up begins") is read as."""
     fields: dict[str, str] = {}
     for line in block.splitlines():
         key, sep, value = line.partition(":")
-        if sep and key.strip() and not key.startswith((" ", "\t")):
+        if sep and key.strip() and not key.startswith((" ", "\t")) and not value.strip().startswith("*"):
             fields[key.strip().lower()] = value.strip().strip("'\"")
     return fields
 
