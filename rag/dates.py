@@ -89,6 +89,9 @@ def parse_user_date(value: str, today: date | None = None) -> date:
         return date.fromisoformat(value)
     except ValueError:
         pass
+    shown = value if len(value) <= 80 else value[:80] + "…"
+    if re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", value):  # dateparser reads "-1" as January, "2026" as today
+        raise DateError(f"'{shown}' is a number, not a date; use YYYY-MM-DD (e.g. {today.isoformat()})")
     import dateparser
 
     parsed = dateparser.parse(
@@ -97,7 +100,7 @@ def parse_user_date(value: str, today: date | None = None) -> date:
         settings={"RELATIVE_BASE": datetime.combine(today, datetime.min.time()), "PREFER_DATES_FROM": "past"},
     )
     if parsed is None:
-        raise DateError(f"Could not read the date '{value}'; use YYYY-MM-DD (e.g. {today.isoformat()})")
+        raise DateError(f"Could not read the date '{shown}'; use YYYY-MM-DD (e.g. {today.isoformat()})")
     return parsed.date()
 
 

@@ -141,7 +141,7 @@ def build_server(assistant: Assistant) -> MCPServer:
 
         def run(a: Assistant) -> CallToolResult:
             window = a.window_for(query, dated(a, as_of, since, until))
-            return search_result(query, a.search(query, max(1, min(k, 50)), window=window), window)
+            return search_result(query, a.search(query, k, window=window), window)
 
         return call(run)
 
@@ -155,11 +155,7 @@ def build_server(assistant: Assistant) -> MCPServer:
     ) -> Annotated[CallToolResult, AskResult]:
         """Answer a question from the articles; every sentence cites [n] with file, lines and quote. With
         `as_of` the answer uses nothing published later (as a reader on that day); `since`/`until` limit it."""
-        return call(
-            lambda a: ask_result(
-                a.ask(question, k=max(1, min(k, 50)) if k else None, window=dated(a, as_of, since, until))
-            )
-        )
+        return call(lambda a: ask_result(a.ask(question, k=k, window=dated(a, as_of, since, until))))
 
     @server.tool()
     def sources() -> Annotated[CallToolResult, SourcesResult]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -112,3 +113,16 @@ def test_user_dates() -> None:
         user_window("soonish", today=today)
     with pytest.raises(DateError, match="empty"):
         user_window(None, "2023-08-10", "2023-08-01", today=today)
+
+
+@pytest.mark.parametrize("number", ["-1", "-5", "2026", "+3", "1.5"])
+def test_a_bare_number_is_no_date(number: str) -> None:
+    # dateparser reads "-1" as January 1st and "-5" as May 1st: a typo would silently change the answer.
+    with pytest.raises(DateError, match=rf"^'{re.escape(number)}' is a number, not a date; use YYYY-MM-DD"):
+        parse_user_date(number, date(2023, 8, 16))
+
+
+def test_a_long_unreadable_date_is_echoed_cut() -> None:
+    with pytest.raises(DateError) as refused:
+        parse_user_date("9" * 5000 + " of Smarch", date(2023, 8, 16))
+    assert len(str(refused.value)) < 160 and "…" in str(refused.value)

@@ -39,6 +39,8 @@ async def session_calls(params: StdioServerParameters) -> dict[str, object]:
         ranged = {"query": "bridge repairs cost", "k": 3, "since": "2024-03-01", "until": "2024-03-31"}
         results["search_ranged"] = await session.call_tool("search", ranged)
         results["bad_date"] = await session.call_tool("search", {"query": "bridge", "as_of": "not a date at all"})
+        results["k_zero"] = await session.call_tool("ask", {"question": "How much did the repairs cost?", "k": 0})
+        results["k_huge"] = await session.call_tool("search", {"query": "bridge", "k": 10**30})
     return results
 
 
@@ -100,3 +102,6 @@ def test_mcp_tools_through_the_sdk_client(tmp_path: Path) -> None:
     assert [h["file"] for h in ranged["results"]] == ["alpha.txt"], "undated articles are outside a range"
     bad = results["bad_date"]
     assert bad.is_error and "Could not read the date 'not a date at all'" in text_of(bad)
+    # An out-of-range k is refused in the CLI's words, not clamped silently.
+    for key in ("k_zero", "k_huge"):
+        assert results[key].is_error and "top-k must be a whole number from 1 to 100" in text_of(results[key])
