@@ -56,3 +56,10 @@ class NLPModelError(RagError):
 
 class DateError(RagError):
     """A date the user typed could not be read, or a date range is empty."""
+
+
+def unexpected_line(exc: BaseException) -> str:
+    """An error that is no ``RagError`` as one line (its type and the first line of its message, cut), for a
+    loop that reports it and goes on (the watcher)."""
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, watch
 
-from rag.errors import RagError
+from rag.errors import RagError, unexpected_line
 from rag.models import IndexSummary, WatchBatch
 from rag.settings import Settings
 
@@ -54,8 +54,7 @@ def _batch(index: Callable[[], IndexSummary], changes: int, files: list[str], no
     except RagError as exc:
         return WatchBatch(changes=changes, files=files, error=str(exc), note=note)
     except Exception as exc:  # noqa: BLE001 - one bad batch must not end the watch; the next change retries
-        first = (str(exc).strip().splitlines() or [""])[0][:200]
-        return WatchBatch(changes=changes, files=files, error=f"{type(exc).__name__}: {first}", note=note)
+        return WatchBatch(changes=changes, files=files, error=unexpected_line(exc), note=note)
 
 
 def watch_corpus(

@@ -447,8 +447,9 @@ def start_watching(assistant: Assistant) -> threading.Event:
         except RagError as exc:
             print(f"Warning: not watching: {exc}", flush=True)
         except Exception as exc:  # noqa: BLE001 - the UI goes on; say in one line that changes are not indexed
-            first = (str(exc).strip().splitlines() or [""])[0][:200]
-            print(f"Warning: not watching any more ({type(exc).__name__}: {first})", flush=True)
+            from rag.errors import unexpected_line
+
+            print(f"Warning: not watching any more ({unexpected_line(exc)})", flush=True)
 
     threading.Thread(target=run, name="rag-watch", daemon=True).start()
     return stop

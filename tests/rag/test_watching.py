@@ -6,6 +6,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,29 @@ from rag.rendering import watch_line
 from rag.watching import ArticleFilter
 
 pytestmark = pytest.mark.slow
+
+
+@contextmanager
+def _watching(a, index=None) -> Iterator[tuple[threading.Thread, queue.Queue[WatchBatch]]]:
+    """A watch thread over ``a``'s corpus (``index`` in place of ``a.index``) and its batches; stopped after."""
+    from rag.watching import watch_corpus
+
+    batches: queue.Queue[WatchBatch] = queue.Queue()
+    ready, stop = threading.Event(), threading.Event()
+    if index is None:  # through the Assistant, as `rag watch` runs it
+        target, args = a.watch, (batches.put, stop, ready.set)
+    else:
+        target, args = watch_corpus, (a.settings, index, batches.put, stop, ready.set)
+    thread = threading.Thread(target=target, args=args, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    time.sleep(0.5)
+    try:
+        yield thread, batches
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
 
 
 def test_filter_ignores_editor_files_hidden_files_and_other_types(tmp_path: Path) -> None:
@@ -29,19 +54,13 @@ def test_filter_ignores_editor_files_hidden_files_and_other_types(tmp_path: Path
 def test_changes_are_indexed_in_batches(assistant_for, tiny_corpus: Path) -> None:
     a = assistant_for(tiny_corpus, watch__debounce_ms=300)
     a.index()
-    batches: queue.Queue[WatchBatch] = queue.Queue()
-    ready, stop = threading.Event(), threading.Event()
-    thread = threading.Thread(target=a.watch, args=(batches.put, stop, ready.set), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    time.sleep(0.5)
 
     def next_batch() -> WatchBatch:
         batch = batches.get(timeout=30)
         assert batch.error is None and batch.index is not None, batch
         return batch
 
-    try:
+    with _watching(a) as (_, batches):
         (tiny_corpus / "delta.txt").write_text("Tram Depot Opens\n\nThe new tram depot of Port Elms opened in May.\n")
         (tiny_corpus / ".#delta.txt").write_text("editor lock")
         (tiny_corpus / "delta.txt~").write_text("backup")
@@ -66,24 +85,6 @@ def test_changes_are_indexed_in_batches(assistant_for, tiny_corpus: Path) -> Non
         assert next_batch().index.removed == ["depot.txt"]
         assert {s.path for s in a.sources()} == {"alpha.txt", "beta.md", "sub/gamma.txt"}
         assert batches.empty()
-    finally:
-        stop.set()
-        thread.join(10)
-    assert not thread.is_alive()
-
-
-def _watching(a, index=None):
-    """A watch thread over ``a``'s corpus (``index`` in place of ``a.index``), its batches and its stop event."""
-    from rag.watching import watch_corpus
-
-    batches: queue.Queue[WatchBatch] = queue.Queue()
-    ready, stop = threading.Event(), threading.Event()
-    args = (a.settings, index or a.index, batches.put, stop, ready.set)
-    thread = threading.Thread(target=watch_corpus, args=args, daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    time.sleep(0.5)
-    return thread, batches, stop
 
 
 def test_an_unexpected_error_in_one_batch_is_its_line_and_the_watch_goes_on(assistant_for, tiny_corpus: Path) -> None:
@@ -97,8 +98,7 @@ def test_an_unexpected_error_in_one_batch_is_its_line_and_the_watch_goes_on(assi
             raise ValueError("[E088] Text of length 2050000 exceeds maximum\nof 1000000")
         return a.index()
 
-    thread, batches, stop = _watching(a, index_failing_once)
-    try:
+    with _watching(a, index_failing_once) as (thread, batches):
         (tiny_corpus / "delta.txt").write_text("Tram Depot Opens\n\nThe new tram depot of Port Elms opened in May.\n")
         failed = batches.get(timeout=30)
         assert failed.error == "ValueError: [E088] Text of length 2050000 exceeds maximum" and thread.is_alive()
@@ -106,10 +106,6 @@ def test_an_unexpected_error_in_one_batch_is_its_line_and_the_watch_goes_on(assi
         (tiny_corpus / "epsilon.txt").write_text("Ferry Timetable\n\nThe harbour ferry of Port Elms runs hourly.\n")
         batch = batches.get(timeout=30)
         assert batch.error is None and batch.index.added == ["delta.txt", "epsilon.txt"]
-    finally:
-        stop.set()
-        thread.join(10)
-    assert not thread.is_alive()
 
 
 def test_a_corpus_folder_removed_and_made_again_is_watched_again(assistant_for, tiny_corpus: Path) -> None:
@@ -117,14 +113,13 @@ def test_a_corpus_folder_removed_and_made_again_is_watched_again(assistant_for, 
 
     a = assistant_for(tiny_corpus, watch__debounce_ms=300)
     a.index()
-    thread, batches, stop = _watching(a)
 
     def next_note() -> WatchBatch:
         while (batch := batches.get(timeout=30)).note is None:
             pass
         return batch
 
-    try:
+    with _watching(a) as (thread, batches):
         shutil.rmtree(tiny_corpus)
         gone = next_note()
         assert "was removed; waiting for it to come back" in gone.note and thread.is_alive()
@@ -138,7 +133,3 @@ def test_a_corpus_folder_removed_and_made_again_is_watched_again(assistant_for, 
         assert batch.files == ["epsilon.txt"] and "epsilon.txt" in batch.index.added
         assert {s.path for s in a.sources()} >= {"delta.txt", "epsilon.txt"}
         assert watch_line(back, "12:00:00").startswith("12:00:00 the corpus folder ")
-    finally:
-        stop.set()
-        thread.join(10)
-    assert not thread.is_alive()
