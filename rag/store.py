@@ -149,6 +149,8 @@ def _connect(settings: Settings) -> tuple[Any, bool]:
         except Exception as exc:
             raise StoreError(f"Chroma server at {chroma.host}:{chroma.port} is unreachable ({exc})") from exc
     store_dir = settings.store.dir
+    if store_dir.exists() and not store_dir.is_dir():
+        raise StoreError(f"The store path {store_dir} is a file, not a folder; set RAG_STORE_DIR to a folder")
     read_only = not writable(store_dir)
     if read_only and not store_dir.is_dir():
         raise StoreError(f"The store folder {store_dir} does not exist and cannot be created; set RAG_STORE_DIR")

@@ -154,3 +154,12 @@ def test_a_malformed_page_of_the_database_is_refused_by_index_and_repaired_by_re
         Assistant(make_settings(corpus, copy), embedder=embedder).index()
     Assistant(make_settings(corpus, copy), embedder=embedder).index(rebuild=True)
     assert fingerprint(Assistant(make_settings(corpus, copy), embedder=embedder)) == before
+
+
+def test_a_store_path_that_is_a_file_is_refused_in_one_line(tmp_path: Path, embedder) -> None:
+    from rag.errors import StoreError
+
+    corpus = write_corpus(tmp_path / "corpus", {"a.txt": "Crane\n\nThe crane was repaired on Monday.\n"})
+    (tmp_path / "store").write_text("not a folder")
+    with pytest.raises(StoreError, match=r"is a file, not a folder"):
+        Assistant(make_settings(corpus, tmp_path / "store"), embedder=embedder).index()
