@@ -121,6 +121,8 @@ def lock_path(settings: Settings) -> Path:
 
 
 def read_only_error(store_dir: Path) -> StoreError:
+    if store_dir.exists() and not store_dir.is_dir():
+        return StoreError(f"The store path {store_dir} is a file, not a folder; set RAG_STORE_DIR to a folder")
     return StoreError(
         f"The store at {store_dir} is read-only: `rag index` cannot write there "
         "(questions, search and sources still work); set RAG_STORE_DIR to a writable folder"
