@@ -315,6 +315,8 @@ def _typed(
     subjects = _people_asked_about(asking_sentence(info.text)) if PERSON in info.labels else frozenset()
     out = []
     filed = lo + dateline_end(source.text[lo:hi])  # "VARNOS, March 5 (Wirefeed) - ": where it was filed
+    # The last words of the read passages' names of several words ("the monetary policy committee").
+    full_name_ends = {name.split()[-1] for name in labels or {} if len(name.split()) > 1}
     for e in source.entities:
         text = entity_text(source.text, e)
         label = (labels or {}).get(text.lower(), e.label) if e.label in MEASURES else e.label
@@ -330,6 +332,13 @@ def _typed(
             # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject (a
             # person sharing its surname still answers: "Dora Vance" for "the Vance family").
             continue
+        if (
+            label == ORG
+            and len(text.split()) == 1
+            and text.strip(".'’").lower() in full_name_ends
+            and source.text[max(0, e.start - 4) : e.start].lower() == "the "
+        ):
+            continue  # "the Committee's next decision" shortens "the Monetary Policy Committee": no other name
         if label in NAMES and not any(ch.isupper() for ch in text):
             continue  # "supreme court", tagged as an organisation, names none
         if label in AGENT_LABELS and not possessor_asked and _owns_a_person(source.text, e.end):

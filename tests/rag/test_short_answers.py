@@ -279,6 +279,14 @@ def test_a_level_question_takes_the_level_not_the_change_to_it() -> None:
     assert _picked(text, spans, "What is the bank's key rate?") == "4 percent"
 
 
+def test_a_one_word_back_reference_to_a_longer_name_is_no_other_name() -> None:
+    text = "The Committee's next decision is due in June, said Tomas Ilyin of the Monetary Policy Committee."
+    spans = [("Committee", "ORG"), ("Monetary Policy Committee", "ORG"), ("Tomas Ilyin", "PERSON")]
+    cit, source = _one_quote(text, spans)
+    found = entity_candidates(analyse("Who said when the next decision is due?"), [cit], [source])
+    assert "Committee" not in [c.answer.text for c in found] and "Tomas Ilyin" in [c.answer.text for c in found]
+
+
 def test_a_share_is_no_count() -> None:
     cit, source = _one_quote("More than half of the claims came from Tarnby.", [("More than half", "CARDINAL")])
     assert entity_candidates(analyse("How many claims have the insurers received?"), [cit], [source]) == []
