@@ -131,6 +131,13 @@ _CLOCK = re.compile(
 _MONTHS = "|".join(m for m in calendar.month_name if m) + "|" + "|".join(m for m in calendar.month_abbr if m)
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b\.?")
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?[ \t]+$")
+# A season as a time: "the autumn", "next spring", "summer 2027" (not "a summer job": a determiner or time word first).
+_SEASON = re.compile(
+    r"\b(?:(?:the|next|this|last|early|late)\s+)(?:spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?:19|20)\d{2})?"
+    r"(?!\s+(?:job|school|camp|house|holiday|holidays|sale|term|months?|season|games|olympics|olympic)\b)"
+    r"(?!\s+of\s+(?!(?:19|20)\d{2}))",  # "the fall of the wall" is no time
+    re.I,
+)
 _CAPITALISED_BEFORE = re.compile(r"\b[A-Z][\w'’-]*[ \t]+$")
 
 
@@ -155,6 +162,9 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
         if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not _sentence_start(text, m.start()):
             continue
         found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
+    for m in _SEASON.finditer(text):
+        if not any(e.start < m.end() and m.start() < e.end for e in found):
+            found.append(Entity(start=m.start(), end=m.end(), label="DATE"))  # "by the autumn" the tagger missed
     found = [_age_of_apposed_name(text, e) for e in found]
     return people_by_title(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
 
