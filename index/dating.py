@@ -1,6 +1,6 @@
 """An article's publication date and outlet, from the most trustworthy place that states them.
 
-Trust order: the header or byline line of the text itself ("Reuters | June 3, 2022", "By Ann Lee, 3 June 2022",
+Trust order: the header or byline line of the text itself ("Northwire | June 3, 2022", "By Ann Lee, 3 June 2022",
 "Published by the Arthritis Society, April 22, 2026."), then HTML meta (``article:published_time``,
 ``datePublished``, ``<time datetime>``), then Markdown/YAML front matter (``date:``, ``published:``), then a value
 supplied with the file (such as a benchmark's ``published_at``). A file that states no date has none: the file's
@@ -377,6 +377,12 @@ _CALENDAR = frozenset(
 )
 
 
+def _a_time(name: str, rest: str) -> bool:
+    """Whether "By <name>" opens a time, not a credit: a lone calendar word a day number, a comma or a lower-case
+    word follows ("By March 1,", "By Friday evening"); "By April Ryan", "By Dawn Foster" credit people."""
+    return len(name.split()) == 1 and name.lower() in _CALENDAR and bool(re.match(r"\s*(?:\d|,|[a-z])", rest))
+
+
 def _is_prose(line: str) -> bool:
     """A paragraph of running text: sentences (many words, a good share of them lower-case, ending as a
     sentence ends), where a headline, a byline or a dateline is mostly names and figures, or stops unpunctuated."""
@@ -465,7 +471,7 @@ def header_line(text: str) -> Dating:
         if dated is not None:
             continue  # a "Source:" line may follow the date line
         by = _BY_RE.search(line) if len(line) <= _MAX_HEADER_LEN and not _is_prose(line) else None
-        if by and by.group(1).split()[0].lower() in _CALENDAR:
+        if by and _a_time(by.group(1), line[by.end(1) :]):
             by = None  # "By March 1, the festival had sold …", "By Friday evening, …": a time, no credit
         if by and byline is None:
             byline = by.group(1)

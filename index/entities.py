@@ -157,10 +157,13 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
     for m in _NUMBER.finditer(text):
         if any(e.start < m.end() and m.start() < e.end for e in found) or _YEAR.fullmatch(m.group(0)):
             continue
-        if _MONTH_AFTER.match(text, m.end()) or _MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        day = m.group(0).isdigit() and 1 <= int(m.group(0)) <= 31  # "In May 2,000 people marched" counts people
+        if day and (_MONTH_AFTER.match(text, m.end()) or _MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start())):
             continue  # "15 June", "June 15": a day of a date the tagger missed, no figure
-        if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not _sentence_start(text, m.start()):
-            continue
+        after_month = not day and _MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        named = _CAPITALISED_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if named and not after_month and not _sentence_start(text, m.start()):
+            continue  # "Pier 39" is a name's number; "In May 2,000 people marched" counts people
         found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
     for m in _SEASON.finditer(text):
         if not any(e.start < m.end() and m.start() < e.end for e in found):

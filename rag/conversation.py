@@ -25,7 +25,7 @@ from rag.text import (
     words,
 )
 from rag.units import CURRENCY_UNITS, DIMENSION_UNITS, SCALED_CURRENCY_UNITS
-from rag.word_forms import can_be_noun, can_be_verb, plural_noun
+from rag.word_forms import can_be_noun, can_be_verb, lemma_term, plural_noun
 
 CONTEXT_MARK = " (following up on: "
 _PRONOUNS = frozenset("they them their theirs it its he him his she her hers there those these that this".split())
@@ -138,6 +138,13 @@ def _with_counted(question: str, standalone: str, answer: str) -> str:
     if not phrase:
         return question
     at = _HOW_MANY.match(question).end()  # type: ignore[union-attr]
+    verb, following = [*_WORD.findall(question[at:])[:2], "", ""][:2]
+    if verb.lower() not in _AUXILIARIES | _PREPOSITIONS and following.lower() not in _PREPOSITIONS:
+        # "How many died?" after a turn about flooded homes asks about people, not homes: a bare verb takes the
+        # last turn's noun only when that turn said it too, or when a place or source follows ("came from …").
+        said = {lemma_term(w) for w in words(f"{standalone} {answer}".lower())}
+        if lemma_term(verb.lower()) not in said:
+            return question
     return f"{question[:at]} {phrase}{question[at:]}"
 
 
@@ -601,9 +608,16 @@ def unresolved_person(standalone: str) -> str | None:
     him?" found no one and every person named is a he). The answerer declines it rather than quote whoever the
     carried question is about. None when each such pronoun was resolved (one after a name stands for it)."""
     main = main_question(standalone)
-    first = _first_name_at(main)
+    first = min(_first_name_at(main), _first_role_at(main))
     found = next((m for m in _PERSONAL_PRONOUN.finditer(main) if m.start() < first), None)
     return found.group(1) if found else None
+
+
+def _first_role_at(question: str) -> int:
+    """Where the question's first role noun stands, or its length: "Did the finance minister say she would
+    resign?" names its own "she"."""
+    at = [m.start() for m in re.finditer(r"[A-Za-z]+", question) if m.group(0).lower() in ROLE_NOUNS]
+    return min(at, default=len(question))
 
 
 def main_question(standalone: str) -> str:

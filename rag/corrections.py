@@ -10,7 +10,7 @@ on March 17 said …", the common form at the foot of a news story) or with "An 
 
 A revision gives a figure as an earlier value it replaces ("peaked at 6.45 metres, revising an earlier reading
 of 6.2 metres", "revised from 1,800", "previously reported 14,000"): for a question about the present state that
-figure is superseded wherever it is stated (``revised_figures``). General English, not tied to any outlet.
+figure is superseded wherever it is stated (``revisions`` and ``superseding``). General English, not tied to any outlet.
 """
 
 from __future__ import annotations
@@ -201,15 +201,16 @@ def correction_note(
 _EARLIER_VALUE = re.compile(
     r"\b(?:(?:earlier|previous|prior|initial|original|preliminary|first)\s+(?:reading|estimate|figure|count|tally|"
     r"forecast|projection|measurement|report|total|number)s?\s+(?:of|at|was)"
-    r"|revis(?:ed|ing|es?)\b(?:[^.;:]|\.(?=\d)){0,60}?\bfrom"
-    r"|(?:previously|earlier|initially|originally|first)\s+(?:reported|estimated|stated|given|announced|put|"
+    r"|revis(?:ed|ing|es?)\s+(?:(?!(?:after|before|because|following|amid|when|since|as|with|over)\b)[\w$.,-]+\s+){0,4}?"
+    r"from"
+    r"|(?:previously|earlier|initially|originally)\s+(?:reported|estimated|stated|given|announced|put|"
     r"thought|published)(?:\s+(?:at|as|to\s+be))?)"
     r"\s+(?:(?:about|around|some|roughly|nearly|almost|approximately|more\s+than|fewer\s+than|less\s+than|over|"
     r"under|just)\s+)?"
-    r"(\$?\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?)(?![\d,]*\d)",
+    r"(\$?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s(?:million|billion))?)(?![\d,]*\d)",
     re.I,
 )
-_FIGURE = re.compile(r"\$?\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?")
+_FIGURE = re.compile(r"\$?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s(?:million|billion))?")  # no closing comma: "1,800,"
 _UNIT = re.compile(r"\s*(%|[A-Za-z]+)")
 
 
@@ -248,8 +249,11 @@ def revisions(sources: Sequence[Source]) -> list[Revision]:
     """The read sentences that give a figure as an earlier value they replace (``_EARLIER_VALUE``)."""
     out = []
     for source in sources:
+        sentences = split_sentences(source.text)
         for found in _EARLIER_VALUE.finditer(source.text):
-            sentence = next(s for s in split_sentences(source.text) if s.start <= found.start(1) < s.end)
+            sentence = next((s for s in sentences if s.start <= found.start(1) < s.end), None)
+            if sentence is None:
+                continue
             at = source.start_char
             out.append(
                 Revision(_figure(source.text, *found.span(1)), source.path, at + sentence.start, at + sentence.end)

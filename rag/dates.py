@@ -142,7 +142,12 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             found = date(year, month, number)
         except ValueError:
             return None
-        return found if m.group("year") or found <= as_of else date(year - 1, month, min(number, 28))
+        if m.group("year") or found <= as_of:
+            return found
+        try:
+            return date(year - 1, month, number)
+        except ValueError:  # February 29 of a year before a leap year
+            return date(year - 1, month, 28)
 
     return [
         (
@@ -188,7 +193,10 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         ),
         (
             # "its March meeting", "the April cut": a month naming an event dates it.
-            re.compile(rf"\b(?i:the|its|their|his|her|our|this|that)\s+{_CAPITALISED_MONTH}\s+(?=[a-z])"),
+            re.compile(
+                rf"\b(?i:the|its|their|his|her|our|this|that)\s+{_CAPITALISED_MONTH}\s+"
+                r"(?!(?:of|for|and|to|in|on|at|by)\b)(?=[a-z])"  # "the March of Dimes" names no time
+            ),
             lambda m, a: _month_span(_recent_month_year(month_of(m), a), month_of(m)),
         ),
         (re.compile(r"\btoday\b|\btonight\b|\bthis morning\b", flags), lambda m, a: (a, a)),

@@ -131,6 +131,8 @@ def fetch(http: httpx.Client, url: str, settings: Settings) -> Page:
     deadline = time.monotonic() + total
     current = normalise(url)
     for _ in range(settings.fetch.max_redirects + 1):
+        if time.monotonic() > deadline:  # a chain of slow redirects counts too
+            raise FetchError(f"{url[:100]}: took longer than {total:g} s (RAG_FETCH_TOTAL_TIMEOUT_S)")
         check_address(current, url, settings)
         try:
             with http.stream("GET", current) as response:

@@ -233,7 +233,7 @@ def author_of_subject(question: str) -> str | None:
 _ARTICLE = (
     r"(?:the|this|that|an?) (?:(?!(?:about|on|of|in|for|to|by|from|with)\b)[\w'’-]+ ){0,3}?"
     r"(?:article|story|report|piece|column|op-ed|feature|post|review|document|release|bulletin|interview|editorial|profile|obituary|commentary"
-    r"|essay|correction|statement|announcement|notice|update|newsletter|briefing|analysis)s?\b"
+    r"|essay|correction|statement|announcement|newsletter|briefing|analysis)s?\b"
 )
 _LATEST = re.compile(r"^\W*what(?:'s| is) the latest (on|about|in|with)\b|\blatest news (on|about|from|in)\b", re.I)
 _META = (
@@ -250,7 +250,8 @@ _META = (
     (
         MetaKind.PUBLISHED,
         re.compile(
-            rf"\bwhen (?:was|were|did) (?:it|this|that|{_ARTICLE})\b.*\b(?:publish|written|post|issue|release)",
+            rf"\bwhen (?:was|were|did) (?:it|this|that|{_ARTICLE})\b.*\b(?:publish|written|post)"
+            rf"|\bwhen (?:was|were) {_ARTICLE}\s+(?:first\s+)?(?:issued|released)\b",
             re.I,
         ),
     ),

@@ -209,7 +209,7 @@ class LLMSettings(BaseModel):
     context_window: int = Field(8192, description="Tokens of context the model is given.")
     timeout_s: float = Field(120.0, description="Seconds an answer may take, all of it (not only each read).")
     max_answer_tokens: int = Field(
-        1024, description="Most tokens Ollama may generate for one answer (num_predict): a looping model stops."
+        1024, gt=0, description="Most tokens Ollama may generate for one answer (num_predict): a looping model stops."
     )
     probe_timeout_s: float = Field(1.5, description="Seconds to wait when checking that Ollama is up.")
 
@@ -236,7 +236,7 @@ class FetchSettings(BaseModel):
 
     timeout_s: float = Field(15.0, description="Connect/read timeout of one request, in seconds.")
     total_timeout_s: float = Field(
-        60.0, description="Seconds one whole fetch (redirects and body) may take; a slower server is refused."
+        60.0, gt=0, description="Seconds one whole fetch (redirects and body) may take; a slower server is refused."
     )
     max_bytes: int = Field(5 * 1024 * 1024, description="A response larger than this is refused.")
     max_redirects: int = Field(5, description="Redirects followed (each must stay on http or https).")

@@ -689,12 +689,25 @@ _CHANGE_BEFORE = re.compile(r"\b(?:by|up|down)\s+$", re.I)
 _CHANGE_AFTER = re.compile(r"\s+to\s+(?:about\s+|around\s+)?[$€£¥]?\d")
 
 
+# Verbs of a change a "to" figure follows ("rose 2 percent to 7.4 percent"): general English.
+_CHANGE_VERB = re.compile(
+    r"\b(?:rose|rise[sn]?|rising|fell|fall(?:s|en|ing)?|increased?|decreased?|raised?|cut|climbed?|dropped|jumped|"
+    r"grew|lifted|lowered|slipped|surged|plunged|edged)\b",
+    re.I,
+)
+
+
 def _states_a_change(passage: str, ent: Entity, text: str) -> bool:
-    return bool(
-        re.search(r"\b(?:percentage|basis)\s+points?\b", text, re.I)
-        or _CHANGE_BEFORE.search(passage[max(0, ent.start - 8) : ent.start])
-        or _CHANGE_AFTER.match(passage, ent.end)
-    )
+    """Whether the figure states a change: in points, after "by/up/down", or between a change verb and a "to"
+    figure; not a share ("approved by 62 percent of voters") nor a range or split ("60 percent to 40 percent")."""
+    if re.match(r"\s+of\b", passage[ent.end :]):
+        return False
+    if re.search(r"\b(?:percentage|basis)\s+points?\b", text, re.I):
+        return True
+    if _CHANGE_BEFORE.search(passage[max(0, ent.start - 8) : ent.start]):
+        return True
+    before = " ".join(words(passage[max(0, ent.start - 40) : ent.start])[-4:])
+    return bool(_CHANGE_AFTER.match(passage, ent.end) and _CHANGE_VERB.search(before))
 
 
 def _names_counted(passage: str, end: int, counted: frozenset[str]) -> bool:

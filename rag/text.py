@@ -240,7 +240,8 @@ def words_around(text: str, start: int, end: int, n: int = 4) -> list[str]:
 
 
 # Words that link a name to the role after it ("Mira Osk will serve as acting police chief", "was named interim
-# chief executive"): they do not count towards the words between them. Closed-class English.
+# chief executive"): they do not count towards the words between them. Auxiliaries, articles and a few verbs of
+# taking up a post: general English.
 LINKING_WORDS = frozenset(
     "is was are were be been being will would has have had as a an the serve serves served serving named "
     "appointed become becomes became remain remains remained also now".split()

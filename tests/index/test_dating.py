@@ -51,6 +51,9 @@ from index.loading import read_article
         # A lead that opens with a time is no credit.
         ("Gala Returns\n\nBy March 1, the gala had sold 12,000 tickets, organisers said.\n", None, None, None),
         ("Rescue\n\nBy Friday evening, rescuers had reached the trapped crew.\n", None, None, None),
+        # ... but a reporter may be named after a month or a time of day.
+        ("Dam\n\nBy April Ryan\n\nThe dam opened.\n", None, None, "April Ryan"),
+        ("Dam\n\nBy Dawn Foster | Northwire\n\nThe dam opened.\n", None, "Northwire", "Dawn Foster"),
     ],
 )
 def test_header_line(text: str, published: date | None, outlet: str | None, byline: str | None) -> None:

@@ -50,6 +50,8 @@ def test_numbers_the_tagger_left_untagged_are_cardinals_but_not_years_names_or_p
     assert found == [("900", "CARDINAL"), ("1,200", "CARDINAL"), ("12%", "PERCENT")]
     dated = "A bid came on 15 June and another on June 20; it employs 900 staff."
     assert [dated[e.start : e.end] for e in read_figures(dated, [])] == ["900"]  # days of dates are no figures
+    marched = "In May 2,000 people marched and in June 450 more joined."
+    assert [marched[e.start : e.end] for e in read_figures(marched, [])] == ["2,000", "450"]  # no days
     seasons = "She will report by the autumn; work resumes next spring. A summer job. The fall of the wall."
     assert [(seasons[e.start : e.end], e.label) for e in read_figures(seasons, [])] == [
         ("the autumn", "DATE"),

@@ -560,3 +560,26 @@ def test_he_after_an_unanswered_role_question_is_the_holder_of_that_role() -> No
     history.append(("Why did the chief executive of the Corvel Mutual Bank step down?", said))
     # The bank that "said" something is no person; the man the answer named is "him".
     assert main_question(rewrite("Who replaced him?", history)) == "Who replaced Teodor Haskin?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the finance minister say she would resign?",
+        "Why did the mayor say he was sorry?",
+        "What did the chief executive say his bank would do?",
+    ],
+)
+def test_a_pronoun_after_a_role_noun_of_the_question_is_its_own(question: str) -> None:
+    from rag.conversation import CONTEXT_MARK, unresolved_person
+
+    assert unresolved_person(f"{question}{CONTEXT_MARK}How many homes were flooded in Dunholm?)") is None
+    assert unresolved_person(f"How old is she?{CONTEXT_MARK}Who replaced him?)") == "she"
+
+
+def test_a_bare_verb_another_act_than_the_last_turns_takes_no_counted_noun() -> None:
+    from rag.conversation import _with_counted
+
+    last = "How many homes were flooded in Dunholm?"
+    assert _with_counted("How many died?", last, "About 620 homes were flooded.") == "How many died?"
+    assert _with_counted("How many flooded in Tarby?", last, "620.") == "How many homes flooded in Tarby?"

@@ -153,6 +153,12 @@ def test_phrases_that_give_a_figure_as_an_earlier_value() -> None:
         assert stated_as_earlier(text, at, at + len(figure)), text
     text = "As previously reported, 5 people were hurt and 19 were evacuated."
     assert not any(stated_as_earlier(text, text.index(f), text.index(f) + len(f)) for f in ("5", "19"))
+    for text, figure in [
+        ("The council revised its bylaw after complaints from 200 residents.", "200"),
+        ("Cracks were first reported 14 days ago.", "14"),
+    ]:
+        at = text.index(figure)
+        assert not stated_as_earlier(text, at, at + len(figure)), text
 
 
 OLD_READING = "The Lenne reached 4.1 metres at the Dorvik gauge early on Friday, the agency said."

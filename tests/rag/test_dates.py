@@ -36,6 +36,7 @@ AS_OF = date(2023, 8, 16)  # a Wednesday
         # a day, the year the most recent one had when none is written
         ("How many claims had been filed by October 10?", AS_OF, None, date(2022, 10, 10)),
         ("How many had fled by 3 August?", AS_OF, None, date(2023, 8, 3)),
+        ("How many had fled by August 30?", AS_OF, None, date(2022, 8, 30)),
         ("Who had resigned before March 3, 2021?", AS_OF, None, date(2021, 3, 2)),
         # a month naming an event dates it
         ("What did the bank decide at its March meeting?", AS_OF, date(2023, 3, 1), date(2023, 3, 31)),
@@ -126,3 +127,7 @@ def test_a_long_unreadable_date_is_echoed_cut() -> None:
     with pytest.raises(DateError) as refused:
         parse_user_date("9" * 5000 + " of Smarch", date(2023, 8, 16))
     assert len(str(refused.value)) < 160 and "…" in str(refused.value)
+
+
+def test_a_month_in_a_name_is_no_time() -> None:
+    assert resolve("What did the March of Dimes report?", AS_OF) == (None, None, None)

@@ -78,6 +78,8 @@ def test_questions_that_ask_for_no_entity_have_no_expected_type(question: str) -
         ("When was the annual air quality review published?", MetaKind.PUBLISHED),
         ("When was the administrators' statement on the refunds published?", MetaKind.PUBLISHED),
         ("When was the press release issued?", MetaKind.PUBLISHED),
+        ("When was that warning issued?", None),  # an event the articles report
+        ("When was the notice of eviction issued to the tenants?", None),
         ("Who published the press release?", MetaKind.OUTLET),
         ("Who wrote the letter about the report?", None),
         ("When did the bridge reopen?", None),

@@ -277,6 +277,16 @@ def test_a_level_question_takes_the_level_not_the_change_to_it() -> None:
     text = "The bank raised its key rate by 25 basis points to 4 percent."
     spans = [("25 basis points", "PERCENT"), ("4 percent", "PERCENT")]
     assert _picked(text, spans, "What is the bank's key rate?") == "4 percent"
+    # A share, a split and a range are no changes.
+    from rag.short_answers import _states_a_change
+
+    for text, figure in (
+        ("approved by 62 percent of voters", "62 percent"),
+        ("won 60 percent to 40 percent", "60 percent"),
+        ("will cost $5 million to $7 million", "$5 million"),
+    ):
+        at = text.index(figure)
+        assert not _states_a_change(text, Entity(start=at, end=at + len(figure), label="PERCENT"), figure)
 
 
 def test_a_one_word_back_reference_to_a_longer_name_is_no_other_name() -> None:
