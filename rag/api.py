@@ -43,7 +43,7 @@ from rag.api_models import (
     SearchResponse,
     SourcesResponse,
 )
-from rag.errors import CorpusError, EmbeddingError, IndexLockedError, LLMError, RagError, StoreError
+from rag.errors import CorpusError, EmbeddingError, IndexLockedError, LLMError, RagError, StoreError, error_line
 from rag.models import Answer, AnswerDelta, DateWindow, IndexSummary, RetrievedChunk, SourceInfo
 
 if TYPE_CHECKING:
@@ -102,13 +102,6 @@ def status_for(exc: RagError) -> int:
     return 400
 
 
-def one_line(exc: BaseException) -> str:
-    if isinstance(exc, RagError):
-        return str(exc)
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"Unexpected error ({type(exc).__name__}{': ' + first[:200] if first else ''}); see the server log"
-
-
 def validation_line(errors: Sequence[Any]) -> str:
     """FastAPI's validation errors as one line, ``field: message``, without the input values: echoing a lone
     surrogate or an infinite number cannot be encoded as JSON, and turned a 422 into a 500."""
@@ -159,7 +152,7 @@ def create_app(assistant: Assistant, token: str | None = None, docs_prefix: str 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.error("request failed", exc_info=exc)
-        return JSONResponse({"detail": one_line(exc)}, status_code=500)
+        return JSONResponse({"detail": error_line(exc)}, status_code=500)
 
     router = APIRouter(dependencies=[Depends(authorize)])
     key = discovery.store_key(assistant.settings)
@@ -233,7 +226,7 @@ def _events(items: Iterator[Any]) -> Iterator[str]:
     except Exception as exc:  # the stream has begun: the error becomes its last line
         if not isinstance(exc, RagError):
             log.error("streaming an answer failed", exc_info=exc)
-        yield ErrorEvent(detail=one_line(exc)).model_dump_json() + "\n"
+        yield ErrorEvent(detail=error_line(exc)).model_dump_json() + "\n"
 
 
 @contextlib.contextmanager

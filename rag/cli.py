@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from rag.errors import RagError
+from rag.errors import RagError, first_line
 from rag.hygiene import json_line, printable
 
 if TYPE_CHECKING:
@@ -96,8 +96,7 @@ def errors_as_lines() -> Iterator[None]:
 
 
 def short(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else ""
+    return first_line(exc, 300)
 
 
 def settings() -> Settings:

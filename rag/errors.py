@@ -58,8 +58,24 @@ class DateError(RagError):
     """A date the user typed could not be read, or a date range is empty."""
 
 
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """The first line of an exception's message, cut at ``limit`` characters ("" when it has none): a
+    library's message can run to pages."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:limit] if text else ""
+
+
 def unexpected_line(exc: BaseException) -> str:
     """An error that is no ``RagError`` as one line (its type and the first line of its message, cut), for a
     loop that reports it and goes on (the watcher)."""
-    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    first = first_line(exc)
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def error_line(exc: BaseException) -> str:
+    """What a server shows a user for an error: a ``RagError``'s own line, else the unexpected error's type and
+    first line, pointing to the server log (where the traceback is)."""
+    if isinstance(exc, RagError):
+        return str(exc)
+    first = first_line(exc)
+    return f"Unexpected error ({type(exc).__name__}{': ' + first if first else ''}); see the server log"

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from rag.errors import first_line
 from rag.settings import Settings
 
 # hnswlib's header as Chroma persists it: a format version, then hnswlib's fields in save order.
@@ -26,9 +27,8 @@ _ID_MAP_KEYS = {"dimensionality", "total_elements_added", "id_to_label", "label_
 
 
 def short(exc: BaseException) -> str:
-    """The first line of an exception's message, capped, for a one-line error."""
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:160]
+    """The first line of an exception's message, capped, for a one-line error (its type when it has none)."""
+    return first_line(exc, 160) or type(exc).__name__
 
 
 def writable(folder: Path) -> bool:

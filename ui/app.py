@@ -31,7 +31,7 @@ from typing import Any
 import gradio as gr
 
 from rag.assistant import Assistant
-from rag.errors import RagError
+from rag.errors import RagError, error_line, unexpected_line
 from rag.models import Answer, Citation, WatchBatch
 from rag.rendering import add_lines, conversation_markdown, page_lines, watch_line
 from rag.settings import Settings
@@ -66,11 +66,9 @@ THEME = gr.themes.Soft(
 
 
 def one_line(exc: BaseException) -> str:
-    """A user-facing line for an error: the RagError's message, else the exception's first line."""
-    if isinstance(exc, RagError):
-        return str(exc)
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"Unexpected error ({type(exc).__name__}{': ' + first[:200] if first else ''}); see the server log."
+    """A user-facing line for an error: the RagError's message, else the unexpected error's first line."""
+    line = error_line(exc)
+    return line if isinstance(exc, RagError) else f"{line}."
 
 
 class Handlers:
@@ -447,8 +445,6 @@ def start_watching(assistant: Assistant) -> threading.Event:
         except RagError as exc:
             print(f"Warning: not watching: {exc}", flush=True)
         except Exception as exc:  # noqa: BLE001 - the UI goes on; say in one line that changes are not indexed
-            from rag.errors import unexpected_line
-
             print(f"Warning: not watching any more ({unexpected_line(exc)})", flush=True)
 
     threading.Thread(target=run, name="rag-watch", daemon=True).start()
