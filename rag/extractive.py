@@ -30,6 +30,7 @@ from rag.answer_ranking import (
     slot_values,
     topic_said_otherwise,
     topic_terms,
+    topic_words,
 )
 from rag.attachment import Matcher, WordVectors, attached, clause_before, focus_matcher, focus_of
 from rag.conversation import context_of
@@ -56,6 +57,7 @@ from rag.questions import (
 )
 from rag.settings import ExtractiveSettings
 from rag.text import content_terms, numbers, term, words, words_after, words_around
+from rag.word_forms import can_be_verb, lemma_term
 
 
 class ExtractiveGenerator(Generator):
@@ -187,9 +189,14 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate], vect
     if not counted or not info.labels <= FIGURE:
         return False
     matcher = Matcher(focus_of(info.text, counted_words(info.text)), vectors)
+    # "How many staff does the creamery employ?" over "The creamery employs 120 people": the question's verb
+    # right before a figure governs it, whatever noun the figure counts.
+    acts = {lemma_term(w) for w in topic_words(info.text) if term(w) not in counted and can_be_verb(w)}
     for cand in ranked:
         for e in cand.entities:
             inside = words(cand.text[e.start : e.end])
+            if e.label in FIGURE and acts & {lemma_term(w.lower()) for w in words(cand.text[: e.start])[-2:]}:
+                return False
             if e.label in FIGURE:
                 near = inside + words_around(cand.text, e.start, e.end) + words(clause_before(cand.text, e))
             elif e.label in TIMESPAN:

@@ -538,9 +538,16 @@ def test_a_figure_counts_a_close_word_of_what_is_asked() -> None:
     )  # fmt: skip
     figure = Entity(start=text.index("230"), end=text.index("230") + 3, label="CARDINAL")
     cand = Candidate(source, text, 0, [figure], np.zeros(2))
-    info = analyse("How many employees will Corvell lay off?")
+    info = analyse("How many employees does Corvell have at Omsk?")
     assert no_figure_of_the_topic(info, [cand])  # no vectors: "workers" is not "employees"
     assert not no_figure_of_the_topic(info, [cand], Vectors())
+    assert not no_figure_of_the_topic(analyse("How many employees will Corvell lay off?"), [cand])  # its verb
+    # The question's verb right before the figure governs it, whatever noun it counts.
+    text = "Corvell employs 120 people at its Dunholm plant."
+    source = source.model_copy(update={"text": text, "end_char": len(text)})
+    figure = Entity(start=text.index("120"), end=text.index("120") + 3, label="CARDINAL")
+    employs = Candidate(source, text, 0, [figure], np.zeros(2))
+    assert not no_figure_of_the_topic(analyse("How many staff does Corvell employ?"), [employs])
 
 
 MILL_ARTICLES = {
