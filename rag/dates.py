@@ -348,3 +348,15 @@ def user_window(
     if since_d and since_d > as_of_d:
         raise DateError(f"--since {since_d} is after the as-of date {as_of_d}: nothing could match")
     return DateWindow(as_of=as_of_d, as_of_given=given is not None, since=since_d, until=until_d)
+
+
+_WEEKDAY = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+
+def weekday_date(text: str, published: date | None) -> date | None:
+    """The day a bare weekday ("Thursday", "on Monday") in an article means: the latest such day on or before
+    the article's date, as news writes them; None for anything else or an undated article."""
+    day = _WEEKDAY.get(re.sub(r"^(?:on|last)\s+", "", text.strip().lower()).rstrip("."))
+    if day is None or published is None:
+        return None
+    return published - timedelta(days=(published.weekday() - day) % 7)

@@ -131,3 +131,13 @@ def test_a_long_unreadable_date_is_echoed_cut() -> None:
 
 def test_a_month_in_a_name_is_no_time() -> None:
     assert resolve("What did the March of Dimes report?", AS_OF) == (None, None, None)
+
+
+def test_a_weekday_in_an_article_is_the_latest_such_day_on_or_before_its_date() -> None:
+    from rag.dates import weekday_date
+
+    friday = date(2026, 10, 16)
+    assert weekday_date("Thursday", friday) == date(2026, 10, 15)
+    assert weekday_date("on Friday", friday) == friday
+    assert weekday_date("Saturday", friday) == date(2026, 10, 10)
+    assert weekday_date("Thursday", None) is None and weekday_date("October 15", friday) is None

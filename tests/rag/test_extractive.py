@@ -633,6 +633,20 @@ def test_a_role_after_a_linking_verb_stands_beside_its_holder(extractive_over) -
     assert not answer.abstained and answer.short_answer is not None and answer.short_answer.text == "Mira Osk"
 
 
+OUTBREAK = {
+    "over.md": (
+        "---\ntitle: Outbreak declared over\ndate: 2026-10-16\n---\n"
+        "The Tarnby salmonella outbreak was declared over on Thursday, the health agency said.\n"
+    ),
+}
+
+
+def test_a_weekday_answer_carries_the_day_it_means_in_its_article(extractive_over) -> None:
+    a = extractive_over(OUTBREAK)
+    answer = a.ask("When was the salmonella outbreak declared over?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Thursday (2026-10-15)"
+
+
 MINISTERS = {
     "cabinet.txt": (
         "Grant for the Observatory\n\n"
