@@ -320,8 +320,8 @@ def describe(window: DateWindow) -> str:
         parts.append(f"only {_span(window.since, window.until)}")
     if window.present and not window.phrase:
         parts.append("most recent first")
-    if window.as_of:
-        parts.append(f"nothing after {window.as_of.isoformat()}")
+    if window.as_of and not (window.until and window.until <= window.as_of):
+        parts.append(f"nothing after {window.as_of.isoformat()}")  # an earlier "until" already says it
     return "; ".join(parts)
 
 

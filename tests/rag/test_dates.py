@@ -141,3 +141,8 @@ def test_a_weekday_in_an_article_is_the_latest_such_day_on_or_before_its_date() 
     assert weekday_date("on Friday", friday) == friday
     assert weekday_date("Saturday", friday) == date(2026, 10, 10)
     assert weekday_date("Thursday", None) is None and weekday_date("October 15", friday) is None
+
+
+def test_a_users_range_ending_before_the_as_of_date_is_described_once() -> None:
+    w = DateWindow(as_of=date(2026, 12, 1), since=date(2026, 10, 1), until=date(2026, 11, 1))
+    assert describe(w) == "only 2026-10-01 to 2026-11-01"
