@@ -2,7 +2,7 @@
 
 Data: the answers of the extractive pipeline to the seed suite (bundled corpus, follow-ups with their
 history, as `rag eval` asks them) and to the RealTime QA dev split (as of each question's date). Every
-candidate entity of ``rag.short_answers.entity_candidates`` in an answer's cited quotes is one example; its
+candidate entity of ``rag.entity_candidates.entity_candidates`` in an answer's cited quotes is one example; its
 label is whether it is right: it contains the reference answer or is contained in it (RealTime QA), or a
 reference fact (seed; on an unanswerable turn every candidate is wrong). A standardised logistic model
 (scikit-learn, a dev dependency used only here) is cross-validated in 5 folds grouped by question (a seed
@@ -41,11 +41,12 @@ from evals.realtimeqa import choose
 from rag import short_answers
 from rag.assistant import Assistant
 from rag.conversation import context_of
+from rag.entity_candidates import FEATURES, entity_candidates
 from rag.generator import Source
 from rag.models import Answer
 from rag.questions import analyse
 from rag.settings import BUNDLED_CORPUS, Settings
-from rag.short_answers import FEATURES, MODEL_FILE, entity_candidates, first_choice, untagged_name_nearer
+from rag.short_answers import MODEL_FILE, first_choice, untagged_name_nearer
 
 FOLDS = 5
 THRESHOLD = 0.5  # an even chance: not tuned (see the module docstring)

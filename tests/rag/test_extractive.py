@@ -369,8 +369,8 @@ def test_the_latest_on_a_named_topic_comes_from_an_article_that_names_it(extract
 
 
 def test_a_score_the_tagger_took_into_a_name_is_left_out_of_the_short_answer() -> None:
+    from rag.entity_candidates import entity_text
     from rag.models import Entity
-    from rag.short_answers import entity_text
 
     text = "Harbour City beat Redmoor United 2-1 in the final, as Apollo 11 once flew."
     team = Entity(start=text.index("Redmoor"), end=text.index(" in the"), label="PERSON")

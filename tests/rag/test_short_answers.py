@@ -1,8 +1,9 @@
 """The short answer picks the entity that answers the asked kind, even when the small NER model mislabels it."""
 
+from rag.entity_candidates import entity_candidates
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import analyse
-from rag.short_answers import entity_candidates, load_entity_model, short_answer
+from rag.short_answers import load_entity_model, short_answer
 
 TEXT = "Crews from Norland repaired the old crossing, Calder Bridge, over the winter."
 
@@ -125,8 +126,8 @@ def test_a_date_must_date_the_event_asked_about() -> None:
 
 
 def test_an_entity_answers_with_whole_hyphenated_words_and_a_figure_without_taken_in_words() -> None:
+    from rag.entity_candidates import entity_text
     from rag.models import Entity
-    from rag.short_answers import entity_text
 
     text = "Bram-ol-Vee had the longest queue. A family pays $12,400 a year; about 60 stalls stayed open."
     assert entity_text(text, Entity(start=0, end=4, label="ORG")) == "Bram-ol-Vee"
@@ -278,7 +279,7 @@ def test_a_level_question_takes_the_level_not_the_change_to_it() -> None:
     spans = [("25 basis points", "PERCENT"), ("4 percent", "PERCENT")]
     assert _picked(text, spans, "What is the bank's key rate?") == "4 percent"
     # A share, a split and a range are no changes.
-    from rag.short_answers import _states_a_change
+    from rag.entity_candidates import _states_a_change
 
     for text, figure in (
         ("approved by 62 percent of voters", "62 percent"),
@@ -374,7 +375,7 @@ def test_a_question_for_several_gets_the_list_the_quote_gives() -> None:
 
 
 def test_the_capital_city_of_a_country_does_not_make_the_country_a_city() -> None:
-    from rag.short_answers import _kind_before
+    from rag.entity_candidates import _kind_before
 
     text = "The base lies near the airport in the capital city of Velmar, officials said."
     assert not _kind_before(text[: text.index("Velmar")], {"city"}), "Velmar holds the city"
@@ -916,7 +917,7 @@ def test_a_name_after_the_doer_noun_of_the_asked_act_answers() -> None:
 def test_one_entitys_mentions_merge_into_one_candidate_by_rule() -> None:
     """Where it stands: its first mention; what the words around it say: any mention; the nearest asked role; a
     figure's time: its first mention as a figure."""
-    from rag.short_answers import _candidate, _Mention
+    from rag.entity_candidates import _candidate, _Mention
 
     def mention(**flags: object) -> _Mention:
         base = dict(
