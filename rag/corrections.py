@@ -79,11 +79,6 @@ def notices(source: Source) -> list[Notice]:
     return [Notice(source, start, end) for start, end in _notice_paragraphs(source.text)]
 
 
-def is_notice(source: Source) -> bool:
-    """Whether the passage holds a correction notice (``notices``)."""
-    return bool(notices(source))
-
-
 def in_notice(source: Source, offset: int) -> bool:
     """Whether ``source.text[offset]`` stands in one of its correction notices."""
     return any(n.start <= offset < n.end for n in notices(source))

@@ -87,11 +87,12 @@ def lemma_term(word: str) -> str:
     return stem(irregular_forms().get(word, word))
 
 
-@lru_cache(maxsize=1)
-def _verbs() -> frozenset[str]:
+@lru_cache(maxsize=2)
+def _lemma_index(pos: str) -> frozenset[str]:
+    """The lemmatizer's lemmas of one part of speech ("verb", "noun"); empty without the model."""
     index = _tables().get("lemma_index")
-    verbs = index.get(_spacy_hash("verb")) if isinstance(index, dict) else None
-    return frozenset(verbs) if isinstance(verbs, list) else frozenset()
+    lemmas = index.get(_spacy_hash(pos)) if isinstance(index, dict) else None
+    return frozenset(lemmas) if isinstance(lemmas, list) else frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -99,7 +100,7 @@ def can_be_verb(word: str) -> bool:
     """Whether a lower-case word can be a form of an English verb ("approved", "sue", "began"; not "coup" or
     "sale"), by the lemmatizer's verb index and its irregular forms, regular endings taken off; False without
     the model."""
-    verbs = _verbs()
+    verbs = _lemma_index("verb")
     if not verbs:
         return False
     lemma = irregular_forms().get(word)
@@ -125,7 +126,7 @@ def can_be_verb(word: str) -> bool:
 def is_past_form(word: str) -> bool:
     """Whether a lower-case word is a verb's past form, which no noun is: "died", "opened", "began" (not "flood",
     "speed" or "need", whose "-ed" is the verb's own); False without the model."""
-    verbs = _verbs()
+    verbs = _lemma_index("verb")
     if not verbs or word in verbs:
         return False
     if word.endswith("ing"):
@@ -134,19 +135,12 @@ def is_past_form(word: str) -> bool:
     return (lemma is not None and lemma in verbs) or (word.endswith("ed") and can_be_verb(word))
 
 
-@lru_cache(maxsize=1)
-def _nouns() -> frozenset[str]:
-    index = _tables().get("lemma_index")
-    nouns = index.get(_spacy_hash("noun")) if isinstance(index, dict) else None
-    return frozenset(nouns) if isinstance(nouns, list) else frozenset()
-
-
 @lru_cache(maxsize=4096)
 def can_be_noun(word: str) -> bool:
     """Whether a lower-case word can be an English noun ("claim", "claims", "staff"; not "came" or "rejected"), by
     the lemmatizer's noun index, a regular plural ending taken off (an irregular verb form is no noun's: "came" is
     not "come"); False without the model."""
-    nouns = _nouns()
+    nouns = _lemma_index("noun")
     endings = (("s", ""), ("es", ""), ("ies", "y"))
     return word in nouns or any(word.endswith(end) and word[: -len(end)] + add in nouns for end, add in endings)
 
@@ -156,5 +150,7 @@ _PLURALS_WITHOUT_S = frozenset("people men women children police feet teeth mice
 
 
 def plural_noun(word: str) -> bool:
+    """Whether a word reads as an English plural noun: one of the plurals without an -s, or an -s ending that is
+    no "-ss", "-us" or "-is"."""
     low = word.lower()
     return low in _PLURALS_WITHOUT_S or (len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")))
