@@ -65,9 +65,6 @@ from rag.text import (
 )
 from rag.word_forms import is_past_form, lemma_term
 
-_LIST_JOINT = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?:the\s+)?")
-
-
 MODEL_FILE = Path(__file__).with_name("data") / "short_answer_confidence.json"
 
 
@@ -131,6 +128,9 @@ def _cited(
     cit = next((c for c in citations if c.n == answer.citation), None)
     source = source_of(cit, sources) if cit else None
     return (cit, source) if cit is not None and source is not None else None
+
+
+_LIST_JOINT = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?:the\s+)?")
 
 
 def _listed(
