@@ -136,7 +136,7 @@ def stream_answer(
     correction = correction_note(short, citations, sources)
     if correction is not None:
         # A figure a read correction notice retracts is not shown in bold; the notice's correction is quoted.
-        short = None if short is not None and short.label != "DATE" else short
+        short = None  # the note concerns the short answer's own figure (or, without one, the quotes')
         note, added = correction
         answer_text = f"{answer_text}\n\n{note}"
         citations = [*citations, *added]

@@ -23,7 +23,16 @@ from functools import lru_cache
 from rag.models import Citation, ShortAnswer, Source
 from rag.prompts import CORRECTION_LEAD
 from rag.questions import FIGURE
-from rag.text import STOPWORDS, amount_spans, normalize_number, numbers, split_sentences, unwrapped
+from rag.text import (
+    CALENDAR_WORDS,
+    STOPWORDS,
+    YEAR_PATTERN,
+    amount_spans,
+    normalize_number,
+    numbers,
+    split_sentences,
+    unwrapped,
+)
 
 _NOTICE_TITLE = re.compile(r"^\W*(?:corrections?|clarifications?|errat(?:um|a)|editor['’]s note)\b", re.I)
 # A paragraph inside an article: the label needs its colon or dash ("Corrections officers said …" is news).
@@ -127,9 +136,19 @@ def _wrong_and_right(notice: Notice) -> tuple[set[str], set[str]]:
 
 
 def _given(short: ShortAnswer | None, citations: Sequence[Citation], sources: Sequence[Source]) -> set[str]:
-    """The figures the answer gives: its short answer's ("About 620" too), else its quotes' outside notices."""
-    given = numbers(short.text) if short is not None and short.label != "DATE" else set()
-    return given or {v for c in citations if not cited_in_notice(c, sources) for v in _values(c.quote)}
+    """The figures the answer gives: its short answer's ("About 620", "81-year-old" too; a name or a calendar date
+    gives none, so a notice about another figure of the quotes does not touch it), else, without a short answer,
+    its quotes' outside notices."""
+    if short is not None:
+        calendar_date = short.label == "DATE" and _CALENDAR_DATE.search(short.text)
+        return set() if calendar_date else numbers(short.text)
+    return {v for c in citations if not cited_in_notice(c, sources) for v in _values(c.quote)}
+
+
+# A date as a calendar writes it (a month, a weekday or a year), whose day is no figure a notice corrects.
+_CALENDAR_DATE = re.compile(
+    r"\b(?:" + "|".join(sorted(CALENDAR_WORDS, key=len, reverse=True)) + rf")\b|\b{YEAR_PATTERN}\b", re.I
+)
 
 
 def retracted(

@@ -294,7 +294,7 @@ def typed_entities(
     own = question_name_tokens(info.text)
     possessor_asked = bool(_POSSESSOR_ASKED.search(info.text))
     owners = [set(words(m.group(1))) for m in _OWNER_IN_QUESTION.finditer(asking_sentence(info.text))]
-    subjects = _people_asked_about(asking_sentence(info.text)) if PERSON in info.labels else frozenset()
+    subjects = _people_asked_about(asking_sentence(info.text)) if PERSON in info.labels else []
     out = []
     filed = lo + dateline_end(source.text[lo:hi])  # "VARNOS, March 5 (Wirefeed) - ": where it was filed
     # The last words of the read passages' names of several words ("the monetary policy committee").
@@ -308,7 +308,7 @@ def typed_entities(
             continue
         if any(owner <= set(words(text)) for owner in owners) and not possessor_asked:
             continue  # "Who is Rostova's boss?": Rostova owns the role, it does not hold it (whatever its tag)
-        if label == PERSON and not possessor_asked and words(text)[-1:] and words(text)[-1] in subjects:
+        if label == PERSON and not possessor_asked and _is_asked_about(text, subjects):
             continue  # "Who took over from Pellard?": not Johan Pellard ("Who leads the Vance family?" may be a Vance)
         if label != PERSON and own & set(words(text)):
             # "Quillmark Pharmaceuticals" for "Which drug did Quillmark recall?": the question's subject (a
@@ -1007,16 +1007,24 @@ _FRACTION = re.compile(r"\b(?:half|halves|thirds?|quarters?|fifths?|tenths?)\b",
 _NAME_IN_QUESTION = re.compile(r"(?<!^)\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 
 
-def _people_asked_about(sentence: str) -> frozenset[str]:
-    """The words of the names a question speaks of, not as a modifier of a noun after them: "Pellard" of "Who took
+def _people_asked_about(sentence: str) -> list[frozenset[str]]:
+    """The words of each name a question speaks of, not as a modifier of a noun after them: "Pellard" of "Who took
     over from Pellard?" (who answers is someone else), not "Vance" of "the Vance family" (a Vance may answer)."""
-    out: set[str] = set()
+    out: list[frozenset[str]] = []
     for found in _NAME_IN_QUESTION.finditer(sentence.strip()):
         after = words(sentence.strip()[found.end() :])[:1]
         if after and after[0].islower() and after[0] not in STOPWORDS and not can_be_verb(after[0]):
             continue  # a noun follows: the name modifies it
-        out |= set(words(found.group(0)))
-    return frozenset(out - STOPWORDS)
+        if named := frozenset(w.lower() for w in words(found.group(0))) - STOPWORDS:
+            out.append(named)
+    return out
+
+
+def _is_asked_about(text: str, subjects: Sequence[frozenset[str]]) -> bool:
+    """Whether a person is one the question names: all the words the question gives them ("Pellard" is Johan
+    Pellard; "Gideon Hollin" is not his daughter Maren Hollin)."""
+    person = {w.lower() for w in words(text)}
+    return any(named <= person for named in subjects)
 
 
 def _same_person(named: set[str], question: str) -> bool:

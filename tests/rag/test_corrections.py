@@ -87,6 +87,21 @@ def test_a_bare_figure_answer_is_read_with_the_quotes_number_reader() -> None:
     assert retracted(ShortAnswer(text="About 57", citation=2, label="CARDINAL"), quotes, [report, notice]) == []
 
 
+def test_a_name_or_a_calendar_date_answer_is_not_touched_by_a_notice_about_another_figure() -> None:
+    report, notice = _pellby()
+    quotes = [_quote(1, report, REPORT), _quote(2, notice, RIGHT)]
+    for short in (
+        ShortAnswer(text="Selma Ruud", citation=1, label="PERSON"),
+        ShortAnswer(text="March 3, 2026", citation=1, label="DATE"),
+    ):
+        assert (
+            retracted(short, quotes, [report, notice]) == []
+            and correction_note(short, quotes, [report, notice]) is None
+        )
+    # An age the tagger called a date is a figure a notice may correct.
+    assert retracted(ShortAnswer(text="75-year-old", citation=1, label="DATE"), quotes, [report, notice])
+
+
 def test_without_a_short_answer_the_notices_own_quotes_do_not_count_as_given() -> None:
     report, notice = _pellby()
     assert retracted(None, [_quote(1, notice, RIGHT)], [report, notice]) == []

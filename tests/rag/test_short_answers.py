@@ -262,6 +262,10 @@ def test_the_person_a_question_asks_about_is_not_its_answer_but_a_name_modifying
     assert _picked(text, spans, "Who took over from Holt?") == "Ivo Marsh"
     family = "Rena Holt leads the Holt family's shipping firm, and Ivo Marsh is its lawyer."
     assert _picked(family, spans, "Who leads the Holt family's firm?") == "Rena Holt"
+    # Only the same person: a daughter sharing the surname may succeed her father.
+    text = "Gideon Hollin retired on Friday, and his daughter Maren Hollin took over the dairy."
+    spans = [("Gideon Hollin", "PERSON"), ("Maren Hollin", "PERSON")]
+    assert _picked(text, spans, "Who replaced Gideon Hollin?") == "Maren Hollin"
 
 
 def test_an_interim_role_asked_is_the_interim_holders() -> None:
