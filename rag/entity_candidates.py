@@ -81,7 +81,7 @@ from rag.text import (
     words,
     words_after,
 )
-from rag.word_forms import can_be_verb, lemma_term
+from rag.word_forms import can_be_verb, is_past_form, lemma_term
 
 
 def quote_span(cit: Citation, source: Source) -> tuple[int, int]:
@@ -461,6 +461,7 @@ class _AskedReading:
     main_verb: str | None  # the question's main verb, the asked kind aside
     doers: frozenset[str]  # its agent nouns ("owns" -> owner)
     act: str | None  # the main verb, when a person or an organisation is asked for (a passive's "by" names its agent)
+    passive: str | None  # "Who was suspended?": the participle, whose subject in a quote is the answer
     state_asked: bool  # "How many have been retracted?", "… in all?": a total, which "another four" is not
     asks_added: bool  # "How many more …?": a count of what is added is the answer
     change: bool  # "How much did X rise?": the amount of a change
@@ -500,6 +501,7 @@ def _read_question(info: QuestionInfo, vectors: WordVectors | None) -> _AskedRea
         main_verb=main_verb,
         doers=_doer_terms(main_verb),
         act=main_verb if info.labels & AGENT_LABELS else None,
+        passive=_passive_asked(asking) if info.labels & AGENT_LABELS else None,
         state_asked=bool(_STATE_ASKED.search(asking)),
         asks_added=bool(_ADDED_ASKED.search(asking)),
         change=asks_for_a_change(info.text),
@@ -649,8 +651,27 @@ def _calls_the_doer(asked: _AskedReading, passage: str, ent: Entity, label: str)
         before = _DOER_BEFORE.search(passage[max(0, ent.start - 30) : ent.start])
         if before and term(before.group(1).lower()) in asked.doers:
             return True
+    if asked.passive and (subject := _PASSIVE_AFTER.match(passage, ent.end)):
+        if lemma_term(subject.group(1).lower()) == lemma_term(asked.passive):
+            return True  # "plant manager Ivar Dunn was suspended" for "Who was suspended?"
     agent = _BY_AGENT.search(passage[max(0, ent.start - 50) : ent.start]) if asked.act else None
     return bool(agent and asked.act and lemma_term(agent.group(1).lower()) == lemma_term(asked.act))
+
+
+# "Who was suspended …?": a passive question, whose answer is the subject of that passive in a quote.
+_PASSIVE_ASKED = re.compile(
+    r"^\W*who\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|will\s+be)\s+([a-z]+)", re.I
+)
+# A name's passive verb right after it, an apposition between: "Ivar Dunn, the plant manager, was suspended".
+_PASSIVE_AFTER = re.compile(
+    r"(?:\s*,[^,.;]{1,60},)?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|will\s+be)\s+(?:[a-z]+ly\s+)?"
+    r"([a-z]+)"
+)
+
+
+def _passive_asked(asking: str) -> str | None:
+    found = _PASSIVE_ASKED.match(asking)
+    return found.group(1).lower() if found and is_past_form(found.group(1).lower()) else None
 
 
 # A figure that states a change: "by 25 basis points", "up 3 percent", "rose 2 percent to 7.4 percent".

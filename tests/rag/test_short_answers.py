@@ -302,6 +302,13 @@ def test_a_one_word_back_reference_to_a_longer_name_is_no_other_name() -> None:
     assert "Committee" not in [c.answer.text for c in found] and "Tomas Ilyin" in [c.answer.text for c in found]
 
 
+def test_a_passive_question_takes_the_passives_subject() -> None:
+    text = "Tarnby Creamery said plant manager Ivar Dunn was suspended over the pasteuriser fault."
+    spans = [("Tarnby Creamery", "ORG"), ("Ivar Dunn", "PERSON")]
+    assert _picked(text, spans, "Who was suspended over the pasteuriser fault?") == "Ivar Dunn"
+    assert _picked(text, spans, "Who announced the suspension?") == "Tarnby Creamery"
+
+
 def test_a_share_is_no_count() -> None:
     cit, source = _one_quote("More than half of the claims came from Tarnby.", [("More than half", "CARDINAL")])
     assert entity_candidates(analyse("How many claims have the insurers received?"), [cit], [source]) == []
