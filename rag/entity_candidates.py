@@ -1015,7 +1015,9 @@ def _role_distance(
     def other_rank(i: int, seq: list[str]) -> bool:  # "Deputy Mayor Jon Ekberg" is no mayor
         return i > 0 and seq[i - 1] in _LESSER_RANK and term(seq[i - 1]) not in narrowed
 
-    found = [len(before) - i for i, w in enumerate(before) if is_role(w) and not other_rank(i, before)]
+    # "a spokeswoman for Mayor Anna Berg": a name a role is "for" or "of" owns it (not "chief executive of X, Y").
+    owned = re.search(r"\b(?:for|of|to)\s+(?:[A-Z][\w.'’-]*\s+){0,2}$", head) is not None
+    found = [] if owned else [len(before) - i for i, w in enumerate(before) if is_role(w) and not other_rank(i, before)]
     found += [i + 1 for i, w in enumerate(after) if is_role(w) and not other_rank(i, after)]
     return min(found) if role_words and found else None
 

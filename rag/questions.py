@@ -670,7 +670,7 @@ _ROLE = "(" + "|".join(sorted(_ROLES)) + r")\b"
 _ROLE_ASKED = re.compile(
     r"\b(?:name of|who (?:is|was|will be)) (?:the|a|an|this|that|its|their|his|her|"
     r"(?:[\w.-]+\s+){0,3}[\w.-]+(?:'s|’s|'|’))\s+"
-    r"(?P<modifiers>(?:[\w’'-]+\s+){0,3}?)" + _ROLE
+    r"(?P<modifiers>(?:[\w’'-]+\s+){0,3}?)" + _ROLE + r"(?!['’])"  # "the mayor's spokeswoman": the mayor owns it
 )
 # Words before a role that say when it is held, not which role it is: general English ("acting" and "interim"
 # narrow it: the interim chief executive is not the one who resigned).

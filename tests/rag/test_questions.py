@@ -344,6 +344,13 @@ def test_the_words_that_narrow_an_asked_role() -> None:
     assert role_modifiers("Who is the interim chief executive?") == {term("interim")}  # the interim one is asked
 
 
+def test_a_role_the_question_writes_as_an_owner_is_not_the_asked_role() -> None:
+    from rag.questions import holder_word
+
+    assert holder_word("Who is the mayor's spokeswoman?") == "spokeswoman"
+    assert holder_word("Who is the mayor?") == "mayor"
+
+
 def test_how_much_a_money_noun_asks_for_money() -> None:
     assert expected_labels("How much is the transfer fee for the striker?") == frozenset({"MONEY"})
     assert expected_labels("How much are his wages?") == frozenset({"MONEY"})

@@ -309,6 +309,12 @@ def test_a_passive_question_takes_the_passives_subject() -> None:
     assert _picked(text, spans, "Who announced the suspension?") == "Tarnby Creamery"
 
 
+def test_a_name_a_role_is_for_owns_it() -> None:
+    text = "Lena Voss, a spokeswoman for Mayor Anna Berg, said the bid was on track."
+    spans = [("Lena Voss", "PERSON"), ("Anna Berg", "PERSON")]
+    assert _picked(text, spans, "Who is the mayor's spokeswoman?") == "Lena Voss"
+
+
 def test_a_share_is_no_count() -> None:
     cit, source = _one_quote("More than half of the claims came from Tarnby.", [("More than half", "CARDINAL")])
     assert entity_candidates(analyse("How many claims have the insurers received?"), [cit], [source]) == []
