@@ -288,6 +288,18 @@ def _another_act(info: QuestionInfo, quote: str, figure: str, vectors: WordVecto
     hi = min((i for i in (quote.find(mark, at + len(figure)) for mark in ",;:") if i >= 0), default=len(quote))
     part = words(quote[lo:hi].lower())
     counted = counted_terms(info.text)
+    asking = asking_sentence(info.text)
+    cut = _SUBORDINATE.search(asking, 1)
+    asked = [w for w in topic_words(asking[: cut.start()] if cut else asking) if is_past_form(w)]
+    if not asked:
+        return False
+    # The figure's own act first: "21 people were admitted to hospital and two people have died" — 21 were
+    # admitted, whatever else the part says.
+    after = words(quote[at + len(figure) : hi].lower())[:7]
+    noun = next((i for i, w in enumerate(after[:3]) if term(w) in counted), None)
+    own = next((w for w in after[noun + 1 : noun + 4] if w not in _AUXILIARY_WORDS), "") if noun is not None else ""
+    if is_past_form(own):
+        return lemma_term(own) not in {lemma_term(w) for w in asked} and closest_word(asked, own, vectors) < SAME_ACT
     acts = [
         next((w for w in part[i + 1 : i + 4] if w not in _AUXILIARY_WORDS), "")
         for i, w in enumerate(part)
@@ -295,10 +307,7 @@ def _another_act(info: QuestionInfo, quote: str, figure: str, vectors: WordVecto
     ]
     if not any(is_past_form(w) for w in acts):
         return False
-    asking = asking_sentence(info.text)
-    cut = _SUBORDINATE.search(asking, 1)
-    asked = [w for w in topic_words(asking[: cut.start()] if cut else asking) if is_past_form(w)]
-    if not asked or {lemma_term(w) for w in asked} & {lemma_term(w) for w in part}:
+    if {lemma_term(w) for w in asked} & {lemma_term(w) for w in part}:
         return False
     return closest_word(asked, " ".join(part), vectors) < SAME_ACT
 

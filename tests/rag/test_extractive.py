@@ -594,6 +594,10 @@ def test_a_figure_of_another_act_is_not_bold_for_the_asked_act_whatever_scene_wo
     assert not _another_act(info, toll, "12", a.embedder)  # "death" tells of dying
     fled = "The number of people evacuated along the Orm river rose to 2,700 on Monday as the flood spread."
     assert _another_act(analyse("How many people died in the flood?"), fled, "2,700", a.embedder)
+    # The figure's own act decides, whatever else its part says.
+    both = "Some 21 people were admitted to hospital and two people have died, the agency said."
+    assert _another_act(analyse("How many people died?"), both, "21", a.embedder)
+    assert not _another_act(analyse("How many people died?"), both, "two", a.embedder)
     # A modifier before what is counted says no act of it ("registered phones").
     sent = "Warnings were sent at 18:15 to 12,000 registered phones in Tarnby."
     assert not _another_act(analyse("How many phones received the warning?"), sent, "12,000", a.embedder)
