@@ -183,7 +183,7 @@ def _age_of_apposed_name(text: str, e: Entity) -> Entity:
 
 _NAME_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
 _COURTESY = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+(?=[A-Z])")
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+),?[ \t]+$")  # "spokesman Per Vinter", "its president, Dag Ostergaard"
 _WHO_AFTER = re.compile(r",\s+who(?:se)?\b")
 
 

@@ -194,7 +194,8 @@ def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None
 
     text = (
         "Quennel chief executive Halvar Mens said the union spokesman Per Vinter was wrong; "
-        "the chairman Harwick City Council disagreed. Board chair Ilse Marten and prosecutor Dana Welk agreed."
+        "the chairman Harwick City Council disagreed. Board chair Ilse Marten and prosecutor Dana Welk agreed; "
+        "its president, Dag Orvell, said nothing."
     )
     spans = [
         ("Quennel", "ORG"),
@@ -203,6 +204,7 @@ def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None
         ("Harwick City Council", "ORG"),
         ("Ilse Marten", "ORG"),
         ("Dana Welk", "ORG"),
+        ("Dag Orvell", "ORG"),
     ]
     ents = [Entity(start=text.index(s), end=text.index(s) + len(s), label=lab) for s, lab in spans]
     assert [(text[e.start : e.end], e.label) for e in people_by_title(text, ents)] == [
@@ -212,6 +214,7 @@ def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None
         ("Harwick City Council", "ORG"),
         ("Ilse Marten", "PERSON"),
         ("Dana Welk", "PERSON"),
+        ("Dag Orvell", "PERSON"),
     ]
 
 
