@@ -317,32 +317,36 @@ def _figures(quote: str) -> list[Figure]:
     return out
 
 
-def _comparable(a: str, b: str) -> bool:
+def _comparable(a: str, b: str, most: float = 2.5) -> bool:
     try:
         x, y = float(a), float(b)
     except ValueError:
         return False
-    return x != y and x > 0 and y > 0 and max(x, y) / min(x, y) <= 2.5
+    return x != y and x > 0 and y > 0 and max(x, y) / min(x, y) <= most
 
 
-def _same_slot(a: Figure, b: Figure) -> set[str]:
+def _same_slot(a: Figure, b: Figure, most: float = 2.5) -> set[str]:
     """The words saying two figures give different values for the same thing (empty when they do not): comparable
     values in one unit, of the same thing (``Figure.about``), stated alike (not one "voted against" and the other
     "backed"), both rates or both totals ("45 million a day", "610 million in total"), and of no different years
     ("4 percent this year, 3 percent in 2027")."""
-    if a.unit != b.unit or not _comparable(a.value, b.value) or a.against != b.against or a.rate != b.rate:
+    if a.unit != b.unit or not _comparable(a.value, b.value, most) or a.against != b.against or a.rate != b.rate:
         return set()
     if a.years and b.years and not a.years & b.years:
         return set()
     return a.about(b)
 
 
-def same_slot(quote_a: str, text_a: str, quote_b: str, text_b: str) -> bool:
+def same_slot(quote_a: str, text_a: str, quote_b: str, text_b: str, growing: bool = False) -> bool:
     """Two figures (``text_*`` as written in ``quote_*``) give different values for the same thing, as
-    ``conflicts`` notes them."""
+    ``conflicts`` notes them; ``growing`` (a later article's count of the same named thing) allows a count that
+    grew tenfold (claims, cases and tolls often do) where two accounts of one moment differ by 2.5 at most."""
     a = next((f for f in _figures(quote_a) if f.raw in text_a), None)
     b = next((f for f in _figures(quote_b) if f.raw in text_b), None)
-    return a is not None and b is not None and bool(_same_slot(a, b))
+    if a is None or b is None:
+        return False
+    most = 10.0 if growing and a.counted and b.counted else 2.5  # both say what they count
+    return bool(_same_slot(a, b, most))
 
 
 def dated(cit: Citation, other: Citation) -> str:

@@ -26,7 +26,7 @@ from rag.text import (
     words,
 )
 from rag.units import DIMENSION_UNITS, TIME_UNIT
-from rag.word_forms import can_be_verb, plural_noun
+from rag.word_forms import can_be_verb, is_past_form, plural_noun
 
 PERSON, ORG, NORP, GPE, LOC, FAC = "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"
 DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL = "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"
@@ -779,11 +779,26 @@ def role_modifiers(question: str) -> frozenset[str]:
     written = sentence[found.start("modifiers") : found.end("modifiers")]
     # "the water authority's spokesperson": the owner ends at its possessive; only the words after it narrow.
     written = re.split(r"\S+(?:'s|’s|s'|s’)\s", written)[-1]
-    return frozenset(
+    before = {
         term(w)
         for w in written.split()
         if w.islower() and w not in _TENURE_WORDS and w not in STOPWORDS and not w.endswith(("'s", "’s", "'", "’"))
-    )  # an owner ("the journal's editor") narrows nothing
+    }  # an owner ("the journal's editor") narrows nothing
+    return frozenset(before | _role_phrase_after(sentence[found.end() :]))
+
+
+def _role_phrase_after(rest: str) -> set[str]:
+    """The nouns that end the asked role's phrase after its role word ("fire officer" of "the chief fire
+    officer", "executive" of "the chief executive of the bank"): a chief executive is no chief fire officer."""
+    out: set[str] = set()
+    for token in rest.split()[:2]:
+        word = token.rstrip("?.,!;:")
+        if not word.isalpha() or not word.islower() or word in STOPWORDS or is_past_form(word):
+            break
+        out.add(term(word))
+        if word != token:
+            break
+    return out
 
 
 def role_terms(question: str) -> frozenset[str]:

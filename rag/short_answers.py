@@ -248,7 +248,7 @@ def _newest_restatement(
         if c.answer.label not in FIGURE or cit is None or cit.file == mine.file or not cit.published:
             continue
         named = own & set(words(cit.quote)) >= own & set(words(mine.quote))
-        if cit.published > when and named and same_slot(mine.quote, best.answer.text, cit.quote, c.answer.text):
+        if cit.published > when and named and same_slot(mine.quote, best.answer.text, cit.quote, c.answer.text, True):
             newest, when = c, cit.published
     return newest
 

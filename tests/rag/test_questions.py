@@ -341,7 +341,10 @@ def test_the_words_that_narrow_an_asked_role() -> None:
     assert role_modifiers("Who is the new coach of the club?") == frozenset()  # nor a word of tenure
     assert role_modifiers("Who is the journal's editor?") == frozenset()  # nor an owner
     assert role_modifiers("Who is the water authority's spokesperson?") == frozenset()  # nor an owner's words
-    assert role_modifiers("Who is the interim chief executive?") == {term("interim")}  # the interim one is asked
+    assert role_modifiers("Who is the interim chief executive?") == {term("interim"), term("executive")}
+    # The nouns ending the role's phrase narrow it too: a chief executive is no chief fire officer.
+    assert role_modifiers("Who is the chief fire officer?") == {term("fire"), term("officer")}
+    assert role_modifiers("Who is the coach of the team?") == frozenset()
 
 
 def test_a_role_the_question_writes_as_an_owner_is_not_the_asked_role() -> None:

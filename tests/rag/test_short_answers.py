@@ -640,6 +640,16 @@ def test_a_newer_article_restating_the_figure_gives_the_answer_unless_the_questi
     assert found is not None and found.text == "about 140 million crowns"
 
 
+def test_a_count_that_grew_many_times_over_is_still_restated_by_the_newer_article() -> None:
+    first = "Insurers had received 1,100 claims by Sunday, the association said."
+    later = "Insurers have now received 8,900 claims, the association said on Monday."
+    cits, sources = _dated_sources(
+        [(first, "2026-10-05", [("1,100", "CARDINAL")]), (later, "2026-11-03", [("8,900", "CARDINAL")])]
+    )
+    found = short_answer(analyse("How many claims have insurers received?"), cits, sources)
+    assert found is not None and found.text == "8,900"
+
+
 def test_a_newer_figure_of_another_thing_changes_nothing() -> None:
     first = "The storm destroyed 46 homes in the valley, officials said."
     later = "Insurers have received 90 claims so far, the association said."
