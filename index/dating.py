@@ -27,6 +27,7 @@ from statistics import median_low
 
 from index.formats import front_matter_fields
 from rag.dates import DATE_IN_TEXT_RE, parse_date
+from rag.text import CALENDAR_WORDS
 
 HEADER_LINES = 8
 _MAX_HEADER_LEN = 160
@@ -369,11 +370,10 @@ def _unemphasised(line: str) -> str:
     return found.group(2) if found else line
 
 
-_CALENDAR = frozenset(
-    [m.lower() for m in calendar.month_name if m]
-    + [m.lower() for m in calendar.month_abbr if m]
-    + [d.lower() for d in calendar.day_name]
-    + ["noon", "midnight", "dawn", "dusk", "then", "now", "late", "early", "mid"]
+_CALENDAR = (
+    CALENDAR_WORDS
+    | {m.lower() for m in calendar.month_abbr if m}
+    | {"noon", "midnight", "dawn", "dusk", "then", "now", "late", "early", "mid"}
 )
 
 

@@ -14,7 +14,7 @@ from rag import prompts
 from rag.citing import conflicts, verify
 from rag.conversation import context_of, strip_instructions, unresolved_person
 from rag.corrections import correction_note
-from rag.dates import for_question, weekday_date
+from rag.dates import for_question, parse_date, weekday_date
 from rag.embeddings import Embedder
 from rag.generator import Generator, Source
 from rag.metadata_answers import authored_answer, with_header_lines
@@ -141,7 +141,7 @@ def stream_answer(
         answer_text = f"{answer_text}\n\n{note}"
         citations = [*citations, *added]
     if short is not None and short.label == "DATE":
-        short = _with_weekday_date(short, citations, sources)
+        short = _with_weekday_date(short, citations)
     if short is not None:
         answer_text = f"{short.text} [{short.citation}]. {answer_text}"
     # Differing figures matter to a question that asks for a figure or for no kind of thing; beside "Where is
@@ -162,11 +162,10 @@ def stream_answer(
     )
 
 
-def _with_weekday_date(short: ShortAnswer, citations: Sequence[Citation], sources: Sequence[Source]) -> ShortAnswer:
+def _with_weekday_date(short: ShortAnswer, citations: Sequence[Citation]) -> ShortAnswer:
     """A bare weekday answer ("Thursday") with the day it means in its dated article: "Thursday (2026-10-15)"."""
     cited = next((c for c in citations if c.n == short.citation), None)
-    source = next((s for s in sources if cited is not None and s.path == cited.path), None)
-    day = weekday_date(short.text, source.published_date if source else None)
+    day = weekday_date(short.text, parse_date(cited.published) if cited else None)
     return short.model_copy(update={"text": f"{short.text} ({day.isoformat()})"}) if day else short
 
 
