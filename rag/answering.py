@@ -165,7 +165,7 @@ def stream_answer(
 def _with_weekday_date(short: ShortAnswer, citations: Sequence[Citation]) -> ShortAnswer:
     """A bare weekday answer ("Thursday") with the day it means in its dated article: "Thursday (2026-10-15)"."""
     cited = next((c for c in citations if c.n == short.citation), None)
-    day = weekday_date(short.text, parse_date(cited.published) if cited else None)
+    day = weekday_date(short.text, parse_date(cited.published) if cited else None, cited.quote if cited else "")
     return short.model_copy(update={"text": f"{short.text} ({day.isoformat()})"}) if day else short
 
 

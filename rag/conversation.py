@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from rag.pronoun_gender import Gender, gender_of_pronoun, genders
 from rag.text import (
+    AUXILIARIES,
     QUESTION_WORDS,
     ROLE_NOUNS,
     STOPWORDS,
@@ -57,9 +58,6 @@ _OWN_PLACE = re.compile(r"\b(?:in|at|by|from|on|of)\s+(?:the|a|an|its|their)\s+[
 _HOW_MANY = re.compile(r"^\W*(?:and\s+)?how\s+(many|much)\b", re.I)
 # General English function words: an auxiliary or a preposition right after "how many" leaves its noun unsaid
 # ("How many were rejected?", "How many from Fennick?"); "of" starts a partitive ("How many of them …").
-_AUXILIARIES = frozenset(
-    "is are was were be been do does did has have had will would can could should may might".split()
-)
 _PREPOSITIONS = frozenset("in from at on by among across for with within inside outside since after before".split())
 
 
@@ -73,7 +71,7 @@ def counts_nothing(question: str) -> str | None:
     after = _WORD.findall(question[found.end() :])[:2]
     first, second = [*after, "", ""][:2]
     low = first.lower()
-    if not first or low in _AUXILIARIES or low in _PREPOSITIONS:
+    if not first or low in AUXILIARIES or low in _PREPOSITIONS:
         return found.group(1).lower()
     modifies = bool(second) and second.lower() not in STOPWORDS and can_be_noun(second.lower())
     verb = first.islower() and can_be_verb(low) and not can_be_noun(low) and not plural_noun(low)
@@ -97,7 +95,7 @@ def _noun_phrase(text: str, many: bool) -> str:
     kept: list[str] = []
     for token in tokens:
         low = token.lower()
-        if low in STOPWORDS or low in _AUXILIARIES:
+        if low in STOPWORDS or low in AUXILIARIES:
             break
         kept.append(token)
         if many and plural_noun(low) and low not in _UNITS:
@@ -108,7 +106,7 @@ def _noun_phrase(text: str, many: bool) -> str:
         return ""
     following = tokens[len(kept)].lower()
     nouns = all(can_be_noun(t.lower()) or not can_be_verb(t.lower()) for t in kept)
-    return " ".join(kept) if following in _AUXILIARIES and nouns else ""
+    return " ".join(kept) if following in AUXILIARIES and nouns else ""
 
 
 def counted_phrase(standalone: str, answer: str, kind: str) -> str:
@@ -139,7 +137,7 @@ def _with_counted(question: str, standalone: str, answer: str) -> str:
         return question
     at = _HOW_MANY.match(question).end()  # type: ignore[union-attr]
     verb, following = [*_WORD.findall(question[at:])[:2], "", ""][:2]
-    if verb.lower() not in _AUXILIARIES | _PREPOSITIONS and following.lower() not in _PREPOSITIONS:
+    if verb.lower() not in AUXILIARIES | _PREPOSITIONS and following.lower() not in _PREPOSITIONS:
         # "How many died?" after a turn about flooded homes asks about people, not homes: a bare verb takes the
         # last turn's noun only when that turn said it too, or when a place or source follows ("came from …").
         said = {lemma_term(w) for w in words(f"{standalone} {answer}".lower())}
@@ -198,7 +196,7 @@ def _bare_wh_asked(question: str, previous: str) -> str:
     count = _HOW_MANY.match(previous)
     phrase = _noun_phrase(previous[count.end() :], count.group(1).lower() == "many") if count else ""
     rest = previous[count.end() :].strip()[len(phrase) :].split(None, 1) if count and phrase else []
-    if len(rest) < 2 or rest[0].lower() not in _AUXILIARIES:
+    if len(rest) < 2 or rest[0].lower() not in AUXILIARIES:
         return question
     aux, tail = rest
     subject_follows = tail[:1].isupper() or tail.split()[0].lower() in STOPWORDS - {"still", "not", "also"}

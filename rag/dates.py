@@ -351,12 +351,26 @@ def user_window(
 
 
 _WEEKDAY = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+# Words of a clause that put its weekday after the article's date: modals and the future ("will vote on
+# Friday", "could return home on Wednesday"), expectations and schedules ("is expected to", "scheduled for").
+_AHEAD = frozenset("will would could can may might shall should expected scheduled intends hopes aims next".split())
+_CLAUSE_MARK = re.compile(r"[.;:!?,—–(]")
 
 
-def weekday_date(text: str, published: date | None) -> date | None:
+def weekday_date(text: str, published: date | None, context: str = "") -> date | None:
     """The day a bare weekday ("Thursday", "on Monday") in an article means: the latest such day on or before
-    the article's date, as news writes them; None for anything else or an undated article."""
-    day = _WEEKDAY.get(re.sub(r"^(?:on|last)\s+", "", text.strip().lower()).rstrip("."))
+    the article's date, as news writes what happened; the first such day after it when its clause in
+    ``context`` (the quoted sentence) speaks of what is to come ("could return home on Wednesday", "next
+    Monday"). None for anything else or an undated article."""
+    said = text.strip().lower().rstrip(".")
+    ahead = said.startswith("next ")
+    day = _WEEKDAY.get(re.sub(r"^(?:on|last|next)\s+", "", said))
     if day is None or published is None:
         return None
+    at = context.lower().find(said)
+    if at >= 0:
+        clause = _CLAUSE_MARK.split(context[:at].lower())[-1]
+        ahead = ahead or bool(_AHEAD & set(re.findall(r"\w+", clause))) or bool(re.search(r"\w['’]ll\b", clause))
+    if ahead:
+        return published + timedelta(days=(day - published.weekday()) % 7 or 7)
     return published - timedelta(days=(published.weekday() - day) % 7)

@@ -67,6 +67,7 @@ from rag.questions import (
 )
 from rag.tables import Row, column_fit, row_at
 from rag.text import (
+    AUXILIARIES,
     CALENDAR_WORDS,
     LINKING_WORDS,
     NUMBER_WORDS,
@@ -969,7 +970,7 @@ def _governed(verb: str | None, state_asked: bool, text: str, start: int) -> boo
 
 
 _STATE_ASKED = re.compile(r"\b(?:have|has|had|total|in all|so far|now|currently|altogether)\b", re.I)
-_AUXILIARY = re.compile(r"\b(?:did|does|do|will|would|can|could|should|has|have|had|was|were|is|are)\b", re.I)
+_AUXILIARY = re.compile(rf"\b(?:{'|'.join(sorted(AUXILIARIES))})\b", re.I)
 
 
 def _main_verb(question: str) -> str | None:

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rag.conversation import following_up, main_question, rewrite
 from rag.text import (
+    AUXILIARIES,
     NUMBER_WORDS,
     STOPWORDS,
     YEAR_RE,
@@ -106,9 +107,6 @@ _WH_OPEN = re.compile(r"\b(?:which|what|(?:name|names|title) of)\b")
 _HEADS = frozenset(h for phrase, heads, _ in ANSWER_TYPES if phrase == "which" and heads for h in heads)
 # Auxiliaries and modals: after "what"/"which" they mean the wh-word is the object ("What did the images
 # show?"), so the words after it are no head noun. Closed-class English, not tied to any articles.
-_AUXILIARIES = frozenset(
-    "is are was were be been do does did has have had will would can could should may might must".split()
-)
 _SIZED_KIND = re.compile(r"how (?:big|large|high|small|low|steep|hefty) an? (.+)", re.I)
 _HOW = re.compile(
     r"\bhow (?:many|much|long|old|far(?: away| off)?|big|large|tall|high|deep|wide|heavy|fast|strong|hot|cold|warm)\b",
@@ -371,7 +369,7 @@ def _head_noun(q: str, copula: bool = False) -> str | None:
     for m in _WH_OPEN.finditer(q):
         after = re.findall(r"[\w’'-]+", q[m.end() :])
         for i, w in enumerate(after[:6]):
-            if w in _AUXILIARIES or w in ("'s", "’s"):
+            if w in AUXILIARIES or w in ("'s", "’s"):
                 measure = _measure_after_copula(after[1:]) if copula and i == 0 and w in _COPULAS else None
                 if measure:
                     return measure
@@ -381,7 +379,7 @@ def _head_noun(q: str, copula: bool = False) -> str | None:
                 following = re.sub(r"[’']s$", "", after[i + 1]) if i + 1 < len(after) else ""
                 if following in _HEADS or following[:-1] in _HEADS:
                     continue  # "which river port": the port; "which party leaders": leaders
-                if plural_noun(following) and following not in STOPWORDS | _AUXILIARIES and not can_be_verb(following):
+                if plural_noun(following) and following not in STOPWORDS | AUXILIARIES and not can_be_verb(following):
                     return None  # "which committee members": members, a kind the table does not know
                 return w
             modifies_head = i + 1 < len(after) and re.sub(r"[’']s$", "", after[i + 1]) in _HEADS
@@ -851,7 +849,7 @@ def counted_words(question: str) -> tuple[str, ...]:
         return ()
     kept: list[str] = []
     for w in found.group(1).split():
-        if w.lower() in _AUXILIARIES:
+        if w.lower() in AUXILIARIES:
             break
         kept.append(w)
     names = {w for n in name_phrases(question) for w in words(n)}

@@ -242,6 +242,11 @@ def words_around(text: str, start: int, end: int, n: int = 4) -> list[str]:
 # Words that link a name to the role after it ("Mira Osk will serve as acting police chief", "was named interim
 # chief executive"): they do not count towards the words between them. Auxiliaries, articles and a few verbs of
 # taking up a post: general English.
+# Auxiliary and modal verbs: a question's verb phrase opens with one ("How many will the council hire?"),
+# and a follow-up that starts with one ("Did he resign?") asks about what came before.
+AUXILIARIES = frozenset(
+    "is are was were be been do does did has have had will would can could should may might must".split()
+)
 LINKING_WORDS = frozenset(
     "is was are were be been being will would has have had as a an the serve serves served serving named "
     "appointed become becomes became remain remains remained also now".split()

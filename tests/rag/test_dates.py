@@ -143,6 +143,19 @@ def test_a_weekday_in_an_article_is_the_latest_such_day_on_or_before_its_date() 
     assert weekday_date("Thursday", None) is None and weekday_date("October 15", friday) is None
 
 
+def test_a_weekday_of_what_is_to_come_is_the_first_such_day_after_the_article() -> None:
+    from rag.dates import weekday_date
+
+    tuesday = date(2026, 10, 6)
+    assert weekday_date("Wednesday", tuesday, "Evacuees could return home on Wednesday morning.") == date(2026, 10, 7)
+    assert weekday_date("Friday", tuesday, "The panel will vote on Friday, a spokesman said.") == date(2026, 10, 9)
+    assert weekday_date("next Monday", tuesday) == date(2026, 10, 12)
+    assert weekday_date("Tuesday", tuesday, "The council will meet again on Tuesday.") == date(2026, 10, 13)
+    # What happened, and a past clause before a later modal, still count back.
+    assert weekday_date("Wednesday", tuesday, "The train derailed on Wednesday night.") == date(2026, 9, 30)
+    assert weekday_date("Monday", tuesday, "Officials said on Monday that residents could return.") == date(2026, 10, 5)
+
+
 def test_a_users_range_ending_before_the_as_of_date_is_described_once() -> None:
     w = DateWindow(as_of=date(2026, 12, 1), since=date(2026, 10, 1), until=date(2026, 11, 1))
     assert describe(w) == "only 2026-10-01 to 2026-11-01"

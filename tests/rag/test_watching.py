@@ -56,7 +56,7 @@ def test_changes_are_indexed_in_batches(assistant_for, tiny_corpus: Path) -> Non
     a.index()
 
     def next_batch() -> WatchBatch:
-        batch = batches.get(timeout=30)
+        batch = batches.get(timeout=120)
         assert batch.error is None and batch.index is not None, batch
         return batch
 
@@ -100,11 +100,11 @@ def test_an_unexpected_error_in_one_batch_is_its_line_and_the_watch_goes_on(assi
 
     with _watching(a, index_failing_once) as (thread, batches):
         (tiny_corpus / "delta.txt").write_text("Tram Depot Opens\n\nThe new tram depot of Port Elms opened in May.\n")
-        failed = batches.get(timeout=30)
+        failed = batches.get(timeout=120)
         assert failed.error == "ValueError: [E088] Text of length 2050000 exceeds maximum" and thread.is_alive()
         assert "\n" not in watch_line(failed, "12:00:00")
         (tiny_corpus / "epsilon.txt").write_text("Ferry Timetable\n\nThe harbour ferry of Port Elms runs hourly.\n")
-        batch = batches.get(timeout=30)
+        batch = batches.get(timeout=120)
         assert batch.error is None and batch.index.added == ["delta.txt", "epsilon.txt"]
 
 
@@ -115,7 +115,7 @@ def test_a_corpus_folder_removed_and_made_again_is_watched_again(assistant_for, 
     a.index()
 
     def next_note() -> WatchBatch:
-        while (batch := batches.get(timeout=30)).note is None:
+        while (batch := batches.get(timeout=120)).note is None:
             pass
         return batch
 
@@ -128,7 +128,7 @@ def test_a_corpus_folder_removed_and_made_again_is_watched_again(assistant_for, 
         back = next_note()
         assert "is back" in back.note and back.error is None
         (tiny_corpus / "epsilon.txt").write_text("Ferry Timetable\n\nThe harbour ferry of Port Elms runs hourly.\n")
-        while not (batch := batches.get(timeout=30)).files:
+        while not (batch := batches.get(timeout=120)).files:
             pass
         assert batch.files == ["epsilon.txt"] and "epsilon.txt" in batch.index.added
         assert {s.path for s in a.sources()} >= {"delta.txt", "epsilon.txt"}
