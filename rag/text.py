@@ -93,8 +93,16 @@ def _wraps(text: str, at: int) -> bool:
     return bool(
         text[at + 1 : at + 2].islower()
         or _runs_on(text[:at])
-        or (_filled(text[:at]) and not _LIST_ITEM.match(text, at + 1))
+        or (_filled(text[:at], _column_width(text), text[at + 1 :]) and not _LIST_ITEM.match(text, at + 1))
     )
+
+
+@lru_cache(maxsize=256)
+def _column_width(text: str) -> int:
+    """The width a layout wrapped ``text`` to: the upper quartile of its line lengths (a paragraph per line
+    gives hundreds of characters; a narrow PDF column about 50)."""
+    lengths = sorted(len(line.rstrip()) for line in text.split("\n") if line.strip())
+    return lengths[3 * len(lengths) // 4] if lengths else 0
 
 
 _LINE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
@@ -124,17 +132,27 @@ def _runs_on(line_before: str) -> bool:
 
 # A line wrapped by a layout is filled to its width; a title, byline or dateline on a line of its own is short.
 _FILLED_LINE = 60
+_NARROW_LINE = 30  # the shortest line a narrow column's layout fills
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–]|\d{1,2}[.)])\s|\s*(?:photo|caption|image|picture)\b", re.I)
 
 
-def _filled(before: str) -> bool:
+def _filled(before: str, width: int = 0, after: str = "") -> bool:
     """A long line that does not end a sentence ("… Velmont will also receive" / "15 percent of any fee.") runs
-    on into the next, whatever that starts with."""
+    on into the next, whatever that starts with. In a narrow column (``width`` under the usual line) a line
+    near the column's width does too ("… Chief executive Marten" / "Vosk said"), when the next line fills the
+    column as well or ends a sentence: a short title over a short dateline stays apart."""
     line = before[before.rfind("\n") + 1 :].rstrip()
-    if len(line) < _FILLED_LINE or line[-1:] in ".!?:;\"”’')" or _LIST_ITEM.match(line):
+    if line[-1:] in ".!?:;\"”’')" or _LIST_ITEM.match(line):
         return False
+    if len(line) < _FILLED_LINE:
+        following = after.split("\n", 1)[0].rstrip()
+        near = max(_NARROW_LINE, 0.8 * width)
+        if width >= _FILLED_LINE or len(line) < near or not (len(following) >= near or following[-1:] in '.!?"”'):
+            return False
     if dateline_end(line):
         return True  # a wire dateline opens a lead, whatever its capitals
+    if any(m.group(1).lower() not in _TITLES for m in re.finditer(r"\b([a-z]\w+)[.!?] ", line, re.I)):
+        return True  # a sentence ended inside it ("May. The plant's director Hedda"): no heading
     tokens = line.split()
     return sum(t[:1].isupper() for t in tokens) < len(tokens) / 2  # a Title Case line is a heading
 

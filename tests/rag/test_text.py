@@ -55,6 +55,24 @@ def test_a_hard_wrapped_line_that_stops_mid_sentence_runs_on() -> None:
     ]
 
 
+def test_a_narrow_column_wraps_at_its_own_width_but_a_short_title_stays_apart() -> None:
+    from rag.text import split_sentences
+
+    # A two-column PDF page: lines of about 50 characters, one breaking before a name's second half.
+    page = (
+        "Orlen Paper statement on the Mistvale mill\n"
+        "Mistvale, 4 May 2026\n"
+        "Orlen Paper confirms that about 800 tonnes of wet\n"
+        "pulp spilled from a silo at its Mistvale mill on 2\n"
+        "May. The plant's operations director Hedda\n"
+        'Lunqvist said: "We are sorry for the disruption this\n'
+        'has caused to the town and its river."\n'
+    )
+    said = [s.text.replace("\n", " ") for s in split_sentences(page)]
+    assert said[:2] == ["Orlen Paper statement on the Mistvale mill", "Mistvale, 4 May 2026"]
+    assert "The plant's operations director Hedda Lunqvist said: " in said[-1]
+
+
 def test_unwrapped_joins_only_the_lines_a_layout_wrapped_and_keeps_every_offset() -> None:
     from rag.text import unwrapped
 
