@@ -159,6 +159,14 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             lambda m, a: (None, (d - timedelta(days=1)) if (d := day_of(m, a)) else None),
         ),
         (
+            re.compile(rf"\bsince\s+{day}", flags),
+            lambda m, a: (day_of(m, a), a),
+        ),
+        (
+            re.compile(rf"\bafter\s+{day}", flags),
+            lambda m, a: ((d + timedelta(days=1)) if (d := day_of(m, a)) else None, a),
+        ),
+        (
             re.compile(rf"\b(?:since|after)\b[^.?!]*?\b(?:in\s+)?{month_year}\b", flags),
             lambda m, a: (_month_span(int(m.group("year")), month_of(m))[0], a),
         ),

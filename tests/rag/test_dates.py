@@ -38,6 +38,8 @@ AS_OF = date(2023, 8, 16)  # a Wednesday
         ("How many had fled by 3 August?", AS_OF, None, date(2023, 8, 3)),
         ("How many had fled by August 30?", AS_OF, None, date(2022, 8, 30)),
         ("Who had resigned before March 3, 2021?", AS_OF, None, date(2021, 3, 2)),
+        ("What has happened since 10 March 2023?", AS_OF, date(2023, 3, 10), AS_OF),
+        ("What happened after March 10?", AS_OF, date(2023, 3, 11), AS_OF),
         # a month naming an event dates it
         ("What did the bank decide at its March meeting?", AS_OF, date(2023, 3, 1), date(2023, 3, 31)),
         ("How many members opposed the July cut?", AS_OF, date(2023, 7, 1), date(2023, 7, 31)),
