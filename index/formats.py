@@ -9,6 +9,7 @@ loader turns that into a skipped file, so one bad file never stops an indexing r
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ def read_pdf(data: bytes, limits: CorpusSettings) -> Extracted:
     """Text page by page (pypdf); ``pages[i]`` is where page ``i + 1`` starts in the text."""
     from pypdf import PasswordType, PdfReader
 
+    # pypdf logs what it repairs ("EOF marker not found") to stderr; the skip reason or warning says it once.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:

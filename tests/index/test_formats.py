@@ -58,6 +58,13 @@ def test_unreadable_pdfs_are_skipped_with_the_reason(tmp_path: Path) -> None:
     assert "limit" in big.reason
 
 
+def test_a_truncated_pdf_is_one_skip_reason_and_no_library_noise_on_stderr(tmp_path: Path, caplog) -> None:
+    whole = make_pdf(tmp_path / "whole.pdf", ["Harbour dues rose by a tenth this spring."]).read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(whole[: len(whole) // 2])
+    assert _reason(tmp_path / "cut.pdf").startswith("not a readable PDF")
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]  # "EOF marker not found" on stderr
+
+
 def test_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
     for aes in (False, True):
         path = make_pdf(tmp_path / f"restricted-{aes}.pdf", ["Printing is restricted, reading is not."],
