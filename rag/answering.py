@@ -17,7 +17,7 @@ from rag.corrections import correction_note
 from rag.dates import for_question, parse_date, weekday_date
 from rag.embeddings import Embedder
 from rag.generator import Generator, Source
-from rag.metadata_answers import authored_answer, with_header_lines
+from rag.metadata_answers import LATEST_POOL, authored_answer, with_header_lines, with_newest
 from rag.models import Answer, AnswerDelta, Citation, DateWindow, RetrievedChunk, ShortAnswer
 from rag.questions import FIGURE, MetaKind, analyse
 from rag.retrieving import Retriever
@@ -81,6 +81,8 @@ def stream_answer(
         return
     no_one = unresolved_person(standalone) if history else None
     hits = retriever.search(standalone, k, window=used) if standalone and not no_one else []
+    if info.meta is MetaKind.LATEST and hits:
+        hits = with_newest(standalone, hits, retriever.search(standalone, LATEST_POOL * k, window=used))
     if info.meta is not None:
         hits = with_header_lines(retriever.with_first_chunks(hits))
     timings["retrieve"] = _ms(t)

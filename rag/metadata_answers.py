@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, Field
 
 from rag import prompts
 from rag.bylines import Credits, credited, credited_people, name_words, newest_first
 from rag.dates import date_of
-from rag.models import Citation, DateWindow, RetrievedChunk, Source
+from rag.models import Citation, DateWindow, Passage, RetrievedChunk, Source
 from rag.questions import MetaKind, author_of_subject, authored_name, latest_subject, meta_kind
 from rag.text import (
     STOPWORDS,
@@ -159,18 +160,43 @@ def _stems(text: str, only: frozenset[str] | None = None) -> frozenset[str]:
     )
 
 
+P = TypeVar("P", bound=Passage)
+
+
 def _about(question: str, sources: Sequence[Source]) -> list[Source]:
     """The sources of the files that name everything the question names and hold a word of what it asks about
     ("the latest on the Vellum Foods recall": the articles that mention Vellum Foods and the recall, not the
     newest article retrieved, nor the newest that only names Vellum Foods); all of them when none does."""
+    return _strictly_about(question, sources) or list(sources)
+
+
+def _strictly_about(question: str, passages: Sequence[P]) -> list[P]:
+    """``_about`` without the fallback: none when no file names what the question names and its topic."""
     wanted = question_name_tokens(question)
     by_file: dict[str, str] = {}
-    for s in sources:
+    for s in passages:
         by_file[s.path] = f"{by_file.get(s.path, s.title)} {s.text}"
     files = {path for path, text in by_file.items() if mentioned(wanted, text) == wanted} if wanted else set(by_file)
     topic = content_terms(latest_subject(question)) - {term(w) for w in wanted}
     on_topic = {path for path in files if topic & content_terms(by_file[path])}
-    return [s for s in sources if s.path in (on_topic or files)] or list(sources)
+    return [s for s in passages if s.path in (on_topic or files)]
+
+
+# "The latest on Z" reads this many times as far down the ranking as other questions do: the best passages about
+# Z are seldom the newest ones.
+LATEST_POOL = 3
+
+
+def with_newest(question: str, hits: list[RetrievedChunk], pool: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
+    """``hits`` plus the best-ranked chunk of the newest dated article about the question's topic in ``pool``
+    (a wider retrieval), when ``hits`` lack it: an April follow-up ranked below March's long report."""
+    dated = [h for h in _strictly_about(question, pool) if h.published_date]
+    if not dated:
+        return hits
+    newest = max(dated, key=lambda h: h.published_date or date.min)
+    if any(h.path == newest.path for h in hits):
+        return hits
+    return [*hits, newest]
 
 
 def metadata_value(question: str, source: Source) -> str | None:

@@ -233,3 +233,22 @@ def test_a_publication_statement_the_layout_wrapped_is_quoted_and_answered_on_on
     cited = answer.citations[answer.short_answer.citation - 1]
     assert (cited.start_line, cited.end_line) == (2, 3)
     assert cited.quote == "Published by the Orlen Patients Society, April\n22, 2026."
+
+
+def test_the_latest_on_a_topic_adds_the_newest_article_about_it_from_a_wider_ranking() -> None:
+    from rag.metadata_answers import with_newest
+
+    def story(path: str, day: str, text: str) -> RetrievedChunk:
+        return RetrievedChunk(
+            id=path, text=text, file=path, path=path, title=text.split(".")[0], start_char=0, end_char=len(text),
+            start_line=1, end_line=1, content_hash=path, score=0.5, published=day, date_source="front_matter",
+        )  # fmt: skip
+
+    report = story("report.md", "2026-03-17", "The Ostwick water inquiry found lead in 40 homes.")
+    fair = story("fair.md", "2026-05-02", "The Ostwick spring fair drew 9,000 visitors.")
+    update = story("update.md", "2026-04-20", "Ostwick lifted its order to boil tap water on Monday.")
+    older = story("first.md", "2026-03-02", "Ostwick residents were told to boil tap water.")
+    question = "What is the latest on the Ostwick water crisis?"
+    assert with_newest(question, [report], [report, fair, older, update]) == [report, update]
+    assert with_newest(question, [report, update], [report, update, fair]) == [report, update]
+    assert with_newest(question, [report], [report, fair]) == [report]  # newer, but about something else
