@@ -102,7 +102,10 @@ def progress_callback(bar: Progress, description: str) -> Callable[[int, int], N
     return update
 
 
-SEARCH_RESULT_FIELDS = {"file", "path", "title", "start_line", "end_line", "score", "retrievers", "text", "page"}
+SEARCH_RESULT_FIELDS = {
+    "file", "path", "title", "start_line", "end_line", "score", "retrievers", "text", "page", "page_line",
+    "published", "date_source", "outlet", "byline",
+}  # fmt: skip
 
 
 def chunk_json(hit: RetrievedChunk) -> dict:
@@ -189,7 +192,7 @@ def source_date(source: SourceInfo) -> str:
     """The publication date of an indexed file and where it was read, or that the file states none."""
     if not source.published:
         return "no date found"
-    labels = {"header": "byline", "html_meta": "HTML meta", "front_matter": "front matter"}
+    labels = {"header": "article header", "html_meta": "HTML meta", "front_matter": "front matter"}
     where = labels.get(source.date_source or "") or ("year inferred" if source.date_source == DATE_INFERRED else None)
     return f"{source.published} ({where})" if where else source.published
 

@@ -38,7 +38,7 @@ def test_search_json_schema(cli, tiny_corpus: Path, monkeypatch: pytest.MonkeyPa
     assert "indexing" in err.lower()
     data = json.loads(out)
     top = data["results"][0]
-    assert {"file", "start_line", "end_line", "score", "text"} <= set(top)
+    assert {"file", "start_line", "end_line", "score", "text", "page_line", "published", "outlet"} <= set(top)
     assert top["file"] == "alpha.txt" and "$42 million" in top["text"]
     assert len(data["results"]) == 2
 

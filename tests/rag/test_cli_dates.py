@@ -29,7 +29,7 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_sources_show_dates_and_say_when_there_is_none(cli, corpus: Path) -> None:
     code, out, _ = cli("sources")
     assert code == 0
-    assert "2021-03-10 (byline)" in out and "no date found" in out and "Northwire" in out
+    assert "2021-03-10 (article header)" in out and "no date found" in out and "Northwire" in out
     code, out, _ = cli("sources", "--json")
     by_path = {s["path"]: s for s in json.loads(out)["sources"]}
     assert by_path["notes.txt"]["published"] is None and by_path["tax_2024.txt"]["published"] == "2024-02-01"
