@@ -149,7 +149,7 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
     ("18:00" in a table row, without the words around it that tell the model) is a time; a name a role word
     stands before is a person ("chief executive Halvard Mensing", tagged as an organisation)."""
     text = unwrapped(text)  # offsets kept; "310" / "million crowns" wrapped by a layout is one figure
-    found = sorted(entities, key=lambda e: e.start)
+    found = _days_of_dates(text, sorted(entities, key=lambda e: e.start))
     for m in _CLOCK.finditer(text):
         same = [e for e in found if (e.start, e.end) == m.span() and e.label == "CARDINAL"]
         if same or not any(e.start < m.end() and m.start() < e.end for e in found):
@@ -170,6 +170,24 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
             found.append(Entity(start=m.start(), end=m.end(), label="DATE"))  # "by the autumn" the tagger missed
     found = [_age_of_apposed_name(text, e) for e in found]
     return people_by_title(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
+
+
+_DAY_BEFORE = re.compile(r"\b(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+$")
+
+
+def _days_of_dates(text: str, found: list[Entity]) -> list[Entity]:
+    """A date the tagger read from its month on ("30 | September 2026", the day left a cardinal or nothing) has
+    its day back: a deadline "by 30 September 2026" is a day, not a month."""
+    out = list(found)
+    for e in found:
+        if e.label != "DATE" or not re.match(rf"(?:{_MONTHS})\b", text[e.start : e.end]):
+            continue
+        day = _DAY_BEFORE.search(text, max(0, e.start - 12), e.start)
+        if day is None or any(o.label == "DATE" and o.start < e.start and o.end > day.start() for o in out):
+            continue
+        out = [o for o in out if o is not e and not (o.label == "CARDINAL" and day.start() <= o.start < e.start)]
+        out.append(Entity(start=day.start(), end=e.end, label="DATE"))
+    return sorted(out, key=lambda e: e.start)
 
 
 _NAME_COMMA_NUMBER = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*,\s*(\d{1,3})")

@@ -189,6 +189,21 @@ def test_a_clock_time_the_tagger_missed_or_called_a_cardinal_is_a_time() -> None
     assert not any(label == "TIME" and "17" in span for span, label in found)  # a race time is no clock time
 
 
+def test_a_date_read_from_its_month_on_gets_its_day_back() -> None:
+    from index.entities import read_figures
+
+    text = "Works must end by 30 September 2026. Eastfold station | 6 March 2026 | 41"
+    sept, march = text.index("September"), text.index("March")
+    tagged = [
+        Entity(start=text.index("30"), end=text.index("30") + 2, label="CARDINAL"),
+        Entity(start=sept, end=sept + 14, label="DATE"),
+        Entity(start=march, end=march + 10, label="DATE"),
+    ]
+    found = [(text[e.start : e.end], e.label) for e in read_figures(text, tagged)]
+    assert ("30 September 2026", "DATE") in found and ("6 March 2026", "DATE") in found
+    assert ("30", "CARDINAL") not in found and ("41", "CARDINAL") in found
+
+
 def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None:
     from index.entities import people_by_title
 
