@@ -109,13 +109,20 @@ def _name_like(part: str, most: int = 5) -> bool:
 _MASTHEAD_WORDS = frozenset(
     "gazette times herald news post journal tribune courier chronicle telegraph express mail observer standard "
     "record daily weekly wire press mirror star guardian independent examiner inquirer register bulletin "
-    "dispatch ledger sentinel monitor advertiser argus echo gleaner mercury leader".split()
+    "dispatch ledger sentinel monitor advertiser argus echo gleaner mercury leader service agency network "
+    "radio".split()
 )
 # A byline's job title ("By Ann Lee, Health Editor", "Staff Writer"): no outlet. General English.
 _JOB_WORDS = frozenset(
     "editor writer correspondent reporter columnist contributor producer photographer journalist staff "
     "critic analyst".split()
 )
+
+
+def _masthead(line: str) -> bool:
+    """A line that is a newspaper's or agency's name ("Valley Wire Service", "The Dunmore Courier")."""
+    words = line.rstrip(".").split()
+    return 1 < len(words) <= 5 and _name_like(line.rstrip(".")) and words[-1].lower() in _MASTHEAD_WORDS
 
 
 def _outlet_from(parts: list[str]) -> str | None:
@@ -404,6 +411,7 @@ def header_line(text: str) -> Dating:
     keyed: Stated | None = None  # a "Source: Veltmark Evening Post" line among the header lines
     dated: Dating | None = None
     offset = seen = prose = 0
+    by_seen = -1  # the header line "By …" was read from
     credit_first = title_after_credit([_unemphasised(line.strip()) for line in text.split("\n") if line.strip()])
     for line_no, raw in enumerate(text.split("\n"), start=1):
         line_start = offset
@@ -434,6 +442,9 @@ def header_line(text: str) -> Dating:
             continue  # the title (unless the text opens with its date, as a press release does, or its credit)
         if credit_first is not None and seen == credit_first + 1:
             continue  # the title under a credit that opens the file
+        if seen == by_seen + 1 and by_outlet is None and dated is None and _masthead(line):
+            by_outlet = line  # "By Ann Lee" / "Valley Wire Service": the outlet on the line under the credit
+            continue
         key = _KEYED_OUTLET.match(line)
         if key and keyed is None:
             keyed = Stated(line_no, line, at)
@@ -474,7 +485,7 @@ def header_line(text: str) -> Dating:
         if by and _a_time(by.group(1), line[by.end(1) :]):
             by = None  # "By March 1, the festival had sold …", "By Friday evening, …": a time, no credit
         if by and byline is None:
-            byline = by.group(1)
+            byline, by_seen = by.group(1), seen
             parts = [p.strip(" .:;()[]") for p in _SEPARATORS.split(line.replace(by.group(0), " | "))]
             by_outlet = _outlet_from([p for p in parts if p and _name_like(p) and not _MONTH_DAY_RE.search(p)])
             continue

@@ -54,6 +54,15 @@ from index.loading import read_article
         # ... but a reporter may be named after a month or a time of day.
         ("Dam\n\nBy April Ryan\n\nThe dam opened.\n", None, None, "April Ryan"),
         ("Dam\n\nBy Dawn Foster | Northwire\n\nThe dam opened.\n", None, "Northwire", "Dawn Foster"),
+        # An outlet on the line under the credit; a job title or a place there names none.
+        (
+            "Dam\n\nBy Ann Lee\nValley Wire Service\n\nMarch 3, 2026\n\nBody.\n",
+            date(2026, 3, 3),
+            "Valley Wire Service",
+            "Ann Lee",
+        ),
+        ("Dam\n\nBy Ann Lee\nStaff Writer\n\nMarch 3, 2026\n\nBody.\n", date(2026, 3, 3), None, "Ann Lee"),
+        ("Dam\n\nBy Ann Lee\nEast Halvern\n\nMarch 3, 2026\n\nBody.\n", date(2026, 3, 3), None, "Ann Lee"),
     ],
 )
 def test_header_line(text: str, published: date | None, outlet: str | None, byline: str | None) -> None:
