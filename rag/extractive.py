@@ -39,6 +39,7 @@ from rag.generator import Generator, History, Source
 from rag.metadata_answers import answer_metadata
 from rag.questions import (
     FIGURE,
+    MONEY,
     PERSON,
     TIMESPAN,
     MetaKind,
@@ -194,6 +195,8 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate], vect
     acts = {lemma_term(w) for w in topic_words(info.text) if term(w) not in counted and can_be_verb(w)}
     for cand in ranked:
         for e in cand.entities:
+            if e.label == MONEY and MONEY not in info.labels:
+                continue  # "How many households signed?" over "a fund of 1.5 million pounds for households"
             inside = words(cand.text[e.start : e.end])
             if e.label in FIGURE and acts & {lemma_term(w.lower()) for w in words(cand.text[: e.start])[-2:]}:
                 return False

@@ -548,6 +548,13 @@ def test_a_figure_counts_a_close_word_of_what_is_asked() -> None:
     figure = Entity(start=text.index("120"), end=text.index("120") + 3, label="CARDINAL")
     employs = Candidate(source, text, 0, [figure], np.zeros(2))
     assert not no_figure_of_the_topic(analyse("How many staff does Corvell employ?"), [employs])
+    # A sum of money for the counted thing counts none of them.
+    text = "Corvell set up a fund of 1.5 million pounds for affected households."
+    source = source.model_copy(update={"text": text, "end_char": len(text)})
+    money = Entity(start=text.index("1.5"), end=text.index(" for"), label="MONEY")
+    fund = Candidate(source, text, 0, [money], np.zeros(2))
+    assert no_figure_of_the_topic(analyse("How many households signed the petition?"), [fund])
+    assert not no_figure_of_the_topic(analyse("How much money went to households?"), [fund])
 
 
 MILL_ARTICLES = {
