@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from rag import prompts
 from rag.errors import RagError, first_line
 from rag.hygiene import json_line, printable
 
@@ -320,7 +321,11 @@ def print_answer(answer: Any) -> None:
                 out.print(f"      [dim]{escape(also_reported(c))}[/]")
     if note := answer_window_note(answer):
         out.print(f"[dim]{escape(note)}[/]")
-    meta = meta_line(answer) + (f" · {answer.note}" if answer.note else "")
+    # The meta line already says the answer was quoted; the note adds only why (Ollama down) and the fix.
+    why = answer.note or ""
+    if answer.backend == "extractive":
+        why = why.removeprefix(prompts.EXTRACTIVE_NOTE).strip()
+    meta = meta_line(answer) + (f" · {why}" if why else "")
     out.print(f"[dim]{escape(meta)}[/]")
 
 

@@ -31,6 +31,7 @@ def test_ask_prints_answer_and_sources(cli, corpus_env) -> None:
     code, out, _ = cli("ask", "How many visitors did the orchard festival attract?", "--backend", "extractive")
     assert code == 0
     assert "12,000 visitors" in out and "Sources" in out and "[1] beta.md:" in out
+    assert out.count("quoted from the articles") + out.count("Quoted from the articles") == 1  # said once
     code, out, _ = cli("ask", "How much did the Harbor Bridge repairs cost?", "-b", "extractive")
     assert code == 0 and "[1] alpha.txt:" in out and "(by Jane Porter, 2024-03-04)" in out
     code, out, _ = cli("ask", "Who won the football cup final?", "-b", "extractive")
