@@ -240,11 +240,13 @@ def sources_cmd(
             return
         from rag.rendering import source_date
 
-        # One line per article (no table): long titles and file names are never cut or folded mid-word.
+        # One line per article (no table): file names are never cut, titles only past 120 characters, at a word.
         for s in sources:
-            parts = [source_date(s), s.outlet, f"{s.chunks} chunks", f"indexed {s.indexed_at[:16]}"]
+            by = f"by {s.byline}" if s.byline else None
+            parts = [source_date(s), s.outlet, by, f"{s.chunks} chunks", f"indexed {s.indexed_at[:16]}"]
             details = " · ".join(p for p in parts if p)
-            out.print(f"[cyan]{escape(s.path)}[/]  {escape(s.title[:80])}  [dim]{escape(details)}[/]")
+            title = s.title if len(s.title) <= 120 else s.title[:119].rsplit(" ", 1)[0] + "…"
+            out.print(f"[cyan]{escape(s.path)}[/]  {escape(title)}  [dim]{escape(details)}[/]")
 
 
 AsOfOpt = Annotated[

@@ -14,7 +14,7 @@ ARTICLES = {
     "tax_2021.txt": (
         "Harbor Tax Raised\nNorthwire | 2021-03-10\n\nThe Port Elms council raised the harbor tax to 3 percent.\n"
     ),
-    "tax_2024.txt": "Harbor Tax Abolished\nNorthwire | 2024-02-01\n\nThe Port Elms council abolished the harbor tax.\n",
+    "tax_2024.txt": "Harbor Tax Abolished\nBy Ines Marl\nNorthwire | 2024-02-01\n\nThe Port Elms council abolished the harbor tax.\n",
     "notes.txt": "Harbor Notes\n\nThe harbor tax has a long history in Port Elms.\n",
 }
 
@@ -30,6 +30,7 @@ def test_sources_show_dates_and_say_when_there_is_none(cli, corpus: Path) -> Non
     code, out, _ = cli("sources")
     assert code == 0
     assert "2021-03-10 (article header)" in out and "no date found" in out and "Northwire" in out
+    assert "by Ines Marl" in out
     code, out, _ = cli("sources", "--json")
     by_path = {s["path"]: s for s in json.loads(out)["sources"]}
     assert by_path["notes.txt"]["published"] is None and by_path["tax_2024.txt"]["published"] == "2024-02-01"
