@@ -149,7 +149,7 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
     ("18:00" in a table row, without the words around it that tell the model) is a time; a name a role word
     stands before is a person ("chief executive Halvard Mensing", tagged as an organisation)."""
     text = unwrapped(text)  # offsets kept; "310" / "million crowns" wrapped by a layout is one figure
-    found = _days_of_dates(text, sorted(entities, key=lambda e: e.start))
+    found = _days_of_dates(text, _split_dates(text, sorted(entities, key=lambda e: e.start)))
     for m in _CLOCK.finditer(text):
         same = [e for e in found if (e.start, e.end) == m.span() and e.label == "CARDINAL"]
         if same or not any(e.start < m.end() and m.start() < e.end for e in found):
@@ -170,6 +170,39 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
             found.append(Entity(start=m.start(), end=m.end(), label="DATE"))  # "by the autumn" the tagger missed
     found = [_age_of_apposed_name(text, e) for e in found]
     return people_by_title(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
+
+
+# A span of time inside a date the tagger read as one ("Wednesday to seven years", "October 9, seven days"); the
+# number words are general English.
+_SPAN_OF_TIME = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|hundred)(?:[ -]\w+)?[ \t]+(?:day|week|month|year|hour|minute|decade)s?\b"
+)
+_DATE_THEN_SPAN = re.compile(
+    rf"(?P<date>.+?)(?:,[ \t]*|[ \t]+to[ \t]+|[ \t]+for[ \t]+)(?P<span>{_SPAN_OF_TIME}.*)$", re.I
+)
+_LAST_AS_VERB = re.compile(r"\bto[ \t]+$", re.I)
+
+
+def _split_dates(text: str, found: list[Entity]) -> list[Entity]:
+    """A day and a span of time the tagger read as one date are two ("sentenced on Wednesday to seven years":
+    the day, and the sentence's length); "to last seven weeks" is a span, its "last" a verb."""
+    out: list[Entity] = []
+    for e in found:
+        said = text[e.start : e.end]
+        if e.label == "DATE" and said.lower().startswith("last ") and _LAST_AS_VERB.search(text, 0, e.start):
+            out.append(Entity(start=e.start + 5, end=e.end, label="DATE"))
+            continue
+        parts = _DATE_THEN_SPAN.match(said) if e.label == "DATE" else None
+        if parts is None or re.search(_SPAN_OF_TIME, parts.group("date"), re.I):  # "a week to 10 days" is one
+            out.append(e)
+            continue
+        span = e.start + parts.start("span")
+        out += [
+            Entity(start=e.start, end=e.start + parts.end("date"), label="DATE"),
+            Entity(start=span, end=e.end, label="DATE"),
+        ]
+    return out
 
 
 _DAY_BEFORE = re.compile(r"\b(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t]+$")

@@ -204,6 +204,21 @@ def test_a_date_read_from_its_month_on_gets_its_day_back() -> None:
     assert ("30", "CARDINAL") not in found and ("41", "CARDINAL") in found
 
 
+def test_a_day_and_a_span_of_time_read_as_one_date_are_two() -> None:
+    from index.entities import read_figures
+
+    def dates(text: str, tagged: str) -> list[str]:
+        at = text.index(tagged)
+        found = read_figures(text, [Entity(start=at, end=at + len(tagged), label="DATE")])
+        return [text[e.start : e.end] for e in found if e.label == "DATE"]
+
+    assert dates("Ostrow was sentenced on Tuesday to six years.", "Tuesday to six years") == ["Tuesday", "six years"]
+    assert dates("The pier reopened on May 4, nine days after the storm.", "May 4, nine days") == ["May 4", "nine days"]
+    assert dates("The hearing is expected to last three weeks.", "last three weeks") == ["three weeks"]
+    assert dates("Repairs take a week to ten days.", "a week to ten days") == ["a week to ten days"]
+    assert dates("Sales fell in the last three weeks.", "the last three weeks") == ["the last three weeks"]
+
+
 def test_a_name_a_role_word_stands_before_is_a_person_whatever_its_tag() -> None:
     from index.entities import people_by_title
 

@@ -14,7 +14,9 @@ ARTICLES = {
     "tax_2021.txt": (
         "Harbor Tax Raised\nNorthwire | 2021-03-10\n\nThe Port Elms council raised the harbor tax to 3 percent.\n"
     ),
-    "tax_2024.txt": "Harbor Tax Abolished\nBy Ines Marl\nNorthwire | 2024-02-01\n\nThe Port Elms council abolished the harbor tax.\n",
+    "tax_2024.txt": (
+        "Harbor Tax Abolished\nBy Ines Marl\nNorthwire | 2024-02-01\n\nThe Port Elms council abolished the tax.\n"
+    ),
     "notes.txt": "Harbor Notes\n\nThe harbor tax has a long history in Port Elms.\n",
 }
 
