@@ -319,6 +319,8 @@ def test_a_measure_after_what_is_is_the_asked_kind() -> None:
     assert expected_labels("What was the turnout?") == frozenset({"PERCENT", "CARDINAL"})
     assert expected_labels("What's the price of a ticket?") == frozenset({"MONEY"})
     assert expected_labels("What was the date of the vote?") == frozenset({"DATE"})
+    assert expected_labels("What is the population of Ostmark?") == frozenset({"CARDINAL", "QUANTITY"})
+    assert expected_labels("What was the final death toll?") == frozenset({"CARDINAL", "QUANTITY"})
     # Kind nouns have other senses after "is": no type; the name asked for after "the name of" still counts.
     assert expected_labels("What is the state of the economy?") == frozenset()
     assert expected_labels("What is the name of the general who led the raid?") == frozenset({"PERSON"})
