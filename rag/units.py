@@ -6,6 +6,8 @@ a number measures, and what a measuring question ("How far …?") may be answere
 
 from __future__ import annotations
 
+from functools import cache
+
 # Names of currencies, as units of money (like "percent"). Names that are also common words ("real", "won",
 # "pound" of weight) are left out.
 CURRENCY_UNITS = frozenset(
@@ -16,6 +18,16 @@ CURRENCY_UNITS = frozenset(
     pula birr dobra escudo escudos quetzal lempira cordoba balboa boliviano bolivianos guarani kyat taka rial
     rials afghani afghanis ngultrum rufiyaa riel""".split()
 )
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 codes ("GBP", "CHF", "USD") from Babel's CLDR data: "GBP 900,000" is money as "£900,000" is."""
+    from babel.numbers import list_currencies
+
+    return frozenset(code for code in list_currencies() if len(code) == 3 and code.isupper())
+
+
 # Currency names that are also common words ("won", "pound" of weight, "crown", "mark"): money only after a scaled
 # amount ("48 million crowns", "2 billion won", "610 million marks"), where the other readings are rare.
 SCALED_CURRENCY_UNITS = frozenset(

@@ -59,6 +59,36 @@ def test_numbers_the_tagger_left_untagged_are_cardinals_but_not_years_names_or_p
     ]
 
 
+def test_an_amount_after_an_iso_currency_code_is_money_but_not_amid_capitals() -> None:
+    from index.entities import read_figures
+
+    text = "The board sought EUR 2.4 million and got GBP 900,000; repairs cost CHF 310,000. ALL 300 SEATS SOLD."
+    ents = [  # as the small model reads them: a code as an organisation or a product
+        Entity(start=text.index("GBP"), end=text.index("; repairs"), label="PRODUCT"),
+        Entity(start=text.index("CHF"), end=text.index("CHF") + 3, label="ORG"),
+        Entity(start=text.index("310"), end=text.index(". ALL"), label="CARDINAL"),
+    ]
+    found = [(text[e.start : e.end], e.label) for e in read_figures(text, ents)]
+    assert found == [
+        ("EUR 2.4 million", "MONEY"),
+        ("GBP 900,000", "MONEY"),
+        ("CHF 310,000", "MONEY"),
+        ("300", "CARDINAL"),  # "ALL" here is a word in capitals, not the lek
+    ]
+
+
+def test_a_number_in_words_is_a_cardinal_with_its_scale() -> None:
+    from index.entities import read_figures
+
+    text = "A crew of three and twenty-five passengers sailed; output fell to thirty-one thousand tonnes."
+    ents = [
+        Entity(start=text.index("three"), end=text.index(" and"), label="CARDINAL"),
+        Entity(start=text.index("thirty-one"), end=text.index(" thousand"), label="CARDINAL"),
+    ]
+    found = [(text[e.start : e.end], e.label) for e in read_figures(text, ents)]
+    assert found == [("three", "CARDINAL"), ("twenty-five", "CARDINAL"), ("thirty-one thousand tonnes", "QUANTITY")]
+
+
 def test_a_cardinal_followed_by_a_currency_name_is_money() -> None:
     from index.entities import measures_by_unit
 

@@ -176,3 +176,10 @@ def test_figures_of_a_sentence_keep_thousands_that_look_like_years_and_leave_out
 
     found = [v for v, _ in amount_spans("About 2,000 people fled in 2019, and 1,950 homes near Pier 39 were hit.")]
     assert found == ["2000", "1950"]
+
+
+def test_number_words_read_as_digits_hyphenated_compounds_too() -> None:
+    from rag.text import number_word_value, numbers
+
+    assert numbers("twenty-five passengers and Forty-two homes, six boats") == {"25", "42", "6"}
+    assert number_word_value("ten-one") is None and number_word_value("one-two") is None
