@@ -185,6 +185,8 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
             lo = clause_of(text, Entity(start=lo - 2, end=lo - 1, label=ent.label))[0]
         near += [t for t in tokens if lo <= t[1] and t[2] <= ent.start and t not in near]
     hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
+    if ent.label in FIGURE:
+        hits = [h for h in hits if h[1] < ent.end or not _claimed_between(text, entities, ent, h[1])]
     if not hits:
         return False
     if not owned:
@@ -242,6 +244,24 @@ def _span_between(marks_re: re.Pattern[str], text: str, ent: Entity) -> tuple[in
     lo = max((m for m in marks if m < ent.start), default=-1) + 1
     hi = min((m for m in marks if m >= ent.end), default=len(text))
     return lo, hi
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:or|to|-|\u2013)\s*$", re.I)
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.I)
+
+
+def _claimed_between(text: str, entities: Sequence[Entity], ent: Entity, at: int) -> bool:
+    """Another figure stands between ``ent`` and the word at ``at`` and counts it instead: "a crew of three and
+    twenty-five passengers" has twenty-five passengers, not three. A range's ends share the word ("two or three
+    passengers", "between 300 and 400 people"), and a part counts what its whole counts ("four of the 23
+    stations")."""
+    if PARTITIVE.match(text, ent.end):
+        return False
+    other = next((e for e in entities if e.label in FIGURE and ent.end <= e.start and e.end <= at), None)
+    if other is None:
+        return False
+    ranged = _RANGE_JOIN.fullmatch(text[ent.end : other.start]) or _RANGE_OPEN.search(text, 0, ent.start)
+    return not ranged
 
 
 def _modifier_start(tokens: list[tuple[str, int, int]], start: int) -> int:

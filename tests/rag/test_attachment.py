@@ -138,6 +138,16 @@ def test_and_before_a_new_subject_ends_a_dates_reach() -> None:
     assert attached(text, [], _entity(text, "December to March", "DATE"), routes, owned=False)
 
 
+def test_a_figure_nearer_the_counted_word_claims_it_unless_the_two_make_a_range() -> None:
+    question = "How many passengers were aboard?"
+    text = "The ferry sailed with a crew of three and twenty-five passengers on board."
+    spans = [("three", "CARDINAL"), ("twenty-five", "CARDINAL")]
+    assert not _attached(text, spans, "three", question, ["passengers"])
+    assert _attached(text, spans, "twenty-five", question, ["passengers"])
+    for ranged in ("The ferry took two or three passengers.", "The ferry took between two and three passengers."):
+        assert _attached(ranged, [("two", "CARDINAL"), ("three", "CARDINAL")], "two", question, ["passengers"])
+
+
 def test_a_part_counts_what_the_whole_after_it_counts() -> None:
     text = "Levels exceeded the limit at four of the 23 roadside monitoring stations, all on the ring road."
     spans = [("four", "CARDINAL"), ("23", "CARDINAL")]
