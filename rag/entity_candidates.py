@@ -245,7 +245,8 @@ def _states_a_measure(text: str) -> bool:
     if any(c.isdigit() for c in text):
         return True
     said = words(text.lower())
-    if any(number_word_value(w) for w in said):  # "six", "twenty-five"
+    said += [part for w in said if "-" in w for part in w.split("-")]
+    if any(number_word_value(w) for w in said):  # "six", "twenty-five", "twelve-day"
         return True
     found = {w.removesuffix("s") for w in said} | set(said)
     return bool(found & (_MEASURE_WORDS | CALENDAR_WORDS))

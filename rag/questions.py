@@ -100,6 +100,10 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
     ("which", ("film", "movie", "book", "show", "series", "song", "album", "novel", "play", "documentary"),
      frozenset({WORK})),
     ("which", ("language",), frozenset({LANGUAGE})),
+    # "What will a ticket cost?", "What did the council pay for the land?": "what" is the price a verb of paying
+    # takes (an auxiliary follows it; "What did they pay for?" asks the thing bought).
+    ("what", ("cost", "costs", "costing", "charge", "charges", "charged", "charging", "pay", "pays", "paid",
+              "fetch", "fetched", "earn", "earns", "earned"), frozenset({MONEY})),
 )  # fmt: skip
 _PLACE_KINDS = frozenset(
     h for phrase, heads, labels in ANSWER_TYPES if phrase == "which" and heads and labels & PLACE for h in heads
@@ -327,6 +331,16 @@ def expected_labels(question: str) -> frozenset[str]:
         found = re.match(rf"{re.escape(phrase)}\b", q)
         if not found:
             continue
+        if phrase == "what":
+            said = words(q)
+            if (
+                len(said) > 1
+                and said[1] in AUXILIARIES
+                and set(heads or ()) & set(said[2:])
+                and not _ENDS_ON_A_PREPOSITION.search(q)
+            ):
+                return labels
+            continue
         if heads is None or any(h in q[found.end() :].split()[:6] for h in heads) or _stems_in(heads, q):
             if labels == {MONEY} and _RATE_NOUNS & set(words(q)):
                 continue  # "By how much did the bank raise its key rate?": a rate, not money
@@ -356,6 +370,9 @@ def _asks_who_someone_is(asked: str) -> bool:
 def _relative(sentence: str, at: int) -> bool:
     before = sentence[:at].rstrip()
     return bool(before) and (before.endswith(",") or before.split()[-1][:1].isupper())
+
+
+_ENDS_ON_A_PREPOSITION = re.compile(r"\b(?:for|on|with|to|from|in)\W*$")
 
 
 def _stems_in(heads: tuple[str, ...], q: str) -> bool:

@@ -38,6 +38,9 @@ from rag.questions import (
         ("Officials who met on Monday praised the plan. Where did the flotilla dock?", {"GPE"}, {"PERSON"}),
         ("Tomas Reyl, who founded the fair, moved to which city?", {"GPE"}, {"PERSON", "ORG"}),
         ("Ilsa Marr became which country's new envoy?", {"GPE"}, {"PERSON"}),
+        # "what" as the price a verb of paying takes
+        ("What will a return ticket on the Dunmore ferry cost from May?", {"MONEY"}, {"PERSON"}),
+        ("What did the trust pay for the mill?", {"MONEY"}, {"DATE"}),
     ],
 )
 def test_wh_word_and_head_noun_map_to_entity_labels(question: str, must_have: set, must_not_have: set) -> None:
@@ -55,6 +58,8 @@ def test_wh_word_and_head_noun_map_to_entity_labels(question: str, must_have: se
         # "show" and "act" are kinds in the table, but here the wh-word is an object: no head noun follows it.
         "A probe sent pictures home this week. What did the pictures show?",
         "The choir began what could be its last act on Sunday. Why did it stop?",
+        "What did the trust pay for?",  # the thing bought, not the price
+        "What costs did the trust cut?",
     ],
 )
 def test_questions_that_ask_for_no_entity_have_no_expected_type(question: str) -> None:

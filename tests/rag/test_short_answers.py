@@ -980,3 +980,9 @@ def test_one_entitys_mentions_merge_into_one_candidate_by_rule() -> None:
     assert (merged.of_the_year, merged.time_fit) == (False, 0.5)  # the DATE mention is no figure
     alone = _candidate(mentions[:1], answer, {})
     assert not alone.beside_role and alone.role_distance == 0 and (alone.of_the_year, alone.time_fit) == (None, 0.0)
+
+
+def test_a_span_in_hyphenated_number_words_answers_how_long() -> None:
+    text = "The ferry to Harrow Point resumed after a twelve-day suspension caused by the storm."
+    found = _one(text, [("Harrow Point", "GPE"), ("twelve-day", "DATE")], "How long was the ferry suspended?")
+    assert found is not None and found.text == "twelve-day"
