@@ -176,6 +176,16 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
         near += [
             t for t in tokens if lo <= t[1] and t[2] <= hi and t not in near and (t[2] <= ent.start or t[1] >= ent.end)
         ]
+        opening = words(text[_span_between(_SENTENCE_END, text, ent)[0] : ent.start].lower())
+        if not set(opening) <= STOPWORDS:
+            # A date that does not open its sentence ends its reach at the comma after it: in "… as its director
+            # from the 2027-28 season, the orchestra announced on Wednesday", the season dates no announcing
+            # ("In October, the berths will open" is fronted: the rest of the sentence is what it dates).
+            near = [t for t in near if t[2] <= _span_between(_PUNCTUATION_MARK, text, ent)[1] or t[2] <= ent.start]
+        if _SAID_ON.search(text, max(0, ent.start - 40), ent.start):
+            # "The trust said on Friday it would close the ward from 1 November": Friday dates the saying, not
+            # the closing the words after it report.
+            near = [t for t in near if t[2] <= ent.start]
     else:
         # A figure counts what its clause opens with, however far ("Visits to the libraries rose 18 percent
         # last year to 1.9 million"), not what the next clause names.
@@ -215,6 +225,13 @@ _CLAUSE_MARK = re.compile(
 # "since"/"until" bound the main clause's own state ("suspended since X", "closed until X"); "after"/"before"
 # open another event, which their date dates ("withdrew after the country demanded they leave last month").
 _TEMPORAL_OPENER = re.compile(r"(?:since|until)\b", re.I)  # matched at the clause mark
+_PUNCTUATION_MARK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:()\u2013\u2014]|\s-\s")
+# A date right after a verb of saying ("said on Friday", "told reporters on Monday"): closed-class English verbs.
+_SAID_ON = re.compile(
+    r"\b(?:said|says|told|announced|announces|stated|added|reported|confirmed|disclosed|revealed)"
+    r"(?:\s+[a-z]+)?\s+(?:(?:late|early)\s+)?(?:on\s+)?$",
+    re.I,
+)
 _COMPARED = re.compile(r"\b(?:(?:up|down)\s+from|compared\s+(?:with|to)|against|versus|than)\s+$", re.I)
 PARTITIVE = re.compile(
     r"\s+of\s+(?:(?:the|its|their|all|these|those)\s+)?(?:(?:[\w-]+\s+){0,2}[\w-]+['’]s?\s+)?"

@@ -148,6 +148,17 @@ def test_a_figure_nearer_the_counted_word_claims_it_unless_the_two_make_a_range(
         assert _attached(ranged, [("two", "CARDINAL"), ("three", "CARDINAL")], "two", question, ["passengers"])
 
 
+def test_a_date_after_a_verb_of_saying_dates_the_saying_and_a_later_date_reaches_no_further_than_its_comma() -> None:
+    close = Matcher(focus_of("When will the night ward close?", ["close"]), None)
+    text = "The trust said on Friday it would close the Larkhill night ward from 1 November, citing staff shortages."
+    assert not attached(text, [], _entity(text, "Friday", "DATE"), close, owned=False)
+    assert attached(text, [], _entity(text, "1 November", "DATE"), close, owned=False)
+    announced = Matcher(focus_of("When was the new conductor announced?", ["announced"]), None)
+    text = "The Vesper Choir named Ilka Morrow its conductor from the 2027 season, the choir announced on Monday."
+    assert not attached(text, [], _entity(text, "the 2027 season", "DATE"), announced, owned=False)
+    assert attached(text, [], _entity(text, "Monday", "DATE"), announced, owned=False)
+
+
 def test_a_part_counts_what_the_whole_after_it_counts() -> None:
     text = "Levels exceeded the limit at four of the 23 roadside monitoring stations, all on the ring road."
     spans = [("four", "CARDINAL"), ("23", "CARDINAL")]
