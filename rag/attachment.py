@@ -194,6 +194,11 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
             # "27 league goals last season, up from 19 the season before": 19 counts what 27 counts.
             lo = clause_of(text, Entity(start=lo - 2, end=lo - 1, label=ent.label))[0]
         near += [t for t in tokens if lo <= t[1] and t[2] <= ent.start and t not in near]
+    if ent.label in FIGURE:
+        # "a 16-bed ward" counts beds: the word a figure is hyphened to is what it counts.
+        tail = re.search(r"-([a-z]+)$", text[ent.start : ent.end])
+        if tail and any(matcher.matching([tail.group(1)])):
+            return True
     hits = [tok for tok, ok in zip(near, matcher.matching([t[0] for t in near]), strict=True) if ok]
     if ent.label in FIGURE:
         hits = [h for h in hits if h[1] < ent.end or not _claimed_between(text, entities, ent, h[1])]

@@ -850,6 +850,8 @@ def entity_candidates(
         first = seen[0]
         # "Sven Ottar's" (the tagger took the possessive in) answers as "Sven Ottar"; and no "– " before it.
         shown = re.sub(r"^[^\w$€£¥]+|(?<=\w)['’]s$", "", first.text) if first.label in NAMES else first.text
+        if first.label in FIGURE:
+            shown = re.sub(r"(?<=\d)-[a-z]+$", "", shown)  # "a 16-bed ward": 16 (beds, as the question asks)
         answer = ShortAnswer(text=shown, citation=citations[first.quote].n, label=first.label)
         out.append(_candidate(seen, answer, _features(asked, key, seen, citations, lowered, vectors)))
     if asked.head and vectors is not None and out:

@@ -197,9 +197,11 @@ def no_figure_of_the_topic(info: QuestionInfo, ranked: Sequence[Candidate], vect
         for e in cand.entities:
             if e.label == MONEY and MONEY not in info.labels:
                 continue  # "How many households signed?" over "a fund of 1.5 million pounds for households"
-            inside = words(cand.text[e.start : e.end])
+            inside = [part for w in words(cand.text[e.start : e.end]) for part in {w, *w.split("-")}]  # "16-bed"
             if e.label in FIGURE and acts & {lemma_term(w.lower()) for w in words(cand.text[: e.start])[-2:]}:
                 return False
+            if e.label in FIGURE and acts & {lemma_term(w.lower()) for w in words(cand.text[e.end :])[1:2]}:
+                return False  # "How many people signed the petition?" over "2,400 residents signed a petition"
             if e.label in FIGURE:
                 near = inside + words_around(cand.text, e.start, e.end) + words(clause_before(cand.text, e))
             elif e.label in TIMESPAN:

@@ -555,6 +555,19 @@ def test_a_figure_counts_a_close_word_of_what_is_asked() -> None:
     fund = Candidate(source, text, 0, [money], np.zeros(2))
     assert no_figure_of_the_topic(analyse("How many households signed the petition?"), [fund])
     assert not no_figure_of_the_topic(analyse("How much money went to households?"), [fund])
+    # The question's verb right after the noun the figure counts: "2,400 residents signed" answers "how many people".
+    text = "About 2,400 residents signed a petition against the closure."
+    source = source.model_copy(update={"text": text, "end_char": len(text)})
+    signed = Candidate(source, text, 0, [Entity(start=0, end=11, label="CARDINAL")], np.zeros(2))
+    assert not no_figure_of_the_topic(analyse("How many people signed the petition?"), [signed])
+    assert no_figure_of_the_topic(analyse("How many people opposed the petition?"), [signed])
+    # A figure hyphened to what it counts: "a 16-bed ward".
+    text = "The trust will close its 16-bed night ward."
+    source = source.model_copy(update={"text": text, "end_char": len(text)})
+    beds = Entity(start=text.index("16"), end=text.index(" night"), label="QUANTITY")
+    assert not no_figure_of_the_topic(
+        analyse("How many beds does the ward have?"), [Candidate(source, text, 0, [beds], np.zeros(2))]
+    )
 
 
 MILL_ARTICLES = {

@@ -986,3 +986,11 @@ def test_a_span_in_hyphenated_number_words_answers_how_long() -> None:
     text = "The ferry to Harrow Point resumed after a twelve-day suspension caused by the storm."
     found = _one(text, [("Harrow Point", "GPE"), ("twelve-day", "DATE")], "How long was the ferry suspended?")
     assert found is not None and found.text == "twelve-day"
+
+
+def test_a_figure_hyphened_to_the_counted_word_answers_with_its_number() -> None:
+    text = "The trust will close the 16-bed night ward at Larkhill from 1 November."
+    found = _one(
+        text, [("16-bed", "QUANTITY"), ("Larkhill", "GPE"), ("1 November", "DATE")], "How many beds are on the ward?"
+    )
+    assert found is not None and found.text == "16"
