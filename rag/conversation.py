@@ -19,6 +19,7 @@ from rag.text import (
     content_terms,
     could_be_person,
     name_phrases,
+    names_an_institution,
     people,
     question_name_tokens,
     term,
@@ -420,6 +421,8 @@ def _asks_who(question: str) -> bool:
 def _answered_person(question: str, answer: str) -> str:
     """The name a "who" answer opens with ("Mira Kessel [1]. …"); "" for any other turn."""
     short = _short_value(answer)
+    if names_an_institution(short):  # "Who runs the trust?" answered "Larkhill Hospital": no he or she
+        return ""
     return short if _asks_who(question) and short[:1].isupper() and not any(c.isdigit() for c in short) else ""
 
 

@@ -456,7 +456,9 @@ _NOT_PERSON = frozenset(
     secretary defense general president minister official officials chief director
     commander spokesperson gen mr mrs ms dr lt col sen rep last updated source monday tuesday wednesday
     thursday friday saturday sunday january february march
-    april may june july august september october november december""".split()
+    april may june july august september october november december
+    hospital clinic school college museum library institute centre center committee association society
+    authority foundation orchestra philharmonic theatre theater league company corporation police""".split()
 )
 _ROLE = frozenset(
     """president secretary minister general gen spokesperson spokesman spokeswoman official officials director chief
@@ -477,6 +479,11 @@ _ROLE_BEFORE_ONLY = frozenset({"according", "by"})
 def holds_role_word(text: str) -> bool:
     """Whether the text holds a role or a speech verb ("mayor", "said"): what makes a name a person's."""
     return any(w.strip(".,’'").lower() in _ROLE for w in text.split())
+
+
+def names_an_institution(name: str) -> bool:
+    """Whether a name holds a word for an institution or a place kind ("Larkhill Community Hospital")."""
+    return any(t.strip(".,’'").lower() in _NOT_PERSON - _ROLE for t in name.split())
 
 
 def could_be_person(phrase: str, titled: bool = False) -> bool:
@@ -507,7 +514,9 @@ def people(sentence: str) -> list[str]:
         titled = bool(run) and tokens[run[0]].strip(".,’'").lower() in _ROLE
         if titled:
             run = run[1:]  # "Mayor Imre Voss": the role word opens the run, the name follows it
-        if 2 <= len(run) <= 4:
+        # "Larkhill Community Hospital said": a run an institution's word closes is part of that name.
+        inside_a_name = token[:1].isupper() and token.strip(".,’'").lower() in _NOT_PERSON - _ROLE
+        if 2 <= len(run) <= 4 and not inside_a_name:
             before = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]]]
             head = [w for w in before if w not in ("the", "a", "an")]  # "chief executive of the Tarrow Bank"
             if head[-1:] and head[-1] in _OWNER_AFTER_ROLE:

@@ -583,3 +583,13 @@ def test_a_bare_verb_another_act_than_the_last_turns_takes_no_counted_noun() -> 
     last = "How many homes were flooded in Dunholm?"
     assert _with_counted("How many died?", last, "About 620 homes were flooded.") == "How many died?"
     assert _with_counted("How many flooded in Tarby?", last, "620.") == "How many homes flooded in Tarby?"
+
+
+def test_she_after_a_who_answer_naming_an_institution_is_the_person_the_answer_names() -> None:
+    out = resolved(
+        "What did she say about the ward?",
+        "Who runs the health trust?",
+        "Larkhill Community Hospital [1]. The trust that runs Larkhill Community Hospital said on Friday it would "
+        "close the ward. [1] Trust chief executive Mara Quist said the ward was unsafe. [2]",
+    )
+    assert out == "What did Mara Quist say about the ward?"

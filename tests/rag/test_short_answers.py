@@ -994,3 +994,15 @@ def test_a_figure_hyphened_to_the_counted_word_answers_with_its_number() -> None
         text, [("16-bed", "QUANTITY"), ("Larkhill", "GPE"), ("1 November", "DATE")], "How many beds are on the ward?"
     )
     assert found is not None and found.text == "16"
+
+
+def test_who_asks_the_doer_not_what_the_asked_object_does_the_verb_to_or_a_name_inside_its_phrase() -> None:
+    text = (
+        "The health trust that runs Larkhill Hospital said the closure of the ward at Ferncombe Clinic would go ahead."
+    )
+    spans = [("Larkhill Hospital", "ORG"), ("Ferncombe Clinic", "ORG")]
+    assert _one(text, spans[:1], "Who runs the health trust?") is None, "the trust runs the hospital"
+    assert _one(text, spans[:1], "Who runs Larkhill Hospital?") is None, "the question's own name"
+    assert _one(text, spans[1:], "Who opposed the closure?") is None, "the clinic is where the closure is"
+    passive = "The closure of the ward was opposed by Ferncombe Clinic."
+    assert _one(passive, spans[1:], "Who opposed the closure?").text == "Ferncombe Clinic"

@@ -183,3 +183,11 @@ def test_number_words_read_as_digits_hyphenated_compounds_too() -> None:
 
     assert numbers("twenty-five passengers and Forty-two homes, six boats") == {"25", "42", "6"}
     assert number_word_value("ten-one") is None and number_word_value("one-two") is None
+
+
+def test_a_name_an_institution_word_closes_is_no_person() -> None:
+    from rag.text import names_an_institution, people
+
+    sentence = "The trust that runs Larkhill Community Hospital said on Friday that chief executive Mara Quist agreed."
+    assert people(sentence) == ["mara quist"]
+    assert names_an_institution("Larkhill Community Hospital") and not names_an_institution("Mara Quist")
