@@ -165,23 +165,6 @@ def name_labels(sources: Sequence[Source]) -> dict[str, str]:
     return out
 
 
-def place_names(sources: Sequence[Source]) -> dict[str, str]:
-    """Strings the read passages tag as a place at least three times and more often than as a person, with
-    that place label. The small model now and then reads a country as a person ("… trainers to Varnos in
-    April"); a name the same articles mostly place is no one to answer "Who …?" with."""
-    counts: dict[str, Counter[str]] = {}
-    for src in sources:
-        for e in src.entities:
-            if e.label in PLACE or e.label == PERSON:
-                counts.setdefault(src.text[e.start : e.end].lower(), Counter())[e.label] += 1
-    out = {}
-    for text, c in counts.items():
-        placed = sum(n for label, n in c.items() if label in PLACE)
-        if placed >= 3 and placed > c[PERSON] > 0:
-            out[text] = max((label for label in c if label in PLACE), key=lambda label: c[label])
-    return out
-
-
 def question_modified(question: str) -> frozenset[str]:
     """The nouns a nationality adjective modifies in the question ("the Velmorian engineers" -> engineers)."""
     tokens = _TOKEN.findall(question)
@@ -297,12 +280,10 @@ def typed_entities(
     any_label: bool = False,
     labels: dict[str, str] | None = None,
     context: str = "",
-    places: dict[str, str] | None = None,
 ) -> list[tuple[str, frozenset[str], str, Entity]]:
     """(entity text, the terms within four words of it, label, the entity) for expected-kind entities in the quote
     (every entity with ``any_label``); ``labels`` gives a name's label to a mention mistagged as a measure;
-    ``context``, the earlier turns a follow-up carries, names things the answer need not repeat; ``places`` gives
-    a place's label to a mention mistagged as a person."""
+    ``context``, the earlier turns a follow-up carries, names things the answer need not repeat."""
     lo, hi = quote_span(cit, source)
     asked = content_terms(info.text)
     span_asked = asks_for_a_span(info.text)
@@ -327,11 +308,7 @@ def typed_entities(
     full_name_ends = {name.split()[-1] for name in labels or {} if len(name.split()) > 1}
     for e in source.entities:
         text = entity_text(source.text, e)
-        label = e.label
-        if label in MEASURES:
-            label = (labels or {}).get(text.lower(), label)
-        elif label == PERSON:
-            label = (places or {}).get(text.lower(), label)
+        label = (labels or {}).get(text.lower(), e.label) if e.label in MEASURES else e.label
         if (label not in info.labels and not any_label) or e.start < filed or e.end > hi:
             continue
         if content_terms(text) <= asked or text.replace(".", "") in initials:
@@ -834,7 +811,6 @@ def entity_candidates(
     answer "how many troops"."""
     asked = _read_question(info, vectors)
     labels = name_labels(sources)
-    places = place_names(sources)
     views = table_views(citations, sources)
     citations = views.citations
     any_label = bool(info.labels and (asked.kind or asked.where))
@@ -845,7 +821,7 @@ def entity_candidates(
             continue
         row = views.rows.get(source.id)
         order = 0
-        for text, _, label, ent in typed_entities(cit, source, info, any_label, labels, context, places):
+        for text, _, label, ent in typed_entities(cit, source, info, any_label, labels, context):
             mention = _mention(asked, cit, source, row, text, label, ent, quote=i, order=order)
             if mention is not None:
                 mentions.setdefault(_key(text), []).append(mention)
