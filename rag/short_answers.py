@@ -49,6 +49,7 @@ from rag.metadata_answers import metadata_value
 from rag.models import Citation, Entity, ShortAnswer, Source
 from rag.questions import (
     FIGURE,
+    NAMES,
     TIMESPAN,
     QuestionInfo,
     asking_sentence,
@@ -63,7 +64,7 @@ from rag.text import (
     term,
     words,
 )
-from rag.word_forms import is_past_form, lemma_term
+from rag.word_forms import can_be_verb, is_past_form, lemma_term
 
 MODEL_FILE = Path(__file__).with_name("data") / "short_answer_confidence.json"
 
@@ -207,6 +208,8 @@ def short_answer(
     clause = _clause_holding(best.answer, citations) if best.answer.label in FIGURE else ""
     if clause and _predicate_unsaid(info, clause, vectors, best.answer.text):
         return None
+    if best.answer.label in NAMES and _verb_unsaid(info.text, best.answer, citations, vectors):
+        return None
     model = load_entity_model()
     if model is None:
         return best.answer
@@ -331,6 +334,30 @@ def _predicate_unsaid(info: QuestionInfo, quote: str, vectors: WordVectors | Non
     if any(term(w) in said or lemma_term(w) in {lemma_term(x) for x in words(quote)} for w in predicate):
         return False
     return closest_word(predicate, quote, vectors) < PREDICATE_SYNONYM
+
+
+# "Who did Ilka Morrow succeed?": "who" as the object of the verb that closes the question.
+_WHO_DID_X_DO = re.compile(
+    r"^\W*whom?\s+(?:did|does|do|will|would|has|have|had|could|can)\s+[\w’'. -]+?\s+([a-z]+)\W*$", re.I
+)
+
+
+def _verb_unsaid(
+    question: str, answer: ShortAnswer, citations: Sequence[Citation], vectors: WordVectors | None
+) -> bool:
+    """ "Who did Ilka Morrow succeed?" over a quote that says nothing of succeeding ("The choir appointed Ilka
+    Morrow its conductor"): a name there is no one she succeeded. The question's closing verb must occur in the
+    name's quote, by lemma or as a close word."""
+    asked = _WHO_DID_X_DO.match(asking_sentence(question))
+    quote = next((c.quote for c in citations if c.n == answer.citation), "")
+    if asked is None or not quote or not can_be_verb(asked.group(1).lower()):
+        return False
+    verb = asked.group(1).lower()
+    said = {f(w.lower()) for w in words(quote) for f in (term, lemma_term)}
+    prefix = verb[: max(4, len(verb) - 2)]  # "succeed", "succeeds": stems that differ share this
+    if {term(verb), lemma_term(verb)} & said or any(w.lower().startswith(prefix) for w in words(quote)):
+        return False
+    return vectors is None or closest_word([verb], quote, vectors) < PREDICATE_SYNONYM
 
 
 def untagged_name_nearer(

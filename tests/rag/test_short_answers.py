@@ -995,3 +995,14 @@ def test_who_asks_the_doer_not_what_the_asked_object_does_the_verb_to_or_a_name_
     assert _one(text, spans[1:], "Who opposed the closure?") is None, "the clinic is where the closure is"
     passive = "The closure of the ward was opposed by Ferncombe Clinic."
     assert _one(passive, spans[1:], "Who opposed the closure?").text == "Ferncombe Clinic"
+
+
+def test_who_did_x_verb_needs_the_verb_in_the_names_quote() -> None:
+    text = "The Vesper Choir appointed Ilka Morrow as its conductor from next season."
+    spans = [("The Vesper Choir", "ORG"), ("Ilka Morrow", "PERSON")]
+    assert _one(text, spans, "Who did Ilka Morrow succeed?") is None, "the quote says nothing of succeeding"
+    said = "Ilka Morrow succeeds Tomas Brell, who led the choir for a decade."
+    assert (
+        _one(said, [("Ilka Morrow", "PERSON"), ("Tomas Brell", "PERSON")], "Who did Ilka Morrow succeed?").text
+        == "Tomas Brell"
+    )
