@@ -179,7 +179,28 @@ def read_figures(text: str, entities: Iterable[Entity]) -> list[Entity]:
         if not any(e.start < m.end() and m.start() < e.end for e in found):
             found.append(Entity(start=m.start(), end=m.end(), label="DATE"))  # "by the autumn" the tagger missed
     found = [_age_of_apposed_name(text, e) for e in found]
-    return people_by_title(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
+    found = places_by_kind(text, measures_by_unit(text, sorted(found, key=lambda e: e.start)))
+    return people_by_title(text, found)
+
+
+# Nouns for kinds of places: "the village of X" names a place whatever the tagger called X. General English.
+_PLACE_KIND_OF = re.compile(
+    r"\b(?:village|town|city|county|region|province|state|island|district|municipality|port|hamlet|suburb|"
+    r"borough|parish|commune|canton|territory|republic|kingdom|emirate)[ \t]+of[ \t]+$",
+    re.I,
+)
+
+
+def places_by_kind(text: str, entities: Iterable[Entity]) -> list[Entity]:
+    """A name after "the village of", "the port of" is a place ("in the village of Kettle Moor", tagged as an
+    organisation or a person)."""
+    out = []
+    for e in entities:
+        placed = e.label in {"ORG", "PERSON", "NORP", "FAC"} and _PLACE_KIND_OF.search(
+            text, max(0, e.start - 30), e.start
+        )
+        out.append(e.model_copy(update={"label": "GPE"}) if placed else e)
+    return out
 
 
 def _coded_amounts(text: str, found: list[Entity]) -> list[Entity]:

@@ -374,6 +374,8 @@ def typed_entities(
             continue
         around = words(source.text[max(lo, e.start - 60) : e.start])[-4:] + words(source.text[e.end : e.end + 60])[:4]
         context = frozenset(term(w) for w in around if w not in STOPWORDS and w.isalpha() and len(w) > 2)
+        if label in TIMESPAN and duration_asked and not states_a_duration(text) and _since(source.text, e.start):
+            text = f"since {text}"  # "How long had he led the town?" "since 2018", not "2018"
         out.append((text, context, label, e))
     return out
 
@@ -1138,7 +1140,15 @@ def _clause_named(cit: Citation, source: Source, ent: Entity, own: frozenset[str
         return None
     mine = Entity(start=ent.start - lo, end=ent.end - lo, label=ent.label)
     start, end = clause_of(quote, mine)
-    return bool(own & set(words(quote[start:end])))
+    said = set(words(quote[start:end]))
+    # "defeating incumbent mayor Gunnar Stahl, who took 41.9 percent": a relative clause is its antecedent's.
+    antecedent = _ANTECEDENT.search(quote, max(0, start - 60), start + 4) if start else None
+    if antecedent and antecedent.end() > start:  # the clause opens at that relative word
+        said |= set(words(antecedent.group(1)))
+    return bool(own & said)
+
+
+_ANTECEDENT = re.compile(r"((?:[\w’'.-]+\s+){0,2}[\w’'.-]+),?\s+(?:who|which|whose)\b", re.I)
 
 
 def independent_clause(quote: str, start: int, end: int) -> tuple[int, int]:

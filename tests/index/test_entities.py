@@ -310,3 +310,16 @@ def test_a_huge_paragraph_is_read_in_pieces_cut_at_sentence_ends_with_offsets_ke
     pieces = paragraphs(text)
     assert all(len(p) <= MAX_PIECE and text[o : o + len(p)] == p for o, p in pieces)
     assert len(pieces) > 4 and all(p.endswith(". ") for _, p in pieces[1:-2])
+
+
+def test_a_name_after_a_place_kind_of_is_a_place() -> None:
+    from index.entities import read_figures
+
+    text = "An astronomer in the village of Kettle Moor and the port of Varnholm found it; Ada Quist of Orla Labs said."
+    ents = [
+        Entity(start=text.index("Kettle"), end=text.index(" and"), label="ORG"),
+        Entity(start=text.index("Varnholm"), end=text.index(" found"), label="PERSON"),
+        Entity(start=text.index("Orla"), end=text.index(" said"), label="ORG"),
+    ]
+    found = [(text[e.start : e.end], e.label) for e in read_figures(text, ents)]
+    assert found == [("Kettle Moor", "GPE"), ("Varnholm", "GPE"), ("Orla Labs", "ORG")]

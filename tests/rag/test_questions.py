@@ -41,6 +41,9 @@ from rag.questions import (
         # "what" as the price a verb of paying takes
         ("What will a return ticket on the Dunmore ferry cost from May?", {"MONEY"}, {"PERSON"}),
         ("What did the trust pay for the mill?", {"MONEY"}, {"DATE"}),
+        ("Which observatory does the astronomer work for?", {"FAC", "ORG"}, {"PERSON"}),
+        # a measure's noun is the kind, not a place noun after it
+        ("Roughly what distance separates the harbour from the city hosting the fair?", {"QUANTITY"}, {"GPE"}),
     ],
 )
 def test_wh_word_and_head_noun_map_to_entity_labels(question: str, must_have: set, must_not_have: set) -> None:

@@ -471,7 +471,8 @@ def test_how_long_takes_a_span_and_when_takes_no_bare_number() -> None:
     spans = [("Pellam", "GPE"), ("the night", "TIME"), ("nine hours", "TIME")]
     assert _picked(debate, spans, "How long did the Pellam council debate last?") == "nine hours"
     accord = "The accord had let Varnish troops operate in the country since 2014."
-    assert _picked(accord, [("Varnish", "NORP"), ("2014", "DATE")], "How long had the accord been in place?") == "2014"
+    in_place = "How long had the accord been in place?"
+    assert _picked(accord, [("Varnish", "NORP"), ("2014", "DATE")], in_place) == "since 2014"
     boss = "Ilse Marr, 61, has led Corvell since 2019, when she replaced its founder."
     spans = [("Ilse Marr", "PERSON"), ("61", "DATE"), ("Corvell", "ORG"), ("2019", "DATE")]
     assert _picked(boss, spans, "Since when has Ilse Marr led Corvell?") == "2019"
@@ -1006,3 +1007,17 @@ def test_who_did_x_verb_needs_the_verb_in_the_names_quote() -> None:
         _one(said, [("Ilka Morrow", "PERSON"), ("Tomas Brell", "PERSON")], "Who did Ilka Morrow succeed?").text
         == "Tomas Brell"
     )
+
+
+def test_a_figure_in_a_relative_clause_belongs_to_the_name_before_it() -> None:
+    text = "Ada Quist won with 52.4 percent of the vote, defeating mayor Bo Strand, who took 41.9 percent."
+    spans = [("Ada Quist", "PERSON"), ("52.4 percent", "PERCENT"), ("Bo Strand", "PERSON"), ("41.9 percent", "PERCENT")]
+    assert _one(text, spans, "What percentage did Strand get?").text == "41.9 percent"
+    assert _one(text, spans, "What percentage did Quist get?").text == "52.4 percent"
+
+
+def test_how_long_is_answered_since_a_year() -> None:
+    found = _one(
+        "He had led the town of Orlby since 2018.", [("Orlby", "GPE"), ("2018", "DATE")], "How long had he led Orlby?"
+    )
+    assert found is not None and found.text == "since 2018"
