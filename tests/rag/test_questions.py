@@ -42,6 +42,10 @@ from rag.questions import (
         ("What will a return ticket on the Dunmore ferry cost from May?", {"MONEY"}, {"PERSON"}),
         ("What did the trust pay for the mill?", {"MONEY"}, {"DATE"}),
         ("Which observatory does the astronomer work for?", {"FAC", "ORG"}, {"PERSON"}),
+        ("Which militant faction claimed the attack on the depot?", {"ORG"}, {"PERSON"}),
+        ("Which social media platform banned the adverts?", {"ORG"}, {"PERSON"}),
+        ("Which professional golfer won the Ostrel Open?", {"PERSON"}, {"ORG"}),
+        ("How soon could the bridge reopen?", {"DATE"}, {"PERSON"}),
         # a measure's noun is the kind, not a place noun after it
         ("Roughly what distance separates the harbour from the city hosting the fair?", {"QUANTITY"}, {"GPE"}),
     ],
