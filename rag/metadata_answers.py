@@ -20,7 +20,7 @@ from rag import prompts
 from rag.bylines import Credits, credited, credited_people, name_words, newest_first
 from rag.dates import date_of
 from rag.models import Citation, DateWindow, Passage, RetrievedChunk, Source
-from rag.questions import MetaKind, author_of_subject, authored_name, latest_subject, meta_kind
+from rag.questions import MetaKind, asks_for_outlets, author_of_subject, authored_name, latest_subject, meta_kind
 from rag.text import (
     STOPWORDS,
     content_terms,
@@ -100,6 +100,15 @@ def answer_metadata(question: str, sources: Sequence[Source]) -> tuple[str, Sour
             return None
         newest = max(dated, key=lambda s: (s.published_date, -s.n))
         return f"{date_line(newest).rstrip('.')}. [{newest.n}]", newest
+    if kind is MetaKind.OUTLET and asks_for_outlets(question):
+        # "Which outlets covered the vote?": every read article about it, each outlet once, cited to its line.
+        lines: dict[str, str] = {}
+        for source in _about(question, sources):
+            line = header_line(source, source.outlet)
+            if line and source.outlet not in lines:
+                lines[source.outlet] = f"{line.rstrip('.')}. [{source.n}]"
+        first = next((s for s in sources if s.outlet in lines), None)
+        return (" ".join(lines.values()), first) if first else None
     # The article asked about: the one the question describes best, else the best-ranked; another article's
     # byline would answer a different question.
     asked = _described(question, sources)

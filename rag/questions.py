@@ -76,8 +76,7 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...] | None, frozenset[str]], ...] = (
                "automaker", "retailer", "chain", "studio", "publication", "court", "department", "ministry",
                "committee", "union", "body", "institution", "school", "broadcaster", "band", "journal",
                "magazine", "faction", "militia", "coalition", "alliance", "movement", "cartel", "gang",
-               "charity", "regulator", "insurer", "operator", "manufacturer", "startup", "publisher", "platform",
-               "giant", "league", "teams", "clubs", "groups", "parties", "firms", "banks", "agencies"),
+               "charity", "regulator", "insurer", "operator", "manufacturer", "startup", "publisher"),
      frozenset({ORG})),
     ("which", ("person", "people", "man", "woman", "official", "officials", "leader", "president", "minister",
                "senator", "governor", "mayor", "actor", "actress", "singer", "player", "athlete", "author",
@@ -277,12 +276,22 @@ _META = (
     (
         MetaKind.OUTLET,
         re.compile(
-            r"^\W*(?:which|what) (?:news )?(?:outlet|newspaper|paper|publication|site|website|magazine) "
+            r"^\W*(?:which|what) (?:news )?(?:outlet|newspaper|paper|publication|site|website|magazine)s? "
             rf"(?:reported|published|ran|wrote|carried|covered)\b|\bwho published {_ARTICLE}",
             re.I,
         ),
     ),
 )
+
+
+_SEVERAL_OUTLETS = re.compile(
+    r"^\W*(?:which|what) (?:news )?(?:outlets|newspapers|papers|publications|sites|websites|magazines)\b", re.I
+)
+
+
+def asks_for_outlets(question: str) -> bool:
+    """ "Which outlets covered the vote?": every outlet that did, not the one article's."""
+    return bool(_SEVERAL_OUTLETS.search(main_question(question)))
 
 
 def latest_subject(question: str) -> str:

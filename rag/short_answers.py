@@ -53,6 +53,7 @@ from rag.questions import (
     TIMESPAN,
     QuestionInfo,
     asking_sentence,
+    asks_for_outlets,
     asks_for_several,
     counted_terms,
 )
@@ -178,6 +179,8 @@ def short_answer(
     fitted model's chance that it is right as its ``confidence`` when that reaches ``min_confidence`` (a wrong
     answer in bold misleads more than none); the byline or date for a question about the articles themselves."""
     if info.meta is not None:
+        if asks_for_outlets(info.text):
+            return None  # "Which outlets …?": the answer lists them, one bold name would be one of several
         for cit in citations:
             source = source_of(cit, sources)
             if source is not None:

@@ -252,3 +252,33 @@ def test_the_latest_on_a_topic_adds_the_newest_article_about_it_from_a_wider_ran
     assert with_newest(question, [report], [report, fair, older, update]) == [report, update]
     assert with_newest(question, [report, update], [report, update, fair]) == [report, update]
     assert with_newest(question, [report], [report, fair]) == [report]  # newer, but about something else
+
+
+VOTE = {
+    "win.txt": (
+        "Greens win Orlby mayoral race\n\nBy Ana Roos\nLakeside Daily, 9 November 2026\n\n"
+        "Ada Quist won the Orlby mayoral election on Sunday with 52 percent of the vote.\n"
+    ),
+    "oath.txt": (
+        "Quist sworn in as Orlby mayor\n\nBy Per Holm\nBayview Herald, 20 November 2026\n\n"
+        "Ada Quist was sworn in as mayor of Orlby on Thursday after the election.\n"
+    ),
+    "comet.txt": (
+        "Comet found from a garden\n\nBy Lia Berg\nStarwatch Weekly, 3 October 2026\n\n"
+        "A retired nurse in Kettle Moor found a new comet with a garden telescope.\n"
+    ),
+}
+
+
+def test_which_outlets_lists_every_outlet_that_covered_it_each_cited_at_its_line(extractive_over) -> None:
+    a = extractive_over(VOTE)
+    answer = a.ask("Which outlets covered the Orlby election?")
+    assert not answer.abstained and answer.short_answer is None  # a list, not one bold outlet
+    assert "Lakeside Daily" in answer.answer and "Bayview Herald" in answer.answer
+    assert "Starwatch Weekly" not in answer.answer
+    assert {c.quote for c in answer.citations} == {
+        "Lakeside Daily, 9 November 2026",
+        "Bayview Herald, 20 November 2026",
+    }
+    one = a.ask("Which outlet reported the comet?")
+    assert one.short_answer is not None and one.short_answer.text == "Starwatch Weekly"

@@ -43,7 +43,6 @@ from rag.questions import (
         ("What did the trust pay for the mill?", {"MONEY"}, {"DATE"}),
         ("Which observatory does the astronomer work for?", {"FAC", "ORG"}, {"PERSON"}),
         ("Which militant faction claimed the attack on the depot?", {"ORG"}, {"PERSON"}),
-        ("Which social media platform banned the adverts?", {"ORG"}, {"PERSON"}),
         ("Which professional golfer won the Ostrel Open?", {"PERSON"}, {"ORG"}),
         ("How soon could the bridge reopen?", {"DATE"}, {"PERSON"}),
         # a measure's noun is the kind, not a place noun after it
