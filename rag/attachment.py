@@ -181,7 +181,8 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
             # A date that does not open its sentence ends its reach at the comma after it: in "… as its director
             # from the 2027-28 season, the orchestra announced on Wednesday", the season dates no announcing
             # ("In October, the berths will open" is fronted: the rest of the sentence is what it dates).
-            near = [t for t in near if t[2] <= _span_between(_PUNCTUATION_MARK, text, ent)[1] or t[2] <= ent.start]
+            comma = _span_between(_PUNCTUATION_MARK, text, ent)[1]
+            near = [t for t in near if t[2] <= comma or t[2] <= ent.start]
         if _SAID_ON.search(text, max(0, ent.start - 40), ent.start):
             # "The trust said on Friday it would close the ward from 1 November": Friday dates the saying, not
             # the closing the words after it report.
@@ -218,8 +219,9 @@ def attached(text: str, entities: Sequence[Entity], ent: Entity, matcher: Matche
 # Where a clause ends: punctuation, or a subordinating word opening the next clause ("… after the country
 # demanded they leave last month": "last month" dates the leaving, not what came before "after").
 # Closed-class English, like the stopwords.
+_PUNCTUATION = r"(?<!\d),|,(?!\d{3}\b)|[;:()\u2013\u2014]|\s-\s"  # not the comma of "1,100"
 _CLAUSE_MARK = re.compile(
-    r"(?<!\d),|,(?!\d{3}\b)|[;:()\u2013\u2014]|\s-\s|\b(?:after|before|when|whenever|while|because|since|although|though|until|"
+    _PUNCTUATION + r"|\b(?:after|before|when|whenever|while|because|since|although|though|until|"
     r"unless|whereas|that|which|who|whom|whose|where|if)\b",
     re.I,
 )
@@ -230,7 +232,7 @@ _CLAUSE_MARK = re.compile(
 # "since"/"until" bound the main clause's own state ("suspended since X", "closed until X"); "after"/"before"
 # open another event, which their date dates ("withdrew after the country demanded they leave last month").
 _TEMPORAL_OPENER = re.compile(r"(?:since|until)\b", re.I)  # matched at the clause mark
-_PUNCTUATION_MARK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:()\u2013\u2014]|\s-\s")
+_PUNCTUATION_MARK = re.compile(_PUNCTUATION)
 # A date right after a verb of saying ("said on Friday", "told reporters on Monday"): closed-class English verbs.
 _SAID_ON = re.compile(
     r"\b(?:said|says|told|announced|announces|stated|added|reported|confirmed|disclosed|revealed)"

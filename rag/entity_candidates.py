@@ -299,9 +299,10 @@ def typed_entities(
     initials = question_initials(f"{info.text} {context}")
     own = question_name_tokens(info.text)
     possessor_asked = bool(_POSSESSOR_ASKED.search(info.text))
-    owners = [set(words(m.group(1))) for m in _OWNER_IN_QUESTION.finditer(asking_sentence(info.text))]
-    subjects = _people_asked_about(asking_sentence(info.text)) if PERSON in info.labels else []
     asking = asking_sentence(info.text)
+    owners = [set(words(m.group(1))) for m in _OWNER_IN_QUESTION.finditer(asking)]
+    subjects = _people_asked_about(asking) if PERSON in info.labels else []
+    who_does = _who_does(asking)
     out = []
     filed = lo + dateline_end(source.text[lo:hi])  # "VARNOS, March 5 (Wirefeed) - ": where it was filed
     # The last words of the read passages' names of several words ("the monetary policy committee").
@@ -330,9 +331,13 @@ def typed_entities(
             continue  # "the Committee's next decision" shortens "the Monetary Policy Committee": no other name
         if label in NAMES and not any(ch.isupper() for ch in text):
             continue  # "supreme court", tagged as an organisation, names none
-        if label in AGENT_LABELS and (
-            _object_of_the_asked_subject(asking, source.text, e.start)
-            or _inside_the_asked_object(asking, source.text, e.start)
+        if (
+            label in AGENT_LABELS
+            and who_does is not None
+            and (
+                _object_of_the_asked_subject(who_does, source.text, e.start)
+                or _inside_the_asked_object(who_does, source.text, e.start)
+            )
         ):
             continue  # "Who runs the trust?" over "the trust that runs Larkhill Hospital" or "the trust at Larkhill"
         if label in AGENT_LABELS and not possessor_asked and _owns_a_person(source.text, e.end):
@@ -861,31 +866,38 @@ _WHO_DOES = re.compile(r"^\W*who\s+([a-z]+)\s+(.+?)\W*$", re.I)
 _VERB_BEFORE = re.compile(r"([A-Za-z]+)\s+(?:(?:that|which|who)\s+)?([a-z]+)\s+(?:(?:the|a|an|its|their)\s+)?$")
 
 
-def _object_of_the_asked_subject(asking: str, passage: str, start: int) -> bool:
-    """Whether the name at ``start`` is what the question's object does the question's verb to: for "Who runs
-    the health trust?", "the health trust that runs Penmarrow Hospital" names what the trust runs, not who runs
-    it. General English: the object's last word right before the same verb, the name right after it."""
+def _who_does(asking: str) -> tuple[str, str] | None:
+    """The verb and the object's last word of "Who VERB OBJECT?" ("Who runs the health trust?" -> "runs",
+    "trust"); None for any other question ("Who is …?", "Who did …?")."""
     asked = _WHO_DOES.match(asking)
-    if asked is None or asked.group(1).lower() in AUXILIARIES or not can_be_verb(asked.group(1).lower()):
-        return False
+    if asked is None:
+        return None
+    verb, head = asked.group(1).lower(), words(asked.group(2).lower())[-1:]
+    if verb in AUXILIARIES or not can_be_verb(verb) or not head:
+        return None
+    return verb, head[0]
+
+
+def _object_of_the_asked_subject(asked: tuple[str, str], passage: str, start: int) -> bool:
+    """Whether the name at ``start`` is what the question's object does the question's verb to (``asked``, from
+    ``_who_does``): for "Who runs the health trust?", "the health trust that runs Penmarrow Hospital" names what
+    the trust runs, not who runs it. General English: the object's last word right before the same verb, the
+    name right after it."""
+    verb, head = asked
     before = _VERB_BEFORE.search(passage, max(0, start - 80), start)
-    if before is None or lemma_term(before.group(2).lower()) != lemma_term(asked.group(1).lower()):
+    if before is None or lemma_term(before.group(2).lower()) != lemma_term(verb):
         return False
-    return term(before.group(1).lower()) == term(words(asked.group(2).lower())[-1])
+    return term(before.group(1).lower()) == term(head)
 
 
-def _inside_the_asked_object(asking: str, passage: str, start: int) -> bool:
-    """Whether the name at ``start`` ends the phrase of the question's object: for "Who opposed the closure?",
-    "the closure of the night ward at Larkhill Hospital" names where the closure is, not who opposed it."""
-    asked = _WHO_DOES.match(asking)
-    if asked is None or asked.group(1).lower() in AUXILIARIES or not can_be_verb(asked.group(1).lower()):
-        return False
-    head = words(asked.group(2).lower())[-1:]
-    if not head:
-        return False
+def _inside_the_asked_object(asked: tuple[str, str], passage: str, start: int) -> bool:
+    """Whether the name at ``start`` ends the phrase of the question's object (``asked``, from ``_who_does``): for
+    "Who opposed the closure?", "the closure of the night ward at Larkhill Hospital" names where the closure is,
+    not who opposed it."""
+    head = term(asked[1])
     window = passage[max(0, start - 60) : start]
     for m in re.finditer(r"[A-Za-z][\w-]*", window):
-        if term(m.group(0).lower()) == term(head[0]):
+        if term(m.group(0).lower()) == head:
             between = window[m.end() :]
             if between.strip() and re.fullmatch(
                 r"(?:\s+(?:of|at|in|for|from)\s+(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3})+", between

@@ -468,6 +468,8 @@ _ROLE = frozenset(
     incumbent ceo prosecutor lawyer attorney economist scientist researcher officer inspector chancellor premier
     treasurer superintendent""".split()
 )
+# Words for an institution or a place kind, not a role: a capitalised one closes an institution's name.
+_INSTITUTION_WORDS = _NOT_PERSON - _ROLE
 # The role nouns among them: a name right after one is a person's ("chief executive Halvard Mensing"), whatever
 # the tagger called it; the speech verbs also follow organisations ("Harwick City said").
 ROLE_NOUNS = _ROLE - {"said", "says", "told", "stated", "added", "according", "by"}
@@ -483,7 +485,7 @@ def holds_role_word(text: str) -> bool:
 
 def names_an_institution(name: str) -> bool:
     """Whether a name holds a word for an institution or a place kind ("Larkhill Community Hospital")."""
-    return any(t.strip(".,’'").lower() in _NOT_PERSON - _ROLE for t in name.split())
+    return any(t.strip(".,’'").lower() in _INSTITUTION_WORDS for t in name.split())
 
 
 def could_be_person(phrase: str, titled: bool = False) -> bool:
@@ -515,7 +517,7 @@ def people(sentence: str) -> list[str]:
         if titled:
             run = run[1:]  # "Mayor Imre Voss": the role word opens the run, the name follows it
         # "Larkhill Community Hospital said": a run an institution's word closes is part of that name.
-        inside_a_name = token[:1].isupper() and token.strip(".,’'").lower() in _NOT_PERSON - _ROLE
+        inside_a_name = token[:1].isupper() and token.strip(".,’'").lower() in _INSTITUTION_WORDS
         if 2 <= len(run) <= 4 and not inside_a_name:
             before = [t.strip(".,’'").lower() for t in tokens[max(0, run[0] - 3) : run[0]]]
             head = [w for w in before if w not in ("the", "a", "an")]  # "chief executive of the Tarrow Bank"
